@@ -1,0 +1,99 @@
+"""Render every feed from the store and publish it: the step between the store and the web.
+
+Drivers (the ``build-feeds`` command, the scheduler's regenerate job, ``serve`` at start-up)
+call :func:`build_feeds`; it reads the store in one session, renders with the pure renderers and
+hands the bytes to :func:`calendar_service.publish.publish`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from .db import transaction
+from .models import Event
+from .publish import publish
+from .queries import get_store_revision, list_day_events, list_events
+from .render import FeedSpec
+from .render.atom import render_atom
+from .render.ical import render_calendar
+
+__all__ = ["FEEDS", "BuildResult", "build_feeds", "feed_spec"]
+
+log = logging.getLogger(__name__)
+
+#: Google Calendar silently drops events past about 1 MB; warn well before.
+SIZE_WARNING_BYTES = 900 * 1024
+
+
+@dataclass(frozen=True)
+class FeedDefinition:
+    name: str  #: file name below the feeds folder and URL path
+    title: str
+    description: str
+    select: Callable[[Session], Sequence[Event]]
+    render: Callable[[Sequence[Event], FeedSpec], bytes]
+
+
+FEEDS: tuple[FeedDefinition, ...] = (
+    FeedDefinition(
+        "calendar.ics",
+        "CSTO calendar",
+        "Meetings, consultations, trainings, operations and anniversaries of the Collective Security "
+        "Treaty Organization",
+        list_day_events,
+        render_calendar,
+    ),
+    FeedDefinition(
+        "feed.atom",
+        "CSTO calendar: events",
+        "Events of the Collective Security Treaty Organization as they are recorded",
+        list_events,
+        render_atom,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    revision: int
+    manifest: Mapping[str, Any]
+    warnings: tuple[str, ...]
+
+
+def feed_spec(definition: FeedDefinition, settings: Mapping[str, Any]) -> FeedSpec:
+    """Return the self-description of a feed under the given settings."""
+    base = settings["BASE_URL"]
+    return FeedSpec(
+        title=definition.title,
+        description=definition.description,
+        self_url=f"{base}/{definition.name}",
+        base_url=base,
+        timezone=settings["TIMEZONE"],
+        refresh_minutes=settings["REFRESH_MINUTES"],
+    )
+
+
+def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, now: dt.datetime) -> BuildResult:
+    """Render every feed from one consistent read of the store and publish them."""
+    documents: dict[str, bytes] = {}
+    with transaction(factory) as session:
+        revision = get_store_revision(session)
+        for definition in FEEDS:
+            documents[definition.name] = definition.render(definition.select(session), feed_spec(definition, settings))
+    warnings = tuple(
+        f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
+        for name, data in sorted(documents.items())
+        if len(data) > SIZE_WARNING_BYTES
+    )
+    for warning in warnings:
+        log.warning(warning)
+    manifest = publish(Path(settings["FEEDS_DIR"]), documents, now=now,
+                       extra={"revision": revision, "warnings": list(warnings)})
+    return BuildResult(revision=revision, manifest=manifest, warnings=warnings)

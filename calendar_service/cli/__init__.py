@@ -1,0 +1,77 @@
+"""The ``calendar-service`` command: thin adapters that load settings, open the store, call the
+core and print one clear line on error (exit status 1 for bad input, 2 for usage)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .. import __version__, configure_logging
+from ..config import load_settings
+from ..errors import CalendarServiceError, NoEventsFound
+
+__all__ = ["main", "service_command"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Failure(click.ClickException):
+    """One line on standard error and a non-zero exit."""
+
+    exit_code = 1
+
+
+def service_command(function: F) -> F:
+    """Translate the service's errors into one-line CLI failures."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except NoEventsFound as error:
+            raise Failure(str(error)) from None
+        except CalendarServiceError as error:
+            raise Failure(str(error)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings_from(context: click.Context) -> dict[str, Any]:
+    """Return the settings for this invocation, loaded once."""
+    root = context.find_root()
+    if "settings" not in root.meta:
+        try:
+            root.meta["settings"] = load_settings()
+        except CalendarServiceError as error:
+            raise Failure(str(error)) from None
+        configure_logging(root.meta["settings"]["LOG_LEVEL"])
+    return root.meta["settings"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="calendar-service")
+def main() -> None:
+    """The calendar of the Collective Security Treaty Organization: store, feeds and scheduler.
+
+    Settings come from CALENDAR_* environment variables (see the README).
+    """
+
+
+def _register() -> None:
+    from . import feeds, serve, store
+
+    for module in (store, feeds, serve):
+        for command in module.COMMANDS:
+            main.add_command(command)
+    try:
+        from . import extract
+    except ImportError:  # pragma: no cover - the extraction commands are optional in a partial install
+        return
+    main.add_command(extract.extract_command)
+    main.add_command(extract.import_command)
+
+
+_register()

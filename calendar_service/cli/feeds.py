@@ -1,0 +1,28 @@
+"""``build-feeds``: render every feed into the feeds folder now."""
+
+from __future__ import annotations
+
+import click
+
+from .. import clock
+from ..build import build_feeds
+from . import service_command, settings_from
+from .store import open_store
+
+__all__ = ["COMMANDS"]
+
+
+@click.command("build-feeds")
+@click.pass_context
+@service_command
+def build_feeds_command(context: click.Context) -> None:
+    """Render every feed into the feeds folder (CALENDAR_FEEDS_DIR)."""
+    settings = settings_from(context)
+    result = build_feeds(open_store(context), settings, now=clock.now())
+    for name, entry in sorted(result.manifest["files"].items()):
+        click.echo(f"{settings['FEEDS_DIR']}/{name}: {entry['size']} bytes, sha256 {entry['sha256'][:16]}")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+COMMANDS = (build_feeds_command,)

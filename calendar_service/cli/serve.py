@@ -1,0 +1,102 @@
+"""``serve`` (web and scheduler in one process) and ``scheduler`` (the scheduler alone)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import types
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import clock
+from ..build import build_feeds
+from ..db import transaction
+from ..errors import ConfigurationError
+from ..ingest.dataset import load_dataset
+from ..publish import check_feeds_dir
+from ..queries import count_events
+from ..scheduler.runner import create_scheduler
+from . import service_command, settings_from
+from .store import open_store
+
+__all__ = ["COMMANDS"]
+
+log = logging.getLogger(__name__)
+
+
+def prepare(context: click.Context) -> tuple[sessionmaker[Session], dict[str, Any]]:
+    """Check the folders, migrate, load the dataset into an empty store and render the feeds once."""
+    settings = settings_from(context)
+    data_dir = Path(settings["DATA_DIR"])
+    if not data_dir.is_dir():
+        raise ConfigurationError(f"the data folder {data_dir.resolve()} does not exist (CALENDAR_DATA_DIR)")
+    check_feeds_dir(Path(settings["FEEDS_DIR"]))
+    factory = open_store(context)
+    with transaction(factory) as session:
+        empty = count_events(session) == 0
+    dataset = data_dir / settings["DATASET"]
+    if empty and dataset.is_file():
+        result = load_dataset(factory, dataset, now=clock.now())
+        log.info("loaded %s into the empty store: %s", dataset, result.summary())
+    elif empty:
+        log.warning("the store is empty and there is no dataset at %s", dataset)
+    build_feeds(factory, settings, now=clock.now())
+    return factory, settings
+
+
+def _stop_on_sigterm() -> None:
+    def stop(_signum: int, _frame: types.FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Request threads.")
+@click.pass_context
+@service_command
+def serve_command(context: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the feeds and the API, with the scheduler running in the same process."""
+    import waitress
+
+    from .. import create_app
+
+    factory, settings = prepare(context)
+    app = create_app(settings)
+    scheduler = create_scheduler(factory, settings, blocking=False)
+    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="calendar-service")
+    address = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
+    click.echo(f"calendar-service {address}/  calendar: webcal://{host}:{server.effective_port}/calendar.ics"  # type: ignore[union-attr]
+               f"  feed: {address}/feed.atom")
+    _stop_on_sigterm()
+    scheduler.start()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown(wait=False)
+        server.close()
+
+
+@click.command("scheduler")
+@click.pass_context
+@service_command
+def scheduler_command(context: click.Context) -> None:
+    """Run the scheduler alone, in the foreground (the Procfile's clock process)."""
+    factory, settings = prepare(context)
+    scheduler = create_scheduler(factory, settings, blocking=True)
+    _stop_on_sigterm()
+    click.echo("calendar-service scheduler running; stop it with Ctrl-C")
+    try:
+        scheduler.start()
+    except KeyboardInterrupt:
+        scheduler.shutdown(wait=False)
+
+
+COMMANDS = (serve_command, scheduler_command)

@@ -1,0 +1,44 @@
+"""Commands that put events into the store: ``load`` (a YAML dataset) and ``migrate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import clock, db
+from . import service_command, settings_from
+
+__all__ = ["COMMANDS", "open_store"]
+
+
+def open_store(context: click.Context) -> sessionmaker[Session]:
+    """Return a session factory for the configured database, migrated to the newest schema."""
+    factory = db.make_session_factory(settings_from(context)["DATABASE_URL"])
+    db.migrate(factory)
+    return factory
+
+
+@click.command("load")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+@service_command
+def load_command(context: click.Context, path: Path) -> None:
+    """Load a YAML dataset of events (all of it or, on any error, none of it)."""
+    from ..ingest.dataset import load_dataset
+
+    result = load_dataset(open_store(context), path, now=clock.now())
+    click.echo(f"{path}: {result.summary()}")
+
+
+@click.command("migrate")
+@click.pass_context
+@service_command
+def migrate_command(context: click.Context) -> None:
+    """Create or upgrade the database schema."""
+    open_store(context)
+    click.echo("database schema is up to date")
+
+
+COMMANDS = (load_command, migrate_command)

@@ -1,0 +1,98 @@
+"""Settings: one documented mapping of defaults, overridden by ``CALENDAR_*`` environment variables.
+
+The README's settings table follows :data:`DEFAULTS`. Order of precedence, lowest first: the
+defaults, the environment (``CALENDAR_REFRESH_MINUTES=5``), then a mapping passed in code (tests,
+``create_app(config)``). :func:`load_settings` returns the merged, checked result; both the Flask
+app and the CLI use it, so they always agree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError
+
+__all__ = ["DEFAULTS", "ENV_PREFIX", "load_settings", "resolve_database_url"]
+
+ENV_PREFIX = "CALENDAR_"
+
+#: Every setting, its default and what it means. Environment variables carry the ``CALENDAR_`` prefix.
+DEFAULTS: dict[str, tuple[Any, str]] = {
+    "DATA_DIR": ("data", "Folder holding the dataset, the gazetteer and (by default) the SQLite database."),
+    "DATASET": ("events.yaml", "Dataset file in DATA_DIR loaded into an empty store by `serve`."),
+    "DATABASE_URL": ("", "SQLAlchemy URL; empty means `sqlite:///<DATA_DIR>/calendar.db`."),
+    "FEEDS_DIR": ("feeds", "Folder the rendered feed files are written into."),
+    "BASE_URL": ("http://127.0.0.1:8000", "Public address of the service, used for every link in feeds."),
+    "TIMEZONE": ("Europe/Moscow", "IANA time zone of the service: default zone of events, of 'today'."),
+    "REFRESH_MINUTES": (15, "Feeds are re-rendered at least this often; also the feeds' advertised refresh."),
+    "CHANGE_POLL_SECONDS": (5, "How often the scheduler looks for store changes to re-render soon after."),
+    "LOG_LEVEL": ("INFO", "Python logging level of the service's own log lines."),
+}
+
+_INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600)}
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, value in environ.items():
+        if name.startswith(ENV_PREFIX):
+            key = name[len(ENV_PREFIX):]
+            if key in DEFAULTS:
+                found[key] = value
+    return found
+
+
+def resolve_database_url(settings: Mapping[str, Any]) -> str:
+    """Return the database URL the settings name, defaulting to a SQLite file in DATA_DIR."""
+    url = str(settings.get("DATABASE_URL") or "").strip()
+    if url:
+        return url
+    return f"sqlite:///{Path(settings['DATA_DIR']).resolve() / 'calendar.db'}"
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Merge defaults, environment and ``overrides``, check every value and return the settings.
+
+    Raises:
+        ConfigurationError: a value is unusable; the message names the variable.
+    """
+    settings: dict[str, Any] = {key: default for key, (default, _) in DEFAULTS.items()}
+    settings.update(_from_environment(os.environ if environ is None else environ))
+    if overrides:
+        settings.update({key: value for key, value in overrides.items() if key in DEFAULTS})
+    extra = {key: value for key, value in (overrides or {}).items() if key not in DEFAULTS}
+
+    for key, (low, high) in _INT_SETTINGS.items():
+        try:
+            settings[key] = int(settings[key])
+        except (TypeError, ValueError):
+            raise ConfigurationError(f"{ENV_PREFIX}{key} must be a whole number, not {settings[key]!r}") from None
+        if not low <= settings[key] <= high:
+            raise ConfigurationError(f"{ENV_PREFIX}{key} must be between {low} and {high}")
+    try:
+        zoneinfo.ZoneInfo(str(settings["TIMEZONE"]))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"{ENV_PREFIX}TIMEZONE: unknown IANA time zone {settings['TIMEZONE']!r}"
+        ) from None
+    base = str(settings["BASE_URL"]).rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigurationError(f"{ENV_PREFIX}BASE_URL must be an http(s) address, not {base!r}")
+    settings["BASE_URL"] = base
+    if not re.fullmatch(r"[A-Za-z]+", str(settings["LOG_LEVEL"])):
+        raise ConfigurationError(f"{ENV_PREFIX}LOG_LEVEL must be a level name such as INFO")
+    settings["LOG_LEVEL"] = str(settings["LOG_LEVEL"]).upper()
+    settings["DATA_DIR"] = str(settings["DATA_DIR"])
+    settings["FEEDS_DIR"] = str(settings["FEEDS_DIR"])
+    settings["DATABASE_URL"] = resolve_database_url(settings)
+    settings.update(extra)
+    return settings

@@ -1,0 +1,89 @@
+"""The exception tree of calendar-service, and nothing else.
+
+::
+
+    ValueError
+     └── CalendarServiceError          root of every error the service raises on purpose
+          ├── InvalidInput             input refused; carries every Problem (source, record, field, line)
+          │    └── NoEventsFound       text read fine but no dated event was found in it
+          ├── ConfigurationError       a CALENDAR_* setting or a folder it names is unusable
+          ├── NotFound                 an event, feed or file that does not exist
+          └── PublishError             a feed file could not be written; the previous one stands
+
+Library errors (YAML, SQLAlchemy, OSError, icalendar) are translated into this tree once, at the
+boundary where they occur. The CLI prints ``str(error)`` as one line; the web layer answers a
+JSON problem body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "CalendarServiceError",
+    "ConfigurationError",
+    "InvalidInput",
+    "NoEventsFound",
+    "NotFound",
+    "Problem",
+    "PublishError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as is known."""
+
+    message: str
+    source: str | None = None  #: file name or "<stdin>"
+    record: str | None = None  #: record id or index, e.g. "csto-treaty-signing" or "#3"
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.source:
+            where.append(self.source + (f":{self.line}" if self.line else ""))
+        elif self.line:
+            where.append(f"line {self.line}")
+        if self.record:
+            where.append(f"record {self.record}")
+        if self.field:
+            where.append(f"field {self.field!r}")
+        return (", ".join(where) + ": " if where else "") + self.message
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+class CalendarServiceError(ValueError):
+    """Root of the errors calendar-service raises on purpose."""
+
+
+class InvalidInput(CalendarServiceError):
+    """Input refused: nothing of it was stored."""
+
+    def __init__(self, problems: Iterable[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        first = str(self.problems[0]) if self.problems else "invalid input"
+        more = len(self.problems) - 1
+        super().__init__(first + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""))
+
+
+class NoEventsFound(InvalidInput):
+    """The input was read, but no dated event was found in it."""
+
+
+class ConfigurationError(CalendarServiceError):
+    """A setting, or a folder or database it names, cannot be used."""
+
+
+class NotFound(CalendarServiceError):
+    """The thing asked for does not exist."""
+
+
+class PublishError(CalendarServiceError):
+    """A feed file could not be written; the previous file is left as it was."""

@@ -1,0 +1,10 @@
+"""SQLAlchemy models, one aggregate per module; :class:`Base` carries the shared metadata."""
+
+from __future__ import annotations
+
+from .base import Base
+from .event import Event
+from .notice import Notice, NoticeKind
+from .state import StoreState
+
+__all__ = ["Base", "Event", "Notice", "NoticeKind", "StoreState"]

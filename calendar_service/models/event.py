@@ -1,0 +1,58 @@
+"""The event: one row per thing that happened or will happen, keyed forever by its ``uid``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, StringList, UTCDateTime
+
+__all__ = ["Event"]
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_start_end", "start_date", "end_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Public identity (iCalendar UID, feed ids, URLs); given once, never changed.
+    uid: Mapped[str] = mapped_column(String(255), unique=True)
+    #: Natural identity from the source (dataset id, extraction fingerprint); matched on re-load.
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    title_ru: Mapped[str | None] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    summary_ru: Mapped[str | None] = mapped_column(Text)
+    #: First day of the start period and last day of the end period (inclusive).
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    #: day, month or year: what the source really said.
+    precision: Mapped[str] = mapped_column(String(8))
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
+    #: IANA zone of start_time/end_time.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    category: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    city: Mapped[str | None] = mapped_column(String(200))
+    #: ISO 3166-1 alpha-2 of the venue.
+    country: Mapped[str | None] = mapped_column(String(2))
+    countries: Mapped[tuple[str, ...]] = mapped_column(StringList, default=())
+    bodies: Mapped[tuple[str, ...]] = mapped_column(StringList, default=())
+    #: Whether its yearly anniversaries are commemorated.
+    is_anniversary: Mapped[bool] = mapped_column("anniversary", Boolean, default=False)
+    #: The source gave no year: it was inferred from the reference date.
+    is_year_inferred: Mapped[bool] = mapped_column("year_inferred", Boolean, default=False)
+    #: The text the date was read from.
+    evidence: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    published_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: Bumped on every material change (iCalendar SEQUENCE).
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.uid} {self.start_date} {self.title[:40]!r}>"

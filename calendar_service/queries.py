@@ -1,0 +1,72 @@
+"""Read-side selections of events; nothing here writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from .dates import Precision
+from .models import Event, StoreState
+
+__all__ = ["EventFilter", "count_events", "get_event", "get_store_revision", "list_day_events", "list_events"]
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events to select; empty tuples mean "any"."""
+
+    start: dt.date | None = None  #: events ending on or after this day
+    end: dt.date | None = None  #: events starting on or before this day
+    categories: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  #: venue country or any country involved
+    statuses: tuple[str, ...] = ()
+    precisions: tuple[str, ...] = ()
+
+
+def _select(where: EventFilter) -> Select[tuple[Event]]:
+    query = select(Event)
+    if where.start is not None:
+        query = query.where(Event.end_date >= where.start)
+    if where.end is not None:
+        query = query.where(Event.start_date <= where.end)
+    if where.categories:
+        query = query.where(Event.category.in_(where.categories))
+    if where.statuses:
+        query = query.where(Event.status.in_(where.statuses))
+    if where.precisions:
+        query = query.where(Event.precision.in_(where.precisions))
+    return query.order_by(Event.start_date, Event.end_date, Event.uid)
+
+
+def list_events(session: Session, where: EventFilter = EventFilter()) -> Sequence[Event]:
+    """Return the events matching ``where``, in date order (then uid, so the order is total)."""
+    events = session.scalars(_select(where)).all()
+    if where.countries:
+        wanted = set(where.countries)
+        # countries is a JSON list; filtering it in Python keeps one query for SQLite and PostgreSQL.
+        events = [e for e in events if e.country in wanted or wanted.intersection(e.countries)]
+    return events
+
+
+def list_day_events(session: Session) -> Sequence[Event]:
+    """Return the events whose dates are known to the day (what a calendar can show as such)."""
+    return list_events(session, EventFilter(precisions=(Precision.DAY.value,)))
+
+
+def get_event(session: Session, uid: str) -> Event | None:
+    """Return the event with ``uid``, or None."""
+    return session.scalar(select(Event).where(Event.uid == uid))
+
+
+def count_events(session: Session) -> int:
+    """Return how many events the store holds."""
+    return session.scalar(select(func.count(Event.id))) or 0
+
+
+def get_store_revision(session: Session) -> int:
+    """Return the store's revision, bumped by every write."""
+    return session.scalar(select(StoreState.revision).where(StoreState.id == 1)) or 0

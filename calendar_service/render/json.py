@@ -1,0 +1,48 @@
+"""Events as plain JSON-ready mappings, the shape the API answers with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..dates import format_at_precision
+from ..models import Event
+from . import country_name, event_ics_url, event_url
+
+__all__ = ["event_to_dict"]
+
+
+def event_to_dict(event: Event, base_url: str) -> dict[str, Any]:
+    """Return an event as the API and the JSON outputs present it: dates at their precision."""
+    return {
+        "uid": event.uid,
+        "title": event.title,
+        "title_ru": event.title_ru,
+        "summary": event.summary,
+        "summary_ru": event.summary_ru,
+        "start": format_at_precision(event.start_date, event.precision),
+        "end": format_at_precision(event.end_date, event.precision),
+        "precision": event.precision,
+        "start_time": event.start_time.isoformat(timespec="minutes") if event.start_time else None,
+        "end_time": event.end_time.isoformat(timespec="minutes") if event.end_time else None,
+        "timezone": event.timezone,
+        "category": event.category,
+        "status": event.status,
+        "location": {
+            "city": event.city,
+            "country": event.country,
+            "country_name": country_name(event.country) if event.country else None,
+        },
+        "countries": list(event.countries),
+        "bodies": list(event.bodies),
+        "anniversary": event.is_anniversary,
+        "year_inferred": event.is_year_inferred,
+        "evidence": event.evidence,
+        "source": {
+            "url": event.source_url,
+            "published": event.published_date.isoformat() if event.published_date else None,
+        },
+        "sequence": event.sequence,
+        "created": event.created_dt.isoformat(),
+        "updated": event.updated_dt.isoformat(),
+        "links": {"self": event_url(base_url, event.uid), "ics": event_ics_url(base_url, event.uid)},
+    }

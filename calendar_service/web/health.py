@@ -1,0 +1,66 @@
+"""``/healthz``: can the service answer, and are its feeds fresh?"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import clock
+from ..db import get_session_factory, transaction
+from ..errors import ConfigurationError
+from ..publish import read_manifest
+from ..queries import count_events, get_store_revision
+
+__all__ = ["blueprint", "health_report"]
+
+blueprint = Blueprint("health", __name__)
+
+
+def health_report(settings: dict[str, Any], database: dict[str, Any], now: dt.datetime) -> tuple[bool, dict[str, Any]]:
+    """Judge the service's health from the database facts and the published manifest."""
+    manifest = read_manifest(Path(settings["FEEDS_DIR"]))
+    problems: list[str] = []
+    if not database.get("ok"):
+        problems.append("database unreachable")
+    published_at = manifest.get("published_at")
+    age = None
+    if published_at is None:
+        problems.append("no feeds published yet")
+    else:
+        age = (now - dt.datetime.fromisoformat(published_at)).total_seconds()
+        if age > 2 * 60 * settings["REFRESH_MINUTES"]:
+            problems.append(f"feeds are {int(age // 60)} minutes old; the refresh interval is "
+                            f"{settings['REFRESH_MINUTES']} minutes (is the scheduler running?)")
+    report = {
+        "status": "ok" if not problems else "unhealthy",
+        "problems": problems,
+        "database": database,
+        "feeds": {
+            "published_at": published_at,
+            "age_seconds": None if age is None else int(age),
+            "revision": manifest.get("revision"),
+            "warnings": manifest.get("warnings", []),
+            "files": {name: {"size": entry["size"], "last_modified": entry["last_modified"]}
+                      for name, entry in sorted(manifest["files"].items())},
+        },
+    }
+    return not problems, report
+
+
+@blueprint.get("/healthz")
+def healthz() -> Response:
+    database: dict[str, Any]
+    try:
+        with transaction(get_session_factory(current_app)) as session:
+            database = {"ok": True, "events": count_events(session), "revision": get_store_revision(session)}
+    except (ConfigurationError, SQLAlchemyError) as error:
+        database = {"ok": False, "error": type(error).__name__}
+    healthy, report = health_report(dict(current_app.config), database, clock.now())
+    response = jsonify(report)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
