@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from .dates import Precision
 from .models import Event, StoreState
 
-__all__ = ["EventFilter", "count_events", "get_event", "get_store_revision", "list_day_events", "list_events"]
+__all__ = [
+    "EventFilter",
+    "count_events",
+    "get_event",
+    "get_store_revision",
+    "list_bodies",
+    "list_day_events",
+    "list_events",
+]
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class EventFilter:
     countries: tuple[str, ...] = ()  #: venue country or any country involved
     statuses: tuple[str, ...] = ()
     precisions: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()  #: any of these bodies involved
 
 
 def _select(where: EventFilter) -> Select[tuple[Event]]:
@@ -45,11 +54,22 @@ def _select(where: EventFilter) -> Select[tuple[Event]]:
 def list_events(session: Session, where: EventFilter = EventFilter()) -> Sequence[Event]:
     """Return the events matching ``where``, in date order (then uid, so the order is total)."""
     events = session.scalars(_select(where)).all()
+    # countries and bodies are JSON lists; filtering them here keeps one query for SQLite and PostgreSQL.
     if where.countries:
         wanted = set(where.countries)
-        # countries is a JSON list; filtering it in Python keeps one query for SQLite and PostgreSQL.
         events = [e for e in events if e.country in wanted or wanted.intersection(e.countries)]
+    if where.bodies:
+        bodies = set(where.bodies)
+        events = [e for e in events if bodies.intersection(e.bodies)]
     return events
+
+
+def list_bodies(session: Session) -> list[str]:
+    """Return every body name the store's events mention, sorted."""
+    names: set[str] = set()
+    for bodies in session.scalars(select(Event.bodies)):
+        names.update(bodies)
+    return sorted(names)
 
 
 def list_day_events(session: Session) -> Sequence[Event]:
