@@ -110,6 +110,31 @@ def published_file(name: str, entry: Mapping[str, Any]) -> PublishedFile:
     )
 
 
+def _publish_one(feeds_dir: Path, name: str, data: bytes, old: Mapping[str, Any] | None,
+                 now: dt.datetime) -> dict[str, Any]:
+    digest = hashlib.sha256(data).hexdigest()
+    target = feeds_dir / name
+    twin = target.with_name(target.name + ".gz")
+    if old and old.get("sha256") == digest and target.is_file() and twin.is_file():
+        return dict(old)
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    write_atomic(twin, packed)
+    write_atomic(target, data)
+    return {
+        "sha256": digest,
+        "size": len(data),
+        "gzip_size": len(packed),
+        "last_modified": now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+def _write_manifest(feeds_dir: Path, files: Mapping[str, Any], rest: Mapping[str, Any],
+                    now: dt.datetime) -> dict[str, Any]:
+    manifest = {**{k: v for k, v in rest.items() if k != "files"}, "files": dict(files)}
+    write_atomic(feeds_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+    return manifest
+
+
 def publish(
     feeds_dir: Path,
     documents: Mapping[str, bytes],
@@ -135,31 +160,19 @@ def publish(
     try:
         previous = read_manifest(feeds_dir)["files"]
         files: dict[str, Any] = {}
-        for name in sorted(documents):
-            data = documents[name]
-            digest = hashlib.sha256(data).hexdigest()
-            old = previous.get(name)
-            target = feeds_dir / name
-            if old and old.get("sha256") == digest and target.is_file() and target.with_name(
-                target.name + ".gz"
-            ).is_file():
-                files[name] = old
-                continue
-            packed = gzip.compress(data, compresslevel=9, mtime=0)
-            write_atomic(target.with_name(target.name + ".gz"), packed)
-            write_atomic(target, data)
-            files[name] = {
-                "sha256": digest,
-                "size": len(data),
-                "gzip_size": len(packed),
-                "last_modified": now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
-            }
+        try:
+            for name in sorted(documents):
+                files[name] = _publish_one(feeds_dir, name, documents[name], previous.get(name), now)
+        except PublishError:
+            # Record what did get replaced, so every ETag still matches the bytes on disk.
+            kept = {name: entry for name, entry in previous.items() if name not in files}
+            _write_manifest(feeds_dir, {**kept, **files}, read_manifest(feeds_dir), now)
+            raise
         for name in set(previous) - set(files):
             for stale in (feeds_dir / name, feeds_dir / (name + ".gz")):
                 with contextlib.suppress(OSError):
                     stale.unlink()
-        manifest = {"files": files, "published_at": now.astimezone(dt.UTC).isoformat(), **(extra or {})}
-        write_atomic(feeds_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
-        return manifest
+        return _write_manifest(feeds_dir, files, {"published_at": now.astimezone(dt.UTC).isoformat(),
+                                                  **(extra or {})}, now)
     finally:
         lock.release()

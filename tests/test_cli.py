@@ -1,0 +1,61 @@
+"""The command line: one clear line and a non-zero exit on every error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import icalendar
+from click.testing import CliRunner
+
+from calendar_service.cli import main
+from tests.conftest import DATASET
+
+
+def test_load_twice_then_build_feeds(runner: CliRunner, settings: dict[str, Any]) -> None:
+    first = runner.invoke(main, ["load", str(DATASET)])
+    assert first.exit_code == 0, first.output
+    assert "12 created, 0 updated, 0 unchanged" in first.output
+    second = runner.invoke(main, ["load", str(DATASET)])
+    assert "0 created, 0 updated, 12 unchanged" in second.output
+    built = runner.invoke(main, ["build-feeds"])
+    assert built.exit_code == 0, built.output
+    calendar = Path(settings["FEEDS_DIR"]) / "calendar.ics"
+    assert len(icalendar.Calendar.from_ical(calendar.read_bytes()).walk("VEVENT")) == 6
+
+
+def test_a_broken_dataset_is_one_line_and_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("events:\n  - id: x\n    title: X\n    start: '2024-02-30'\n    category: meeting\n"
+                      "    status: held\n", encoding="utf-8")
+    result = runner.invoke(main, ["load", str(broken)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert "record x" in result.output
+    assert "'start'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_feeds_folder_is_one_line(tmp_path: Path) -> None:
+    runner = CliRunner(env={"CALENDAR_FEEDS_DIR": str(tmp_path / "absent"),
+                            "CALENDAR_DATA_DIR": str(tmp_path)})
+    result = runner.invoke(main, ["build-feeds"])
+    assert result.exit_code == 1
+    assert "feeds folder" in result.output
+    assert "does not exist" in result.output
+
+
+def test_missing_data_folder_is_one_line(tmp_path: Path) -> None:
+    runner = CliRunner(env={"CALENDAR_DATA_DIR": str(tmp_path / "absent")})
+    result = runner.invoke(main, ["build-feeds"])
+    assert result.exit_code == 1
+    assert "SQLite database" in result.output
+    serve = runner.invoke(main, ["scheduler"])
+    assert serve.exit_code == 1
+    assert "data folder" in serve.output
+
+
+def test_bad_setting_is_one_line() -> None:
+    result = CliRunner(env={"CALENDAR_REFRESH_MINUTES": "soon"}).invoke(main, ["build-feeds"])
+    assert result.exit_code == 1
+    assert "CALENDAR_REFRESH_MINUTES must be a whole number" in result.output

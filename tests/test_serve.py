@@ -1,0 +1,82 @@
+"""``calendar-service serve`` started for real: a fresh store is loaded and both feeds are served."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import feedparser
+import icalendar
+import pytest
+
+from tests.conftest import DATASET
+
+STARTUP_SECONDS = 60
+
+
+def _read_line_matching(process: subprocess.Popen[str], pattern: str, seconds: float) -> re.Match[str]:
+    """Read the process's output until a line matches, failing after ``seconds``."""
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + seconds
+    seen = []
+    while (left := deadline - time.monotonic()) > 0:
+        if not selector.select(timeout=left):
+            break
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if match := re.search(pattern, line):
+            return match
+    raise AssertionError(f"no line matching {pattern!r} within {seconds} s; output: {''.join(seen)}")
+
+
+@pytest.mark.server
+def test_serve_on_a_fresh_checkout_serves_both_feeds(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    feeds = tmp_path / "feeds"
+    data.mkdir()
+    feeds.mkdir()
+    shutil.copy(DATASET, data / "events.yaml")
+    env = {**os.environ, "CALENDAR_DATA_DIR": str(data), "CALENDAR_FEEDS_DIR": str(feeds)}
+    env = {k: v for k, v in env.items() if not k.startswith("CALENDAR_") or k in
+           ("CALENDAR_DATA_DIR", "CALENDAR_FEEDS_DIR")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calendar_service", "serve", "--port", "0"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        started = time.monotonic()
+        match = _read_line_matching(process, r"http://127\.0\.0\.1:(\d+)/", STARTUP_SECONDS)
+        base = f"http://127.0.0.1:{match.group(1)}"
+        with urllib.request.urlopen(f"{base}/calendar.ics", timeout=10) as response:
+            assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+            calendar = icalendar.Calendar.from_ical(response.read())
+        with urllib.request.urlopen(f"{base}/feed.atom", timeout=10) as response:
+            feed = feedparser.parse(response.read())
+        elapsed = time.monotonic() - started
+        assert len(calendar.walk("VEVENT")) == 6
+        assert feed.bozo == 0
+        assert len(feed.entries) == 12
+        assert elapsed < STARTUP_SECONDS
+        assert (data / "calendar.db").is_file()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+    assert process.returncode == 0
