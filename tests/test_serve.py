@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
-import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -18,27 +15,9 @@ import icalendar
 import pytest
 
 from tests.conftest import DATASET
+from tests.process import read_line_matching, stop
 
 STARTUP_SECONDS = 60
-
-
-def _read_line_matching(process: subprocess.Popen[str], pattern: str, seconds: float) -> re.Match[str]:
-    """Read the process's output until a line matches, failing after ``seconds``."""
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + seconds
-    seen = []
-    while (left := deadline - time.monotonic()) > 0:
-        if not selector.select(timeout=left):
-            break
-        line = process.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        if match := re.search(pattern, line):
-            return match
-    raise AssertionError(f"no line matching {pattern!r} within {seconds} s; output: {''.join(seen)}")
 
 
 @pytest.mark.server
@@ -57,7 +36,7 @@ def test_serve_on_a_fresh_checkout_serves_both_feeds(tmp_path: Path) -> None:
     )
     try:
         started = time.monotonic()
-        match = _read_line_matching(process, r"http://127\.0\.0\.1:(\d+)/", STARTUP_SECONDS)
+        match = read_line_matching(process, r"http://127\.0\.0\.1:(\d+)/", STARTUP_SECONDS)
         base = f"http://127.0.0.1:{match.group(1)}"
         with urllib.request.urlopen(f"{base}/calendar.ics", timeout=10) as response:
             assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -71,12 +50,5 @@ def test_serve_on_a_fresh_checkout_serves_both_feeds(tmp_path: Path) -> None:
         assert elapsed < STARTUP_SECONDS
         assert (data / "calendar.db").is_file()
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
-    assert process.returncode == 0
+        status = stop(process)
+    assert status == 0  # SIGTERM is a clean shutdown
