@@ -25,7 +25,13 @@ def test_create_app_starts_no_thread_and_no_scheduler(settings: dict[str, Any]) 
     app = create_app(settings)
     assert isinstance(app, Flask)
     assert {thread.ident for thread in threading.enumerate()} == before
-    assert "apscheduler" not in " ".join(sys.modules)  # not even imported by the web application
+    # In a fresh interpreter, building the web application does not even import the scheduler.
+    probe = "import sys; from calendar_service import create_app; create_app(); print('apscheduler' in sys.modules)"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_")},
+           **{f"CALENDAR_{key}": str(value) for key, value in settings.items()}}
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
+                            check=True)
+    assert result.stdout.strip() == "False"
 
 
 def _free_port() -> int:
