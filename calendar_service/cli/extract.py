@@ -1,0 +1,168 @@
+"""``extract`` (print the events a news text holds) and ``import`` (store them): thin adapters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import clock
+from ..errors import InvalidInput, Problem
+from ..extract import MAX_BYTES, ExtractedEvent, extract_news, load_gazetteer
+from . import service_command, settings_from
+
+__all__ = ["extract_command", "import_command"]
+
+_STDIN = "<stdin>"
+
+
+def _read(path: str) -> tuple[bytes, str]:
+    """Return the bytes of ``path`` (``-``: standard input) and its name, reading at most 5 MB."""
+    if path == "-":
+        with click.open_file("-", "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InvalidInput(
+                [Problem(f"the input is larger than {MAX_BYTES:,} bytes (5 MB); split it", source=_STDIN)]
+            )
+        return data, _STDIN
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"the input is {size:,} bytes; at most {MAX_BYTES:,} bytes (5 MB) are read at once",
+                        source=path,
+                    )
+                ]
+            )
+        return file.read_bytes(), path
+    except OSError as error:
+        raise InvalidInput([Problem(f"cannot read it: {error.strerror}", source=path)]) from None
+
+
+def _reference_date(context: click.Context, value: dt.datetime | None) -> dt.date:
+    if value is not None:
+        return value.date()
+    return clock.today(settings_from(context)["TIMEZONE"])
+
+
+def _table(events: tuple[ExtractedEvent, ...]) -> str:
+    rows = [("start", "end", "category", "status", "countries", "flags", "title")]
+    for event in events:
+        data: dict[str, Any] = event.as_json()
+        flags = ("A" if event.anniversary else "-") + ("Y" if event.year_inferred else "-")
+        title = data["title"] if len(data["title"]) <= 70 else data["title"][:69] + "…"
+        rows.append(
+            (
+                data["start"],
+                data["end"],
+                data["category"],
+                data["status"],
+                ",".join(event.countries) or "-",
+                flags,
+                title,
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        for row in rows
+    ]
+    lines.append(
+        f"{len(events)} event{'s' if len(events) != 1 else ''} (flags: A anniversary, Y year inferred)"
+    )
+    return "\n".join(lines)
+
+
+_PATH = click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
+_REFERENCE_DATE = click.option(
+    "--reference-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the text is read (YYYY-MM-DD; default: today in the service's time zone). It decides "
+    "the year of dates written without one, and is the publication date when the text gives none.",
+)
+_SOURCE_URL = click.option(
+    "--source-url", default=None, help="Address of the text, for items that name none."
+)
+
+
+@click.command("extract")
+@_PATH
+@_REFERENCE_DATE
+@_SOURCE_URL
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "table"]),
+    default="json",
+    show_default=True,
+    help='JSON ({"events": [...]}) or a table for reading.',
+)
+@click.pass_context
+@service_command
+def extract_command(
+    context: click.Context,
+    path: str,
+    reference_date: dt.datetime | None,
+    source_url: str | None,
+    output_format: str,
+) -> None:
+    """Print the dated events a news text holds (PATH, or - for standard input); store nothing."""
+    data, source = _read(path)
+    gazetteer = load_gazetteer(settings_from(context)["DATA_DIR"])
+    extraction = extract_news(
+        data,
+        reference_date=_reference_date(context, reference_date),
+        gazetteer=gazetteer,
+        source_url=source_url,
+        source=source,
+    )
+    if extraction.encoding != "utf-8":
+        click.echo(f"{source}: read as {extraction.encoding}", err=True)
+    if output_format == "table":
+        click.echo(_table(extraction.events))
+    else:
+        document = {"events": [event.as_json() for event in extraction.events]}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@click.command("import")
+@_PATH
+@_REFERENCE_DATE
+@_SOURCE_URL
+@click.option("--dry-run", is_flag=True, help="Do everything but store: report what would change.")
+@click.pass_context
+@service_command
+def import_command(
+    context: click.Context,
+    path: str,
+    reference_date: dt.datetime | None,
+    source_url: str | None,
+    dry_run: bool,
+) -> None:
+    """Extract the dated events of a news text and store them, all or none (PATH, or - for stdin)."""
+    from ..ingest.news import import_news
+    from .store import open_store
+
+    data, source = _read(path)
+    gazetteer = load_gazetteer(settings_from(context)["DATA_DIR"])
+    outcome = import_news(
+        open_store(context),
+        data,
+        reference_date=_reference_date(context, reference_date),
+        now=clock.now(),
+        gazetteer=gazetteer,
+        source_url=source_url,
+        dry_run=dry_run,
+        source=source,
+    )
+    if outcome.encoding != "utf-8":
+        click.echo(f"{source}: read as {outcome.encoding}", err=True)
+    click.echo(f"{source}: {outcome.summary()}")

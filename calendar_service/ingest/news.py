@@ -1,0 +1,87 @@
+"""Ingest news text: extract its dated events and store them in one transaction, all or nothing.
+
+The one way news enters the store: the ``import`` command and the HTTP endpoint both call
+:func:`import_news`. Importing the same text again changes nothing (each event's key is its
+identity, see :mod:`calendar_service.extract.events`); a newer text reporting an event with a
+changed date or status updates that event, which keeps its uid and gets its sequence bumped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..db import transaction
+from ..extract import ExtractedEvent, Gazetteer, extract_news
+from ..store import UpsertResult, upsert_records
+
+__all__ = ["NewsImport", "import_news"]
+
+
+@dataclass(frozen=True)
+class NewsImport:
+    """What one import found and did (or, in a dry run, would have done)."""
+
+    events: tuple[ExtractedEvent, ...]
+    result: UpsertResult
+    encoding: str  #: what the input was read as
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        count = len(self.events)
+        line = f"{count} event{'s' if count != 1 else ''}: {self.result.summary()}"
+        return line + (" (dry run: nothing stored)" if self.dry_run else "")
+
+
+class _RollBack(Exception):
+    """Raised inside the transaction of a dry run so that it rolls back."""
+
+    def __init__(self, result: UpsertResult) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+def import_news(
+    session_factory: sessionmaker[Session],
+    text_or_bytes: bytes | str,
+    *,
+    reference_date: dt.date,
+    now: dt.datetime,
+    gazetteer: Gazetteer,
+    source_url: str | None = None,
+    dry_run: bool = False,
+    source: str | None = None,
+) -> NewsImport:
+    """Extract the events of a news text and store them in one transaction.
+
+    A dry run does all the work, including the store's checks, then rolls back: its result says
+    what an import would create, update and leave unchanged.
+
+    Args:
+        reference_date: the day the text is read (see :func:`calendar_service.extract.extract_news`).
+        now: the time of the import, stamped on created and updated events.
+        source: the input's name for messages ("news.txt", "<stdin>").
+
+    Raises:
+        InvalidInput: bad input, or an event the store refuses; nothing was stored.
+        NoEventsFound: no dated event in the text; nothing was stored.
+        ConfigurationError: the database cannot be used.
+    """
+    extraction = extract_news(
+        text_or_bytes,
+        reference_date=reference_date,
+        gazetteer=gazetteer,
+        source_url=source_url,
+        source=source,
+    )
+    records = [event.to_record() for event in extraction.events]
+    try:
+        with transaction(session_factory) as session:
+            result = upsert_records(session, records, now=now, source=source)
+            if dry_run:
+                raise _RollBack(result)
+    except _RollBack as rolled_back:
+        result = rolled_back.result
+    return NewsImport(extraction.events, result, extraction.encoding, dry_run)
