@@ -33,8 +33,8 @@ def test_dataset_holds_the_twelve_seed_events() -> None:
     treaty = next(r for r in records if r.anniversary)
     assert treaty.start == treaty.end == dt.date(1992, 5, 15)
     assert [r.key for r in records if r.year_inferred] == [
-        "crc-duty-shifts-joint-training-2024-12-20",
-        "joint-staff-consultations-training-2026-2024-12-10",
+        "news:training:csto-crisis-response-center:2024-12",
+        "news:consultation:csto-joint-staff:2024-12",
     ]
 
 
@@ -50,14 +50,17 @@ def test_loading_twice_stores_no_duplicate(factory: sessionmaker[Session]) -> No
         assert session.scalar(select(StoreState.revision)) == 1  # the no-op load wrote nothing
 
 
+FOREIGN_MINISTERS = "news:meeting:csto-council-of-foreign-ministers:2024h1"
+
+
 def test_a_changed_record_updates_its_event_and_bumps_sequence(
     factory: sessionmaker[Session], dataset_copy: Path
 ) -> None:
     load_dataset(factory, dataset_copy, now=NOW)
     with transaction(factory) as session:
-        before = session.scalar(select(Event).where(Event.key == "council-of-foreign-ministers-2024-05"))
+        before = session.scalar(select(Event).where(Event.key == FOREIGN_MINISTERS))
     document = yaml.safe_load(dataset_copy.read_text(encoding="utf-8"))
-    record = next(e for e in document["events"] if e["id"] == "council-of-foreign-ministers-2024-05")
+    record = next(e for e in document["events"] if e["id"] == FOREIGN_MINISTERS)
     record.update(start="2024-06-20", end="2024-06-21", status="held", city="Almaty")
     dataset_copy.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
 
@@ -67,7 +70,7 @@ def test_a_changed_record_updates_its_event_and_bumps_sequence(
     assert result.updated == [before.uid]
     assert not result.created
     with transaction(factory) as session:
-        after = session.scalar(select(Event).where(Event.key == "council-of-foreign-ministers-2024-05"))
+        after = session.scalar(select(Event).where(Event.key == FOREIGN_MINISTERS))
     assert after.uid == before.uid
     assert after.sequence == before.sequence + 1
     assert (after.start_date, after.end_date, after.precision) == (dt.date(2024, 6, 20), dt.date(2024, 6, 21), "day")

@@ -1,0 +1,89 @@
+"""Fixtures of the extraction tests: the repository's gazetteer, an extraction callable, the corpus,
+a real SQLite store in tmp_path and a CLI runner whose DATA_DIR holds the gazetteer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from sqlalchemy.orm import Session, sessionmaker
+
+from calendar_service import db
+from calendar_service.extract import ExtractedEvent, Gazetteer, extract_events, load_gazetteer
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "data"
+NEWS = Path(__file__).resolve().parents[1] / "data" / "news"
+SEED = NEWS / "csto-news.txt"
+REFERENCE = dt.date(2025, 1, 15)
+NOW = dt.datetime(2025, 1, 15, 9, 0, tzinfo=dt.UTC)
+
+
+def news_file(name: str) -> Path:
+    """Return a test input of tests/data/news by name."""
+    return NEWS / name
+
+
+def load_corpus() -> list[dict[str, Any]]:
+    """Return the items of tests/data/news/corpus.yaml."""
+    return yaml.safe_load((NEWS / "corpus.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer(DATA)
+
+
+@pytest.fixture
+def extract(gazetteer: Gazetteer) -> Callable[..., list[ExtractedEvent]]:
+    """Return ``extract(text, reference_date=2025-01-15)`` -> events."""
+
+    def run(text: str, reference_date: dt.date | str = REFERENCE) -> list[ExtractedEvent]:
+        if isinstance(reference_date, str):
+            reference_date = dt.date.fromisoformat(reference_date)
+        return extract_events(text, reference_date=reference_date, gazetteer=gazetteer)
+
+    return run
+
+
+@pytest.fixture
+def extract_one(extract: Callable[..., list[ExtractedEvent]]) -> Callable[..., ExtractedEvent]:
+    """Return ``extract_one(text, reference_date)`` -> the only event, failing when there are more."""
+
+    def run(text: str, reference_date: dt.date | str = REFERENCE) -> ExtractedEvent:
+        events = extract(text, reference_date)
+        assert len(events) == 1, [event.as_json() for event in events]
+        return events[0]
+
+    return run
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> sessionmaker[Session]:
+    """A session factory on a fresh SQLite file in tmp_path, migrated to the newest schema."""
+    factory = db.make_session_factory(f"sqlite:///{tmp_path / 'news.db'}")
+    db.migrate(factory)
+    yield factory
+    factory.kw["bind"].dispose()
+
+
+@pytest.fixture
+def news_runner(tmp_path: Path) -> CliRunner:
+    """A CLI runner with a data folder holding the gazetteer and a SQLite file, all in tmp_path."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(DATA / "gazetteer.yaml", data_dir / "gazetteer.yaml")
+    (tmp_path / "feeds").mkdir()
+    return CliRunner(
+        env={
+            "CALENDAR_DATA_DIR": str(data_dir),
+            "CALENDAR_FEEDS_DIR": str(tmp_path / "feeds"),
+            "CALENDAR_DATABASE_URL": f"sqlite:///{tmp_path / 'calendar.db'}",
+        }
+    )
