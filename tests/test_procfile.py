@@ -25,7 +25,14 @@ def test_create_app_starts_no_thread_and_no_scheduler(settings: dict[str, Any]) 
     app = create_app(settings)
     assert isinstance(app, Flask)
     assert {thread.ident for thread in threading.enumerate()} == before
-    assert "apscheduler" not in " ".join(sys.modules)  # not even imported by the web application
+    # Not even imported by the web application; checked in a fresh interpreter, since other tests
+    # of this session import the scheduler.
+    probe = ("import sys, calendar_service, calendar_service.web\n"
+             "calendar_service.create_app(dict(arg.split('=', 1) for arg in sys.argv[1:]))\n"
+             "print(sorted(m for m in sys.modules if m.startswith('apscheduler')))")
+    found = subprocess.run([sys.executable, "-c", probe, *(f"{k}={v}" for k, v in settings.items())],
+                           capture_output=True, text=True, check=True, env=os.environ.copy())
+    assert found.stdout.strip() == "[]"
 
 
 def _free_port() -> int:
