@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import clock
 from ..build import build_feeds
 from ..db import transaction
-from ..errors import CalendarServiceError, ConfigurationError
+from ..errors import CalendarServiceError, ConfigurationError, InvalidInput
 from ..ingest.dataset import load_dataset
 from ..publish import check_feeds_dir
 from ..queries import count_events
@@ -44,12 +45,25 @@ def prepare(context: click.Context) -> tuple[sessionmaker[Session], dict[str, An
         empty = count_events(session) == 0
     dataset = data_dir / settings["DATASET"]
     if empty and dataset.is_file():
-        result = load_dataset(factory, dataset, now=clock.now())
-        log.info("loaded %s into the empty store: %s", dataset, result.summary())
+        _load_into_empty_store(factory, dataset)
     elif empty:
         log.warning("the store is empty and there is no dataset at %s", dataset)
     build_feeds(factory, settings, now=clock.now())
     return factory, settings
+
+
+def _load_into_empty_store(factory: sessionmaker[Session], dataset: Path) -> None:
+    # Two processes started together on a fresh database both find it empty; the one that loses
+    # the race fails on the unique keys or on SQLite's lock, and finds the dataset loaded.
+    try:
+        result = load_dataset(factory, dataset, now=clock.now())
+    except (ConfigurationError, InvalidInput, IntegrityError):
+        with transaction(factory) as session:
+            if count_events(session) == 0:
+                raise
+        log.info("another process loaded %s meanwhile", dataset)
+        return
+    log.info("loaded %s into the empty store: %s", dataset, result.summary())
 
 
 def _say(message: str) -> None:

@@ -5,12 +5,15 @@ processes' output and the database, never fixed sleeps."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
 import threading
+import urllib.request
 import zoneinfo
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
+from calendar_service.errors import ConfigurationError
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.models import JobRun, Notice
 from calendar_service.publish import read_manifest
@@ -133,75 +137,113 @@ def _dataset_with_an_anniversary_today(target: Path) -> None:
     target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
-    tmp_path: Path, processes: list[Process]
-) -> None:
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[tuple[dict[str, str], sessionmaker[Session], Path]]:
+    """Folders, a dataset with an anniversary today, the environment for the processes and a session
+    factory for the test to read the database they share. Nothing is loaded: the processes do it."""
     data_dir, feeds_dir = tmp_path / "data", tmp_path / "feeds"
     data_dir.mkdir()
     feeds_dir.mkdir()
-    dataset = data_dir / "events.yaml"
-    _dataset_with_an_anniversary_today(dataset)
+    _dataset_with_an_anniversary_today(data_dir / "events.yaml")
     url = f"sqlite:///{data_dir / 'calendar.db'}"
-    factory: sessionmaker[Session] = db.make_session_factory(url)
-    db.migrate(factory)
-    load_dataset(factory, dataset, now=NOW)
     env = {name: value for name, value in os.environ.items() if not name.startswith("CALENDAR_")}
     env.update({
         "CALENDAR_DATA_DIR": str(data_dir), "CALENDAR_FEEDS_DIR": str(feeds_dir), "CALENDAR_DATABASE_URL": url,
         "CALENDAR_CHANGE_POLL_SECONDS": "1", "CALENDAR_LOCK_POLL_SECONDS": "1", "CALENDAR_DAILY_AT": "00:00",
         "CALENDAR_BASE_URL": "https://calendar.example.org", "PYTHONUNBUFFERED": "1",
     })
+    factory: sessionmaker[Session] = db.make_session_factory(url)
+    yield env, factory, data_dir
+    factory.kw["bind"].dispose()
 
-    def job_runs() -> dict[str, JobRun]:
+
+def _job_runs(factory: sessionmaker[Session]) -> dict[str, JobRun]:
+    try:
         with db.transaction(factory) as session:
             return {row.job: row for row in session.scalars(select(JobRun))}
+    except ConfigurationError:  # not migrated yet
+        return {}
 
-    def notice_count() -> int:
-        with db.transaction(factory) as session:
-            return session.scalar(select(func.count()).select_from(Notice)) or 0
 
-    first = Process(["scheduler"], env)
-    processes.append(first)
+def _notice_count(factory: sessionmaker[Session]) -> int:
+    with db.transaction(factory) as session:
+        return session.scalar(select(func.count()).select_from(Notice)) or 0
+
+
+def _swept(factory: sessionmaker[Session], runs: int) -> JobRun | None:
+    row = _job_runs(factory).get("anniversaries")
+    return row if row is not None and row.run_count == runs and row.last_result == "ok" else None
+
+
+def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
+    service: tuple[dict[str, str], sessionmaker[Session], Path], processes: list[Process]
+) -> None:
+    env, factory, data_dir = service
+    # Started together on a fresh database: both migrate and find the store empty.
+    processes.extend([Process(["scheduler"], env), Process(["scheduler"], env)])
+    sweep = wait_until(lambda: _swept(factory, 1), "the start-up anniversary sweep")
+    first, second = sorted(processes, key=lambda process: not sweep.last_holder.endswith(f":{process.pid}"))
     first.wait_for("holding the scheduler lock")
-    second = Process(["scheduler"], env)
-    processes.append(second)
     second.wait_for("standby: another scheduler holds the lock")
-
-    wait_until(lambda: job_runs().get("anniversaries") is not None
-               and job_runs()["anniversaries"].last_result == "ok", "the start-up anniversary sweep")
-    wait_until(lambda: job_runs().get("regenerate-on-change") is not None
-               and job_runs()["regenerate-on-change"].run_count >= 3, "three polls for store changes")
+    wait_until(lambda: _job_runs(factory)["regenerate-on-change"].run_count >= 3, "three polls for store changes")
 
     # A change to the store is rendered within seconds.
+    dataset = data_dir / "events.yaml"
     changed = yaml.safe_load(dataset.read_text(encoding="utf-8"))
     changed["events"][0]["summary"] += " (updated)"
     dataset.write_text(yaml.safe_dump(changed, allow_unicode=True, sort_keys=False), encoding="utf-8")
     load_dataset(factory, dataset, now=NOW + dt.timedelta(hours=1))
     with db.transaction(factory) as session:
         revision = get_store_revision(session)
+    feeds_dir = Path(env["CALENDAR_FEEDS_DIR"])
     wait_until(lambda: read_manifest(feeds_dir).get("revision") == revision, "the change to be rendered",
                timeout=15)
 
-    runs = job_runs()
+    runs = _job_runs(factory)
     assert runs["anniversaries"].run_count == 1
     assert runs["regenerate"].run_count == 0  # every REFRESH_MINUTES: not yet, but scheduled
     assert runs["regenerate"].next_run_dt is not None
     assert all((row.last_holder or "").endswith(f":{first.pid}") for row in runs.values() if row.run_count)
-    assert notice_count() == 1
+    assert _notice_count(factory) == 1
     assert not [line for line in second.drain() if " job " in line or "holding" in line]
 
     first.popen.send_signal(signal.SIGKILL)  # dies without letting anything go
     first.popen.wait(timeout=TIMEOUT)
     second.wait_for("holding the scheduler lock")
-    wait_until(lambda: job_runs()["anniversaries"].run_count == 2
-               and job_runs()["anniversaries"].last_result == "ok", "the new holder's start-up sweep")
-    wait_until(lambda: (job_runs()["regenerate-on-change"].last_holder or "").endswith(f":{second.pid}"),
+    sweep = wait_until(lambda: _swept(factory, 2), "the new holder's start-up sweep")
+    assert sweep.last_holder.endswith(f":{second.pid}")
+    assert sweep.last_summary == f"nothing to sweep: every day up to {today_in_moscow()} is done"
+    wait_until(lambda: (_job_runs(factory)["regenerate-on-change"].last_holder or "").endswith(f":{second.pid}"),
                "the new holder to poll for changes")
-    runs = job_runs()
-    assert runs["anniversaries"].last_holder.endswith(f":{second.pid}")
-    assert runs["anniversaries"].last_summary == f"nothing to sweep: every day up to {today_in_moscow()} is done"
-    assert notice_count() == 1
+    assert _notice_count(factory) == 1
 
     second.popen.send_signal(signal.SIGTERM)
     assert second.popen.wait(timeout=TIMEOUT) == 0
-    factory.kw["bind"].dispose()
+
+
+def test_serve_beside_a_running_scheduler_serves_and_stands_by(
+    service: tuple[dict[str, str], sessionmaker[Session], Path], processes: list[Process]
+) -> None:
+    env, factory, _ = service
+    clock_process = Process(["scheduler"], env)
+    processes.append(clock_process)
+    clock_process.wait_for("holding the scheduler lock")
+    wait_until(lambda: _swept(factory, 1), "the scheduler's start-up sweep")
+    web = Process(["serve", "--port", "0"], env)
+    processes.append(web)
+    web.wait_for("standby: another scheduler holds the lock")
+    port = re.search(r"http://127\.0\.0\.1:(\d+)/", web.wait_for("http://127.0.0.1:"))
+    assert port is not None
+    with urllib.request.urlopen(f"http://127.0.0.1:{port[1]}/healthz", timeout=10) as response:
+        health = json.load(response)
+    assert health["jobs"]["anniversaries"]["last_holder"].endswith(f":{clock_process.pid}")
+    assert health["jobs"]["anniversaries"]["swept_through"] == today_in_moscow().isoformat()
+
+    clock_process.popen.send_signal(signal.SIGKILL)
+    clock_process.popen.wait(timeout=TIMEOUT)
+    web.wait_for("holding the scheduler lock")
+    sweep = wait_until(lambda: _swept(factory, 2), "serve's own start-up sweep")
+    assert sweep.last_holder.endswith(f":{web.pid}")
+    assert _notice_count(factory) == 1
+    web.popen.send_signal(signal.SIGTERM)
+    assert web.popen.wait(timeout=TIMEOUT) == 0
