@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from .notice_text import NoticeText, anniversary_ahead_text, anniversary_today_t
 __all__ = [
     "ANNIVERSARY_JOB",
     "DaySweep",
+    "OnIssued",
     "SweepResult",
     "draft_anniversary_notices",
     "due_day",
@@ -203,14 +204,25 @@ def _next_day(watermark: dt.date | None, target: dt.date, *, forced: bool, catch
     return target if forced else None
 
 
+#: Called inside the transaction that issues notices, with their ids: where deliveries (an outbox)
+#: are filled, so a notice and its deliveries are committed together or not at all.
+OnIssued = Callable[[Session, Sequence[int]], None]
+
+
 def sweep_anniversaries(
-    factory: sessionmaker[Session], settings: Mapping[str, Any], *, now: dt.datetime, today: dt.date | None = None
+    factory: sessionmaker[Session],
+    settings: Mapping[str, Any],
+    *,
+    now: dt.datetime,
+    today: dt.date | None = None,
+    on_issued: OnIssued | None = None,
 ) -> SweepResult:
     """Issue the anniversary notices of every day not swept yet, up to the due day, oldest first.
 
     Args:
         today: sweep up to this day, and this day itself even if it was swept before (operators'
             ``run-job --today``); by default the due day from ``now``, DAILY_AT and TIMEZONE.
+        on_issued: called in each day's transaction with the ids of the notices it issued.
     """
     forced = today is not None
     target = today if today is not None else due_day(now, settings["TIMEZONE"], settings["DAILY_AT"])
@@ -230,6 +242,8 @@ def sweep_anniversaries(
                             skipped, day)
             rows = draft_anniversary_notices(_commemorated(session), day, leads)
             issued = issue_notices(session, rows, now=now)
+            if issued and on_issued is not None:
+                on_issued(session, issued)
             _advance_watermark(row, day)
         swept.append(DaySweep(day=day, issued=tuple(issued), due=len(rows)))
         if issued:

@@ -266,3 +266,23 @@ def test_upcoming_anniversaries_are_listed_in_date_order(make_store: Callable[..
             (dt.date(2026, 5, 15), 34, False, "collective-security-treaty-signing-1992-05-15"),
             (dt.date(2027, 5, 15), 35, True, "collective-security-treaty-signing-1992-05-15"),
         ]
+
+
+def test_deliveries_are_filled_in_the_transaction_that_issues_the_notices(make_store: Callable[..., Any]) -> None:
+    factory, settings = make_store(ANNIVERSARY_LEADS="7,1")
+    sweep_at(moscow(13), factory, settings)
+    filled: list[tuple[int, str]] = []
+
+    def fill_outbox(session: Session, ids: Any) -> None:
+        for notice in session.scalars(select(Notice).where(Notice.id.in_(ids)).order_by(Notice.id)):
+            filled.append((notice.id, notice.kind))  # the notices are visible in this transaction
+        if len(filled) > 1:
+            raise RuntimeError("the mail relay refused the outbox row")
+
+    now = moscow(15, 7).astimezone(dt.UTC)
+    with pytest.raises(RuntimeError, match="mail relay"):
+        notices.sweep_anniversaries(factory, settings, now=now, on_issued=fill_outbox)
+    # 14 May was committed with its delivery; 15 May rolled back with its own.
+    assert [(kind, lead) for kind, _, lead, _ in issued(factory)] == [("anniversary_ahead", 1)]
+    assert watermark(factory) == dt.date(2025, 5, 14)
+    assert [kind for _, kind in filled] == ["anniversary_ahead", "anniversary_today"]
