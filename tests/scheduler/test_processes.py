@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,7 @@ from calendar_service.ingest.dataset import load_dataset
 from calendar_service.models import JobRun, Notice
 from calendar_service.publish import read_manifest
 from calendar_service.queries import get_store_revision
+from calendar_service.scheduler.lock import ADVISORY_LOCK_KEY
 
 from ..conftest import DATASET, NOW
 
@@ -252,3 +253,24 @@ def test_serve_beside_a_running_scheduler_serves_and_stands_by(
     assert _notice_count(factory) == 1
     web.popen.send_signal(signal.SIGTERM)
     assert web.popen.wait(timeout=TIMEOUT) == 0
+
+
+@pytest.mark.postgresql
+def test_a_scheduler_that_loses_its_advisory_lock_stops(postgres_url: str, tmp_path: Path,
+                                                        processes: list[Process]) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "feeds").mkdir()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("CALENDAR_")}
+    env.update({"CALENDAR_DATA_DIR": str(tmp_path / "data"), "CALENDAR_FEEDS_DIR": str(tmp_path / "feeds"),
+                "CALENDAR_DATABASE_URL": postgres_url, "CALENDAR_LOCK_POLL_SECONDS": "1", "PYTHONUNBUFFERED": "1"})
+    scheduler = Process(["scheduler"], env)
+    processes.append(scheduler)
+    scheduler.wait_for("holding the scheduler lock")
+    admin = create_engine(postgres_url)
+    with admin.connect() as connection:  # the lock's connection dies, as when the network goes
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                                "AND objid = :key"), {"key": ADVISORY_LOCK_KEY})
+        connection.commit()
+    admin.dispose()
+    scheduler.wait_for("the scheduler lost its lock and stopped")
+    assert scheduler.popen.wait(timeout=TIMEOUT) == 1
