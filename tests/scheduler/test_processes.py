@@ -1,6 +1,8 @@
 """Two real ``calendar-service scheduler`` processes on one database: only the lock holder runs
-jobs, and the standby takes over when the holder is killed. Waits are bounded polls of the
-processes' output and the database, never fixed sleeps."""
+jobs, and the standby takes over when the holder is killed. Each process starts its clock at a
+given moment with time-machine (then it runs on, in real time), so the notices for 15 May are
+seen issued on 8 and 15 May. Waits are bounded polls of the processes' output and the database,
+never fixed sleeps."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,9 +46,12 @@ TIMEOUT = 60.0
 class Process:
     """A ``calendar-service`` subprocess whose merged output is read line by line in a thread."""
 
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], *, at: dt.datetime | None = None) -> None:
+        clock = "" if at is None else (
+            "import datetime, time_machine\n"
+            f"time_machine.travel(datetime.datetime.fromisoformat({at.isoformat()!r}), tick=True).start()\n")
         self.popen = subprocess.Popen(
-            [sys.executable, "-c", "from calendar_service.cli import main; main()", *args],
+            [sys.executable, "-c", clock + "from calendar_service.cli import main; main()", *args],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
         )
         self.lines: list[str] = []
@@ -121,22 +127,9 @@ def processes() -> Iterator[list[Process]]:
         process.stop()
 
 
-def today_in_moscow() -> dt.date:
-    return dt.datetime.now(zoneinfo.ZoneInfo("Europe/Moscow")).date()
-
-
-def _dataset_with_an_anniversary_today(target: Path) -> None:
-    """The repository's dataset plus an event whose 10th anniversary is today in Moscow (real time)."""
-    today = today_in_moscow()
-    original = today.replace(year=today.year - 10) if (today.month, today.day) != (2, 29) else dt.date(
-        today.year - 8, 2, 29)
-    data = yaml.safe_load(DATASET.read_text(encoding="utf-8"))
-    data["events"].append({
-        "id": "test-anniversary-today", "title": "Signing of a test agreement",
-        "title_ru": "Подписание тестового соглашения", "start": original.isoformat(), "category": "milestone",
-        "status": "held", "anniversary": True,
-    })
-    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
+MAY_8 = dt.datetime(2025, 5, 8, 6, 0, 1, tzinfo=MOSCOW)
+MAY_15 = dt.datetime(2025, 5, 15, 6, 0, 1, tzinfo=MOSCOW)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
@@ -149,13 +142,13 @@ def service(
     data_dir, feeds_dir = tmp_path / "data", tmp_path / "feeds"
     data_dir.mkdir()
     feeds_dir.mkdir()
-    _dataset_with_an_anniversary_today(data_dir / "events.yaml")
+    shutil.copy(DATASET, data_dir / "events.yaml")
     url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else (
         f"sqlite:///{data_dir / 'calendar.db'}")
     env = {name: value for name, value in os.environ.items() if not name.startswith("CALENDAR_")}
     env.update({
         "CALENDAR_DATA_DIR": str(data_dir), "CALENDAR_FEEDS_DIR": str(feeds_dir), "CALENDAR_DATABASE_URL": url,
-        "CALENDAR_CHANGE_POLL_SECONDS": "1", "CALENDAR_LOCK_POLL_SECONDS": "1", "CALENDAR_DAILY_AT": "00:00",
+        "CALENDAR_CHANGE_POLL_SECONDS": "1", "CALENDAR_LOCK_POLL_SECONDS": "1",
         "CALENDAR_BASE_URL": "https://calendar.example.org", "PYTHONUNBUFFERED": "1",
     })
     factory: sessionmaker[Session] = db.make_session_factory(url)
@@ -171,9 +164,15 @@ def _job_runs(factory: sessionmaker[Session]) -> dict[str, JobRun]:
         return {}
 
 
-def _notice_count(factory: sessionmaker[Session]) -> int:
+def _notices(factory: sessionmaker[Session]) -> list[tuple[str, int, int, dt.date]]:
     with db.transaction(factory) as session:
-        return session.scalar(select(func.count()).select_from(Notice)) or 0
+        rows = session.scalars(select(Notice).order_by(Notice.id)).all()
+        return [(row.kind, row.occurrence_year, row.lead_days, row.issued_dt.astimezone(MOSCOW).date())
+                for row in rows]
+
+
+AHEAD = ("anniversary_ahead", 2025, 7, dt.date(2025, 5, 8))
+TODAY = ("anniversary_today", 2025, 0, dt.date(2025, 5, 15))
 
 
 def _swept(factory: sessionmaker[Session], runs: int) -> JobRun | None:
@@ -185,12 +184,14 @@ def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
     service: tuple[dict[str, str], sessionmaker[Session], Path], processes: list[Process]
 ) -> None:
     env, factory, data_dir = service
-    # Started together on a fresh database: both migrate and find the store empty.
-    processes.extend([Process(["scheduler"], env), Process(["scheduler"], env)])
+    # 8 May, just after 06:00 in Moscow: two schedulers started together on a fresh database
+    # (both migrate and find the store empty).
+    processes.extend([Process(["scheduler"], env, at=MAY_8), Process(["scheduler"], env, at=MAY_8)])
     sweep = wait_until(lambda: _swept(factory, 1), "the start-up anniversary sweep")
     first, second = sorted(processes, key=lambda process: not sweep.last_holder.endswith(f":{process.pid}"))
     first.wait_for("holding the scheduler lock")
     second.wait_for("standby: another scheduler holds the lock")
+    assert sweep.last_summary == "swept 2025-05-08: issued 1 of 1 due notice"
     wait_until(lambda: _job_runs(factory)["regenerate-on-change"].run_count >= 3, "three polls for store changes")
 
     # A change to the store is rendered within seconds.
@@ -209,8 +210,9 @@ def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
     assert runs["anniversaries"].run_count == 1
     assert runs["regenerate"].run_count == 0  # every REFRESH_MINUTES: not yet, but scheduled
     assert runs["regenerate"].next_run_dt is not None
+    assert runs["anniversaries"].next_run_dt == dt.datetime(2025, 5, 9, 3, 0, tzinfo=dt.UTC)  # 06:00 Moscow
     assert all((row.last_holder or "").endswith(f":{first.pid}") for row in runs.values() if row.run_count)
-    assert _notice_count(factory) == 1
+    assert _notices(factory) == [AHEAD]
     assert not [line for line in second.drain() if " job " in line or "holding" in line]
 
     first.popen.send_signal(signal.SIGKILL)  # dies without letting anything go
@@ -218,24 +220,39 @@ def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
     second.wait_for("holding the scheduler lock")
     sweep = wait_until(lambda: _swept(factory, 2), "the new holder's start-up sweep")
     assert sweep.last_holder.endswith(f":{second.pid}")
-    assert sweep.last_summary == f"nothing to sweep: every day up to {today_in_moscow()} is done"
+    assert sweep.last_summary == "nothing to sweep: every day up to 2025-05-08 is done"
     wait_until(lambda: (_job_runs(factory)["regenerate-on-change"].last_holder or "").endswith(f":{second.pid}"),
                "the new holder to poll for changes")
-    assert _notice_count(factory) == 1
-
+    assert _notices(factory) == [AHEAD]
     second.popen.send_signal(signal.SIGTERM)
     assert second.popen.wait(timeout=TIMEOUT) == 0
+
+    # The service was down from 8 May to 15 May, 06:00: restarted, it catches up and issues the
+    # day's notice; the 8 May notice is not issued again.
+    again = [Process(["scheduler"], env, at=MAY_15), Process(["scheduler"], env, at=MAY_15)]
+    processes.extend(again)
+    sweep = wait_until(lambda: _swept(factory, 3), "the sweep after the restart")
+    assert sweep.last_summary == "swept 2025-05-09..2025-05-15: issued 1 of 1 due notice"
+    assert _notices(factory) == [AHEAD, TODAY]
+    leader, standby = sorted(again, key=lambda process: not sweep.last_holder.endswith(f":{process.pid}"))
+    leader.wait_for("holding the scheduler lock")
+    standby.wait_for("standby: another scheduler holds the lock")
+    for process in again:
+        process.popen.send_signal(signal.SIGTERM)
+        assert process.popen.wait(timeout=TIMEOUT) == 0
+    assert _job_runs(factory)["anniversaries"].run_count == 3
+    assert _notices(factory) == [AHEAD, TODAY]
 
 
 def test_serve_beside_a_running_scheduler_serves_and_stands_by(
     service: tuple[dict[str, str], sessionmaker[Session], Path], processes: list[Process]
 ) -> None:
     env, factory, _ = service
-    clock_process = Process(["scheduler"], env)
+    clock_process = Process(["scheduler"], env, at=MAY_15)
     processes.append(clock_process)
     clock_process.wait_for("holding the scheduler lock")
     wait_until(lambda: _swept(factory, 1), "the scheduler's start-up sweep")
-    web = Process(["serve", "--port", "0"], env)
+    web = Process(["serve", "--port", "0"], env, at=MAY_15)
     processes.append(web)
     web.wait_for("standby: another scheduler holds the lock")
     port = re.search(r"http://127\.0\.0\.1:(\d+)/", web.wait_for("http://127.0.0.1:"))
@@ -243,14 +260,15 @@ def test_serve_beside_a_running_scheduler_serves_and_stands_by(
     with urllib.request.urlopen(f"http://127.0.0.1:{port[1]}/healthz", timeout=10) as response:
         health = json.load(response)
     assert health["jobs"]["anniversaries"]["last_holder"].endswith(f":{clock_process.pid}")
-    assert health["jobs"]["anniversaries"]["swept_through"] == today_in_moscow().isoformat()
+    assert health["jobs"]["anniversaries"]["swept_through"] == "2025-05-15"
+    assert health["jobs"]["anniversaries"]["last_result"] == "ok"
 
     clock_process.popen.send_signal(signal.SIGKILL)
     clock_process.popen.wait(timeout=TIMEOUT)
     web.wait_for("holding the scheduler lock")
     sweep = wait_until(lambda: _swept(factory, 2), "serve's own start-up sweep")
     assert sweep.last_holder.endswith(f":{web.pid}")
-    assert _notice_count(factory) == 1
+    assert _notices(factory) == [TODAY]
     web.popen.send_signal(signal.SIGTERM)
     assert web.popen.wait(timeout=TIMEOUT) == 0
 
