@@ -137,6 +137,7 @@ class SchedulerLeader:
         self._on_standby = on_standby or (lambda message: log.info("%s", message))
         self._on_lead = on_lead or (lambda message: log.info("%s", message))
         self._thread: threading.Thread | None = None
+        self._background = False
 
     @property
     def poll_seconds(self) -> int:
@@ -161,8 +162,13 @@ class SchedulerLeader:
             return
         log.error("lost the scheduler lock (%s); stopping the scheduler", self.lock.description)
         self.lost_lock = True
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+        scheduler, self.scheduler = self.scheduler, None
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        if self._background and not self._stop.is_set():
+            # serve keeps serving: its scheduler stands by again until it holds the lock.
+            self._on_standby(self._standby_message())
+            self._start_standby_thread()
 
     def _standby_message(self) -> str:
         return (f"standby: another scheduler holds the lock ({self.lock.description}); "
@@ -170,12 +176,15 @@ class SchedulerLeader:
 
     def start_background(self) -> None:
         """Start the scheduler in the background now, or as soon as the lock is free."""
+        self._background = True
         if self.try_lead(blocking=False):
             assert self.scheduler is not None
             self.scheduler.start()
             return
         self._on_standby(self._standby_message())
+        self._start_standby_thread()
 
+    def _start_standby_thread(self) -> None:
         def wait() -> None:
             while not self._stop.wait(self.poll_seconds):
                 if self.try_lead(blocking=False):

@@ -16,6 +16,7 @@ from calendar_service.config import load_settings
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.models import Notice
 from calendar_service.scheduler.lock import ADVISORY_LOCK_KEY, AdvisorySchedulerLock, scheduler_lock
+from calendar_service.scheduler.runner import SchedulerLeader
 
 from ..conftest import DATASET, NOW
 
@@ -115,3 +116,32 @@ def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(postgres_
     second.release()
     for engine in engines:
         engine.dispose()
+
+
+def test_a_background_scheduler_that_loses_its_lock_stands_by_again(postgres_url: str) -> None:
+    factory, settings = _store(postgres_url, LOCK_POLL_SECONDS="1")
+    load_dataset(factory, DATASET, now=NOW)
+    said: list[str] = []
+    leader = SchedulerLeader(factory, settings, on_standby=said.append, on_lead=said.append)
+    admin = create_engine(postgres_url)
+    leader.start_background()
+    try:
+        assert leader.scheduler is not None
+        first = leader.scheduler
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                                    "AND objid = :key"), {"key": ADVISORY_LOCK_KEY})
+            connection.commit()
+        _wait_until(lambda: leader.lost_lock, "the lock watch to notice")
+        # Nobody else holds the lock, so the standby takes it again with a new scheduler.
+        _wait_until(lambda: leader.scheduler is not None and leader.scheduler.running, "the lock to be taken again")
+        assert leader.scheduler is not first
+        assert not first.running
+        assert [message.split(":")[0] for message in said] == [
+            "holding the scheduler lock (PostgreSQL advisory lock 0x63616c73)", "standby",
+            "holding the scheduler lock (PostgreSQL advisory lock 0x63616c73)",
+        ]
+    finally:
+        leader.stop()
+        admin.dispose()
+        factory.kw["bind"].dispose()
