@@ -3,6 +3,7 @@ runs, downtime and a crash between issuing and committing. Time moves with time-
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import zoneinfo
@@ -16,10 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db, notices
 from calendar_service.config import load_settings
-from calendar_service.ingest.dataset import load_dataset
+from calendar_service.ingest.dataset import load_dataset, read_dataset
 from calendar_service.models import JobRun, Notice
 from calendar_service.notices import due_day
 from calendar_service.scheduler.jobs import run_job
+from calendar_service.store import upsert_records
 
 from .conftest import DATASET, NOW
 
@@ -286,3 +288,27 @@ def test_deliveries_are_filled_in_the_transaction_that_issues_the_notices(make_s
     assert [(kind, lead) for kind, _, lead, _ in issued(factory)] == [("anniversary_ahead", 1)]
     assert watermark(factory) == dt.date(2025, 5, 14)
     assert [kind for _, kind in filled] == ["anniversary_ahead", "anniversary_today"]
+
+
+def test_an_event_of_29_february_is_commemorated_on_28_february_in_common_years(
+    make_store: Callable[..., Any],
+) -> None:
+    factory, settings = make_store()
+    treaty = next(r for r in read_dataset(DATASET) if r.key == "collective-security-treaty-signing-1992-05-15")
+    leap = dataclasses.replace(treaty, key="leap-day-founding", uid=None, title="Founding of the Leap Day Council",
+                               title_ru="Основание Совета високосного дня", start=dt.date(2000, 2, 29),
+                               end=dt.date(2000, 2, 29))
+    with db.transaction(factory) as session:
+        upsert_records(session, [leap], now=NOW)
+    sweep_at(moscow(20, month=2), factory, settings)
+    sweep_at(moscow(28, month=2), factory, settings)
+    with db.transaction(factory) as session:
+        found = session.scalars(select(Notice).order_by(Notice.id)).all()
+        assert [(n.kind, n.details["anniversary_date"], n.details["due_date"]) for n in found] == [
+            ("anniversary_ahead", "2025-02-28", "2025-02-21"),
+            ("anniversary_today", "2025-02-28", "2025-02-28"),
+        ]
+        assert found[1].title == ("Today marks the 25th anniversary (jubilee) of the founding of the Leap Day "
+                                  "Council (29 February 2000)")
+        assert found[1].title_ru == ("Сегодня 25-я годовщина (юбилей) основания Совета високосного дня "
+                                     "(29 февраля 2000 г.)")
