@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .anniversaries import Anniversary, occurrences
 from .dates import Precision
 from .db import transaction
+from .errors import InvalidInput
 from .models import Event, JobRun, Notice, NoticeKind
 from .notice_text import NoticeText, anniversary_ahead_text, anniversary_today_text
 
@@ -223,8 +224,13 @@ def sweep_anniversaries(
         today: sweep up to this day, and this day itself even if it was swept before (operators'
             ``run-job --today``); by default the due day from ``now``, DAILY_AT and TIMEZONE.
         on_issued: called in each day's transaction with the ids of the notices it issued.
+
+    Raises:
+        InvalidInput: ``today`` has not come yet: notices are never issued ahead of their day.
     """
     forced = today is not None
+    if today is not None and today > now.astimezone(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date():
+        raise InvalidInput(f"{today} has not come yet in {settings['TIMEZONE']}; its notices are issued on the day")
     target = today if today is not None else due_day(now, settings["TIMEZONE"], settings["DAILY_AT"])
     leads = tuple(settings["ANNIVERSARY_LEADS"])
     ensure_job_row(factory, ANNIVERSARY_JOB)

@@ -67,3 +67,12 @@ def test_run_job_refuses_an_unknown_job(loaded: Flask, runner: CliRunner) -> Non
     result = runner.invoke(main, ["run-job", "reindex"])
     assert result.exit_code == 2
     assert "'reindex' is not one of" in result.output
+
+
+def test_run_job_refuses_a_day_that_has_not_come(loaded: Flask, runner: CliRunner) -> None:
+    with time_machine.travel(dt.datetime(2025, 5, 7, 21, 30, tzinfo=dt.UTC), tick=False):  # 8 May in Moscow
+        today = runner.invoke(main, ["run-job", "anniversaries", "--today", "2025-05-08"])
+        future = runner.invoke(main, ["run-job", "anniversaries", "--today", "2025-05-09"])
+    assert today.exit_code == 0, today.output
+    assert future.exit_code == 1
+    assert "Error: 2025-05-09 has not come yet in Europe/Moscow; its notices are issued on the day" in future.output
