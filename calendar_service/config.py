@@ -33,9 +33,14 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "REFRESH_MINUTES": (15, "Feeds are re-rendered at least this often; also the feeds' advertised refresh."),
     "CHANGE_POLL_SECONDS": (5, "How often the scheduler looks for store changes to re-render soon after."),
     "LOG_LEVEL": ("INFO", "Python logging level of the service's own log lines."),
+    "DAILY_AT": ("06:00", "Local time (in TIMEZONE) of the daily anniversary sweep, HH:MM."),
+    "ANNIVERSARY_LEADS": ("7", "Comma-separated days ahead at which an 'anniversary ahead' notice is issued."),
+    "CATCH_UP_DAYS": (31, "After downtime, the daily sweep catches up at most this many missed days."),
+    "LOCK_POLL_SECONDS": (5, "How often a standby scheduler tries to take the scheduler lock over."),
 }
 
-_INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600)}
+_INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600), "CATCH_UP_DAYS": (1, 366),
+                 "LOCK_POLL_SECONDS": (1, 600)}
 
 
 def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -46,6 +51,26 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             if key in DEFAULTS:
                 found[key] = value
     return found
+
+
+def _daily_at(value: Any) -> str:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(value).strip())
+    if not match:
+        raise ConfigurationError(f"{ENV_PREFIX}DAILY_AT must be a time of day HH:MM, not {value!r}")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _leads(value: Any) -> tuple[int, ...]:
+    parts = str(value).split(",") if isinstance(value, str) else list(value)
+    try:
+        leads = sorted({int(str(part).strip()) for part in parts if str(part).strip()}, reverse=True)
+    except ValueError:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}ANNIVERSARY_LEADS must be whole numbers of days separated by commas, not {value!r}"
+        ) from None
+    if not leads or not all(1 <= lead <= 366 for lead in leads):
+        raise ConfigurationError(f"{ENV_PREFIX}ANNIVERSARY_LEADS must list days between 1 and 366, not {value!r}")
+    return tuple(leads)
 
 
 def resolve_database_url(settings: Mapping[str, Any]) -> str:
@@ -91,6 +116,8 @@ def load_settings(
     if not re.fullmatch(r"[A-Za-z]+", str(settings["LOG_LEVEL"])):
         raise ConfigurationError(f"{ENV_PREFIX}LOG_LEVEL must be a level name such as INFO")
     settings["LOG_LEVEL"] = str(settings["LOG_LEVEL"]).upper()
+    settings["DAILY_AT"] = _daily_at(settings["DAILY_AT"])
+    settings["ANNIVERSARY_LEADS"] = _leads(settings["ANNIVERSARY_LEADS"])
     settings["DATA_DIR"] = str(settings["DATA_DIR"])
     settings["FEEDS_DIR"] = str(settings["FEEDS_DIR"])
     settings["DATABASE_URL"] = resolve_database_url(settings)

@@ -61,9 +61,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import feeds, serve, store
+    from . import feeds, jobs, serve, store
 
-    for module in (store, feeds, serve):
+    for module in (store, feeds, serve, jobs):
         for command in module.COMMANDS:
             main.add_command(command)
     try:

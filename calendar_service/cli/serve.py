@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import types
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import clock
 from ..build import build_feeds
 from ..db import transaction
-from ..errors import ConfigurationError
+from ..errors import CalendarServiceError, ConfigurationError, InvalidInput
 from ..ingest.dataset import load_dataset
 from ..publish import check_feeds_dir
 from ..queries import count_events
-from ..scheduler.runner import create_scheduler
+from ..scheduler.runner import SchedulerLeader
 from . import service_command, settings_from
 from .store import open_store
 
 __all__ = ["COMMANDS"]
 
 log = logging.getLogger(__name__)
+
+
+class SchedulerLockLost(CalendarServiceError):
+    """The scheduler's lock went away (its database connection died): exit, to be restarted."""
 
 
 def prepare(context: click.Context) -> tuple[sessionmaker[Session], dict[str, Any]]:
@@ -39,12 +45,29 @@ def prepare(context: click.Context) -> tuple[sessionmaker[Session], dict[str, An
         empty = count_events(session) == 0
     dataset = data_dir / settings["DATASET"]
     if empty and dataset.is_file():
-        result = load_dataset(factory, dataset, now=clock.now())
-        log.info("loaded %s into the empty store: %s", dataset, result.summary())
+        _load_into_empty_store(factory, dataset)
     elif empty:
         log.warning("the store is empty and there is no dataset at %s", dataset)
     build_feeds(factory, settings, now=clock.now())
     return factory, settings
+
+
+def _load_into_empty_store(factory: sessionmaker[Session], dataset: Path) -> None:
+    # Two processes started together on a fresh database both find it empty; the one that loses
+    # the race fails on the unique keys or on SQLite's lock, and finds the dataset loaded.
+    try:
+        result = load_dataset(factory, dataset, now=clock.now())
+    except (ConfigurationError, InvalidInput, IntegrityError):
+        with transaction(factory) as session:
+            if count_events(session) == 0:
+                raise
+        log.info("another process loaded %s meanwhile", dataset)
+        return
+    log.info("loaded %s into the empty store: %s", dataset, result.summary())
+
+
+def _say(message: str) -> None:
+    click.echo(message)
 
 
 def _stop_on_sigterm() -> None:
@@ -68,19 +91,19 @@ def serve_command(context: click.Context, host: str, port: int, threads: int) ->
 
     factory, settings = prepare(context)
     app = create_app(settings)
-    scheduler = create_scheduler(factory, settings, blocking=False)
+    leader = SchedulerLeader(factory, settings, on_standby=_say, on_lead=_say)
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="calendar-service")
     address = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
     click.echo(f"calendar-service {address}/  calendar: webcal://{host}:{server.effective_port}/calendar.ics"  # type: ignore[union-attr]
                f"  feed: {address}/feed.atom")
     _stop_on_sigterm()
-    scheduler.start()
+    leader.start_background()
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        scheduler.shutdown(wait=False)
+        leader.stop()
         server.close()
 
 
@@ -90,13 +113,17 @@ def serve_command(context: click.Context, host: str, port: int, threads: int) ->
 def scheduler_command(context: click.Context) -> None:
     """Run the scheduler alone, in the foreground (the Procfile's clock process)."""
     factory, settings = prepare(context)
-    scheduler = create_scheduler(factory, settings, blocking=True)
+    leader = SchedulerLeader(factory, settings, on_standby=_say, on_lead=_say)
     _stop_on_sigterm()
-    click.echo("calendar-service scheduler running; stop it with Ctrl-C")
+    click.echo(f"calendar-service scheduler (pid {os.getpid()}); stop it with Ctrl-C")
     try:
-        scheduler.start()
+        leader.run_blocking()
     except KeyboardInterrupt:
-        scheduler.shutdown(wait=False)
+        pass
+    finally:
+        leader.stop()
+    if leader.lost_lock:
+        raise SchedulerLockLost("the scheduler lost its lock and stopped; restart it to stand by again")
 
 
 COMMANDS = (serve_command, scheduler_command)

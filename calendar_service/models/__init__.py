@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .base import Base
 from .event import Event
+from .job_run import JobRun
 from .notice import Notice, NoticeKind
 from .state import StoreState
 
-__all__ = ["Base", "Event", "Notice", "NoticeKind", "StoreState"]
+__all__ = ["Base", "Event", "JobRun", "Notice", "NoticeKind", "StoreState"]

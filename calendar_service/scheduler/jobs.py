@@ -3,9 +3,10 @@ the feeds manifest, never in the scheduler, so any job run catches up by itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import clock
 from ..build import BuildResult, build_feeds
 from ..db import transaction
+from ..errors import NotFound
+from ..notices import ANNIVERSARY_JOB, SweepResult, sweep_anniversaries
 from ..publish import read_manifest
 from ..queries import get_store_revision
+from .runs import run_recorded
 
-__all__ = ["regenerate", "regenerate_if_changed"]
+__all__ = ["JOBS", "anniversaries", "describe_build", "regenerate", "regenerate_if_changed", "run_job"]
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +46,41 @@ def regenerate_if_changed(factory: sessionmaker[Session], settings: Mapping[str,
     if read_manifest(Path(settings["FEEDS_DIR"])).get("revision") == revision:
         return None
     return regenerate(factory, settings)
+
+
+def anniversaries(
+    factory: sessionmaker[Session], settings: Mapping[str, Any], *, today: dt.date | None = None
+) -> SweepResult:
+    """Issue the anniversary notices of every day due and not swept yet (see :mod:`..notices`)."""
+    return sweep_anniversaries(factory, settings, now=clock.now(), today=today)
+
+
+#: Every job the scheduler runs, by id; ``run-job`` and ``/healthz`` know them by these ids.
+JOBS: dict[str, Callable[..., Any]] = {
+    ANNIVERSARY_JOB: anniversaries,
+    "regenerate": regenerate,
+    "regenerate-on-change": regenerate_if_changed,
+}
+
+
+def run_job(
+    factory: sessionmaker[Session], settings: Mapping[str, Any], job: str, *, today: dt.date | None = None
+) -> Any:
+    """Run one job now, recorded in ``job_runs`` and logged with its duration and summary.
+
+    Raises:
+        NotFound: no job has that id.
+    """
+    if job not in JOBS:
+        raise NotFound(f"no job {job!r}; the jobs are {', '.join(sorted(JOBS))}")
+    if job == ANNIVERSARY_JOB:
+        return run_recorded(factory, job, lambda: anniversaries(factory, settings, today=today), SweepResult.summary)
+    return run_recorded(factory, job, lambda: JOBS[job](factory, settings), describe_build)
+
+
+def describe_build(result: BuildResult | None) -> str:
+    """Say in one line what a regenerate run did."""
+    if result is None:
+        return "store unchanged since the last render"
+    text = f"rendered store revision {result.revision} into {len(result.manifest['files'])} files"
+    return text + "".join(f"; warning: {warning}" for warning in result.warnings)

@@ -1,55 +1,215 @@
-"""Build and run the APScheduler 3.x scheduler with every job declared in code.
+"""Build and run the APScheduler 3.x scheduler with every job declared in code, under the lock.
 
 APScheduler's job stores cannot be shared between processes, so jobs live in memory, declared
-here with explicit ids; what must survive a restart lives in the service's own tables.
+here with explicit ids; what must survive a restart lives in the service's own tables
+(``notices``, ``job_runs``). Only the process holding the scheduler lock
+(:mod:`.lock`) starts a scheduler; another waits as a standby and takes over when the holder
+dies. ``serve`` runs a background scheduler beside the web server, ``calendar-service scheduler``
+a blocking one; web workers under gunicorn never start one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_SCHEDULER_STARTED,
+    JobEvent,
+    SchedulerEvent,
+)
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import clock
+from ..notices import ANNIVERSARY_JOB
 from . import jobs
+from .lock import SchedulerLock, scheduler_lock
+from .runs import record_next_run
 
-__all__ = ["create_scheduler"]
+__all__ = ["SchedulerLeader", "create_scheduler"]
 
 log = logging.getLogger(__name__)
 
+#: A daily sweep that misfired (the machine slept through DAILY_AT) still runs when it can; a
+#: later day's run catches up through the watermark anyway.
+DAILY_GRACE_SECONDS = 20 * 3600
+_LOCK_WATCH = "scheduler-lock-watch"
+
 
 def create_scheduler(
-    factory: sessionmaker[Session], settings: Mapping[str, Any], *, blocking: bool
+    factory: sessionmaker[Session], settings: Mapping[str, Any], *, blocking: bool, catch_up: bool = True
 ) -> BaseScheduler:
-    """Return a scheduler (not started) with the regenerate jobs declared."""
+    """Return a scheduler (not started) with every job declared.
+
+    Args:
+        catch_up: run the anniversary sweep at once on start, so a service that was down at
+            DAILY_AT issues that day's notices (and any missed day's) without waiting a day.
+    """
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(
         timezone=settings["TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
+    hour, minute = (int(part) for part in settings["DAILY_AT"].split(":"))
     scheduler.add_job(
-        jobs.regenerate,
+        jobs.run_job,
+        CronTrigger(hour=hour, minute=minute, timezone=settings["TIMEZONE"]),
+        args=(factory, settings, ANNIVERSARY_JOB),
+        id=ANNIVERSARY_JOB,
+        name="issue the day's anniversary notices",
+        replace_existing=True,
+        misfire_grace_time=DAILY_GRACE_SECONDS,
+        **({"next_run_time": clock.now()} if catch_up else {}),
+    )
+    scheduler.add_job(
+        jobs.run_job,
         "interval",
         minutes=settings["REFRESH_MINUTES"],
-        args=(factory, settings),
+        args=(factory, settings, "regenerate"),
         id="regenerate",
         name="re-render every feed",
         replace_existing=True,
         next_run_time=clock.now() + dt.timedelta(minutes=settings["REFRESH_MINUTES"]),
     )
     scheduler.add_job(
-        jobs.regenerate_if_changed,
+        jobs.run_job,
         "interval",
         seconds=settings["CHANGE_POLL_SECONDS"],
-        args=(factory, settings),
+        args=(factory, settings, "regenerate-on-change"),
         id="regenerate-on-change",
         name="re-render soon after the store changes",
         replace_existing=True,
     )
+    _record_next_runs(scheduler, factory)
     return scheduler
+
+
+def _record_next_runs(scheduler: BaseScheduler, factory: sessionmaker[Session]) -> None:
+    def record(job_id: str) -> None:
+        if job_id not in jobs.JOBS:
+            return
+        job = scheduler.get_job(job_id)
+        record_next_run(factory, job_id, None if job is None else job.next_run_time)
+
+    def on_event(event: SchedulerEvent) -> None:
+        if isinstance(event, JobEvent):
+            record(event.job_id)
+        else:
+            for job in scheduler.get_jobs():
+                record(job.id)
+
+    scheduler.add_listener(on_event, EVENT_SCHEDULER_STARTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+
+
+class SchedulerLeader:
+    """Run the scheduler only while this process holds the scheduler lock.
+
+    ``start_background`` (for ``serve``) returns at once: it starts the scheduler now if the lock
+    is free, or leaves a standby thread polling for it. ``run_blocking`` (for the ``scheduler``
+    command) waits for the lock, then runs the scheduler in the foreground.
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        settings: Mapping[str, Any],
+        *,
+        lock: SchedulerLock | None = None,
+        on_standby: Callable[[str], None] | None = None,
+        on_lead: Callable[[str], None] | None = None,
+    ) -> None:
+        self.factory = factory
+        self.settings = settings
+        self.lock = lock if lock is not None else scheduler_lock(factory.kw["bind"])
+        self.scheduler: BaseScheduler | None = None
+        self.lost_lock = False
+        self._stop = threading.Event()
+        self._on_standby = on_standby or (lambda message: log.info("%s", message))
+        self._on_lead = on_lead or (lambda message: log.info("%s", message))
+        self._thread: threading.Thread | None = None
+        self._background = False
+
+    @property
+    def poll_seconds(self) -> int:
+        return int(self.settings["LOCK_POLL_SECONDS"])
+
+    def try_lead(self, *, blocking: bool) -> bool:
+        """Take the lock if it is free and create (not start) the scheduler; return whether leading."""
+        if self.scheduler is not None:
+            return True
+        if not self.lock.acquire():
+            return False
+        self._on_lead(f"holding the scheduler lock ({self.lock.description}): running the jobs")
+        self.scheduler = create_scheduler(self.factory, self.settings, blocking=blocking)
+        self.scheduler.add_job(self._watch_lock, "interval", seconds=self.poll_seconds, id=_LOCK_WATCH,
+                               name="check the scheduler lock is still held", replace_existing=True)
+        return True
+
+    def _watch_lock(self) -> None:
+        # A PostgreSQL lock goes with its connection; a holder that lost it must stop at once,
+        # as a standby may already be running the jobs.
+        if self.lock.is_held():
+            return
+        log.error("lost the scheduler lock (%s); stopping the scheduler", self.lock.description)
+        self.lost_lock = True
+        scheduler, self.scheduler = self.scheduler, None
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        if self._background and not self._stop.is_set():
+            # serve keeps serving: its scheduler stands by again until it holds the lock.
+            self._on_standby(self._standby_message())
+            self._start_standby_thread()
+
+    def _standby_message(self) -> str:
+        return (f"standby: another scheduler holds the lock ({self.lock.description}); "
+                f"trying again every {self.poll_seconds} s")
+
+    def start_background(self) -> None:
+        """Start the scheduler in the background now, or as soon as the lock is free."""
+        self._background = True
+        if self.try_lead(blocking=False):
+            assert self.scheduler is not None
+            self.scheduler.start()
+            return
+        self._on_standby(self._standby_message())
+        self._start_standby_thread()
+
+    def _start_standby_thread(self) -> None:
+        def wait() -> None:
+            while not self._stop.wait(self.poll_seconds):
+                if self.try_lead(blocking=False):
+                    assert self.scheduler is not None
+                    self.scheduler.start()
+                    return
+
+        self._thread = threading.Thread(target=wait, name="scheduler-standby", daemon=True)
+        self._thread.start()
+
+    def run_blocking(self) -> None:
+        """Wait for the lock, then run the scheduler until it is shut down or interrupted."""
+        if not self.try_lead(blocking=True):
+            self._on_standby(self._standby_message())
+            while not self.try_lead(blocking=True):
+                if self._stop.wait(self.poll_seconds):
+                    return
+        assert self.scheduler is not None
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Stop the scheduler (or the standby wait) and let the lock go."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.poll_seconds + 1)
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.lock.release()

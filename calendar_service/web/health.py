@@ -14,14 +14,21 @@ from ..db import get_session_factory, transaction
 from ..errors import ConfigurationError
 from ..publish import read_manifest
 from ..queries import count_events, get_store_revision
+from ..scheduler.runs import list_job_runs
+from ..scheduler.status import judge_jobs
 
 __all__ = ["blueprint", "health_report"]
 
 blueprint = Blueprint("health", __name__)
 
 
-def health_report(settings: dict[str, Any], database: dict[str, Any], now: dt.datetime) -> tuple[bool, dict[str, Any]]:
-    """Judge the service's health from the database facts and the published manifest."""
+def health_report(
+    settings: dict[str, Any], database: dict[str, Any], now: dt.datetime, jobs: dict[str, Any] | None = None
+) -> tuple[bool, dict[str, Any]]:
+    """Judge the service's health from the database facts, the published manifest and the jobs' runs.
+
+    ``jobs`` is what :func:`calendar_service.scheduler.status.judge_jobs` found: its problems and report.
+    """
     manifest = read_manifest(Path(settings["FEEDS_DIR"]))
     problems: list[str] = []
     if not database.get("ok"):
@@ -47,19 +54,26 @@ def health_report(settings: dict[str, Any], database: dict[str, Any], now: dt.da
             "files": {name: {"size": entry["size"], "last_modified": entry["last_modified"]}
                       for name, entry in sorted(manifest["files"].items())},
         },
+        "jobs": (jobs or {}).get("report", {}),
     }
+    problems.extend((jobs or {}).get("problems", []))
+    report["status"] = "ok" if not problems else "unhealthy"
     return not problems, report
 
 
 @blueprint.get("/healthz")
 def healthz() -> Response:
     database: dict[str, Any]
+    jobs: dict[str, Any] = {}
+    now = clock.now()
     try:
         with transaction(get_session_factory(current_app)) as session:
             database = {"ok": True, "events": count_events(session), "revision": get_store_revision(session)}
+            job_problems, job_report = judge_jobs(list_job_runs(session), current_app.config, now)
+            jobs = {"problems": job_problems, "report": job_report}
     except (ConfigurationError, SQLAlchemyError) as error:
         database = {"ok": False, "error": type(error).__name__}
-    healthy, report = health_report(dict(current_app.config), database, clock.now())
+    healthy, report = health_report(dict(current_app.config), database, now, jobs)
     response = jsonify(report)
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"

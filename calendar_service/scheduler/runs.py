@@ -1,0 +1,97 @@
+"""Record each job run in ``job_runs``: start, finish, result, duration, what it did, next run.
+
+Every run, whether started by the scheduler or by ``run-job``, goes through :func:`run_recorded`,
+so ``/healthz`` and operators see the same history, and each run is logged with its duration
+and summary. A failure is recorded and then raised again: the scheduler's own error handling
+(its job-error event and log line) still sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import clock
+from ..db import transaction
+from ..models import JobRun
+from ..notices import ensure_job_row
+
+__all__ = ["holder_name", "list_job_runs", "record_next_run", "run_recorded"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+_MAX_TEXT = 2000
+
+
+def holder_name() -> str:
+    """Name this process the way ``job_runs.last_holder`` records it: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_recorded(
+    factory: sessionmaker[Session], job: str, function: Callable[[], T], describe: Callable[[T], str]
+) -> T:
+    """Run ``function`` as a run of ``job``, recording its start and its outcome in ``job_runs``.
+
+    ``describe`` says in one line what the run did, from what ``function`` returned.
+    """
+    ensure_job_row(factory, job)
+    started_dt = clock.now()
+    with transaction(factory) as session:
+        row = session.get(JobRun, job, populate_existing=True)
+        assert row is not None
+        row.run_count += 1
+        row.last_started_dt = started_dt
+        row.last_result = "running"
+        row.last_holder = holder_name()
+    started = time.perf_counter()
+    try:
+        value = function()
+    except BaseException as error:
+        elapsed = time.perf_counter() - started
+        _finish(factory, job, result="failed", summary="failed", error=f"{type(error).__name__}: {error}",
+                elapsed=elapsed)
+        log.error("job %s failed after %.2f s: %s: %s", job, elapsed, type(error).__name__, error)
+        raise
+    elapsed = time.perf_counter() - started
+    summary = describe(value)[:_MAX_TEXT]
+    _finish(factory, job, result="ok", summary=summary, error=None, elapsed=elapsed)
+    log.info("job %s done in %.2f s: %s", job, elapsed, summary)
+    return value
+
+
+def _finish(
+    factory: sessionmaker[Session], job: str, *, result: str, summary: str | None, error: str | None, elapsed: float
+) -> None:
+    with transaction(factory) as session:
+        row = session.get(JobRun, job, populate_existing=True)
+        assert row is not None
+        row.last_finished_dt = clock.now()
+        row.last_result = result
+        row.last_duration_ms = round(elapsed * 1000)
+        if summary is not None:
+            row.last_summary = summary
+        row.last_error = None if error is None else error[:_MAX_TEXT]
+
+
+def record_next_run(factory: sessionmaker[Session], job: str, next_run_dt: dt.datetime | None) -> None:
+    """Record when the scheduler will run ``job`` next (None: not scheduled)."""
+    ensure_job_row(factory, job)
+    with transaction(factory) as session:
+        row = session.get(JobRun, job, populate_existing=True)
+        assert row is not None
+        row.next_run_dt = next_run_dt
+
+
+def list_job_runs(session: Session) -> Sequence[JobRun]:
+    """Return every job's row, by job id."""
+    return session.scalars(select(JobRun).order_by(JobRun.job)).all()

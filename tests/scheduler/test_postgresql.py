@@ -1,0 +1,147 @@
+"""On PostgreSQL: the schema, the sweep under concurrency, and the advisory scheduler lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import zoneinfo
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from calendar_service import db, notices
+from calendar_service.config import load_settings
+from calendar_service.ingest.dataset import load_dataset
+from calendar_service.models import Notice
+from calendar_service.scheduler.lock import ADVISORY_LOCK_KEY, AdvisorySchedulerLock, scheduler_lock
+from calendar_service.scheduler.runner import SchedulerLeader
+
+from ..conftest import DATASET, NOW
+
+pytestmark = pytest.mark.postgresql
+
+MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
+
+
+def _store(url: str, **overrides: str) -> tuple[sessionmaker[Session], dict]:
+    settings = load_settings({"DATABASE_URL": url, **overrides}, environ={})
+    factory = db.make_session_factory(url)
+    db.migrate(factory)
+    return factory, settings
+
+
+def _wait_until(condition: Callable[[], bool], what: str) -> None:
+    pause = threading.Event()
+    for _ in range(200):
+        if condition():
+            return
+        pause.wait(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_concurrent_sweeps_issue_each_notice_once(postgres_url: str) -> None:
+    factory, settings = _store(postgres_url, ANNIVERSARY_LEADS="7,1")
+    load_dataset(factory, DATASET, now=NOW)
+    notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 1, 7, tzinfo=MOSCOW))
+    stores = [_store(postgres_url, ANNIVERSARY_LEADS="7,1") for _ in range(4)]
+    start = threading.Barrier(len(stores))
+    errors: list[BaseException] = []
+
+    def run(factory: sessionmaker[Session], settings: dict) -> None:
+        try:
+            start.wait()
+            notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 16, 7, tzinfo=MOSCOW))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=store) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with db.transaction(factory) as session:
+        kinds = session.execute(select(Notice.kind, Notice.lead_days).order_by(Notice.id)).all()
+    assert [tuple(row) for row in kinds] == [("anniversary_ahead", 7), ("anniversary_ahead", 1),
+                                             ("anniversary_today", 0)]
+    for other, _ in stores:
+        other.kw["bind"].dispose()
+    factory.kw["bind"].dispose()
+
+
+def test_a_crash_before_the_commit_stores_nothing(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    factory, settings = _store(postgres_url)
+    load_dataset(factory, DATASET, now=NOW)
+    notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 7, 7, tzinfo=MOSCOW))
+
+    def crash(*_args: object) -> None:
+        raise RuntimeError("killed before the commit")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(notices, "_advance_watermark", crash)
+        with pytest.raises(RuntimeError):
+            notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 8, 7, tzinfo=MOSCOW))
+    with db.transaction(factory) as session:
+        assert session.scalar(select(func.count()).select_from(Notice)) == 0
+    result = notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 8, 8, tzinfo=MOSCOW))
+    assert result.issued == 1
+    factory.kw["bind"].dispose()
+
+
+def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(postgres_url: str) -> None:
+    engines = [create_engine(postgres_url) for _ in range(3)]
+    first = scheduler_lock(engines[0])
+    second = scheduler_lock(engines[1])
+    assert isinstance(first, AdvisorySchedulerLock)
+    assert first.acquire()
+    assert first.acquire()  # re-entrant for its holder
+    assert not second.acquire()
+    first.release()
+    assert second.acquire()
+    assert not first.acquire()
+
+    # The holder's connection dies (its process was killed, the network went): the server lets go.
+    with engines[2].connect() as admin:
+        pids = admin.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :key"),
+                             {"key": ADVISORY_LOCK_KEY}).scalars().all()
+        assert len(pids) == 1
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pids[0]})
+        admin.commit()
+    assert not second.is_held()
+    _wait_until(first.acquire, "the lock to be free after its holder's connection died")
+    assert first.is_held()
+    first.release()
+    second.release()
+    for engine in engines:
+        engine.dispose()
+
+
+def test_a_background_scheduler_that_loses_its_lock_stands_by_again(postgres_url: str) -> None:
+    factory, settings = _store(postgres_url, LOCK_POLL_SECONDS="1")
+    load_dataset(factory, DATASET, now=NOW)
+    said: list[str] = []
+    leader = SchedulerLeader(factory, settings, on_standby=said.append, on_lead=said.append)
+    admin = create_engine(postgres_url)
+    leader.start_background()
+    try:
+        assert leader.scheduler is not None
+        first = leader.scheduler
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                                    "AND objid = :key"), {"key": ADVISORY_LOCK_KEY})
+            connection.commit()
+        _wait_until(lambda: leader.lost_lock, "the lock watch to notice")
+        # Nobody else holds the lock, so the standby takes it again with a new scheduler.
+        _wait_until(lambda: leader.scheduler is not None and leader.scheduler.running, "the lock to be taken again")
+        assert leader.scheduler is not first
+        assert not first.running
+        assert [message.split(":")[0] for message in said] == [
+            "holding the scheduler lock (PostgreSQL advisory lock 0x63616c73)", "standby",
+            "holding the scheduler lock (PostgreSQL advisory lock 0x63616c73)",
+        ]
+    finally:
+        leader.stop()
+        admin.dispose()
+        factory.kw["bind"].dispose()

@@ -1,0 +1,173 @@
+"""The scheduler declares its jobs in code, runs only under the lock, and records each run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import zoneinfo
+from typing import Any
+
+import pytest
+import time_machine
+from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
+
+from calendar_service import db
+from calendar_service.models import JobRun
+from calendar_service.scheduler import jobs
+from calendar_service.scheduler.lock import FileSchedulerLock
+from calendar_service.scheduler.runner import SchedulerLeader, create_scheduler
+from calendar_service.scheduler.runs import holder_name
+
+MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
+
+
+def test_every_job_is_declared_with_an_id_and_the_house_defaults(
+    loaded: Flask, factory: sessionmaker[Session]
+) -> None:
+    assert isinstance(create_scheduler(factory, loaded.config, blocking=True), BlockingScheduler)
+    scheduler = create_scheduler(factory, loaded.config, blocking=False)
+    assert isinstance(scheduler, BackgroundScheduler)
+    assert all(replace for _job, _store, replace in scheduler._pending_jobs)
+    scheduler.start(paused=True)  # job defaults are applied as jobs enter the job store
+    try:
+        declared = {job.id: job for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    assert set(declared) == {"anniversaries", "regenerate", "regenerate-on-change"}
+    for job in declared.values():
+        assert job.coalesce is True
+        assert job.max_instances == 1
+        assert job.misfire_grace_time is not None
+        assert job.args[2] == job.id
+    assert declared["anniversaries"].misfire_grace_time >= 12 * 3600
+    assert isinstance(declared["regenerate"].trigger, IntervalTrigger)
+    assert declared["regenerate"].trigger.interval == dt.timedelta(minutes=15)
+    assert declared["regenerate-on-change"].trigger.interval == dt.timedelta(seconds=5)
+    with db.transaction(factory) as session:  # the scheduler recorded when each job runs next
+        assert all(session.get(JobRun, job).next_run_dt is not None for job in declared)
+
+
+def test_the_anniversary_sweep_runs_daily_at_daily_at_in_the_service_time_zone(
+    loaded: Flask, factory: sessionmaker[Session]
+) -> None:
+    scheduler = create_scheduler(factory, loaded.config, blocking=False)
+    trigger = scheduler.get_job("anniversaries").trigger
+    assert isinstance(trigger, CronTrigger)
+    after = dt.datetime(2025, 5, 8, 7, 0, tzinfo=MOSCOW)
+    assert trigger.get_next_fire_time(None, after) == dt.datetime(2025, 5, 9, 6, 0, tzinfo=MOSCOW)
+    other = create_scheduler(factory, {**loaded.config, "DAILY_AT": "09:15", "TIMEZONE": "Asia/Almaty"},
+                             blocking=False).get_job("anniversaries").trigger
+    almaty = zoneinfo.ZoneInfo("Asia/Almaty")
+    assert other.get_next_fire_time(None, dt.datetime(2025, 5, 8, 10, tzinfo=almaty)) == dt.datetime(
+        2025, 5, 9, 9, 15, tzinfo=almaty)
+
+
+def test_the_anniversary_sweep_also_runs_at_start_to_catch_up(loaded: Flask, factory: sessionmaker[Session]) -> None:
+    with time_machine.travel(dt.datetime(2025, 5, 8, 9, 0, tzinfo=MOSCOW), tick=False):
+        scheduler = create_scheduler(factory, loaded.config, blocking=False)
+        assert scheduler.get_job("anniversaries").next_run_time == dt.datetime(2025, 5, 8, 6, 0, tzinfo=dt.UTC)
+        later = create_scheduler(factory, loaded.config, blocking=False, catch_up=False)
+        assert not hasattr(later.get_job("anniversaries"), "next_run_time")
+
+
+def test_run_job_records_each_run(loaded: Flask, factory: sessionmaker[Session]) -> None:
+    with time_machine.travel(dt.datetime(2025, 5, 8, 6, 30, tzinfo=MOSCOW), tick=False):
+        jobs.run_job(factory, loaded.config, "anniversaries")
+        jobs.run_job(factory, loaded.config, "regenerate-on-change")
+    with db.transaction(factory) as session:
+        sweep = session.get(JobRun, "anniversaries")
+        assert sweep is not None
+        assert sweep.run_count == 1
+        assert sweep.last_result == "ok"
+        assert sweep.last_summary == "swept 2025-05-08: issued 1 of 1 due notice"
+        assert sweep.last_started_dt == sweep.last_finished_dt == dt.datetime(2025, 5, 8, 3, 30, tzinfo=dt.UTC)
+        assert sweep.last_duration_ms is not None
+        assert sweep.last_holder == holder_name()
+        assert sweep.watermark_date == dt.date(2025, 5, 8)
+        poll = session.get(JobRun, "regenerate-on-change")
+        assert poll is not None
+        assert poll.last_summary == "store unchanged since the last render"
+
+
+def test_a_failed_run_is_recorded_and_raised(
+    loaded: Flask, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(jobs, "build_feeds", broken)
+    with pytest.raises(OSError, match="disk full"):
+        jobs.run_job(factory, loaded.config, "regenerate")
+    with db.transaction(factory) as session:
+        row = session.get(JobRun, "regenerate")
+        assert row is not None
+        assert (row.last_result, row.last_error) == ("failed", "OSError: disk full")
+
+
+def _leader(factory: sessionmaker[Session], config: dict[str, Any], lock: FileSchedulerLock,
+            said: list[str]) -> SchedulerLeader:
+    return SchedulerLeader(factory, {**config, "LOCK_POLL_SECONDS": 1}, lock=lock, on_standby=said.append,
+                           on_lead=said.append)
+
+
+def test_only_the_lock_holder_leads_and_a_standby_takes_over(
+    loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
+) -> None:
+    said: list[str] = []
+    first = _leader(factory, dict(loaded.config), FileSchedulerLock(tmp_path / "s.lock"), said)
+    second = _leader(factory, dict(loaded.config), FileSchedulerLock(tmp_path / "s.lock"), said)
+    assert first.try_lead(blocking=False)
+    assert not second.try_lead(blocking=False)
+    assert second.scheduler is None
+    first.stop()
+    assert second.try_lead(blocking=False)
+    assert second.scheduler is not None
+    assert {job.id for job in second.scheduler.get_jobs()} >= {"anniversaries", "regenerate"}
+    second.stop()
+    assert said[0].startswith("holding the scheduler lock")
+
+
+def test_a_background_standby_starts_its_scheduler_when_the_holder_goes(
+    loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
+) -> None:
+    said: list[str] = []
+    holder = FileSchedulerLock(tmp_path / "s.lock")
+    assert holder.acquire()
+    standby = _leader(factory, dict(loaded.config), FileSchedulerLock(tmp_path / "s.lock"), said)
+    standby.start_background()
+    try:
+        assert standby.scheduler is None
+        assert said[0].startswith("standby: another scheduler holds the lock")
+        swept = threading.Event()
+
+        def on_lead(message: str) -> None:
+            said.append(message)
+
+        standby._on_lead = on_lead
+        holder.release()
+        # Bounded waits on the standby thread and on the sweep it runs at once when it leads.
+        for _ in range(100):
+            if standby.scheduler is not None and standby.scheduler.running:
+                break
+            standby._stop.wait(0.05)
+        assert standby.scheduler is not None
+
+        def done(event: JobExecutionEvent) -> None:
+            if event.job_id == "anniversaries":
+                swept.set()
+
+        standby.scheduler.add_listener(done, EVENT_JOB_EXECUTED)
+        with db.transaction(factory) as session:
+            row = session.get(JobRun, "anniversaries")
+            finished = row is not None and row.last_result == "ok"
+        assert finished or swept.wait(timeout=10)
+    finally:
+        standby.stop()
+    assert not standby.lock.is_held()
+    assert said[-1].startswith("holding the scheduler lock")
