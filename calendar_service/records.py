@@ -23,6 +23,7 @@ __all__ = [
     "Category",
     "EventRecord",
     "Status",
+    "find_markup",
     "is_country_code",
     "validate_record",
 ]
@@ -99,6 +100,24 @@ def _forbidden_characters(text: str) -> bool:
     )
 
 
+#: Something a browser or feed reader would take for markup: a tag, comment, doctype or processing
+#: instruction, as an HTML parser opens one ("<" right before a letter, "/", "!" or "?"). "a < b" and
+#: "R&D" stay plain text; "<b>", "</p>", "<!--" and "<?xml" do not.
+_MARKUP_RE = re.compile(r"</?[A-Za-z][^<>]*>|<!|<\?")
+#: Fields shown as a single line (feed titles, calendar summaries, place names).
+_ONE_LINE = {"title", "title_ru", "city"}
+
+
+def find_markup(text: str) -> str | None:
+    """Return the first piece of HTML/XML markup in ``text`` (None for plain text).
+
+    The store's content model is plain text, escaped by every renderer on the way out; markup at
+    the door is refused rather than stripped, so what an editor wrote is never silently changed.
+    """
+    match = _MARKUP_RE.search(text)
+    return match.group(0)[:40] if match else None
+
+
 def validate_record(record: EventRecord, *, source: str | None = None, line: int | None = None) -> list[Problem]:
     """Return every problem with ``record`` (an empty list when it is valid)."""
     problems: list[Problem] = []
@@ -122,6 +141,11 @@ def validate_record(record: EventRecord, *, source: str | None = None, line: int
             problem(name, f"is {len(value)} characters long; at most {limit} are allowed")
         if _forbidden_characters(value):
             problem(name, "contains control characters that cannot be published")
+        markup = find_markup(value) if name != "source_url" else None
+        if markup:
+            problem(name, f"contains markup ({markup!r}); write plain text, the feeds escape it on output")
+        if name in _ONE_LINE and any(ch in value for ch in "\r\n\u2028\u2029"):
+            problem(name, "must be a single line")
     if record.end < record.start:
         problem("end", f"ends ({record.end}) before it starts ({record.start})")
     if record.start_time and record.end_time and record.start == record.end and record.end_time < record.start_time:

@@ -1,0 +1,59 @@
+"""Read-side selections of notices (the entries of the Atom, RSS and JSON feeds); nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Event, Notice
+from .queries import EventFilter
+
+__all__ = ["NoticeSelection", "list_countries", "list_notices"]
+
+
+@dataclass(frozen=True)
+class NoticeSelection:
+    """Which notices a feed carries: those about events matching ``events``, of ``kinds`` (any if empty)."""
+
+    events: EventFilter = field(default_factory=EventFilter)
+    kinds: tuple[str, ...] = ()
+
+
+def list_notices(session: Session, selection: NoticeSelection = NoticeSelection()) -> list[Notice]:
+    """Return the matching notices, newest issued first (then newest row, so the order is total)."""
+    where = selection.events
+    query = select(Notice).join(Notice.event)
+    if selection.kinds:
+        query = query.where(Notice.kind.in_(selection.kinds))
+    if where.start is not None:
+        query = query.where(Event.end_date >= where.start)
+    if where.end is not None:
+        query = query.where(Event.start_date <= where.end)
+    if where.categories:
+        query = query.where(Event.category.in_(where.categories))
+    if where.statuses:
+        query = query.where(Event.status.in_(where.statuses))
+    if where.precisions:
+        query = query.where(Event.precision.in_(where.precisions))
+    notices: Sequence[Notice] = session.scalars(query.order_by(Notice.issued_dt.desc(), Notice.id.desc())).all()
+    # countries and bodies are JSON lists: filtered here, as queries.list_events does.
+    if where.countries:
+        wanted = set(where.countries)
+        notices = [n for n in notices if n.event.country in wanted or wanted.intersection(n.event.countries)]
+    if where.bodies:
+        bodies = set(where.bodies)
+        notices = [n for n in notices if bodies.intersection(n.event.bodies)]
+    return list(notices)
+
+
+def list_countries(session: Session) -> list[str]:
+    """Return every country code the store's events name (venue or involved), sorted."""
+    codes: set[str] = set()
+    for country, countries in session.execute(select(Event.country, Event.countries)):
+        if country:
+            codes.add(country)
+        codes.update(countries)
+    return sorted(codes)

@@ -1,0 +1,185 @@
+"""Issue the notices that follow from writing events: *announced* and *changed*.
+
+Called by :mod:`calendar_service.store` inside the transaction that writes the event, so an
+event and the notice about it are committed together or not at all (and a later outbox can be
+filled in the same transaction). A notice's text is composed once, here, and kept as issued:
+feeds render the stored text and never re-derive it, so an entry does not change when the event
+changes again later (that later change gets a notice of its own).
+
+Which updates are news: a change of dates or precision, of place (city or country) or of status.
+Anything else (a typo fixed in a summary, a body added) bumps the event's sequence but issues
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from .dates import Precision
+from .models import Event, Notice, NoticeKind
+from .render.text import describe_dates, describe_location
+
+__all__ = ["EventSnapshot", "describe_dates_ru", "issue_announced", "issue_changed", "snapshot"]
+
+_MONTHS_RU_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+                       "октября", "ноября", "декабря")
+_MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+              "ноябрь", "декабрь")
+
+#: status -> (English, Russian) headline word of a status change.
+_STATUS_WORDS = {
+    "cancelled": ("Cancelled", "Отменено"),
+    "postponed": ("Postponed", "Отложено"),
+    "held": ("Held", "Состоялось"),
+    "planned": ("Planned", "Запланировано"),
+}
+_STATUS_RU = {"cancelled": "отменено", "postponed": "отложено", "held": "состоялось", "planned": "запланировано"}
+
+
+def describe_dates_ru(event: Event) -> str:
+    """Write an event's dates in Russian, never more precisely than they are known."""
+    start, end, precision = event.start_date, event.end_date, Precision(event.precision)
+    if precision is Precision.YEAR:
+        return f"{start.year} г." if start.year == end.year else f"{start.year}–{end.year} гг."
+    if precision is Precision.MONTH:
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{_MONTHS_RU[start.month - 1]} {start.year} г."
+        if start.year == end.year:
+            return f"{_MONTHS_RU[start.month - 1]}–{_MONTHS_RU[end.month - 1]} {end.year} г."
+        return f"{_MONTHS_RU[start.month - 1]} {start.year} г. – {_MONTHS_RU[end.month - 1]} {end.year} г."
+    if start == end:
+        return f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г."
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г."
+    if start.year == end.year:
+        return (f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} – {end.day} "
+                f"{_MONTHS_RU_GENITIVE[end.month - 1]} {end.year} г.")
+    return (f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г. – {end.day} "
+            f"{_MONTHS_RU_GENITIVE[end.month - 1]} {end.year} г.")
+
+
+@dataclass(frozen=True)
+class EventSnapshot:
+    """The newsworthy facts of an event at one moment, compared before and after an update."""
+
+    start: dt.date
+    end: dt.date
+    precision: str
+    dates: str
+    dates_ru: str
+    city: str | None
+    country: str | None
+    place: str
+    status: str
+
+
+def snapshot(event: Event) -> EventSnapshot:
+    """Take the newsworthy facts of ``event`` as they are now."""
+    return EventSnapshot(event.start_date, event.end_date, event.precision, describe_dates(event),
+                         describe_dates_ru(event), event.city, event.country, describe_location(event), event.status)
+
+
+def _facts(event: Event) -> dict[str, object]:
+    return {
+        "dates": describe_dates(event),
+        "place": describe_location(event),
+        "status": event.status,
+        "category": event.category,
+        "bodies": list(event.bodies),
+        "countries": list(event.countries),
+        "source_url": event.source_url,
+    }
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+def issue_announced(session: Session, event: Event, *, now: dt.datetime) -> Notice:
+    """Add the *announced* notice of a newly stored ``event`` (event sequence 0)."""
+    dates, place = describe_dates(event), describe_location(event)
+    where = f", {place}" if place else ""
+    notice = Notice(
+        event=event, kind=NoticeKind.ANNOUNCED.value, occurrence_year=0, lead_days=0, event_sequence=0,
+        title=f"{event.title.strip()} ({dates}{where})",
+        summary=_join(f"{dates}{where}.", event.summary),
+        details=_facts(event), issued_dt=now, updated_dt=now,
+    )
+    if event.title_ru:
+        notice.title_ru = f"{event.title_ru.strip()} ({describe_dates_ru(event)}{where})"
+        notice.summary_ru = _join(f"{describe_dates_ru(event)}{where}.", event.summary_ru or "")
+    session.add(notice)
+    return notice
+
+
+def _headline(before: EventSnapshot, after: EventSnapshot) -> tuple[str, str]:
+    dates_changed = (before.start, before.end, before.precision) != (after.start, after.end, after.precision)
+    if after.status != before.status and after.status in {"cancelled", "postponed"}:
+        return _STATUS_WORDS[after.status]
+    if dates_changed:
+        narrowed = (Precision(after.precision) is not Precision(before.precision)
+                    and before.start <= after.start and after.end <= before.end)
+        return ("Date set", "Дата уточнена") if narrowed else ("Rescheduled", "Перенесено")
+    if (before.city, before.country) != (after.city, after.country):
+        return "Moved", "Изменено место"
+    if after.status == "planned" and before.status in {"cancelled", "postponed"}:
+        return "Reinstated", "Возобновлено"
+    return _STATUS_WORDS[after.status]
+
+
+def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now: dt.datetime) -> Notice | None:
+    """Add the *changed* notice for an update of ``event`` from ``before``, if the update is news.
+
+    Returns:
+        The notice, or None when neither dates, precision, place nor status changed.
+    """
+    after = snapshot(event)
+    changes: list[dict[str, str]] = []
+    if (before.start, before.end, before.precision) != (after.start, after.end, after.precision):
+        changes.append({"field": "dates", "now": after.dates, "was": before.dates,
+                        "now_ru": after.dates_ru, "was_ru": before.dates_ru})
+    if (before.city, before.country) != (after.city, after.country):
+        changes.append({"field": "place", "now": after.place or "not known", "was": before.place or "not known"})
+    if before.status != after.status:
+        changes.append({"field": "status", "now": after.status, "was": before.status})
+    if not changes:
+        return None
+    word, word_ru = _headline(before, after)
+    main = changes[0]
+    if main["field"] == "status":
+        tail = f" ({after.dates})"
+    elif main["field"] == "dates":
+        tail = f", now {after.dates}, was {before.dates}"
+    else:
+        tail = f", now in {main['now']}, was {main['was']}"
+    lines = [f"{'Dates' if c['field'] == 'dates' else c['field'].capitalize()}: now {c['now']}, was {c['was']}."
+             for c in changes]
+    notice = Notice(
+        event=event, kind=NoticeKind.CHANGED.value, occurrence_year=0, lead_days=0,
+        event_sequence=event.sequence,
+        title=f"{word}: {event.title.strip()}{tail}",
+        summary=_join(*lines),
+        details={**_facts(event), "changes": changes}, issued_dt=now, updated_dt=now,
+    )
+    if event.title_ru:
+        if main["field"] == "dates":
+            tail_ru = f", теперь {after.dates_ru}, ранее {before.dates_ru}"
+        elif main["field"] == "place":
+            tail_ru = f", теперь {main['now']}, ранее {main['was']}"
+        else:
+            tail_ru = f" ({after.dates_ru})"
+        notice.title_ru = f"{word_ru}: {event.title_ru.strip()}{tail_ru}"
+        lines_ru = []
+        for change in changes:
+            if change["field"] == "dates":
+                lines_ru.append(f"Даты: теперь {change['now_ru']}, ранее {change['was_ru']}.")
+            elif change["field"] == "place":
+                lines_ru.append(f"Место: теперь {change['now']}, ранее {change['was']}.")
+            else:
+                lines_ru.append(f"Статус: теперь {_STATUS_RU[change['now']]}, ранее {_STATUS_RU[change['was']]}.")
+        notice.summary_ru = _join(*lines_ru)
+    session.add(notice)
+    return notice
