@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from .db import transaction
 from .models import Event
 from .publish import publish
-from .queries import get_store_revision, list_day_events, list_events
+from .queries import get_store_revision, list_day_events
 from .render import FeedSpec
-from .render.atom import render_atom
 from .render.ical import render_calendar
+from .syndication import render_syndication
 
 __all__ = ["FEEDS", "BuildResult", "build_feeds", "feed_spec"]
 
@@ -49,13 +49,6 @@ FEEDS: tuple[FeedDefinition, ...] = (
         "Treaty Organization",
         list_day_events,
         render_calendar,
-    ),
-    FeedDefinition(
-        "feed.atom",
-        "CSTO calendar: events",
-        "Events of the Collective Security Treaty Organization as they are recorded",
-        list_events,
-        render_atom,
     ),
 )
 
@@ -87,6 +80,7 @@ def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, 
         revision = get_store_revision(session)
         for definition in FEEDS:
             documents[definition.name] = definition.render(definition.select(session), feed_spec(definition, settings))
+        documents.update(render_syndication(session, settings))
     warnings = tuple(
         f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
         for name, data in sorted(documents.items())

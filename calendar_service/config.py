@@ -33,6 +33,8 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "REFRESH_MINUTES": (15, "Feeds are re-rendered at least this often; also the feeds' advertised refresh."),
     "CHANGE_POLL_SECONDS": (5, "How often the scheduler looks for store changes to re-render soon after."),
     "LOG_LEVEL": ("INFO", "Python logging level of the service's own log lines."),
+    "TAG_AUTHORITY": ("calendar-service", "Authority of the permanent `tag:` ids of feeds and entries (RFC 4151): "
+                      "a domain or e-mail address you own. Never change it once feeds are read."),
 }
 
 _INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600)}
@@ -91,6 +93,9 @@ def load_settings(
     if not re.fullmatch(r"[A-Za-z]+", str(settings["LOG_LEVEL"])):
         raise ConfigurationError(f"{ENV_PREFIX}LOG_LEVEL must be a level name such as INFO")
     settings["LOG_LEVEL"] = str(settings["LOG_LEVEL"]).upper()
+    if not re.fullmatch(r"([A-Za-z0-9._%+-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?",
+                        str(settings["TAG_AUTHORITY"])):
+        raise ConfigurationError(f"{ENV_PREFIX}TAG_AUTHORITY must be a domain name or e-mail address (RFC 4151)")
     settings["DATA_DIR"] = str(settings["DATA_DIR"])
     settings["FEEDS_DIR"] = str(settings["FEEDS_DIR"])
     settings["DATABASE_URL"] = resolve_database_url(settings)

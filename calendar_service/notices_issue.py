@@ -14,15 +14,18 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gettext
 from dataclasses import dataclass
 
+import pycountry
 from sqlalchemy.orm import Session
 
 from .dates import Precision
 from .models import Event, Notice, NoticeKind
 from .render.text import describe_dates, describe_location
 
-__all__ = ["EventSnapshot", "describe_dates_ru", "issue_announced", "issue_changed", "snapshot"]
+__all__ = ["EventSnapshot", "describe_dates_ru", "describe_location_ru", "issue_announced", "issue_changed", "snapshot"]
 
 _MONTHS_RU_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
                        "октября", "ноября", "декабря")
@@ -37,6 +40,18 @@ _STATUS_WORDS = {
     "planned": ("Planned", "Запланировано"),
 }
 _STATUS_RU = {"cancelled": "отменено", "postponed": "отложено", "held": "состоялось", "planned": "запланировано"}
+
+
+@functools.cache
+def _russian_countries() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
+
+
+def describe_location_ru(event: Event) -> str:
+    """Return "City, Country" with the country named in Russian (the city as stored)."""
+    country = pycountry.countries.get(alpha_2=event.country) if event.country else None
+    name = _russian_countries().gettext(country.name) if country else event.country
+    return ", ".join(part for part in (event.city, name) if part)
 
 
 def describe_dates_ru(event: Event) -> str:
@@ -73,13 +88,15 @@ class EventSnapshot:
     city: str | None
     country: str | None
     place: str
+    place_ru: str
     status: str
 
 
 def snapshot(event: Event) -> EventSnapshot:
     """Take the newsworthy facts of ``event`` as they are now."""
     return EventSnapshot(event.start_date, event.end_date, event.precision, describe_dates(event),
-                         describe_dates_ru(event), event.city, event.country, describe_location(event), event.status)
+                         describe_dates_ru(event), event.city, event.country, describe_location(event),
+                         describe_location_ru(event), event.status)
 
 
 def _facts(event: Event) -> dict[str, object]:
@@ -109,8 +126,10 @@ def issue_announced(session: Session, event: Event, *, now: dt.datetime) -> Noti
         details=_facts(event), issued_dt=now, updated_dt=now,
     )
     if event.title_ru:
-        notice.title_ru = f"{event.title_ru.strip()} ({describe_dates_ru(event)}{where})"
-        notice.summary_ru = _join(f"{describe_dates_ru(event)}{where}.", event.summary_ru or "")
+        place_ru = describe_location_ru(event)
+        where_ru = f", {place_ru}" if place_ru else ""
+        notice.title_ru = f"{event.title_ru.strip()} ({describe_dates_ru(event)}{where_ru})"
+        notice.summary_ru = _join(f"{describe_dates_ru(event)}{where_ru}.", event.summary_ru or "")
     session.add(notice)
     return notice
 
@@ -142,7 +161,8 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
         changes.append({"field": "dates", "now": after.dates, "was": before.dates,
                         "now_ru": after.dates_ru, "was_ru": before.dates_ru})
     if (before.city, before.country) != (after.city, after.country):
-        changes.append({"field": "place", "now": after.place or "not known", "was": before.place or "not known"})
+        changes.append({"field": "place", "now": after.place or "not known", "was": before.place or "not known",
+                        "now_ru": after.place_ru or "не известно", "was_ru": before.place_ru or "не известно"})
     if before.status != after.status:
         changes.append({"field": "status", "now": after.status, "was": before.status})
     if not changes:
@@ -168,7 +188,7 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
         if main["field"] == "dates":
             tail_ru = f", теперь {after.dates_ru}, ранее {before.dates_ru}"
         elif main["field"] == "place":
-            tail_ru = f", теперь {main['now']}, ранее {main['was']}"
+            tail_ru = f", теперь {main['now_ru']}, ранее {main['was_ru']}"
         else:
             tail_ru = f" ({after.dates_ru})"
         notice.title_ru = f"{word_ru}: {event.title_ru.strip()}{tail_ru}"
@@ -177,7 +197,7 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
             if change["field"] == "dates":
                 lines_ru.append(f"Даты: теперь {change['now_ru']}, ранее {change['was_ru']}.")
             elif change["field"] == "place":
-                lines_ru.append(f"Место: теперь {change['now']}, ранее {change['was']}.")
+                lines_ru.append(f"Место: теперь {change['now_ru']}, ранее {change['was_ru']}.")
             else:
                 lines_ru.append(f"Статус: теперь {_STATUS_RU[change['now']]}, ранее {_STATUS_RU[change['was']]}.")
         notice.summary_ru = _join(*lines_ru)

@@ -55,7 +55,7 @@ def test_a_new_event_is_announced_once(factory: sessionmaker[Session]) -> None:
     assert notice.kind == "announced"
     assert notice.event_sequence == 0
     assert notice.title == "Session of the CSTO Collective Security Council (5 June 2025, Almaty, Kazakhstan)"
-    assert notice.title_ru == "Сессия Совета коллективной безопасности ОДКБ (5 июня 2025 г., Almaty, Kazakhstan)"
+    assert notice.title_ru == "Сессия Совета коллективной безопасности ОДКБ (5 июня 2025 г., Almaty, Казахстан)"
     assert notice.summary == "5 June 2025, Almaty, Kazakhstan. The leaders meet."
     assert notice.issued_dt == notice.updated_dt == NOW
     assert notice.details["source_url"] == "https://odkb-csto.org/news/1"
