@@ -1,0 +1,44 @@
+"""Minimal HTML pages: the index (what the service is, every feed, autodiscovery) and one per event.
+
+Feed readers and browsers find the feeds through the ``<link rel="alternate">`` elements of these
+pages; the full web pages come later. Templates autoescape, so stored text is shown, never run.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+from ..db import get_session_factory, transaction
+from ..errors import NotFound
+from ..notice_queries import NoticeSelection, list_countries, list_notices
+from ..queries import EventFilter, get_event
+from ..render import country_name, event_ics_url, event_url
+from ..render.text import describe_dates, describe_location
+from ..syndication import list_streams
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("pages", __name__)
+
+
+@blueprint.get("/")
+def index() -> str:
+    with transaction(get_session_factory(current_app)) as session:
+        streams = list_streams(list_countries(session))
+    return render_template("index.html", streams=streams, base=current_app.config["BASE_URL"])
+
+
+@blueprint.get("/events/<uid>")
+def event_page(uid: str) -> str:
+    base = current_app.config["BASE_URL"]
+    with transaction(get_session_factory(current_app)) as session:
+        event = get_event(session, uid)
+        if event is None:
+            raise NotFound(f"no event with uid {uid!r}")
+        notices = [notice for notice in list_notices(session, NoticeSelection(EventFilter()))
+                   if notice.event_id == event.id]
+        return render_template(
+            "event.html", event=event, notices=notices, base=base, dates=describe_dates(event),
+            place=describe_location(event), countries=[country_name(code) for code in event.countries],
+            ics_url=event_ics_url(base, uid), api_url=event_url(base, uid),
+        )
