@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .models import Event, Notice
 from .queries import EventFilter
 
-__all__ = ["NoticeSelection", "list_countries", "list_notices"]
+__all__ = ["NoticeSelection", "list_countries", "list_notices", "matches"]
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,32 @@ def list_notices(session: Session, selection: NoticeSelection = NoticeSelection(
         query = query.where(Event.precision.in_(where.precisions))
     notices: Sequence[Notice] = session.scalars(query.order_by(Notice.issued_dt.desc(), Notice.id.desc())).all()
     # countries and bodies are JSON lists: filtered here, as queries.list_events does.
-    if where.countries:
-        wanted = set(where.countries)
-        notices = [n for n in notices if n.event.country in wanted or wanted.intersection(n.event.countries)]
-    if where.bodies:
-        bodies = set(where.bodies)
-        notices = [n for n in notices if bodies.intersection(n.event.bodies)]
+    if where.countries or where.bodies:
+        return [notice for notice in notices if _in_lists(notice.event, where)]
     return list(notices)
+
+
+def _in_lists(event: Event, where: EventFilter) -> bool:
+    if where.countries and not (event.country in where.countries or set(where.countries).intersection(event.countries)):
+        return False
+    return not where.bodies or bool(set(where.bodies).intersection(event.bodies))
+
+
+def matches(notice: Notice, selection: NoticeSelection) -> bool:
+    """Tell whether ``notice`` belongs to ``selection`` (the same test as :func:`list_notices`, in Python).
+
+    Lets one read of the store feed many selections (the build renders every stream from it).
+    """
+    event, where = notice.event, selection.events
+    return (
+        (not selection.kinds or notice.kind in selection.kinds)
+        and (where.start is None or event.end_date >= where.start)
+        and (where.end is None or event.start_date <= where.end)
+        and (not where.categories or event.category in where.categories)
+        and (not where.statuses or event.status in where.statuses)
+        and (not where.precisions or event.precision in where.precisions)
+        and _in_lists(event, where)
+    )
 
 
 def list_countries(session: Session) -> list[str]:

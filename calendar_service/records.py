@@ -94,8 +94,11 @@ def is_country_code(code: str) -> bool:
 
 def _forbidden_characters(text: str) -> bool:
     # XML 1.0 and iCalendar both refuse C0 controls other than tab/newline and lone surrogates.
+    # DEL and the C1 controls are allowed by XML but "discouraged" (XML 1.0 §2.2) and never text:
+    # feed readers decode them as Windows-1252 (U+0080 comes back as "€"), so they are refused too.
     return any(
-        (ord(ch) < 0x20 and ch not in "\t\n\r") or 0xD800 <= ord(ch) <= 0xDFFF or ch in "\ufffe\uffff"
+        (ord(ch) < 0x20 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF
+        or ch in "\ufffe\uffff"
         for ch in text
     )
 
@@ -146,6 +149,11 @@ def validate_record(record: EventRecord, *, source: str | None = None, line: int
             problem(name, f"contains markup ({markup!r}); write plain text, the feeds escape it on output")
         if name in _ONE_LINE and any(ch in value for ch in "\r\n\u2028\u2029"):
             problem(name, "must be a single line")
+    for body in record.bodies:
+        if not body.strip() or len(body) > MAX_NAME or _forbidden_characters(body) or find_markup(body) \
+                or any(ch in body for ch in "\r\n\u2028\u2029"):
+            problem("bodies", f"a body name is 1 to {MAX_NAME} characters of plain text on one line, "
+                              f"not {body[:40]!r}")
     if record.end < record.start:
         problem("end", f"ends ({record.end}) before it starts ({record.start})")
     if record.start_time and record.end_time and record.start == record.end and record.end_time < record.start_time:

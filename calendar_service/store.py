@@ -67,6 +67,10 @@ def _values(record: EventRecord) -> dict[str, object]:
             value = str(value)
         elif name in {"countries", "bodies"}:
             value = tuple(value)
+        elif isinstance(value, str):
+            # One line-break convention in the store: XML parsers turn a raw CR into LF anyway, so a
+            # CR kept here would not survive a feed reader's round trip.
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
         values[_COLUMNS.get(name, name)] = value
     return values
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .models import Notice, NoticeKind
-from .notice_queries import NoticeSelection, list_countries, list_notices
+from .notice_queries import NoticeSelection, list_countries, list_notices, matches
 from .queries import EventFilter
 from .records import Category
 from .render import FeedSpec, country_name
@@ -108,8 +108,10 @@ def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Mapp
 def render_syndication(session: Session, settings: Mapping[str, Any]) -> dict[str, bytes]:
     """Render every stream from one read of the store; return the documents by file name."""
     documents: dict[str, bytes] = {}
+    everything = list_notices(session)
     for stream in list_streams(list_countries(session)):
-        documents.update(render_stream(stream, list_notices(session, stream.selection), settings))
+        selected = [notice for notice in everything if matches(notice, stream.selection)]
+        documents.update(render_stream(stream, selected, settings))
     return documents
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import weakref
 from dataclasses import dataclass
 
 from ..models import Notice
@@ -91,8 +92,24 @@ def _content(notice: Notice, ics_url: str, source_url: str | None) -> str:
     return "".join(parts)
 
 
+#: Entries already made from a loaded notice, so one read of the store feeds every format and
+#: stream at the cost of one entry per notice; an entry goes when its notice object does.
+_MADE: weakref.WeakKeyDictionary[Notice, dict[tuple[object, ...], FeedEntry]] = weakref.WeakKeyDictionary()
+
+
 def make_entry(notice: Notice, spec: FeedSpec) -> FeedEntry:
     """Return the feed entry of ``notice`` (its ``event`` loaded)."""
+    event = notice.event
+    key = (spec.base_url, spec.tag_authority, notice.updated_dt, notice.kind, notice.title, event.uid,
+           event.category, event.source_url)
+    made = _MADE.setdefault(notice, {})
+    entry = made.get(key)
+    if entry is None:
+        entry = made[key] = _make_entry(notice, spec)
+    return entry
+
+
+def _make_entry(notice: Notice, spec: FeedSpec) -> FeedEntry:
     event = notice.event
     details = notice.details or {}
     source = details.get("source_url", event.source_url)

@@ -8,6 +8,7 @@ links of its own, so the RFC 5005 links travel as ``atom:link`` elements, as RFC
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -64,7 +65,8 @@ def render_rss(notices: Iterable[Notice], spec: FeedSpec, page: Page | None = No
         item.guid(entry.id, permalink=False)
         item.title(entry.title)
         item.link(href=entry.url)
-        item.description(entry.summary)
+        # RSS readers take <description> as HTML (feedparser does), so plain text goes in escaped.
+        item.description(html.escape(entry.summary, quote=False))
         item.content(entry.content_html)
         item.published(entry.published)
         for term, label in entry.categories:

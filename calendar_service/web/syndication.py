@@ -27,7 +27,7 @@ from ..models import Notice
 from ..queries import EventFilter, get_store_revision, list_bodies
 from ..syndication import FORMATS, render_selection
 from .feeds import MEDIA_TYPES, is_published, serve_published
-from .filters import parse_filter
+from .filters import FILTER_KEYS, parse_filter
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -104,10 +104,10 @@ def _send(rendered: _Rendered, extension: str) -> Response:
 def serve_stream(extension: str) -> Response:
     """Answer ``/feed.<extension>``: the published file, or a filtered, paged rendering."""
     page = _page_number()
+    if page == 1 and not any(request.args.get(key, "").strip() for key in FILTER_KEYS):
+        return serve_published(f"feed.{extension}")  # the common case touches neither store nor renderer
     with transaction(get_session_factory(current_app)) as session:
-        where = parse_filter(request.args, known_bodies=list_bodies(session))
-        if where == EventFilter() and page == 1:
-            return serve_published(f"feed.{extension}")
+        where = parse_filter(request.args, known_bodies=list_bodies(session) if "body" in request.args else ())
         state = session.execute(select(func.count(Notice.id), func.max(Notice.id), func.max(Notice.updated_dt))).one()
         key = (get_store_revision(session), *state, extension, where, page)
         cache: _RenderCache = current_app.extensions[_EXTENSION]

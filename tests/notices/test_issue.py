@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.models import Notice
-from calendar_service.notice_queries import NoticeSelection, list_notices
+from calendar_service.notice_queries import NoticeSelection, list_notices, matches
 from calendar_service.queries import EventFilter
 from calendar_service.records import Category, EventRecord, Status
 from calendar_service.store import upsert_records
@@ -142,3 +142,21 @@ def test_a_failed_load_leaves_neither_event_nor_notice(factory: sessionmaker[Ses
     with pytest.raises(ValueError, match="markup"), transaction(factory) as session:
         upsert_records(session, [make_record(), bad], now=NOW)
     assert _notices(factory) == []
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [NoticeSelection(), NoticeSelection(EventFilter(categories=("training",))),
+     NoticeSelection(EventFilter(countries=("BY",), statuses=("planned",))),
+     NoticeSelection(EventFilter(bodies=("CSTO Collective Security Council",))),
+     NoticeSelection(EventFilter(start=dt.date(2025, 6, 6))), NoticeSelection(kinds=("changed",))],
+)
+def test_the_python_test_of_a_selection_agrees_with_the_query(factory: sessionmaker[Session],
+                                                             selection: NoticeSelection) -> None:
+    _load(factory, make_record())
+    _load(factory, make_record(key="drill", title="Interaction-2025", category=Category.TRAINING, country="BY",
+                               city=None, bodies=(), start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 7)))
+    _load(factory, make_record(status=Status.CANCELLED), NOW + dt.timedelta(days=1))
+    with transaction(factory) as session:
+        everything = list_notices(session)
+        assert [n.id for n in everything if matches(n, selection)] == [n.id for n in list_notices(session, selection)]
