@@ -9,24 +9,29 @@ whole stream on request with :func:`render_selection`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from . import __version__
 from .models import Notice, NoticeKind
 from .notice_queries import NoticeSelection, list_countries, list_notices, matches
+from .publish import read_manifest
 from .queries import EventFilter
 from .records import Category
 from .render import FeedSpec, country_name
 from .render.atom import render_atom
+from .render.entries import make_entry
 from .render.jsonfeed import render_jsonfeed
 from .render.paging import PAGE_SIZE, Page, archive_pages, paged_window
 from .render.rss import render_rss
 
-__all__ = ["FORMATS", "Stream", "list_streams", "render_selection", "render_stream", "render_syndication",
-           "stream_spec"]
+__all__ = ["FORMATS", "ArchiveReuse", "Stream", "list_streams", "render_selection", "render_stream",
+           "render_syndication", "stream_spec"]
 
 Renderer = Callable[[Sequence[Notice], FeedSpec, Page | None], bytes]
 
@@ -80,13 +85,58 @@ def stream_spec(stream: Stream, settings: Mapping[str, Any], extension: str) -> 
                     tag_authority=settings.get("TAG_AUTHORITY") or "calendar-service")
 
 
+@dataclass
+class ArchiveReuse:
+    """Archive pages published before, reused when what they would render is unchanged.
+
+    A full archive page never changes (RFC 5005), so re-rendering it on every build is wasted
+    work: each page's *input key* (a hash of the renderer version, the feed's self-description,
+    the page's links and every entry's content) is recorded in the manifest, and a page whose key
+    is unchanged is read back from its published file instead of rendered, provided the file's
+    bytes still match the manifest's sha256.
+    """
+
+    feeds_dir: Path | None = None
+    previous: Mapping[str, str] = field(default_factory=dict)  #: name -> input key, from the manifest
+    files: Mapping[str, Any] = field(default_factory=dict)  #: the manifest's file entries
+    keys: dict[str, str] = field(default_factory=dict)  #: name -> input key, of this build
+    reused: int = 0
+
+    @classmethod
+    def from_feeds_dir(cls, feeds_dir: Path) -> ArchiveReuse:
+        manifest = read_manifest(feeds_dir)
+        keys = manifest.get("archive_keys")
+        return cls(feeds_dir, keys if isinstance(keys, dict) else {}, manifest["files"])
+
+    def load(self, name: str, key: str) -> bytes | None:
+        """Return the published bytes of ``name`` if they were rendered from ``key``; record the key."""
+        self.keys[name] = key
+        if self.feeds_dir is None or self.previous.get(name) != key or name not in self.files:
+            return None
+        try:
+            data = (self.feeds_dir / name).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != self.files[name].get("sha256"):
+            return None
+        self.reused += 1
+        return data
+
+
+def _input_key(extension: str, spec: FeedSpec, page: Page, notices: Sequence[Notice]) -> str:
+    entries = [make_entry(notice, spec) for notice in notices]
+    return hashlib.sha256(repr((__version__, extension, spec, page, entries)).encode()).hexdigest()
+
+
 def _archive_name(stream: Stream, number: int, extension: str) -> str:
     return f"feeds/archive/{stream.slug}/{number}.{extension}"
 
 
-def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Mapping[str, Any]) -> dict[str, bytes]:
+def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Mapping[str, Any],
+                  reuse: ArchiveReuse | None = None) -> dict[str, bytes]:
     """Render a stream's subscription documents and archive pages; return them by file name."""
     base = settings["BASE_URL"]
+    reuse = reuse or ArchiveReuse()
     pages = archive_pages(newest_first)
     documents: dict[str, bytes] = {}
     for extension, render in FORMATS.items():
@@ -101,17 +151,24 @@ def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Mapp
             page = Page(self_url=url(number), is_archive=True, current=spec.self_url,
                         prev_archive=url(number - 1) if number > 1 else None,
                         next_archive=url(number + 1) if number < len(pages) else None)
-            documents[_archive_name(stream, number, extension)] = render(notices, spec, page)
+            name = _archive_name(stream, number, extension)
+            kept = reuse.load(name, _input_key(extension, spec, page, notices))
+            documents[name] = kept if kept is not None else render(notices, spec, page)
     return documents
 
 
-def render_syndication(session: Session, settings: Mapping[str, Any]) -> dict[str, bytes]:
-    """Render every stream from one read of the store; return the documents by file name."""
+def render_syndication(session: Session, settings: Mapping[str, Any],
+                       reuse: ArchiveReuse | None = None) -> dict[str, bytes]:
+    """Render every stream from one read of the store; return the documents by file name.
+
+    Args:
+        reuse: the archive pages published before, to be kept where unchanged.
+    """
     documents: dict[str, bytes] = {}
     everything = list_notices(session)
     for stream in list_streams(list_countries(session)):
         selected = [notice for notice in everything if matches(notice, stream.selection)]
-        documents.update(render_stream(stream, selected, settings))
+        documents.update(render_stream(stream, selected, settings, reuse))
     return documents
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -172,3 +173,32 @@ def test_entry_ids_survive_a_rebuilt_store(client: FlaskClient, make_settings: A
     build_feeds(factory, rebuilt.config, now=NOW + dt.timedelta(days=30))
     assert sorted(entry.id for entry in feedparser.parse(rebuilt.test_client().get("/feed.atom").data).entries) \
         == sorted(ids)
+
+
+def test_unchanged_archive_pages_are_reused_not_rendered(loaded: Flask, factory: sessionmaker[Session],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from calendar_service import syndication
+
+    with transaction(factory) as session:
+        upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(100)],
+                       now=NOW + dt.timedelta(days=1))
+    first = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=1))
+    archives = sorted(name for name in first.manifest["files"] if name.startswith("feeds/archive/"))
+    assert archives
+    rendered: list[str] = []
+    original = syndication.ArchiveReuse.load
+
+    def spy(self: syndication.ArchiveReuse, name: str, key: str) -> bytes | None:
+        data = original(self, name, key)
+        if data is None:
+            rendered.append(name)
+        return data
+
+    monkeypatch.setattr(syndication.ArchiveReuse, "load", spy)
+    again = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=2))
+    assert rendered == []
+    assert again.manifest["files"] == first.manifest["files"]
+    # a file that no longer matches its manifest entry is rendered again, not trusted
+    (Path(loaded.config["FEEDS_DIR"]) / archives[0]).write_bytes(b"damaged")
+    build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=3))
+    assert rendered == [archives[0]]
