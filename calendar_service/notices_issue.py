@@ -19,13 +19,15 @@ import gettext
 from dataclasses import dataclass
 
 import pycountry
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .dates import Precision
 from .models import Event, Notice, NoticeKind
 from .render.text import describe_dates, describe_location
 
-__all__ = ["EventSnapshot", "describe_dates_ru", "describe_location_ru", "issue_announced", "issue_changed", "snapshot"]
+__all__ = ["EventSnapshot", "announce_unannounced", "describe_dates_ru", "describe_location_ru", "issue_announced",
+           "issue_changed", "snapshot"]
 
 _MONTHS_RU_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
                        "октября", "ноября", "декабря")
@@ -203,3 +205,21 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
         notice.summary_ru = _join(*lines_ru)
     session.add(notice)
     return notice
+
+
+def announce_unannounced(session: Session) -> int:
+    """Announce every event that has no notice at all (a store written before notices existed).
+
+    The notice is dated when the event was first stored (``created_dt``), not "now", so the
+    backfill is deterministic and sorts where the announcement belongs; running it again finds
+    nothing to do.
+
+    Returns:
+        How many events were announced.
+    """
+    unannounced = session.scalars(
+        select(Event).where(~select(Notice.id).where(Notice.event_id == Event.id).exists()).order_by(Event.id)
+    ).all()
+    for event in unannounced:
+        issue_announced(session, event, now=event.created_dt)
+    return len(unannounced)

@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -160,3 +160,18 @@ def test_the_python_test_of_a_selection_agrees_with_the_query(factory: sessionma
     with transaction(factory) as session:
         everything = list_notices(session)
         assert [n.id for n in everything if matches(n, selection)] == [n.id for n in list_notices(session, selection)]
+
+
+def test_a_store_from_before_notices_gets_its_announcements_once(factory: sessionmaker[Session]) -> None:
+    from calendar_service.notices_issue import announce_unannounced
+
+    _load(factory, make_record())
+    _load(factory, make_record(key="drill", title="Interaction-2025"), NOW + dt.timedelta(days=3))
+    with transaction(factory) as session:
+        session.execute(delete(Notice))
+    with transaction(factory) as session:
+        assert announce_unannounced(session) == 2
+    with transaction(factory) as session:
+        assert announce_unannounced(session) == 0
+    notices = _notices(factory)
+    assert [(n.kind, n.issued_dt) for n in notices] == [("announced", NOW), ("announced", NOW + dt.timedelta(days=3))]
