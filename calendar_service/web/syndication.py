@@ -101,8 +101,19 @@ def _send(rendered: _Rendered, extension: str) -> Response:
     return response.make_conditional(request)
 
 
+def _harden(response: Response) -> Response:
+    # A browser opening a feed must never sniff it into HTML and run anything in it.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def serve_stream(extension: str) -> Response:
     """Answer ``/feed.<extension>``: the published file, or a filtered, paged rendering."""
+    return _harden(_stream(extension))
+
+
+def _stream(extension: str) -> Response:
     page = _page_number()
     if page == 1 and not any(request.args.get(key, "").strip() for key in FILTER_KEYS):
         return serve_published(f"feed.{extension}")  # the common case touches neither store nor renderer
@@ -125,7 +136,7 @@ def serve_named(name: str, extension: str) -> Response:
     path = f"feeds/{name}.{extension}"
     if is_published(path) is False:
         raise NotFound(f"there is no feed /{path}; the feeds are listed at /")
-    return serve_published(path)
+    return _harden(serve_published(path))
 
 
 def init_app(app: Flask) -> None:

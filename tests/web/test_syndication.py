@@ -202,3 +202,11 @@ def test_unchanged_archive_pages_are_reused_not_rendered(loaded: Flask, factory:
     (Path(loaded.config["FEEDS_DIR"]) / archives[0]).write_bytes(b"damaged")
     build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=3))
     assert rendered == [archives[0]]
+
+
+def test_feeds_and_pages_forbid_script(client: FlaskClient) -> None:
+    for url in ("/feed.atom", "/feed.json?country=KZ", "/feeds/meetings.rss"):
+        headers = client.get(url).headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "script-src" not in client.get("/").headers["Content-Security-Policy"]
