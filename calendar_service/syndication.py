@@ -124,8 +124,8 @@ class ArchiveReuse:
 
 
 def _input_key(extension: str, spec: FeedSpec, page: Page, notices: Sequence[Notice]) -> str:
-    entries = [make_entry(notice, spec) for notice in notices]
-    return hashlib.sha256(repr((__version__, extension, spec, page, entries)).encode()).hexdigest()
+    digests = [make_entry(notice, spec).digest for notice in notices]
+    return hashlib.sha256(repr((__version__, extension, spec, page, digests)).encode()).hexdigest()
 
 
 def _archive_name(stream: Stream, number: int, extension: str) -> str:

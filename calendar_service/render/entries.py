@@ -8,7 +8,10 @@ store. HTML content is built from escaped plain text only: no stored text is eve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import hashlib
 import html
 import weakref
 from dataclasses import dataclass
@@ -44,6 +47,11 @@ class FeedEntry:
     source_url: str | None
     title_ru: str | None
     summary_ru: str | None
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A hash of everything the entry renders from (archive pages are reused while it holds)."""
+        return hashlib.sha256(repr(dataclasses.astuple(self)).encode()).hexdigest()
 
 
 def notice_id(authority: str, uid: str, kind: str, occurrence_year: int, lead_days: int, sequence: int) -> str:
