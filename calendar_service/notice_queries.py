@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .models import Event, Notice
 from .queries import EventFilter
 
-__all__ = ["NoticeSelection", "list_countries", "list_notices", "matches"]
+__all__ = ["NoticeSelection", "list_countries", "list_event_notices", "list_notices", "matches"]
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,9 @@ def list_countries(session: Session) -> list[str]:
             codes.add(country)
         codes.update(countries)
     return sorted(codes)
+
+
+def list_event_notices(session: Session, event: Event) -> list[Notice]:
+    """Return the notices about ``event``, newest issued first."""
+    query = select(Notice).where(Notice.event_id == event.id).order_by(Notice.issued_dt.desc(), Notice.id.desc())
+    return list(session.scalars(query))

@@ -10,8 +10,8 @@ from flask import Blueprint, Response, current_app, render_template
 
 from ..db import get_session_factory, transaction
 from ..errors import NotFound
-from ..notice_queries import NoticeSelection, list_countries, list_notices
-from ..queries import EventFilter, get_event
+from ..notice_queries import list_countries, list_event_notices
+from ..queries import get_event
 from ..render import country_name, event_ics_url, event_url
 from ..render.text import describe_dates, describe_location
 from ..syndication import list_streams
@@ -45,8 +45,7 @@ def event_page(uid: str) -> str:
         event = get_event(session, uid)
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
-        notices = [notice for notice in list_notices(session, NoticeSelection(EventFilter()))
-                   if notice.event_id == event.id]
+        notices = list_event_notices(session, event)
         return render_template(
             "event.html", event=event, notices=notices, base=base, dates=describe_dates(event),
             place=describe_location(event), countries=[country_name(code) for code in event.countries],
