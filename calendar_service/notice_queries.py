@@ -23,7 +23,14 @@ class NoticeSelection:
 
 
 def list_notices(session: Session, selection: NoticeSelection = NoticeSelection()) -> list[Notice]:
-    """Return the matching notices, newest issued first (then newest row, so the order is total)."""
+    """Return the matching notices, the latest issued first.
+
+    "Latest" is the order in which the notices were written (row id), not ``issued_dt``: a
+    notice dated in the past (a catch-up after downtime, an announcement backfilled with its
+    event's first-stored time) then joins the stream at its head, and the full RFC 5005 archive
+    pages, which are counted from the oldest row, never change. SQLite lets one writer in at a
+    time, so row ids follow commit order.
+    """
     where = selection.events
     query = select(Notice).join(Notice.event)
     if selection.kinds:
@@ -38,7 +45,7 @@ def list_notices(session: Session, selection: NoticeSelection = NoticeSelection(
         query = query.where(Event.status.in_(where.statuses))
     if where.precisions:
         query = query.where(Event.precision.in_(where.precisions))
-    notices: Sequence[Notice] = session.scalars(query.order_by(Notice.issued_dt.desc(), Notice.id.desc())).all()
+    notices: Sequence[Notice] = session.scalars(query.order_by(Notice.id.desc())).all()
     # countries and bodies are JSON lists: filtered here, as queries.list_events does.
     if where.countries or where.bodies:
         return [notice for notice in notices if _in_lists(notice.event, where)]
@@ -79,6 +86,6 @@ def list_countries(session: Session) -> list[str]:
 
 
 def list_event_notices(session: Session, event: Event) -> list[Notice]:
-    """Return the notices about ``event``, newest issued first."""
-    query = select(Notice).where(Notice.event_id == event.id).order_by(Notice.issued_dt.desc(), Notice.id.desc())
+    """Return the notices about ``event``, the latest issued first."""
+    query = select(Notice).where(Notice.event_id == event.id).order_by(Notice.id.desc())
     return list(session.scalars(query))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service import create_app, db
 from calendar_service.build import build_feeds
 from calendar_service.db import transaction
-from calendar_service.store import upsert_records
+from calendar_service.store import derive_uid, upsert_records
 from tests.conftest import NOW
 from tests.notices.test_issue import make_record
 from tests.render.test_syndication_formats import check_jsonfeed
@@ -210,3 +210,24 @@ def test_feeds_and_pages_forbid_script(client: FlaskClient) -> None:
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert "script-src" not in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_a_back_dated_notice_leaves_full_archive_pages_as_they_were(loaded: Flask,
+                                                                     factory: sessionmaker[Session]) -> None:
+    from calendar_service.queries import get_event
+    from tests.render.conftest import add_anniversary_notices
+
+    with transaction(factory) as session:
+        upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(100)],
+                       now=NOW + dt.timedelta(days=1))
+    first = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=1))
+    with transaction(factory) as session:  # a sweep catching up after downtime dates its notices in the past
+        uid = get_event(session, derive_uid("extra-7"))
+        assert uid is not None
+        add_anniversary_notices(session, uid.uid, NOW - dt.timedelta(days=400))
+    again = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=2))
+    archives = [name for name in first.manifest["files"] if name.startswith("feeds/archive/all/")]
+    assert archives
+    assert all(again.manifest["files"][name] == first.manifest["files"][name] for name in archives)
+    newest = feedparser.parse(loaded.test_client().get("/feed.atom").data).entries[0]
+    assert newest.title.startswith("Today marks the 33rd anniversary")
