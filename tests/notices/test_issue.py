@@ -175,3 +175,12 @@ def test_a_store_from_before_notices_gets_its_announcements_once(factory: sessio
         assert announce_unannounced(session) == 0
     notices = _notices(factory)
     assert [(n.kind, n.issued_dt) for n in notices] == [("announced", NOW), ("announced", NOW + dt.timedelta(days=3))]
+
+
+def test_a_move_is_told_in_russian_with_russian_country_names(factory: sessionmaker[Session]) -> None:
+    _load(factory, make_record())
+    _load(factory, make_record(city="Minsk", country="BY"), NOW + dt.timedelta(days=1))
+    changed = _notices(factory)[-1]
+    assert changed.title_ru == ("Изменено место: Сессия Совета коллективной безопасности ОДКБ, "
+                                "теперь Minsk, Беларусь, ранее Almaty, Казахстан")
+    assert changed.summary_ru == "Место: теперь Minsk, Беларусь, ранее Almaty, Казахстан."
