@@ -10,8 +10,11 @@ import datetime as dt
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from calendar_service import create_app, db
 from calendar_service.build import build_feeds
@@ -23,7 +26,15 @@ from calendar_service.render.atom import render_atom
 from calendar_service.render.jsonfeed import render_jsonfeed
 from calendar_service.render.rss import render_rss
 from calendar_service.store import upsert_records
-from calendar_service.syndication import ArchiveReuse, list_streams, render_stream, render_syndication
+from calendar_service.syndication import (
+    FORMATS,
+    ArchiveReuse,
+    Stream,
+    list_streams,
+    render_stream,
+    render_syndication,
+    stream_spec,
+)
 
 NOW = dt.datetime(2025, 1, 15, 9, 0, tzinfo=dt.UTC)
 CATEGORIES = list(Category)
@@ -79,7 +90,7 @@ def main() -> None:
             rows.append(("read the notices from the store", _best(lambda: list_notices(session), arguments.repeat)))
             for name, render in (("Atom", render_atom), ("RSS", render_rss), ("JSON Feed", render_jsonfeed)):
                 rows.append((f"{name}, all {len(notices)} notices in one document",
-                             _best(lambda render=render: render(notices, stream_spec_for(stream, settings)),
+                             _best(lambda render=render: render(notices, stream_spec(stream, settings, "atom")),
                                    arguments.repeat)))
             for name, extension in (("Atom", "atom"), ("RSS", "rss"), ("JSON Feed", "json")):
                 rows.append((f"{name} feed paged: current 50 + every archive page of 50, from the store",
@@ -114,23 +125,10 @@ def main() -> None:
         print(f"| {what} | {seconds * 1000:.1f} ms |")
 
 
-def _one_format(session: object, stream: object, settings: object, extension: str) -> int:
+def _one_format(session: Session, stream: Stream, settings: Mapping[str, Any], extension: str) -> int:
     """Render one format of a stream, current document and archive pages, reading the store first."""
-    from calendar_service import syndication
-
-    formats = syndication.FORMATS
-    only = {extension: formats[extension]}
-    syndication.FORMATS = only  # type: ignore[misc]
-    try:
-        return len(render_stream(stream, list_notices(session), settings))  # type: ignore[arg-type]
-    finally:
-        syndication.FORMATS = formats  # type: ignore[misc]
-
-
-def stream_spec_for(stream: object, settings: object) -> object:
-    from calendar_service.syndication import stream_spec
-
-    return stream_spec(stream, settings, "atom")  # type: ignore[arg-type]
+    only = {extension: FORMATS[extension]}
+    return len(render_stream(stream, list_notices(session), settings, formats=only))
 
 
 if __name__ == "__main__":

@@ -133,13 +133,13 @@ def _archive_name(stream: Stream, number: int, extension: str) -> str:
 
 
 def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Mapping[str, Any],
-                  reuse: ArchiveReuse | None = None) -> dict[str, bytes]:
+                  reuse: ArchiveReuse | None = None, formats: Mapping[str, Renderer] = FORMATS) -> dict[str, bytes]:
     """Render a stream's subscription documents and archive pages; return them by file name."""
     base = settings["BASE_URL"]
     reuse = reuse or ArchiveReuse()
     pages = archive_pages(newest_first)
     documents: dict[str, bytes] = {}
-    for extension, render in FORMATS.items():
+    for extension, render in formats.items():
         spec = stream_spec(stream, settings, extension)
 
         def url(number: int, extension: str = extension) -> str:
