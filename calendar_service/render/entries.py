@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import threading
 import weakref
 from dataclasses import dataclass
 
@@ -103,6 +104,7 @@ def _content(notice: Notice, ics_url: str, source_url: str | None) -> str:
 #: Entries already made from a loaded notice, so one read of the store feeds every format and
 #: stream at the cost of one entry per notice; an entry goes when its notice object does.
 _MADE: weakref.WeakKeyDictionary[Notice, dict[tuple[object, ...], FeedEntry]] = weakref.WeakKeyDictionary()
+_MADE_LOCK = threading.Lock()
 
 
 def make_entry(notice: Notice, spec: FeedSpec) -> FeedEntry:
@@ -110,10 +112,13 @@ def make_entry(notice: Notice, spec: FeedSpec) -> FeedEntry:
     event = notice.event
     key = (spec.base_url, spec.tag_authority, notice.updated_dt, notice.kind, notice.title, event.uid,
            event.category, event.source_url)
-    made = _MADE.setdefault(notice, {})
-    entry = made.get(key)
+    with _MADE_LOCK:  # web workers render filtered feeds in threads
+        made = _MADE.setdefault(notice, {})
+        entry = made.get(key)
     if entry is None:
-        entry = made[key] = _make_entry(notice, spec)
+        entry = _make_entry(notice, spec)
+        with _MADE_LOCK:
+            made[key] = entry
     return entry
 
 
