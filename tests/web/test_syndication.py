@@ -231,3 +231,22 @@ def test_a_back_dated_notice_leaves_full_archive_pages_as_they_were(loaded: Flas
     assert all(again.manifest["files"][name] == first.manifest["files"][name] for name in archives)
     newest = feedparser.parse(loaded.test_client().get("/feed.atom").data).entries[0]
     assert newest.title.startswith("Today marks the 33rd anniversary")
+
+
+def test_every_published_feed_and_archive_page_parses(loaded: Flask, factory: sessionmaker[Session]) -> None:
+    with transaction(factory) as session:
+        upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(60)],
+                       now=NOW + dt.timedelta(days=1))
+    result = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=1))
+    client = loaded.test_client()
+    names = sorted(name for name in result.manifest["files"] if name.endswith((".atom", ".rss", ".json")))
+    assert any(name.startswith("feeds/archive/kz/") for name in names)
+    for name in names:
+        response = client.get(f"/{name}")
+        assert response.status_code == 200, name
+        if name.endswith(".json"):
+            check_jsonfeed(json.loads(response.data))
+            continue
+        parsed = feedparser.parse(response.data)
+        assert parsed.bozo == 0, (name, parsed.get("bozo_exception"))
+        assert all(entry.id and entry.title and entry.link for entry in parsed.entries), name
