@@ -113,6 +113,15 @@ def _facts(event: Event) -> dict[str, object]:
     }
 
 
+#: Length of the notices' title columns.
+MAX_NOTICE_TITLE = 1000
+
+
+def _fit(title: str) -> str:
+    # A 500-character event title plus two long places can outgrow the column; cut, and say so.
+    return title if len(title) <= MAX_NOTICE_TITLE else title[: MAX_NOTICE_TITLE - 1].rstrip() + "…"
+
+
 def _join(*parts: str) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
@@ -123,14 +132,14 @@ def issue_announced(session: Session, event: Event, *, now: dt.datetime) -> Noti
     where = f", {place}" if place else ""
     notice = Notice(
         event=event, kind=NoticeKind.ANNOUNCED.value, occurrence_year=0, lead_days=0, event_sequence=0,
-        title=f"{event.title.strip()} ({dates}{where})",
+        title=_fit(f"{event.title.strip()} ({dates}{where})"),
         summary=_join(f"{dates}{where}.", event.summary),
         details=_facts(event), issued_dt=now, updated_dt=now,
     )
     if event.title_ru:
         place_ru = describe_location_ru(event)
         where_ru = f", {place_ru}" if place_ru else ""
-        notice.title_ru = f"{event.title_ru.strip()} ({describe_dates_ru(event)}{where_ru})"
+        notice.title_ru = _fit(f"{event.title_ru.strip()} ({describe_dates_ru(event)}{where_ru})")
         notice.summary_ru = _join(f"{describe_dates_ru(event)}{where_ru}.", event.summary_ru or "")
     session.add(notice)
     return notice
@@ -182,7 +191,7 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
     notice = Notice(
         event=event, kind=NoticeKind.CHANGED.value, occurrence_year=0, lead_days=0,
         event_sequence=event.sequence,
-        title=f"{word}: {event.title.strip()}{tail}",
+        title=_fit(f"{word}: {event.title.strip()}{tail}"),
         summary=_join(*lines),
         details={**_facts(event), "changes": changes}, issued_dt=now, updated_dt=now,
     )
@@ -193,7 +202,7 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
             tail_ru = f", теперь {main['now_ru']}, ранее {main['was_ru']}"
         else:
             tail_ru = f" ({after.dates_ru})"
-        notice.title_ru = f"{word_ru}: {event.title_ru.strip()}{tail_ru}"
+        notice.title_ru = _fit(f"{word_ru}: {event.title_ru.strip()}{tail_ru}")
         lines_ru = []
         for change in changes:
             if change["field"] == "dates":

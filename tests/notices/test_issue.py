@@ -184,3 +184,18 @@ def test_a_move_is_told_in_russian_with_russian_country_names(factory: sessionma
     assert changed.title_ru == ("Изменено место: Сессия Совета коллективной безопасности ОДКБ, "
                                 "теперь Minsk, Беларусь, ранее Almaty, Казахстан")
     assert changed.summary_ru == "Место: теперь Minsk, Беларусь, ранее Almaty, Казахстан."
+
+
+def test_a_notice_title_fits_its_column_whatever_the_event(factory: sessionmaker[Session]) -> None:
+    from calendar_service.notices_issue import MAX_NOTICE_TITLE, _fit
+
+    long = {"title": "T" * 500, "title_ru": "Т" * 500, "city": "C" * 200}
+    _load(factory, make_record(**long))
+    _load(factory, make_record(**{**long, "city": "D" * 200, "country": "SH"}), NOW + dt.timedelta(days=1))
+    changed = _notices(factory)[-1]
+    assert changed.title.startswith("Moved: TTT")
+    assert len(changed.title) <= MAX_NOTICE_TITLE
+    assert len(changed.title_ru or "") <= MAX_NOTICE_TITLE
+    cut = _fit("x" * (MAX_NOTICE_TITLE + 5))
+    assert len(cut) == MAX_NOTICE_TITLE
+    assert cut.endswith("…")
