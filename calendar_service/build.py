@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from .db import transaction
 from .models import Event
 from .publish import publish
-from .queries import get_store_revision, list_day_events, list_events
+from .queries import get_store_revision, list_day_events
 from .render import FeedSpec
-from .render.atom import render_atom
 from .render.ical import render_calendar
+from .syndication import ArchiveReuse, render_syndication
 
 __all__ = ["FEEDS", "BuildResult", "build_feeds", "feed_spec"]
 
@@ -50,13 +50,6 @@ FEEDS: tuple[FeedDefinition, ...] = (
         list_day_events,
         render_calendar,
     ),
-    FeedDefinition(
-        "feed.atom",
-        "CSTO calendar: events",
-        "Events of the Collective Security Treaty Organization as they are recorded",
-        list_events,
-        render_atom,
-    ),
 )
 
 
@@ -83,10 +76,12 @@ def feed_spec(definition: FeedDefinition, settings: Mapping[str, Any]) -> FeedSp
 def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, now: dt.datetime) -> BuildResult:
     """Render every feed from one consistent read of the store and publish them."""
     documents: dict[str, bytes] = {}
+    reuse = ArchiveReuse.from_feeds_dir(Path(settings["FEEDS_DIR"]))
     with transaction(factory) as session:
         revision = get_store_revision(session)
         for definition in FEEDS:
             documents[definition.name] = definition.render(definition.select(session), feed_spec(definition, settings))
+        documents.update(render_syndication(session, settings, reuse))
     warnings = tuple(
         f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
         for name, data in sorted(documents.items())
@@ -95,5 +90,5 @@ def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, 
     for warning in warnings:
         log.warning(warning)
     manifest = publish(Path(settings["FEEDS_DIR"]), documents, now=now,
-                       extra={"revision": revision, "warnings": list(warnings)})
+                       extra={"revision": revision, "warnings": list(warnings), "archive_keys": reuse.keys})
     return BuildResult(revision=revision, manifest=manifest, warnings=warnings)

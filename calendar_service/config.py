@@ -37,6 +37,8 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "ANNIVERSARY_LEADS": ("7", "Comma-separated days ahead at which an 'anniversary ahead' notice is issued."),
     "CATCH_UP_DAYS": (31, "After downtime, the daily sweep catches up at most this many missed days."),
     "LOCK_POLL_SECONDS": (5, "How often a standby scheduler tries to take the scheduler lock over."),
+    "TAG_AUTHORITY": ("calendar-service", "Authority of the permanent `tag:` ids of feeds and entries (RFC 4151): "
+                      "a domain or e-mail address you own. Never change it once feeds are read."),
 }
 
 _INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600), "CATCH_UP_DAYS": (1, 366),
@@ -118,6 +120,9 @@ def load_settings(
     settings["LOG_LEVEL"] = str(settings["LOG_LEVEL"]).upper()
     settings["DAILY_AT"] = _daily_at(settings["DAILY_AT"])
     settings["ANNIVERSARY_LEADS"] = _leads(settings["ANNIVERSARY_LEADS"])
+    if not re.fullmatch(r"([A-Za-z0-9._%+-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?",
+                        str(settings["TAG_AUTHORITY"])):
+        raise ConfigurationError(f"{ENV_PREFIX}TAG_AUTHORITY must be a domain name or e-mail address (RFC 4151)")
     settings["DATA_DIR"] = str(settings["DATA_DIR"])
     settings["FEEDS_DIR"] = str(settings["FEEDS_DIR"])
     settings["DATABASE_URL"] = resolve_database_url(settings)

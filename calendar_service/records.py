@@ -23,6 +23,7 @@ __all__ = [
     "Category",
     "EventRecord",
     "Status",
+    "find_markup",
     "is_country_code",
     "validate_record",
 ]
@@ -93,10 +94,31 @@ def is_country_code(code: str) -> bool:
 
 def _forbidden_characters(text: str) -> bool:
     # XML 1.0 and iCalendar both refuse C0 controls other than tab/newline and lone surrogates.
+    # DEL and the C1 controls are allowed by XML but "discouraged" (XML 1.0 §2.2) and never text:
+    # feed readers decode them as Windows-1252 (U+0080 comes back as "€"), so they are refused too.
     return any(
-        (ord(ch) < 0x20 and ch not in "\t\n\r") or 0xD800 <= ord(ch) <= 0xDFFF or ch in "\ufffe\uffff"
+        (ord(ch) < 0x20 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF
+        or ch in "\ufffe\uffff"
         for ch in text
     )
+
+
+#: Something a browser or feed reader would take for markup: a tag, comment, doctype or processing
+#: instruction, as an HTML parser opens one ("<" right before a letter, "/", "!" or "?"). "a < b" and
+#: "R&D" stay plain text; "<b>", "</p>", "<!--" and "<?xml" do not.
+_MARKUP_RE = re.compile(r"</?[A-Za-z][^<>]*>|<!|<\?")
+#: Fields shown as a single line (feed titles, calendar summaries, place names).
+_ONE_LINE = {"title", "title_ru", "city"}
+
+
+def find_markup(text: str) -> str | None:
+    """Return the first piece of HTML/XML markup in ``text`` (None for plain text).
+
+    The store's content model is plain text, escaped by every renderer on the way out; markup at
+    the door is refused rather than stripped, so what an editor wrote is never silently changed.
+    """
+    match = _MARKUP_RE.search(text)
+    return match.group(0)[:40] if match else None
 
 
 def validate_record(record: EventRecord, *, source: str | None = None, line: int | None = None) -> list[Problem]:
@@ -122,6 +144,16 @@ def validate_record(record: EventRecord, *, source: str | None = None, line: int
             problem(name, f"is {len(value)} characters long; at most {limit} are allowed")
         if _forbidden_characters(value):
             problem(name, "contains control characters that cannot be published")
+        markup = find_markup(value) if name != "source_url" else None
+        if markup:
+            problem(name, f"contains markup ({markup!r}); write plain text, the feeds escape it on output")
+        if name in _ONE_LINE and any(ch in value for ch in "\r\n\u2028\u2029"):
+            problem(name, "must be a single line")
+    for body in record.bodies:
+        if not body.strip() or len(body) > MAX_NAME or _forbidden_characters(body) or find_markup(body) \
+                or any(ch in body for ch in "\r\n\u2028\u2029"):
+            problem("bodies", f"a body name is 1 to {MAX_NAME} characters of plain text on one line, "
+                              f"not {body[:40]!r}")
     if record.end < record.start:
         problem("end", f"ends ({record.end}) before it starts ({record.start})")
     if record.start_time and record.end_time and record.start == record.end and record.end_time < record.start_time:

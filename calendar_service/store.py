@@ -4,6 +4,9 @@ A record is matched to its row by ``key``. A new key gets a uid (the record's ow
 from the key, so a rebuilt store gives every event the uid it had before) that never changes
 after. A record that differs from its row in any stored field updates it and bumps ``sequence``;
 an identical one changes nothing, so loading the same input twice is a no-op.
+
+In the same transaction the notices follow (:mod:`calendar_service.notices_issue`): a created event
+is *announced*; an update of its dates, place or status issues a *changed* notice.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InvalidInput, Problem
 from .models import Event, StoreState
+from .notices_issue import issue_announced, issue_changed, snapshot
 from .records import EventRecord, validate_record
 
 __all__ = ["UID_DOMAIN", "UpsertResult", "derive_uid", "upsert_records"]
@@ -63,6 +67,10 @@ def _values(record: EventRecord) -> dict[str, object]:
             value = str(value)
         elif name in {"countries", "bodies"}:
             value = tuple(value)
+        elif isinstance(value, str):
+            # One line-break convention in the store: XML parsers turn a raw CR into LF anyway, so a
+            # CR kept here would not survive a feed reader's round trip.
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
         values[_COLUMNS.get(name, name)] = value
     return values
 
@@ -104,13 +112,17 @@ def upsert_records(
             if taken is not None:
                 raise InvalidInput([Problem(f"uid {uid} belongs to another event", source=source,
                                             record=record.key, field="uid")])
-            session.add(Event(uid=uid, key=record.key, sequence=0, created_dt=now, updated_dt=now, **values))
+            created = Event(uid=uid, key=record.key, sequence=0, created_dt=now, updated_dt=now, **values)
+            session.add(created)
+            issue_announced(session, created, now=now)
             result.created.append(uid)
         elif any(getattr(row, name) != value for name, value in values.items()):
+            before = snapshot(row)
             for name, value in values.items():
                 setattr(row, name, value)
             row.sequence += 1
             row.updated_dt = max(now, row.updated_dt)
+            issue_changed(session, row, before, now=row.updated_dt)
             result.updated.append(row.uid)
         else:
             result.unchanged.append(row.uid)

@@ -18,9 +18,11 @@ from ..build import build_feeds
 from ..db import transaction
 from ..errors import CalendarServiceError, ConfigurationError, InvalidInput
 from ..ingest.dataset import load_dataset
+from ..notices_issue import announce_unannounced
 from ..publish import check_feeds_dir
 from ..queries import count_events
 from ..scheduler.runner import SchedulerLeader
+from ..store import mark_changed
 from . import service_command, settings_from
 from .store import open_store
 
@@ -48,6 +50,9 @@ def prepare(context: click.Context) -> tuple[sessionmaker[Session], dict[str, An
         _load_into_empty_store(factory, dataset)
     elif empty:
         log.warning("the store is empty and there is no dataset at %s", dataset)
+    with transaction(factory) as session:
+        if announce_unannounced(session):
+            mark_changed(session, clock.now())
     build_feeds(factory, settings, now=clock.now())
     return factory, settings
 

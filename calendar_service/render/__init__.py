@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pycountry
 
-__all__ = ["FeedSpec", "country_name", "event_ics_url", "event_url"]
+__all__ = ["FeedSpec", "country_name", "event_ics_url", "event_page_url", "event_url"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,11 @@ class FeedSpec:
 def event_url(base_url: str, uid: str) -> str:
     """Return the address of an event's own record."""
     return f"{base_url}/api/events/{uid}"
+
+
+def event_page_url(base_url: str, uid: str) -> str:
+    """Return the address of an event's HTML page."""
+    return f"{base_url}/events/{uid}"
 
 
 def event_ics_url(base_url: str, uid: str) -> str:

@@ -1,13 +1,13 @@
-"""Render events as an Atom feed (RFC 4287) with feedgen, deterministically.
+"""Render notices as an Atom feed (RFC 4287) with feedgen, deterministically, with RFC 5005 links.
 
 feedgen stamps "now" into ``<updated>`` unless told otherwise; every timestamp here is set
-from the data: an entry's ``updated`` is its event's last change, the feed's is the newest entry's.
+from the data: an entry's ``published`` is when its notice was issued, its ``updated`` when that
+notice's content last changed, the feed's ``updated`` the newest entry's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -15,18 +15,33 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from .. import __version__
-from ..models import Event
-from . import FeedSpec, event_ics_url, event_url
-from .text import describe_dates, describe_event
+from ..models import Notice
+from . import FeedSpec
+from .entries import FeedEntry, feed_id, make_entry
+from .paging import Page
 
-__all__ = ["EPOCH", "entry_id", "render_atom"]
+__all__ = ["EPOCH", "HISTORY_NS", "feed_links", "icon_url", "render_atom"]
+
+#: RFC 5005 feed history namespace (``fh:archive``).
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
 
 #: ``updated`` of a feed with no entries: a fixed instant, so an empty feed is deterministic too.
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class _LinksFeed(BaseExtension):
-    """Feed half of the link extension (nothing to add at feed level)."""
+    """Feed half of the link extension: the ``fh:archive`` marker of an RFC 5005 archive document."""
+
+    def __init__(self) -> None:
+        self.is_archive = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": HISTORY_NS} if self.is_archive else {}
+
+    def extend_atom(self, feed: object) -> object:
+        if self.is_archive:
+            xml_elem(f"{{{HISTORY_NS}}}archive", feed)
+        return feed
 
 
 class _LinksEntry(BaseEntryExtension):
@@ -34,59 +49,79 @@ class _LinksEntry(BaseEntryExtension):
 
     feedgen 1.0.0 loses both: its ``atom_entry`` rebinds ``link`` to the new XML element before
     reading ``link.get('rel')`` from it, so every entry link comes out as a bare ``href``.
+
+    Categories are written here too: feedgen's own ``category()`` validates and copies each one
+    and was a sixth of the render time of a 10,000-entry feed.
     """
 
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
+        self.categories: tuple[tuple[str, str], ...] = ()
 
     def add(self, href: str, rel: str, media_type: str, title: str | None = None) -> None:
         self.items.append({"href": href, "rel": rel, "type": media_type, **({"title": title} if title else {})})
 
     def extend_atom(self, entry: object) -> object:
+        for term, label in self.categories:
+            xml_elem("category", entry, term=term, label=label)
         for attributes in self.items:
             xml_elem("link", entry, **attributes)
         return entry
 
 
-def entry_id(spec: FeedSpec, uid: str) -> str:
-    """Return the permanent ``tag:`` URI (RFC 4151) of an event's entry."""
-    return f"tag:{spec.tag_authority},2025:event/{uid}"
+def icon_url(spec: FeedSpec) -> str:
+    """Return the address of the service's square icon."""
+    return f"{spec.base_url}/static/icon.png"
 
 
-def _content(event: Event) -> str:
-    paragraphs = describe_event(event).split("\n\n")
-    return "".join(
-        "<p>" + "<br/>".join(html.escape(line) for line in paragraph.split("\n")) + "</p>"
-        for paragraph in paragraphs
-    )
+def feed_links(spec: FeedSpec, page: Page) -> list[tuple[str, str]]:
+    """Return a document's (rel, href) navigation links, RFC 5005 and RFC 4287, in a fixed order."""
+    links = [("current", page.current), ("prev-archive", page.prev_archive), ("next-archive", page.next_archive),
+             ("first", page.first), ("previous", page.previous), ("next", page.next), ("last", page.last)]
+    return [(rel, href) for rel, href in links if href]
 
 
-def render_atom(events: Iterable[Event], spec: FeedSpec) -> bytes:
-    """Render ``events``, newest change first, as an Atom document."""
-    ordered = sorted(events, key=lambda event: (event.updated_dt, event.uid), reverse=True)
+def _add_entry(feed: FeedGenerator, entry: FeedEntry) -> None:
+    item = feed.add_entry(order="append")
+    item.id(entry.id)
+    item.title(entry.title)
+    item.published(entry.published)
+    item.updated(entry.updated)
+    item.summary(entry.summary)
+    item.content(entry.content_html, type="html")
+    item.links.categories = entry.categories
+    item.links.add(entry.url, "alternate", "text/html")
+    item.links.add(entry.api_url, "alternate", "application/json")
+    item.links.add(entry.ics_url, "alternate", "text/calendar", "Add to calendar")
+    if entry.source_url:
+        item.links.add(entry.source_url, "related", "text/html", "Source")
+
+
+def render_atom(notices: Iterable[Notice], spec: FeedSpec, page: Page | None = None) -> bytes:
+    """Render ``notices`` (newest first, as given) as one Atom document of the stream ``spec``.
+
+    Args:
+        page: where the document sits in its stream (archive or paged-feed links); the
+            subscription document of a stream that fits in one page needs none.
+    """
+    page = page or Page(self_url=spec.self_url)
+    entries = [make_entry(notice, spec) for notice in notices]
     feed = FeedGenerator()
-    feed.id(f"tag:{spec.tag_authority},2025:feed/{spec.self_url.removeprefix(spec.base_url).lstrip('/')}")
+    feed.id(feed_id(spec))
     feed.title(spec.title)
     feed.subtitle(spec.description)
     feed.author({"name": "calendar-service", "uri": spec.base_url + "/"})
-    feed.link(href=spec.self_url, rel="self", type="application/atom+xml")
+    feed.link(href=page.self_url, rel="self", type="application/atom+xml")
     feed.link(href=spec.base_url + "/", rel="alternate", type="text/html")
-    feed.generator("calendar-service", version=__version__)
+    for rel, href in feed_links(spec, page):
+        feed.link(href=href, rel=rel, type="application/atom+xml")
+    feed.icon(icon_url(spec))
+    feed.logo(icon_url(spec))
+    feed.generator("calendar-service", version=__version__, uri=spec.base_url + "/")
     feed.language("en")
-    feed.updated(ordered[0].updated_dt if ordered else EPOCH)
+    feed.updated(max((entry.updated for entry in entries), default=EPOCH))
     feed.register_extension("links", _LinksFeed, _LinksEntry, atom=True, rss=False)
-    # feedgen prepends each new entry; add oldest first so the document lists newest first.
-    for event in reversed(ordered):
-        entry = feed.add_entry(order="prepend")
-        entry.id(entry_id(spec, event.uid))
-        entry.title(f"{event.title} ({describe_dates(event)})")
-        entry.published(event.created_dt)
-        entry.updated(event.updated_dt)
-        entry.summary(describe_event(event).split("\n\n")[0])
-        entry.content(_content(event), type="html")
-        entry.category(term=event.category, label=event.category.capitalize())
-        entry.links.add(event_url(spec.base_url, event.uid), "alternate", "application/json")
-        entry.links.add(event_ics_url(spec.base_url, event.uid), "alternate", "text/calendar", "Add to calendar")
-        if event.source_url:
-            entry.links.add(event.source_url, "related", "text/html", "Source")
+    feed.links.is_archive = page.is_archive
+    for entry in entries:
+        _add_entry(feed, entry)
     return feed.atom_str(pretty=True)

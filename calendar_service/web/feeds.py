@@ -26,7 +26,7 @@ from .errors import problem
 if TYPE_CHECKING:
     from flask import Flask
 
-__all__ = ["MEDIA_TYPES", "init_app", "serve_published"]
+__all__ = ["MEDIA_TYPES", "init_app", "is_published", "serve_published"]
 
 MEDIA_TYPES = {
     ".ics": "text/calendar; charset=utf-8",
@@ -67,6 +67,12 @@ class PublishedFiles:
                         if name in self._entries and self._entries[name] == item.file}
         self._stamp = stamp
 
+    def knows(self, name: str) -> bool | None:
+        """Tell whether ``name`` is published (None while nothing has been published at all)."""
+        with self._lock:
+            self._refresh()
+            return (name in self._entries) if self._entries else None
+
     def get(self, name: str) -> _Loaded | None:
         """Return the published file ``name`` with its bytes, or None if it is not published."""
         with self._lock:
@@ -87,6 +93,11 @@ class PublishedFiles:
 
 def _files() -> PublishedFiles:
     return current_app.extensions[_EXTENSION]
+
+
+def is_published(name: str) -> bool | None:
+    """Tell whether ``name`` is published (None while nothing has been published at all)."""
+    return _files().knows(name)
 
 
 def serve_published(name: str) -> Response:
