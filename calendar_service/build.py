@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +17,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from .calendars import build_calendars
 from .db import transaction
 from .models import Event
 from .publish import publish
-from .queries import get_store_revision, list_day_events, list_events
+from .queries import get_store_revision, list_events
 from .render import FeedSpec
 from .render.atom import render_atom
-from .render.ical import render_calendar
+from .render.ical import BlockCache
 
 __all__ = ["FEEDS", "BuildResult", "build_feeds", "feed_spec"]
 
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: Google Calendar silently drops events past about 1 MB; warn well before.
 SIZE_WARNING_BYTES = 900 * 1024
+#: Rendered calendar entries of this process, by uid and sequence: a re-render is mostly concatenation.
+CALENDAR_BLOCKS = BlockCache()
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,6 @@ class FeedDefinition:
 
 
 FEEDS: tuple[FeedDefinition, ...] = (
-    FeedDefinition(
-        "calendar.ics",
-        "CSTO calendar",
-        "Meetings, consultations, trainings, operations and anniversaries of the Collective Security "
-        "Treaty Organization",
-        list_day_events,
-        render_calendar,
-    ),
     FeedDefinition(
         "feed.atom",
         "CSTO calendar: events",
@@ -87,6 +83,8 @@ def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, 
         revision = get_store_revision(session)
         for definition in FEEDS:
             documents[definition.name] = definition.render(definition.select(session), feed_spec(definition, settings))
+        today = now.astimezone(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date()
+        documents.update(build_calendars(session, settings, today=today, cache=CALENDAR_BLOCKS))
     warnings = tuple(
         f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
         for name, data in sorted(documents.items())

@@ -33,9 +33,15 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "REFRESH_MINUTES": (15, "Feeds are re-rendered at least this often; also the feeds' advertised refresh."),
     "CHANGE_POLL_SECONDS": (5, "How often the scheduler looks for store changes to re-render soon after."),
     "LOG_LEVEL": ("INFO", "Python logging level of the service's own log lines."),
+    "ICS_PAST_DAYS": (730, "The iCalendar feeds hold events ending at most this many days ago (and all future ones)."),
+    "ANNIVERSARY_YEARS_BACK": (3, "Anniversaries in the calendars start this many years before the current one."),
+    "ANNIVERSARY_YEARS_AHEAD": (10, "Anniversaries in the calendars run until this many years after the current one."),
+    "ANNIVERSARY_ALARMS": ("P7D,P1D", "Reminders of anniversaries in the calendars: days before, comma-separated."),
+    "ANNIVERSARY_ALARM_TIME": ("09:00", "Local time of day at which anniversary reminders ring."),
 }
 
-_INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600)}
+_INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600), "ICS_PAST_DAYS": (0, 36500),
+                 "ANNIVERSARY_YEARS_BACK": (0, 100), "ANNIVERSARY_YEARS_AHEAD": (0, 100)}
 
 
 def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -94,5 +100,8 @@ def load_settings(
     settings["DATA_DIR"] = str(settings["DATA_DIR"])
     settings["FEEDS_DIR"] = str(settings["FEEDS_DIR"])
     settings["DATABASE_URL"] = resolve_database_url(settings)
+    from .calendars import anniversary_alarms
+
+    anniversary_alarms(settings)  # raises ConfigurationError naming the variable
     settings.update(extra)
     return settings

@@ -1,114 +1,335 @@
 """Render events as an iCalendar document (RFC 5545, with the RFC 7986 and X-WR extensions).
 
-The document is assembled from one serialised block per event plus a header and the VTIMEZONEs
-the events use, so no giant ``Calendar`` object is ever held. ``DTSTAMP`` is the event's
-last-modified time, never "now" (RFC 5545 §3.8.7.2 allows either for a published calendar; only
-the former keeps an unchanged store byte-identical).
+The document is streamed as one serialised block per entry plus a header and the VTIMEZONEs the
+entries use, so no giant ``Calendar`` object is ever held; blocks come from a
+:class:`BlockCache` keyed by uid and sequence when one is given, so a re-render after one change
+is mostly concatenation. ``DTSTAMP`` is the event's last-modified time, never "now" (RFC 5545
+§3.8.7.2 allows either for a published calendar; only the former keeps an unchanged store
+byte-identical).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from collections.abc import Iterable
+import functools
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import icalendar
 
+from ..anniversaries import Anniversary, occurrences
 from ..dates import Precision
-from ..models import Event
 from . import FeedSpec, event_url
-from .text import describe_event, describe_location
+from .icstext import content_line, escape_text, format_date, format_duration, format_local, format_utc
+from .text import describe_dates, describe_event, describe_location
 
-__all__ = ["PRODID", "render_calendar", "render_event_block"]
+if TYPE_CHECKING:
+    from ..models import Event
+
+__all__ = [
+    "PRODID",
+    "AnniversaryWindow",
+    "BlockCache",
+    "IcsOptions",
+    "iter_calendar",
+    "render_calendar",
+    "render_event_block",
+]
 
 PRODID = "-//calendar-service//CSTO calendar//EN"
 _STATUS = {"held": "CONFIRMED", "planned": "CONFIRMED", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}
+#: Keeps held/planned apart through an export and re-import; STATUS alone cannot.
+STATUS_PROPERTY = "X-CALENDAR-SERVICE-STATUS"
+_END = b"END:VCALENDAR\r\n"
 
 
-def _is_timed(event: Event) -> bool:
+@dataclass(frozen=True)
+class IcsOptions:
+    """What a subscriber chose in the query string."""
+
+    alarms: tuple[dt.timedelta, ...] = ()  #: reminders this long before each entry starts
+    lang: str = "en"
+    approximate: bool = False  #: include events known only to the month or year, as tentative
+
+
+@dataclass(frozen=True)
+class AnniversaryWindow:
+    """Which anniversaries of founding events a calendar shows, and their default reminders."""
+
+    first: dt.date
+    last: dt.date
+    #: Trigger offsets from the start of the anniversary's day (negative: before it).
+    alarms: tuple[dt.timedelta, ...] = (-dt.timedelta(days=6, hours=15), -dt.timedelta(hours=15))
+
+
+class BlockCache:
+    """Rendered entry blocks keyed by (uid, sequence, variant); bounded, oldest dropped first."""
+
+    def __init__(self, max_entries: int = 400_000) -> None:
+        self.max_entries = max_entries
+        self._blocks: dict[Hashable, bytes] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_render(self, key: Hashable, render: functools.partial[bytes]) -> bytes:
+        block = self._blocks.get(key)
+        if block is not None:
+            self.hits += 1
+            return block
+        self.misses += 1
+        block = self._blocks[key] = render()
+        if len(self._blocks) > self.max_entries:
+            for stale in list(self._blocks)[: self.max_entries // 4]:
+                del self._blocks[stale]
+        return block
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+
+def is_timed(event: Event) -> bool:
     return Precision(event.precision) is Precision.DAY and event.start_time is not None
 
 
-def render_event_block(event: Event, base_url: str) -> bytes:
-    """Serialise one event as a ``VEVENT`` block (CRLF lines, folded at 75 octets)."""
-    vevent = icalendar.Event()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", event.updated_dt)
-    vevent.add("created", event.created_dt)
-    vevent.add("last-modified", event.updated_dt)
-    vevent.add("sequence", event.sequence)
-    vevent.add("summary", event.title)
-    if _is_timed(event):
-        zone = zoneinfo.ZoneInfo(event.timezone)
-        start = dt.datetime.combine(event.start_date, event.start_time, zone)
-        end_time = event.end_time or event.start_time
-        end = dt.datetime.combine(event.end_date, end_time, zone)
-        vevent.add("dtstart", start)
+def _title(event: Event, lang: str) -> str:
+    return (event.title_ru if lang == "ru" and event.title_ru else event.title).strip()
+
+
+def _describe(event: Event, lang: str) -> str:
+    text = describe_event(event)
+    if lang != "ru" or not event.summary_ru:
+        return text
+    own = event.summary.strip()
+    if own and text.startswith(own):
+        text = text[len(own):].lstrip("\n")
+    return event.summary_ru.strip() + "\n\n" + text
+
+
+def _alarm_lines(summary: str, triggers: Iterable[dt.timedelta]) -> list[bytes]:
+    lines: list[bytes] = []
+    for trigger in triggers:
+        lines += [b"BEGIN:VALARM\r\n", b"ACTION:DISPLAY\r\n", content_line("DESCRIPTION", escape_text(summary)),
+                  content_line("TRIGGER", format_duration(trigger)), b"END:VALARM\r\n"]
+    return lines
+
+
+def _common(uid: str, event: Event) -> list[bytes]:
+    return [
+        b"BEGIN:VEVENT\r\n",
+        content_line("UID", uid),
+        content_line("DTSTAMP", format_utc(event.updated_dt)),
+        content_line("CREATED", format_utc(event.created_dt)),
+        content_line("LAST-MODIFIED", format_utc(event.updated_dt)),
+        content_line("SEQUENCE", str(event.sequence)),
+    ]
+
+
+def _all_day(first: dt.date, last: dt.date) -> list[bytes]:
+    # DTEND of an all-day event is the exclusive day after (RFC 5545 §3.6.1).
+    return [
+        content_line("DTSTART", format_date(first), {"VALUE": "DATE"}),
+        content_line("DTEND", format_date(last + dt.timedelta(days=1)), {"VALUE": "DATE"}),
+    ]
+
+
+def _when(event: Event) -> list[bytes]:
+    if not is_timed(event):
+        return _all_day(event.start_date, event.end_date)
+    start = dt.datetime.combine(event.start_date, event.start_time)
+    end = dt.datetime.combine(event.end_date, event.end_time or event.start_time)
+    if event.timezone == "UTC":
+        lines = [content_line("DTSTART", format_utc(start.replace(tzinfo=dt.UTC)))]
         if end > start:
-            vevent.add("dtend", end)
-        vevent.add("transp", "OPAQUE")
-    else:
-        vevent.add("dtstart", event.start_date)
-        # DTEND of an all-day event is exclusive (RFC 5545 §3.6.1).
-        vevent.add("dtend", event.end_date + dt.timedelta(days=1))
-        vevent.add("transp", "TRANSPARENT")
-    vevent.add("description", describe_event(event))
+            lines.append(content_line("DTEND", format_utc(end.replace(tzinfo=dt.UTC))))
+        return lines
+    lines = [content_line("DTSTART", format_local(start), {"TZID": event.timezone})]
+    if end > start:
+        lines.append(content_line("DTEND", format_local(end), {"TZID": event.timezone}))
+    return lines
+
+
+def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOptions()) -> bytes:
+    """Serialise one event as a ``VEVENT`` block (CRLF lines, folded at 75 octets).
+
+    An event known only to the month or year is written as a tentative all-day entry over its
+    whole period, saying so in its title and description: a guessed day is never shown as known.
+    """
+    lang = options.lang
+    title = _title(event, lang)
+    description = _describe(event, lang)
+    status = _STATUS[event.status]
+    approximate = Precision(event.precision) is not Precision.DAY
+    if event.status == "postponed":
+        title = ("Перенесено: " if lang == "ru" else "Postponed: ") + title
+    if approximate:
+        dates = describe_dates(event)
+        title = f"{title} (approximate date: {dates})"
+        said = f" The source says: “{event.evidence}”." if event.evidence else ""
+        description = f"The date is approximate: only “{dates}” is known, not the day.{said}\n\n{description}"
+        if status == "CONFIRMED":
+            status = "TENTATIVE"
+    lines = _common(event.uid, event)
+    lines += _when(event)
+    lines.append(content_line("SUMMARY", escape_text(title)))
+    lines.append(content_line("DESCRIPTION", escape_text(description)))
     location = describe_location(event)
     if location:
-        vevent.add("location", location)
-    vevent.add("categories", [event.category])
-    vevent.add("url", event_url(base_url, event.uid))
-    vevent.add("status", _STATUS[event.status])
-    vevent.add("class", "PUBLIC")
-    return vevent.to_ical()
+        lines.append(content_line("LOCATION", escape_text(location)))
+    lines.append(content_line("CATEGORIES", escape_text(event.category)))
+    lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
+    lines.append(content_line("STATUS", status))
+    lines.append(content_line(STATUS_PROPERTY, event.status))
+    lines.append(b"CLASS:PUBLIC\r\n")
+    if is_timed(event):
+        lines.append(b"TRANSP:OPAQUE\r\n")
+    else:
+        lines += [b"TRANSP:TRANSPARENT\r\n", b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n"]
+    lines += _alarm_lines(title, (-lead for lead in options.alarms))
+    lines.append(b"END:VEVENT\r\n")
+    return b"".join(lines)
 
 
-def _timezones(events: list[Event]) -> list[bytes]:
-    spans: dict[str, tuple[dt.date, dt.date]] = {}
+def _lowercase_first(title: str) -> str:
+    # "Signing of the ..." reads "the signing of the ..."; "CSTO ..." keeps its capitals.
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
+def anniversary_uid(event: Event, number: int) -> str:
+    """Return the stable uid of the ``number``-th anniversary of ``event``."""
+    return f"anniversary-{number}-{event.uid}"
+
+
+def render_anniversary_block(event: Event, anniversary: Anniversary, base_url: str,
+                             options: IcsOptions, window: AnniversaryWindow) -> bytes:
+    """Serialise the ``anniversary.number``-th anniversary of a founding event as an all-day VEVENT."""
+    number = anniversary.number
+    if options.lang == "ru":
+        title = f"{anniversary.ordinal_ru} годовщина: {_title(event, 'ru')}"
+        if anniversary.is_jubilee:
+            title += " (юбилей)"
+    else:
+        title = f"{anniversary.ordinal_en} anniversary of the {_lowercase_first(_title(event, 'en'))}"
+        if anniversary.is_jubilee:
+            title += " (jubilee)"
+    original = anniversary.original
+    kind = "a jubilee, " if anniversary.is_jubilee else ""
+    description = (f"The {anniversary.ordinal_en} anniversary ({kind}{number} years) of an event of "
+                   f"{original.day} {original:%B} {original.year}: {_title(event, 'en')}.\n\n"
+                   + _describe(event, options.lang))
+    lines = _common(anniversary_uid(event, number), event)
+    lines += _all_day(anniversary.day, anniversary.day)
+    lines.append(content_line("SUMMARY", escape_text(title)))
+    lines.append(content_line("DESCRIPTION", escape_text(description)))
+    categories = ["anniversary", "jubilee"] if anniversary.is_jubilee else ["anniversary"]
+    lines.append(content_line("CATEGORIES", ",".join(categories)))
+    lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
+    lines += [b"STATUS:CONFIRMED\r\n", b"CLASS:PUBLIC\r\n", b"TRANSP:TRANSPARENT\r\n",
+              b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n"]
+    triggers = tuple(-lead for lead in options.alarms) if options.alarms else window.alarms
+    lines += _alarm_lines(title, triggers)
+    lines.append(b"END:VEVENT\r\n")
+    return b"".join(lines)
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    vtimezone = icalendar.Timezone.from_tzid(
+        tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
+    )
+    return vtimezone.to_ical()
+
+
+def _timezones(events: Sequence[Event]) -> list[bytes]:
+    """Return a VTIMEZONE (from the system's zoneinfo) for every TZID the events use."""
+    spans: dict[str, tuple[int, int]] = {}
     for event in events:
-        if _is_timed(event):
-            low, high = spans.get(event.timezone, (event.start_date, event.end_date))
-            spans[event.timezone] = (min(low, event.start_date), max(high, event.end_date))
-    blocks = []
-    for tzid in sorted(spans):
-        first, last = spans[tzid]
-        vtimezone = icalendar.Timezone.from_tzid(
-            tzid, first_date=first - dt.timedelta(days=366), last_date=last + dt.timedelta(days=366)
-        )
-        blocks.append(vtimezone.to_ical())
-    return blocks
+        if event.start_time is not None and event.timezone != "UTC" and is_timed(event):
+            low, high = spans.get(event.timezone, (event.start_date.year, event.end_date.year))
+            spans[event.timezone] = (min(low, event.start_date.year), max(high, event.end_date.year))
+    return [_vtimezone(tzid, first - 1, last + 1) for tzid, (first, last) in sorted(spans.items())]
 
 
 def _header(spec: FeedSpec, *, named: bool) -> bytes:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    lines = [
+        b"BEGIN:VCALENDAR\r\n",
+        content_line("PRODID", PRODID),
+        b"VERSION:2.0\r\n",
+        b"CALSCALE:GREGORIAN\r\n",
+        b"METHOD:PUBLISH\r\n",
+    ]
     if named:
-        calendar.add("name", spec.title)
-        calendar.add("x-wr-calname", icalendar.vText(spec.title))
-        calendar.add("description", spec.description)
-        calendar.add("x-wr-caldesc", icalendar.vText(spec.description))
-        calendar.add("x-wr-timezone", icalendar.vText(spec.timezone))
-        refresh = dt.timedelta(minutes=spec.refresh_minutes)
-        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", icalendar.vDuration(refresh))
-        calendar.add("source", spec.self_url, parameters={"VALUE": "URI"})
-        calendar.add("url", spec.base_url + "/")
-    document = calendar.to_ical()
-    return document[: -len(b"END:VCALENDAR\r\n")]
+        refresh = format_duration(dt.timedelta(minutes=spec.refresh_minutes))
+        lines += [
+            content_line("NAME", escape_text(spec.title)),
+            content_line("X-WR-CALNAME", escape_text(spec.title)),
+            content_line("DESCRIPTION", escape_text(spec.description)),
+            content_line("X-WR-CALDESC", escape_text(spec.description)),
+            content_line("X-WR-TIMEZONE", spec.timezone),
+            content_line("REFRESH-INTERVAL", refresh, {"VALUE": "DURATION"}),
+            content_line("X-PUBLISHED-TTL", refresh),
+            content_line("SOURCE", spec.self_url, {"VALUE": "URI"}),
+            content_line("URL", spec.base_url + "/", {"VALUE": "URI"}),
+        ]
+    return b"".join(lines)
 
 
-def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True) -> bytes:
-    """Render ``events`` (in the order given) as one calendar document.
+def _entries(events: Sequence[Event], founding: Sequence[Event], options: IcsOptions,
+             window: AnniversaryWindow | None) -> list[tuple[dt.date, str, Event, Anniversary | None]]:
+    entries: list[tuple[dt.date, str, Event, Anniversary | None]] = [
+        (event.start_date, event.uid, event, None)
+        for event in events
+        if options.approximate or event.precision == Precision.DAY.value
+    ]
+    if window is not None:
+        for event in founding:
+            if event.precision != Precision.DAY.value:
+                continue  # an anniversary needs the day of the original
+            for anniversary in occurrences(event.start_date, window.first, window.last):
+                entries.append((anniversary.day, anniversary_uid(event, anniversary.number), event, anniversary))
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    return entries
+
+
+def iter_calendar(
+    events: Iterable[Event],
+    spec: FeedSpec,
+    *,
+    named: bool = True,
+    options: IcsOptions = IcsOptions(),
+    founding: Iterable[Event] = (),
+    anniversaries: AnniversaryWindow | None = None,
+    cache: BlockCache | None = None,
+) -> Iterator[bytes]:
+    """Yield the calendar document in pieces: header, VTIMEZONEs, one block per entry, end.
+
+    Entries are ``events`` known to the day (and, with ``options.approximate``, the others as
+    tentative), plus the anniversaries of the ``founding`` events falling inside
+    ``anniversaries``; they are sorted by day, then uid.
+    """
+    entries = _entries(list(events), list(founding), options, anniversaries)
+    yield _header(spec, named=named)
+    yield from _timezones([entry[2] for entry in entries if entry[3] is None])
+    variant = (spec.base_url, options)
+    for _, uid, event, anniversary in entries:
+        if anniversary is None:
+            key: Hashable = (uid, event.sequence, variant)
+            render = functools.partial(render_event_block, event, spec.base_url, options)
+        else:
+            key = (uid, event.sequence, variant, anniversaries.alarms if anniversaries else ())
+            render = functools.partial(render_anniversary_block, event, anniversary, spec.base_url,
+                                       options, anniversaries)
+        yield render() if cache is None else cache.get_or_render(key, render)
+    yield _END
+
+
+def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True, **kwargs: object) -> bytes:
+    """Render ``events`` as one calendar document (see :func:`iter_calendar` for the options).
 
     Args:
         named: carry the calendar's name and refresh hints; off for a single-event download,
             where Outlook would otherwise create a whole new calendar.
     """
-    events = list(events)
-    parts = [_header(spec, named=named), *_timezones(events)]
-    parts.extend(render_event_block(event, spec.base_url) for event in events)
-    parts.append(b"END:VCALENDAR\r\n")
-    return b"".join(parts)
+    return b"".join(iter_calendar(events, spec, named=named, **kwargs))  # type: ignore[arg-type]

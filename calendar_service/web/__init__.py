@@ -12,9 +12,10 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and error handler on ``app``."""
-    from . import api, errors, feeds, health
+    from . import api, calendars, errors, feeds, health
 
     errors.init_app(app)
     feeds.init_app(app)
+    calendars.init_app(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..db import get_session_factory, transaction
 from ..errors import NotFound
 from ..queries import get_event, list_bodies, list_events
 from ..render.json import event_to_dict
-from .filters import parse_filter
+from .calendars import subscribe_links
+from .filters import FILTER_KEYS, parse_filter
 
 __all__ = ["blueprint"]
 
@@ -21,7 +24,9 @@ def events() -> Response:
     with transaction(get_session_factory(current_app)) as session:
         where = parse_filter(request.args, known_bodies=list_bodies(session))
         found = [event_to_dict(event, base) for event in list_events(session, where)]
-    return jsonify({"count": len(found), "events": found})
+    query = urlencode([(key, value) for key, values in request.args.lists() if key in FILTER_KEYS for value in values])
+    calendar = subscribe_links(f"{base}/calendar.ics" + (f"?{query}" if query else ""))
+    return jsonify({"count": len(found), "events": found, "calendar": calendar})
 
 
 @blueprint.get("/events/<uid>")
