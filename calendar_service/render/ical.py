@@ -21,7 +21,7 @@ import icalendar
 from ..anniversaries import Anniversary, occurrences
 from ..dates import Precision
 from . import FeedSpec, event_url
-from .icstext import content_line, escape_text, format_date, format_duration, format_local, format_utc
+from .icstext import content_line, escape_text, format_date, format_duration, format_local, format_utc, plain_text
 from .text import describe_dates, describe_event, describe_location
 
 if TYPE_CHECKING:
@@ -264,9 +264,9 @@ def _header(spec: FeedSpec, *, named: bool) -> bytes:
         refresh = format_duration(dt.timedelta(minutes=spec.refresh_minutes))
         lines += [
             content_line("NAME", escape_text(spec.title)),
-            content_line("X-WR-CALNAME", escape_text(spec.title)),
+            content_line("X-WR-CALNAME", plain_text(spec.title)),
             content_line("DESCRIPTION", escape_text(spec.description)),
-            content_line("X-WR-CALDESC", escape_text(spec.description)),
+            content_line("X-WR-CALDESC", plain_text(spec.description)),
             content_line("X-WR-TIMEZONE", spec.timezone),
             content_line("REFRESH-INTERVAL", refresh, {"VALUE": "DURATION"}),
             content_line("X-PUBLISHED-TTL", refresh),

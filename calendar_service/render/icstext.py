@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["content_line", "escape_text", "fold", "format_date", "format_duration", "format_local", "format_utc"]
+__all__ = [
+    "content_line", "escape_text", "fold", "format_date", "format_duration", "format_local", "format_utc", "plain_text",
+]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -22,8 +24,17 @@ _FOLD_AT = 75
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines."""
     value = _NEWLINE.sub("\n", value)
-    value = _CONTROL.sub("", value.replace("\t", " ") if "\t" in value else value)
+    value = _CONTROL.sub("", value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def plain_text(value: str) -> str:
+    """Write a value of an X-WR property unescaped, on one line.
+
+    Google, ``icalendar`` and ``ical.js`` read ``X-WR-CALNAME``/``X-WR-CALDESC`` verbatim (an
+    escaped comma would show as ``\\,``), so only line ends and control characters are removed.
+    """
+    return _CONTROL.sub("", _NEWLINE.sub(" ", value))
 
 
 def _parameter_value(value: str) -> str:
