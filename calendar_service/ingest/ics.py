@@ -235,6 +235,8 @@ def _record(component: Any, key: str, uid: str | None, default_zone: str, today:
     else:
         end = start
     title = _text(component, "SUMMARY", MAX_TITLE) or "(untitled)"
+    if str(component.get(STATUS_PROPERTY, "")).strip().lower() == Status.POSTPONED and title.startswith("Postponed: "):
+        title = title.removeprefix("Postponed: ")  # our own export marks postponed events in the title
     url = _text(component, "URL", 2000)
     common: dict[str, Any] = {
         "key": key, "uid": uid, "title": title, "precision": Precision.DAY, "category": _category(component),
