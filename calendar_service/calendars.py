@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from .dates import Precision
 from .durations import parse_lead
 from .errors import ConfigurationError
 from .models import Event
-from .queries import EventFilter, list_events
+from .queries import EventFilter, list_anniversary_events, list_event_keys, list_events_by_id
 from .render import FeedSpec, country_name
 from .render.ical import AnniversaryWindow, BlockCache, IcsOptions, render_calendar
 
@@ -158,19 +159,18 @@ def _combine(base: EventFilter, extra: EventFilter) -> EventFilter:
 
 def select_entries(session: Session, definition: CalendarDefinition, settings: Mapping[str, Any], today: dt.date,
                    options: IcsOptions, where: EventFilter = _ANY
-                   ) -> tuple[Sequence[Event], Sequence[Event], AnniversaryWindow | None]:
-    """Return (events, founding events, anniversary window) of a calendar under a query."""
+                   ) -> tuple[Sequence[Any], Sequence[Event], AnniversaryWindow | None]:
+    """Return (light rows of the events, founding events, anniversary window) of a calendar under a query."""
     where = _combine(definition.where, where)
-    events: Sequence[Event] = []
+    events: Sequence[Any] = []
     if definition.events:
         window_start = today - dt.timedelta(days=int(settings["ICS_PAST_DAYS"]))
         precisions = () if options.approximate else (Precision.DAY.value,)
-        events = list_events(session, dataclasses.replace(where, start=where.start or window_start,
-                                                          precisions=precisions))
+        events = list_event_keys(session, dataclasses.replace(where, start=where.start or window_start,
+                                                              precisions=precisions))
     if not definition.anniversaries:
         return events, [], None
-    founding = [event for event in list_events(session, dataclasses.replace(where, start=None, end=None))
-                if event.is_anniversary]
+    founding = list_anniversary_events(session, where)
     return events, founding, anniversary_window(settings, today, where)
 
 
@@ -188,7 +188,8 @@ def render_definition(session: Session, definition: CalendarDefinition, settings
     """Render one calendar, narrowed by ``where`` and shaped by ``options``."""
     events, founding, window = select_entries(session, definition, settings, today, options, where)
     return render_calendar(events, feed_spec(definition, settings, query), options=options, founding=founding,
-                           anniversaries=window, cache=cache)
+                           anniversaries=window, cache=cache,
+                           load=functools.partial(list_events_by_id, session))
 
 
 def build_calendars(session: Session, settings: Mapping[str, Any], *, today: dt.date,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,7 @@ _STATUS = {"held": "CONFIRMED", "planned": "CONFIRMED", "postponed": "TENTATIVE"
 #: Keeps held/planned apart through an export and re-import; STATUS alone cannot.
 STATUS_PROPERTY = "X-CALENDAR-SERVICE-STATUS"
 _END = b"END:VCALENDAR\r\n"
+_CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class BlockCache:
             for stale in list(self._blocks)[: self.max_entries // 4]:
                 del self._blocks[stale]
         return block
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._blocks
 
     def __len__(self) -> int:
         return len(self._blocks)
@@ -302,26 +306,41 @@ def iter_calendar(
     founding: Iterable[Event] = (),
     anniversaries: AnniversaryWindow | None = None,
     cache: BlockCache | None = None,
+    load: Callable[[list[int]], Mapping[int, Event]] | None = None,
 ) -> Iterator[bytes]:
     """Yield the calendar document in pieces: header, VTIMEZONEs, one block per entry, end.
 
     Entries are ``events`` known to the day (and, with ``options.approximate``, the others as
     tentative), plus the anniversaries of the ``founding`` events falling inside
     ``anniversaries``; they are sorted by day, then uid.
+
+    Args:
+        load: with it, ``events`` need only the attributes that identify and place an event
+            (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``, ``timezone``);
+            the full events whose blocks are not cached are fetched with ``load(ids)``, a chunk
+            at a time, so a warm render reads little and a cold one never holds every event.
     """
     entries = _entries(list(events), list(founding), options, anniversaries)
     yield _header(spec, named=named)
     yield from _timezones([entry[2] for entry in entries if entry[3] is None])
     variant = (spec.base_url, options)
-    for _, uid, event, anniversary in entries:
-        if anniversary is None:
-            key: Hashable = (uid, event.sequence, variant)
-            render = functools.partial(render_event_block, event, spec.base_url, options)
-        else:
-            key = (uid, event.sequence, variant, anniversaries.alarms if anniversaries else ())
-            render = functools.partial(render_anniversary_block, event, anniversary, spec.base_url,
-                                       options, anniversaries)
-        yield render() if cache is None else cache.get_or_render(key, render)
+    alarms = anniversaries.alarms if anniversaries else ()
+    for offset in range(0, len(entries), _CHUNK):
+        chunk = [((uid, event.sequence, variant) if anniversary is None else (uid, event.sequence, variant, alarms),
+                  event, anniversary) for _, uid, event, anniversary in entries[offset:offset + _CHUNK]]
+        full: Mapping[int, Event] = {}
+        if load is not None:
+            missing = [event.id for key, event, anniversary in chunk
+                       if anniversary is None and (cache is None or key not in cache)]
+            full = load(missing) if missing else {}
+        for key, event, anniversary in chunk:
+            if anniversary is None:
+                render = functools.partial(render_event_block, full.get(event.id, event) if load else event,
+                                           spec.base_url, options)
+            else:
+                render = functools.partial(render_anniversary_block, event, anniversary, spec.base_url,
+                                           options, anniversaries)
+            yield render() if cache is None else cache.get_or_render(key, render)
     yield _END
 
 
