@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from .dates import Precision
 from .durations import parse_lead
-from .errors import ConfigurationError
+from .errors import ConfigurationError, InvalidInput, Problem
 from .models import Event
 from .queries import EventFilter, list_anniversary_events, list_event_keys, list_events_by_id
 from .render import FeedSpec, country_name
@@ -147,13 +147,31 @@ def anniversary_window(settings: Mapping[str, Any], today: dt.date, where: Event
     return AnniversaryWindow(first=first, last=last, alarms=anniversary_alarms(settings))
 
 
-def _combine(base: EventFilter, extra: EventFilter) -> EventFilter:
-    """Narrow ``base`` by ``extra``: a key ``extra`` leaves empty keeps ``base``'s choice."""
-    changes = {}
+_PARAMETERS = {"categories": "category", "countries": "country", "statuses": "status", "bodies": "body"}
+
+
+def _combine(base: EventFilter, extra: EventFilter, name: str) -> EventFilter:
+    """Narrow a calendar's own filter ``base`` by a query's ``extra``.
+
+    Raises:
+        InvalidInput: the query asks for values the calendar never holds (``category=training``
+            on the meetings calendar), which would otherwise look like an empty calendar.
+    """
+    changes: dict[str, Any] = {}
+    problems: list[Problem] = []
     for field in dataclasses.fields(EventFilter):
-        value = getattr(extra, field.name)
-        if value not in (None, ()):
-            changes[field.name] = value
+        own, asked = getattr(base, field.name), getattr(extra, field.name)
+        if asked in (None, ()):
+            continue
+        if isinstance(own, tuple) and own:
+            kept = tuple(value for value in asked if value in own)
+            if not kept:
+                parameter = _PARAMETERS.get(field.name, field.name)
+                problems.append(Problem(f"/{name} holds only {parameter} {', '.join(own)}", field=parameter))
+            asked = kept
+        changes[field.name] = asked
+    if problems:
+        raise InvalidInput(problems)
     return dataclasses.replace(base, **changes)
 
 
@@ -161,7 +179,7 @@ def select_entries(session: Session, definition: CalendarDefinition, settings: M
                    options: IcsOptions, where: EventFilter = _ANY
                    ) -> tuple[Sequence[Any], Sequence[Event], AnniversaryWindow | None]:
     """Return (light rows of the events, founding events, anniversary window) of a calendar under a query."""
-    where = _combine(definition.where, where)
+    where = _combine(definition.where, where, definition.name)
     events: Sequence[Any] = []
     if definition.events:
         window_start = today - dt.timedelta(days=int(settings["ICS_PAST_DAYS"]))

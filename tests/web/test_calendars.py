@@ -175,3 +175,11 @@ def test_big_feeds_are_reported_in_the_log_and_on_healthz(app: Flask, factory: s
     assert "Google Calendar drops events" in caplog.text
     health = app.test_client().get("/healthz").get_json()
     assert any("calendar.ics" in warning for warning in health["feeds"]["warnings"])
+
+
+def test_a_shortcut_narrowed_outside_itself_is_a_400(client: FlaskClient) -> None:
+    response = client.get("/calendars/meetings.ics?category=training")
+    assert response.status_code == 400
+    assert response.get_json()["problems"][0] == {
+        "field": "category", "message": "/calendars/meetings.ics holds only category meeting, consultation"}
+    assert client.get("/calendars/meetings.ics?category=meeting").status_code == 200
