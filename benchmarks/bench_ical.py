@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -97,6 +98,8 @@ def _step(folder: Path, step: str) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     events = data.count(b"BEGIN:VEVENT")
     if step == "warm":
+        first_digest = hashlib.sha256(data).hexdigest()
+        del data  # a build publishes and drops its bytes; only the block cache stays
         from calendar_service.dates import Precision
         from calendar_service.records import Category, EventRecord, Status
         from calendar_service.store import upsert_records
@@ -110,7 +113,7 @@ def _step(folder: Path, step: str) -> dict[str, Any]:
         with db.transaction(factory) as session:
             again = render_definition(session, MAIN_CALENDAR, settings, today=TODAY, cache=cache)
         elapsed = time.perf_counter() - started
-        if b"Changed title" not in again or again == data:
+        if b"Changed title" not in again or hashlib.sha256(again).hexdigest() == first_digest:
             raise RuntimeError("the changed event is not in the re-rendered calendar")
         return {"seconds": elapsed, "events": again.count(b"BEGIN:VEVENT"), "bytes": len(again),
                 "peak_mb": _peak_mb(), "cache_hits": cache.hits - hits_before}
@@ -163,6 +166,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--step", choices=("cold", "warm", "icalendar"))
     parser.add_argument("--folder", type=Path)
+    steps = ("cold", "warm", "icalendar")
+    parser.add_argument("--only", nargs="+", choices=steps, default=steps, help="measure only these")
     args = parser.parse_args()
     if args.step:
         print(json.dumps(_step(args.folder, args.step)))
@@ -171,7 +176,7 @@ def main() -> None:
         folder = Path(temporary)
         _fill(folder, args.events)
         results = {}
-        for step in ("cold", "warm", "icalendar"):
+        for step in args.only:
             output = subprocess.run([sys.executable, __file__, "--step", step, "--folder", str(folder)],
                                     check=True, capture_output=True, text=True, env=os.environ).stdout
             results[step] = json.loads(output)

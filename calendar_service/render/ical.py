@@ -10,11 +10,12 @@ byte-identical).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import icalendar
 
@@ -43,6 +44,7 @@ _STATUS = {"held": "CONFIRMED", "planned": "CONFIRMED", "postponed": "TENTATIVE"
 STATUS_PROPERTY = "X-CALENDAR-SERVICE-STATUS"
 _END = b"END:VCALENDAR\r\n"
 _CHUNK = 2000
+_DAY = Precision.DAY.value
 
 
 @dataclass(frozen=True)
@@ -65,35 +67,39 @@ class AnniversaryWindow:
 
 
 class BlockCache:
-    """Rendered entry blocks keyed by (uid, sequence, variant); bounded, oldest dropped first."""
+    """Rendered entry blocks, one table per rendering variant, keyed by (uid, sequence).
 
-    def __init__(self, max_entries: int = 400_000) -> None:
-        self.max_entries = max_entries
-        self._blocks: dict[Hashable, bytes] = {}
+    A changed event gets a new sequence, so a stale block is never used; the tables are dropped
+    when their variants exceed ``max_variants``, oldest first.
+    """
+
+    def __init__(self, max_variants: int = 32, max_blocks: int = 500_000) -> None:
+        self.max_variants = max_variants
+        self.max_blocks = max_blocks  #: a table past this size starts afresh
+        self._tables: dict[Hashable, dict[tuple[str, int], bytes]] = {}
         self.hits = 0
         self.misses = 0
 
-    def get_or_render(self, key: Hashable, render: functools.partial[bytes]) -> bytes:
-        block = self._blocks.get(key)
-        if block is not None:
-            self.hits += 1
-            return block
-        self.misses += 1
-        block = self._blocks[key] = render()
-        if len(self._blocks) > self.max_entries:
-            for stale in list(self._blocks)[: self.max_entries // 4]:
-                del self._blocks[stale]
-        return block
+    def blocks(self, variant: Hashable) -> dict[tuple[str, int], bytes]:
+        """Return the table of blocks rendered under ``variant`` (base URL, options, alarms)."""
+        table = self._tables.pop(variant, None)
+        if table is None or len(table) > self.max_blocks:
+            table = {}
+        self._tables[variant] = table  # most recently used last
+        while len(self._tables) > self.max_variants:
+            del self._tables[next(iter(self._tables))]
+        return table
 
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self._blocks
+    def record(self, hits: int, misses: int) -> None:
+        self.hits += hits
+        self.misses += misses
 
     def __len__(self) -> int:
-        return len(self._blocks)
+        return sum(len(table) for table in self._tables.values())
 
 
 def is_timed(event: Event) -> bool:
-    return Precision(event.precision) is Precision.DAY and event.start_time is not None
+    return event.start_time is not None and event.precision == _DAY
 
 
 def _title(event: Event, lang: str) -> str:
@@ -163,7 +169,7 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
     title = _title(event, lang)
     description = _describe(event, lang)
     status = _STATUS[event.status]
-    approximate = Precision(event.precision) is not Precision.DAY
+    approximate = event.precision != _DAY
     if event.status == "postponed":
         title = ("Перенесено: " if lang == "ru" else "Postponed: ") + title
     if approximate:
@@ -280,20 +286,43 @@ def _header(spec: FeedSpec, *, named: bool) -> bytes:
     return b"".join(lines)
 
 
+@dataclass(frozen=True)
+class _AnniversaryEntry:
+    """The ``anniversary.number``-th anniversary of ``event``, placed like an event of its day."""
+
+    event: Event
+    anniversary: Anniversary
+    uid: str
+    sequence: int
+    start_date: dt.date
+    end_date: dt.date
+
+
+def _order(entry: Any) -> tuple[dt.date, dt.date, str]:
+    return entry.start_date, entry.end_date, entry.uid
+
+
 def _entries(events: Sequence[Event], founding: Sequence[Event], options: IcsOptions,
-             window: AnniversaryWindow | None) -> list[tuple[dt.date, str, Event, Anniversary | None]]:
-    entries: list[tuple[dt.date, str, Event, Anniversary | None]] = [
-        (event.start_date, event.uid, event, None)
-        for event in events
-        if options.approximate or event.precision == Precision.DAY.value
+             window: AnniversaryWindow | None, *, presorted: bool = False) -> list[Any]:
+    """Return the events and anniversary entries in order of start, end and uid.
+
+    Args:
+        presorted: ``events`` are in that order already (the store's queries sort so): only the
+            few anniversaries are placed, by bisection, instead of sorting every entry.
+    """
+    entries: list[Any] = list(events) if options.approximate else [e for e in events if e.precision == _DAY]
+    extra = [] if window is None else [
+        _AnniversaryEntry(event, anniversary, anniversary_uid(event, anniversary.number), event.sequence,
+                          anniversary.day, anniversary.day)
+        for event in founding if event.precision == _DAY  # an anniversary needs the day of the original
+        for anniversary in occurrences(event.start_date, window.first, window.last)
     ]
-    if window is not None:
-        for event in founding:
-            if event.precision != Precision.DAY.value:
-                continue  # an anniversary needs the day of the original
-            for anniversary in occurrences(event.start_date, window.first, window.last):
-                entries.append((anniversary.day, anniversary_uid(event, anniversary.number), event, anniversary))
-    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    if not presorted:
+        entries.extend(extra)
+        entries.sort(key=_order)
+        return entries
+    for item in sorted(extra, key=_order):
+        entries.insert(bisect.bisect_right(entries, _order(item), key=_order), item)
     return entries
 
 
@@ -312,35 +341,49 @@ def iter_calendar(
 
     Entries are ``events`` known to the day (and, with ``options.approximate``, the others as
     tentative), plus the anniversaries of the ``founding`` events falling inside
-    ``anniversaries``; they are sorted by day, then uid.
+    ``anniversaries``; they are ordered by start, end, then uid.
 
     Args:
-        load: with it, ``events`` need only the attributes that identify and place an event
+        load: with it, ``events`` come from the store in order of start, end and uid, and need
+            only the attributes that identify and place an event
             (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``, ``timezone``);
             the full events whose blocks are not cached are fetched with ``load(ids)``, a chunk
             at a time, so a warm render reads little and a cold one never holds every event.
     """
-    entries = _entries(list(events), list(founding), options, anniversaries)
+    entries = _entries(list(events), list(founding), options, anniversaries, presorted=load is not None)
     yield _header(spec, named=named)
-    yield from _timezones([entry[2] for entry in entries if entry[3] is None])
-    variant = (spec.base_url, options)
-    alarms = anniversaries.alarms if anniversaries else ()
+    yield from _timezones([entry for entry in entries if type(entry) is not _AnniversaryEntry])
+    blocks = cache.blocks((spec.base_url, options, anniversaries.alarms if anniversaries else ())) \
+        if cache is not None else {}
     for offset in range(0, len(entries), _CHUNK):
-        chunk = [((uid, event.sequence, variant) if anniversary is None else (uid, event.sequence, variant, alarms),
-                  event, anniversary) for _, uid, event, anniversary in entries[offset:offset + _CHUNK]]
+        chunk = entries[offset:offset + _CHUNK]
+        keys = [(entry.uid, entry.sequence) for entry in chunk]
+        found = [blocks.get(key) for key in keys]
+        if None not in found:
+            cache.record(len(chunk), 0)  # type: ignore[union-attr]
+            yield from found  # type: ignore[misc]
+            continue
         full: Mapping[int, Event] = {}
         if load is not None:
-            missing = [event.id for key, event, anniversary in chunk
-                       if anniversary is None and (cache is None or key not in cache)]
+            missing = [entry.id for entry, block in zip(chunk, found, strict=True)
+                       if block is None and type(entry) is not _AnniversaryEntry]
             full = load(missing) if missing else {}
-        for key, event, anniversary in chunk:
-            if anniversary is None:
-                render = functools.partial(render_event_block, full.get(event.id, event) if load else event,
-                                           spec.base_url, options)
+        misses = 0
+        for index, block in enumerate(found):
+            if block is not None:
+                continue
+            misses += 1
+            entry = chunk[index]
+            if type(entry) is _AnniversaryEntry:
+                block = render_anniversary_block(entry.event, entry.anniversary, spec.base_url, options,
+                                                 anniversaries)  # type: ignore[arg-type]
             else:
-                render = functools.partial(render_anniversary_block, event, anniversary, spec.base_url,
-                                           options, anniversaries)
-            yield render() if cache is None else cache.get_or_render(key, render)
+                block = render_event_block(full.get(entry.id, entry) if load else entry, spec.base_url, options)
+            found[index] = blocks[keys[index]] = block
+            blocks.pop((keys[index][0], keys[index][1] - 1), None)  # the block this change replaced
+        if cache is not None:
+            cache.record(len(chunk) - misses, misses)
+        yield from found  # type: ignore[misc]
     yield _END
 
 
@@ -351,4 +394,4 @@ def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = Tr
         named: carry the calendar's name and refresh hints; off for a single-event download,
             where Outlook would otherwise create a whole new calendar.
     """
-    return b"".join(iter_calendar(events, spec, named=named, **kwargs))  # type: ignore[arg-type]
+    return b"".join(list(iter_calendar(events, spec, named=named, **kwargs)))  # type: ignore[arg-type]
