@@ -234,3 +234,25 @@ def test_a_changed_event_keeps_its_uid_and_gets_a_higher_sequence(factory: sessi
     assert after["sequence"] == before["sequence"] + 1
     assert after["start"] == dt.date(2025, 3, 21)
     assert MAIN_CALENDAR.name == "calendar.ics"
+
+
+def test_one_cache_serves_every_variant_without_mixing_them(factory: sessionmaker[Session], render: Render) -> None:
+    store(factory, record(title_ru="Встреча"))
+    cache = BlockCache()
+    english = render(cache=cache)
+    russian = render(cache=cache, options=IcsOptions(lang="ru"))
+    alarmed = render(cache=cache, options=IcsOptions(alarms=(dt.timedelta(days=1),)))
+    assert [e["summary"] for e in parse_icalendar(russian)] == ["Встреча"]
+    assert [e["summary"] for e in parse_icalendar(english)] == ["Meeting event-1"]
+    assert b"BEGIN:VALARM" in alarmed
+    assert b"BEGIN:VALARM" not in english
+    assert render(cache=cache) == english
+
+
+def test_a_changed_event_replaces_its_cached_block(factory: sessionmaker[Session], render: Render) -> None:
+    store(factory, record())
+    cache = BlockCache()
+    render(cache=cache)
+    store(factory, record(title="Renamed"), now=T0 + dt.timedelta(hours=1))
+    assert [e["summary"] for e in parse_icalendar(render(cache=cache))] == ["Renamed"]
+    assert len(cache) == 1
