@@ -69,13 +69,14 @@ class AnniversaryWindow:
 class BlockCache:
     """Rendered entry blocks, one table per rendering variant, keyed by (uid, sequence).
 
-    A changed event gets a new sequence, so a stale block is never used; the tables are dropped
-    when their variants exceed ``max_variants``, oldest first.
+    A changed event gets a new sequence, so a stale block is never used, and the block it replaces
+    is dropped. Whole tables are dropped, least recently used first, past ``max_variants`` tables
+    or ``max_blocks`` blocks in all, so subscribers' many option combinations cannot exhaust memory.
     """
 
-    def __init__(self, max_variants: int = 32, max_blocks: int = 500_000) -> None:
+    def __init__(self, max_variants: int = 16, max_blocks: int = 300_000) -> None:
         self.max_variants = max_variants
-        self.max_blocks = max_blocks  #: a table past this size starts afresh
+        self.max_blocks = max_blocks  #: across all tables; the least recently used tables go first
         self._tables: dict[Hashable, dict[tuple[str, int], bytes]] = {}
         self.hits = 0
         self.misses = 0
@@ -85,9 +86,9 @@ class BlockCache:
         table = self._tables.pop(variant, None)
         if table is None or len(table) > self.max_blocks:
             table = {}
-        self._tables[variant] = table  # most recently used last
-        while len(self._tables) > self.max_variants:
+        while self._tables and (len(self._tables) >= self.max_variants or len(self) + len(table) > self.max_blocks):
             del self._tables[next(iter(self._tables))]
+        self._tables[variant] = table  # most recently used last
         return table
 
     def record(self, hits: int, misses: int) -> None:

@@ -21,14 +21,13 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from flask import Response, current_app, jsonify, request
 
 from .. import clock
-from ..build import CALENDAR_BLOCKS
 from ..calendars import CalendarDefinition, find_calendar, list_calendars, render_definition
 from ..db import get_session_factory, transaction
 from ..durations import parse_lead
 from ..errors import InvalidInput, NotFound, Problem
 from ..publish import read_manifest
 from ..queries import get_store_revision, list_bodies
-from ..render.ical import IcsOptions
+from ..render.ical import BlockCache, IcsOptions
 from .feeds import MEDIA_TYPES, serve_published
 from .filters import FILTER_KEYS, parse_filter
 
@@ -41,6 +40,7 @@ ICS_KEYS = ("alarm", "lang", "approximate")
 LANGUAGES = ("en", "ru")
 MAX_ALARMS = 5
 _EXTENSION = "calendar_service.rendered_calendars"
+_BLOCKS = "calendar_service.calendar_blocks"
 
 
 def parse_ics_options(args: Any) -> IcsOptions:
@@ -98,12 +98,17 @@ class _Rendered:
 
 
 class RenderedCalendars:
-    """Calendars rendered for query strings, by (store revision, day, name, normalised query)."""
+    """Calendars rendered for query strings, by (store revision, day, name, normalised query).
 
-    def __init__(self, max_entries: int = 64) -> None:
+    Bounded in entries and in bytes, least recently used first out.
+    """
+
+    def __init__(self, max_entries: int = 64, max_bytes: int = 256 * 1024 * 1024) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._items: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
+        self._bytes = 0
 
     def get(self, key: tuple[Any, ...]) -> _Rendered | None:
         with self._lock:
@@ -115,10 +120,17 @@ class RenderedCalendars:
     def put(self, key: tuple[Any, ...], data: bytes) -> _Rendered:
         rendered = _Rendered(data, gzip.compress(data, compresslevel=6, mtime=0),
                              hashlib.sha256(data).hexdigest()[:32])
+        size = len(rendered.data) + len(rendered.gzipped)
         with self._lock:
-            self._items[key] = rendered
-            while len(self._items) > self.max_entries:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.data) + len(old.gzipped)
+            while self._items and (len(self._items) >= self.max_entries or self._bytes + size > self.max_bytes):
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.data) + len(dropped.gzipped)
+            if size <= self.max_bytes:
+                self._items[key] = rendered
+                self._bytes += size
         return rendered
 
 
@@ -139,7 +151,7 @@ def _render_on_request(name: str) -> Response:
         rendered = cache.get(key)
         if rendered is None:
             data = render_definition(session, definition, settings, today=today, options=options, where=where,
-                                     query=query, cache=CALENDAR_BLOCKS)
+                                     query=query, cache=current_app.extensions[_BLOCKS])
             rendered = cache.put(key, data)
     wants_gzip = request.accept_encodings["gzip"] > 0
     response = Response(rendered.gzipped if wants_gzip else rendered.data, content_type=MEDIA_TYPES[".ics"])
@@ -203,6 +215,7 @@ def calendar_index() -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions[_EXTENSION] = RenderedCalendars()
+    app.extensions[_BLOCKS] = BlockCache(max_variants=8, max_blocks=150_000)
     app.add_url_rule("/calendar.ics", endpoint="calendar_ics", view_func=main_calendar, methods=["GET"])
     app.add_url_rule("/calendars/<name>.ics", endpoint="named_calendar_ics", view_func=named_calendar,
                      methods=["GET"])

@@ -256,3 +256,14 @@ def test_a_changed_event_replaces_its_cached_block(factory: sessionmaker[Session
     store(factory, record(title="Renamed"), now=T0 + dt.timedelta(hours=1))
     assert [e["summary"] for e in parse_icalendar(render(cache=cache))] == ["Renamed"]
     assert len(cache) == 1
+
+
+def test_block_cache_is_bounded_in_variants_and_blocks() -> None:
+    cache = BlockCache(max_variants=2, max_blocks=3)
+    first = cache.blocks("a")
+    first.update({("u1", 0): b"1", ("u2", 0): b"2"})
+    cache.blocks("b")[("u3", 0)] = b"3"
+    cache.blocks("c")  # a third variant: the least recently used table ("a") goes
+    assert len(cache) == 1
+    cache.blocks("b").update({("u4", 0): b"4", ("u5", 0): b"5", ("u6", 0): b"6"})
+    assert cache.blocks("b") == {}  # a table past max_blocks starts afresh

@@ -183,3 +183,13 @@ def test_a_shortcut_narrowed_outside_itself_is_a_400(client: FlaskClient) -> Non
     assert response.get_json()["problems"][0] == {
         "field": "category", "message": "/calendars/meetings.ics holds only category meeting, consultation"}
     assert client.get("/calendars/meetings.ics?category=meeting").status_code == 200
+
+
+def test_rendered_queries_are_bounded_in_bytes() -> None:
+    from calendar_service.web.calendars import RenderedCalendars
+
+    rendered = RenderedCalendars(max_entries=10, max_bytes=3000)
+    for number in range(5):
+        rendered.put((number,), bytes(range(256)) * 4)  # ~1 KB plus its gzip twin
+    kept = [number for number in range(5) if rendered.get((number,)) is not None]
+    assert kept == [3, 4]
