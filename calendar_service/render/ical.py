@@ -208,6 +208,15 @@ def _lowercase_first(title: str) -> str:
     return title
 
 
+def _years_ru(number: int) -> str:
+    """Return «год», «года» or «лет» agreeing with ``number``."""
+    if number % 10 == 1 and number % 100 != 11:
+        return "год"
+    if number % 10 in (2, 3, 4) and number % 100 not in (12, 13, 14):
+        return "года"
+    return "лет"
+
+
 def anniversary_uid(event: Event, number: int) -> str:
     """Return the stable uid of the ``number``-th anniversary of ``event``."""
     return f"anniversary-{number}-{event.uid}"
@@ -227,9 +236,14 @@ def render_anniversary_block(event: Event, anniversary: Anniversary, base_url: s
             title += " (jubilee)"
     original = anniversary.original
     kind = "a jubilee, " if anniversary.is_jubilee else ""
-    description = (f"The {anniversary.ordinal_en} anniversary ({kind}{number} years) of an event of "
-                   f"{original.day} {original:%B} {original.year}: {_title(event, 'en')}.\n\n"
-                   + _describe(event, options.lang))
+    if options.lang == "ru":
+        kind = "юбилей, " if anniversary.is_jubilee else ""
+        intro = (f"{anniversary.ordinal_ru} годовщина ({kind}{number} {_years_ru(number)}) события "
+                 f"{original:%d.%m.%Y}: {_title(event, 'ru')}.")
+    else:
+        intro = (f"The {anniversary.ordinal_en} anniversary ({kind}{number} years) of an event of "
+                 f"{original.day} {original:%B} {original.year}: {_title(event, 'en')}.")
+    description = intro + "\n\n" + _describe(event, options.lang)
     lines = _common(anniversary_uid(event, number), event)
     lines += _all_day(anniversary.day, anniversary.day)
     lines.append(content_line("SUMMARY", escape_text(title)))

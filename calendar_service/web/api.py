@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from ..db import get_session_factory, transaction
 from ..errors import NotFound
 from ..queries import get_event, list_bodies, list_events
+from ..render import event_ics_url
 from ..render.json import event_to_dict
 from .calendars import subscribe_links
 from .filters import FILTER_KEYS, parse_filter
@@ -35,4 +36,6 @@ def event(uid: str) -> Response:
         found = get_event(session, uid)
         if found is None:
             raise NotFound(f"no event with uid {uid!r}")
-        return jsonify(event_to_dict(found, current_app.config["BASE_URL"]))
+        body = event_to_dict(found, current_app.config["BASE_URL"])
+    body["calendar"] = subscribe_links(event_ics_url(current_app.config["BASE_URL"], uid))
+    return jsonify(body)

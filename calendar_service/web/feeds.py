@@ -121,7 +121,12 @@ def init_app(app: Flask) -> None:
 
 
 def single_event_calendar(uid: str) -> Response:
-    """Answer ``/events/<uid>.ics``: one event, no calendar name (an "Add to calendar" file)."""
+    """Answer ``/events/<uid>.ics``: one event, no calendar name (an "Add to calendar" file).
+
+    ``alarm`` and ``lang`` work as on the calendars.
+    """
+    from .calendars import parse_ics_options
+
     settings = current_app.config
     spec = FeedSpec(title="", description="", self_url=f"{settings['BASE_URL']}/events/{uid}.ics",
                     base_url=settings["BASE_URL"], timezone=settings["TIMEZONE"],
@@ -130,7 +135,7 @@ def single_event_calendar(uid: str) -> Response:
         event = get_event(session, uid)
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
-        data = render_calendar([event], spec, named=False)
+        data = render_calendar([event], spec, named=False, options=parse_ics_options(request.args))
     response = Response(data, content_type=MEDIA_TYPES[".ics"])
     response.headers["Content-Disposition"] = 'attachment; filename="event.ics"'
     response.add_etag()

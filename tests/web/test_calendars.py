@@ -193,3 +193,13 @@ def test_rendered_queries_are_bounded_in_bytes() -> None:
         rendered.put((number,), bytes(range(256)) * 4)  # ~1 KB plus its gzip twin
     kept = [number for number in range(5) if rendered.get((number,)) is not None]
     assert kept == [3, 4]
+
+
+def test_single_event_file_takes_alarms_and_language(client: FlaskClient) -> None:
+    uid = client.get("/api/events").get_json()["events"][0]["uid"]
+    response = client.get(f"/events/{uid}.ics?alarm=P1D&lang=ru")
+    [event] = parse_ical(response.data)
+    assert event["alarms"] == [-dt.timedelta(days=1)]
+    assert client.get(f"/events/{uid}.ics?alarm=soon").status_code == 400
+    links = client.get(f"/api/events/{uid}").get_json()["calendar"]
+    assert links["webcal"] == f"webcal://calendar.example.org/events/{uid}.ics"
