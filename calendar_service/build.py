@@ -8,6 +8,7 @@ hands the bytes to :func:`calendar_service.publish.publish`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from .blockstore import load_blocks, save_blocks
 from .calendars import build_calendars
 from .db import transaction
 from .models import Event
@@ -32,8 +34,14 @@ log = logging.getLogger(__name__)
 
 #: Google Calendar silently drops events past about 1 MB; warn well before.
 SIZE_WARNING_BYTES = 900 * 1024
-#: Rendered calendar entries of this process, by uid and sequence: a re-render is mostly concatenation.
-CALENDAR_BLOCKS = BlockCache()
+#: Rendered calendar entries of this process, one cache per database: a re-render is mostly concatenation.
+_CALENDAR_BLOCKS: dict[str, BlockCache] = {}
+
+
+def calendar_blocks(factory: sessionmaker[Session]) -> BlockCache:
+    """Return this process's block cache for the database behind ``factory``."""
+    url = factory.kw["bind"].url.render_as_string(hide_password=True)
+    return _CALENDAR_BLOCKS.setdefault(url, BlockCache())
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,16 @@ def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, 
         for definition in FEEDS:
             documents[definition.name] = definition.render(definition.select(session), feed_spec(definition, settings))
         today = now.astimezone(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date()
-        documents.update(build_calendars(session, settings, today=today, cache=CALENDAR_BLOCKS))
+        blocks = calendar_blocks(factory)
+        blocks.source = functools.partial(load_blocks, session)
+        try:
+            documents.update(build_calendars(session, settings, today=today, cache=blocks))
+        finally:
+            blocks.source = None
+    fresh = blocks.take_fresh()
+    if fresh:
+        with transaction(factory) as session:
+            save_blocks(session, fresh)
     warnings = tuple(
         f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
         for name, data in sorted(documents.items())

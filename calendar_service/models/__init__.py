@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .base import Base
+from .calendar_block import CalendarBlock
 from .event import Event
 from .notice import Notice, NoticeKind
 from .state import StoreState
 
-__all__ = ["Base", "Event", "Notice", "NoticeKind", "StoreState"]
+__all__ = ["Base", "CalendarBlock", "Event", "Notice", "NoticeKind", "StoreState"]

@@ -8,6 +8,7 @@ with its strong ETag and gzip twin, until the store's revision or the day change
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import threading
@@ -21,6 +22,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from flask import Response, current_app, jsonify, request
 
 from .. import clock
+from ..blockstore import load_blocks
 from ..calendars import CalendarDefinition, find_calendar, list_calendars, render_definition
 from ..db import get_session_factory, transaction
 from ..durations import parse_lead
@@ -150,8 +152,14 @@ def _render_on_request(name: str) -> Response:
         key = (get_store_revision(session), today, name, query)
         rendered = cache.get(key)
         if rendered is None:
-            data = render_definition(session, definition, settings, today=today, options=options, where=where,
-                                     query=query, cache=current_app.extensions[_BLOCKS])
+            blocks: BlockCache = current_app.extensions[_BLOCKS]
+            blocks.source = functools.partial(load_blocks, session)  # read what the build stored
+            try:
+                data = render_definition(session, definition, settings, today=today, options=options, where=where,
+                                         query=query, cache=blocks)
+            finally:
+                blocks.source = None
+                blocks.take_fresh()  # the web never writes to the store
             rendered = cache.put(key, data)
     wants_gzip = request.accept_encodings["gzip"] > 0
     response = Response(rendered.gzipped if wants_gzip else rendered.data, content_type=MEDIA_TYPES[".ics"])
