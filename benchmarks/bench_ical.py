@@ -6,6 +6,8 @@ filled once (with a bulk insert: the benchmark measures rendering, not loading).
 
 - ``cold``: empty block cache; read the store and render the whole calendar (what the first
   build after a start does).
+- ``restart``: a fresh process whose cache is empty but whose store holds the blocks the cold
+  render wrote (what the first build after a restart does).
 - ``warm``: one process renders once, then one event changes (through ``store.upsert_records``)
   and the calendar is rendered again: the second render is timed.
 - ``icalendar``: the same events built as one ``icalendar.Calendar`` and serialised with
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -91,12 +94,24 @@ def _step(folder: Path, step: str) -> dict[str, Any]:
     factory = db.make_session_factory(settings["DATABASE_URL"])
     if step == "icalendar":
         return _icalendar(factory, settings)
+    from calendar_service.blockstore import load_blocks, save_blocks
+
     cache = BlockCache()
     started = time.perf_counter()
     with db.transaction(factory) as session:
+        cache.source = functools.partial(load_blocks, session) if step == "restart" else None
         data = render_definition(session, MAIN_CALENDAR, settings, today=TODAY, cache=cache)
     elapsed = time.perf_counter() - started
     events = data.count(b"BEGIN:VEVENT")
+    if step == "cold":
+        # What a build does next: keep the new blocks in the store for the next process.
+        result = {"seconds": elapsed, "events": events, "bytes": len(data), "peak_mb": _peak_mb()}
+        del data
+        saving = time.perf_counter()
+        with db.transaction(factory) as session:
+            save_blocks(session, cache.take_fresh())
+        result["save_seconds"] = time.perf_counter() - saving
+        return result
     if step == "warm":
         first_digest = hashlib.sha256(data).hexdigest()
         del data  # a build publishes and drops its bytes; only the block cache stays
@@ -164,9 +179,9 @@ def _icalendar(factory: Any, settings: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--step", choices=("cold", "warm", "icalendar"))
+    parser.add_argument("--step", choices=("cold", "restart", "warm", "icalendar"))
     parser.add_argument("--folder", type=Path)
-    steps = ("cold", "warm", "icalendar")
+    steps = ("cold", "restart", "warm", "icalendar")
     parser.add_argument("--only", nargs="+", choices=steps, default=steps, help="measure only these")
     args = parser.parse_args()
     if args.step:
@@ -183,12 +198,16 @@ def main() -> None:
     print(f"{args.events} events in the store; Python {platform.python_version()}, {os.cpu_count()} CPUs")
     print("| Measurement | Events rendered | Seconds | Events/s | Output MB | Peak RSS MB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    names = {"cold": "calendar-service, cold (no cache)", "warm": "calendar-service, warm (one event changed)",
+    names = {"cold": "calendar-service, cold (no cache)",
+             "restart": "calendar-service, new process (blocks kept in the store)",
+             "warm": "calendar-service, warm (one event changed)",
              "icalendar": "icalendar Calendar + to_ical()"}
     for step, result in results.items():
         rate = result["events"] / result["seconds"]
         print(f"| {names[step]} | {result['events']} | {result['seconds']:.2f} | {rate:,.0f} | "
               f"{result['bytes'] / 1048576:.1f} | {result['peak_mb']:.0f} |")
+    if "save_seconds" in results.get("cold", {}):
+        print(f"\nWriting the cold render's blocks into the store took {results['cold']['save_seconds']:.2f} s.")
 
 
 if __name__ == "__main__":
