@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import warnings
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any
 
 import icalendar
 import recurring_ical_events
+from icalendar.error import GloballyUniqueTZIDGuessed
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,11 +45,12 @@ PAST = dt.timedelta(days=730)
 #: ... to this long after it, at most this many occurrences per series.
 FUTURE = dt.timedelta(days=3660)
 MAX_OCCURRENCES = 1000
-_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")  # "_" is not RFC 5545 but some exporters write it
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?$")
 _DATED = {"DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE", "DUE", "DTSTAMP", "CREATED", "LAST-MODIFIED"}
 _CONTAINERS = {"VCALENDAR", "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "STANDARD", "DAYLIGHT",
                "VALARM", "VAVAILABILITY", "AVAILABLE", "PARTICIPANT", "VLOCATION", "VRESOURCE"}
+_IANA = frozenset(zoneinfo.available_timezones())
 _UID_OK = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 
@@ -100,6 +103,23 @@ def _check_value(name: str, params: str, value: str, line: int, source: str, pro
             return
 
 
+def _split(line: str) -> tuple[str, str, str]:
+    """Split a content line at the colon that ends its name and parameters (RFC 5545 §3.1).
+
+    A colon inside a quoted parameter value (``TZID="tzone://Microsoft/Utc"``) does not count.
+    """
+    head, colon, value = line.partition(":")
+    if '"' not in head:
+        return head, colon, value
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return line[:index], ":", line[index + 1:]
+    return line, "", ""
+
+
 def check_ics(text: str, source: str) -> _Scan:
     """Check the structure of an iCalendar text line by line; return what the parse needs.
 
@@ -116,7 +136,7 @@ def check_ics(text: str, source: str) -> _Scan:
     if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
         raise InvalidInput([Problem("an iCalendar file starts with BEGIN:VCALENDAR", source=source, line=1)])
     for number, line in lines:
-        head, colon, value = line.partition(":")
+        head, colon, value = _split(line)
         name, _, params = head.partition(";")
         name = name.strip().upper()
         if not colon or not _NAME.match(name):
@@ -152,19 +172,27 @@ def check_ics(text: str, source: str) -> _Scan:
     return _Scan(frozenset(timezones), tuple(event_lines))
 
 
+_ALIASES = {"tzone://Microsoft/Utc": "UTC", "Z": "UTC", "GMT": "UTC", "UTC": "UTC", "Etc/UTC": "UTC"}
+
+
 def _iana(name: str | None) -> str | None:
-    """Return the IANA name of a zone name (IANA or Windows), or None."""
+    """Return the IANA name of a zone name, or None.
+
+    Accepted besides IANA names: Windows names ("Central European Standard Time"), Outlook's
+    ``tzone://Microsoft/Utc`` and old Mozilla prefixed names ("/mozilla.org/20050126_1/Europe/Berlin").
+    """
     if not name:
         return None
     name = name.strip().strip('"')
+    if name in _ALIASES:
+        return _ALIASES[name]
     if name in WINDOWS_TO_OLSON:
         return WINDOWS_TO_OLSON[name]
-    if "/" in name or name == "UTC":
-        try:
-            zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return None
-        return name
+    parts = [part for part in name.split("/") if part]
+    for start in range(len(parts) - 1):  # the shortest suffix that is a zone: .../Europe/Berlin
+        candidate = "/".join(parts[start:])
+        if candidate in _IANA:
+            return candidate
     return None
 
 
@@ -181,8 +209,8 @@ def _text(component: Any, name: str, limit: int) -> str:
 
 def _zone_of(value: dt.datetime, tzid: str | None, default_zone: str) -> tuple[dt.datetime, str]:
     """Return the wall-clock time and the IANA zone to store for a DATE-TIME value."""
-    if value.tzinfo is None:  # floating: the calendar's X-WR-TIMEZONE or the service's zone
-        return value, default_zone
+    if value.tzinfo is None:  # floating, or a TZID the parser could not resolve itself
+        return value, (_iana(tzid) if tzid else None) or default_zone
     if value.utcoffset() == dt.timedelta(0) and tzid is None:
         if default_zone != "UTC":  # Google exports UTC times and shows them in X-WR-TIMEZONE
             return value.astimezone(zoneinfo.ZoneInfo(default_zone)).replace(tzinfo=None), default_zone
@@ -283,19 +311,8 @@ def _line_of(text: str, error: Exception) -> int | None:
     return None
 
 
-def read_ics(data: bytes, *, source: str = "<stdin>", default_zone: str = "Europe/Moscow",
-             today: dt.date) -> list[EventRecord]:
-    """Turn the bytes of an .ics file into validated event records.
-
-    Raises:
-        InvalidInput: the file is malformed or an event is unusable; every problem with its line.
-    """
-    text = _decode(data, source)
-    scan = check_ics(text, source)
-    try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except ValueError as error:
-        raise InvalidInput([Problem(f"cannot be parsed: {error}", source=source, line=_line_of(text, error))]) from None
+def _records(calendars: list[Any], scan: _Scan, source: str, default_zone: str, today: dt.date
+             ) -> tuple[list[EventRecord], list[Problem]]:
     records: list[EventRecord] = []
     problems: list[Problem] = []
     lines = iter(scan.event_lines)
@@ -322,16 +339,33 @@ def read_ics(data: bytes, *, source: str = "<stdin>", default_zone: str = "Europ
             records.append(record)
         if series and not problems:
             records.extend(_expand(calendar, series, zone, today, source, problems))
+    return records, problems
+
+
+def read_ics(data: bytes, *, source: str = "<stdin>", default_zone: str = "Europe/Moscow",
+             today: dt.date) -> list[EventRecord]:
+    """Turn the bytes of an .ics file into validated event records.
+
+    Raises:
+        InvalidInput: the file is malformed or an event is unusable; every problem with its line.
+    """
+    text = _decode(data, source)
+    scan = check_ics(text, source)
+    try:
+        with warnings.catch_warnings():
+            # A vendor-prefixed TZID is resolved by its IANA suffix on purpose (see _iana).
+            warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
+            calendars = icalendar.Calendar.from_ical(text, multiple=True)
+            records, problems = _records(calendars, scan, source, default_zone, today)
+    except ValueError as error:
+        raise InvalidInput([Problem(f"cannot be parsed: {error}", source=source, line=_line_of(text, error))]) from None
     if problems:
         raise InvalidInput(problems)
-    seen: set[str] = set()
-    unique = []
+    unique: dict[str, EventRecord] = {}
     for record in records:  # the same UID twice in one file: the last one wins, as in calendar apps
-        if record.key in seen:
-            unique = [kept for kept in unique if kept.key != record.key]
-        seen.add(record.key)
-        unique.append(record)
-    return unique
+        unique.pop(record.key, None)
+        unique[record.key] = record
+    return list(unique.values())
 
 
 def _expand(calendar: Any, series: set[str], zone: str, today: dt.date, source: str,

@@ -199,3 +199,16 @@ def test_import_ics_command(runner: CliRunner, tmp_path: Path) -> None:
     broken = runner.invoke(main, ["import-ics", str(ICS / "broken-exchange-raw-newlines-no-dtstart.ics")])
     assert broken.exit_code == 1
     assert "broken-exchange-raw-newlines-no-dtstart.ics:26: not an iCalendar content line" in broken.output
+
+
+@pytest.mark.parametrize(("tzid", "zone"), [
+    ("/mozilla.org/20050126_1/Europe/Berlin", "Europe/Berlin"),
+    ("tzone://Microsoft/Utc", "UTC"),
+    ("W. Europe Standard Time", "Europe/Berlin"),
+    ("Asia/Almaty", "Asia/Almaty"),
+])
+def test_zone_names_of_older_and_windows_exporters(tzid: str, zone: str) -> None:
+    data = (f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:z1\r\n"
+            f"DTSTART;TZID=\"{tzid}\":20250320T100000\r\nSUMMARY:Zoned\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+    [record] = read_ics(data, today=TODAY)
+    assert (record.timezone, record.start_time) == (zone, dt.time(10, 0))
