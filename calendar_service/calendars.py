@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .dates import Precision
-from .durations import parse_lead
+from .durations import parse_triggers
 from .errors import ConfigurationError, InvalidInput, Problem
 from .models import Event
 from .queries import EventFilter, list_anniversary_events, list_event_keys, list_events_by_id
@@ -112,27 +112,14 @@ def find_calendar(session: Session, name: str) -> CalendarDefinition | None:
 def anniversary_alarms(settings: Mapping[str, Any]) -> tuple[dt.timedelta, ...]:
     """Return the anniversary reminder triggers, relative to the start of the anniversary's day.
 
-    ``P7D`` at ``09:00`` rings at 09:00 local time seven days before: a trigger of -P6DT15H.
-
     Raises:
         ConfigurationError: ANNIVERSARY_ALARMS or ANNIVERSARY_ALARM_TIME cannot be read.
     """
-    text = str(settings.get("ANNIVERSARY_ALARMS", "P7D,P1D"))
-    time_text = str(settings.get("ANNIVERSARY_ALARM_TIME", "09:00")).strip()
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", time_text)
-    if not match:
-        raise ConfigurationError(f"CALENDAR_ANNIVERSARY_ALARM_TIME must be a time such as 09:00, not {time_text!r}")
-    at = dt.timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
-    triggers = []
-    for part in (piece.strip() for piece in text.split(",")):
-        if not part:
-            continue
-        try:
-            lead = parse_lead(part)
-        except ValueError as error:
-            raise ConfigurationError(f"CALENDAR_ANNIVERSARY_ALARMS: {error}") from None
-        triggers.append(at - lead)
-    return tuple(sorted(set(triggers)))
+    try:
+        return parse_triggers(str(settings.get("ANNIVERSARY_ALARMS", "P7D,P1D")),
+                              str(settings.get("ANNIVERSARY_ALARM_TIME", "09:00")))
+    except ValueError as error:
+        raise ConfigurationError(f"CALENDAR_ANNIVERSARY_ALARMS / CALENDAR_ANNIVERSARY_ALARM_TIME: {error}") from None
 
 
 def anniversary_window(settings: Mapping[str, Any], today: dt.date, where: EventFilter = _ANY

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .durations import parse_triggers
 from .errors import ConfigurationError
 
 __all__ = ["DEFAULTS", "ENV_PREFIX", "load_settings", "resolve_database_url"]
@@ -100,8 +101,11 @@ def load_settings(
     settings["DATA_DIR"] = str(settings["DATA_DIR"])
     settings["FEEDS_DIR"] = str(settings["FEEDS_DIR"])
     settings["DATABASE_URL"] = resolve_database_url(settings)
-    from .calendars import anniversary_alarms
-
-    anniversary_alarms(settings)  # raises ConfigurationError naming the variable
+    try:
+        parse_triggers(str(settings["ANNIVERSARY_ALARMS"]), str(settings["ANNIVERSARY_ALARM_TIME"]))
+    except ValueError as error:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}ANNIVERSARY_ALARMS / {ENV_PREFIX}ANNIVERSARY_ALARM_TIME: {error}"
+        ) from None
     settings.update(extra)
     return settings
