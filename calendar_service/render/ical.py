@@ -25,6 +25,7 @@ from . import FeedSpec, event_url
 from .blocks import BlockCache
 from .icstext import content_line, escape_text, format_date, format_duration, format_local, format_utc, plain_text
 from .text import describe_dates, describe_event, describe_location
+from .text_ru import describe_dates_ru, describe_event_ru, describe_location_ru
 
 if TYPE_CHECKING:
     from ..models import Event
@@ -76,13 +77,11 @@ def _title(event: Event, lang: str) -> str:
 
 
 def _describe(event: Event, lang: str) -> str:
-    text = describe_event(event)
-    if lang != "ru" or not event.summary_ru:
-        return text
-    own = event.summary.strip()
-    if own and text.startswith(own):
-        text = text[len(own):].lstrip("\n")
-    return event.summary_ru.strip() + "\n\n" + text
+    return describe_event_ru(event) if lang == "ru" else describe_event(event)
+
+
+def _location(event: Event, lang: str) -> str:
+    return describe_location_ru(event) if lang == "ru" else describe_location(event)
 
 
 def _alarm_lines(summary: str, triggers: Iterable[dt.timedelta]) -> list[bytes]:
@@ -141,18 +140,23 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
     approximate = event.precision != _DAY
     if event.status == "postponed":
         title = ("Перенесено: " if lang == "ru" else "Postponed: ") + title
-    if approximate:
+    if approximate and lang == "ru":
+        dates = describe_dates_ru(event)
+        title = f"{title} (дата приблизительная: {dates})"
+        said = f" Источник говорит: «{event.evidence}»." if event.evidence else ""
+        description = f"Дата приблизительная: известно только «{dates}», не день.{said}\n\n{description}"
+    elif approximate:
         dates = describe_dates(event)
         title = f"{title} (approximate date: {dates})"
         said = f" The source says: “{event.evidence}”." if event.evidence else ""
         description = f"The date is approximate: only “{dates}” is known, not the day.{said}\n\n{description}"
-        if status == "CONFIRMED":
-            status = "TENTATIVE"
+    if approximate and status == "CONFIRMED":
+        status = "TENTATIVE"
     lines = _common(event.uid, event)
     lines += _when(event)
     lines.append(content_line("SUMMARY", escape_text(title)))
     lines.append(content_line("DESCRIPTION", escape_text(description)))
-    location = describe_location(event)
+    location = _location(event, lang)
     if location:
         lines.append(content_line("LOCATION", escape_text(location)))
     lines.append(content_line("CATEGORIES", escape_text(event.category)))

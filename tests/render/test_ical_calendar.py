@@ -267,3 +267,17 @@ def test_block_cache_is_bounded_in_variants_and_blocks() -> None:
     assert len(cache) == 1
     cache.blocks("b").update({("u4", 0): b"4", ("u5", 0): b"5", ("u6", 0): b"6"})
     assert cache.blocks("b") == {}  # a table past max_blocks starts afresh
+
+
+def test_russian_descriptions_dates_and_places(factory: sessionmaker[Session], render: Render) -> None:
+    store(factory, record(title_ru="Встреча", summary_ru="Министры встретились.", evidence="20 марта"),
+          record("may", start=dt.date(2024, 5, 1), end=dt.date(2024, 6, 30), precision=Precision.MONTH,
+                 title_ru="Учения", status=Status.PLANNED, country="KZ"))
+    events = {e["summary"]: e for e in parse_ical(render(options=IcsOptions(lang="ru", approximate=True)))}
+    meeting = events["Встреча"]
+    assert meeting["description"].startswith("Министры встретились.\n\nКогда: 20 марта 2025\nГде: Minsk, Беларусь")
+    assert "Как сообщалось: «20 марта»" in meeting["description"]
+    assert meeting["location"] == "Minsk, Беларусь"
+    exercise = events["Учения (дата приблизительная: май–июнь 2024)"]
+    assert exercise["status"] == "TENTATIVE"
+    assert exercise["description"].startswith("Дата приблизительная: известно только «май–июнь 2024», не день.")

@@ -121,7 +121,7 @@ def test_approximate_and_russian(client: FlaskClient) -> None:
     assert len(approximate) > len(default)
     tentative = [e for e in approximate if e["status"] == "TENTATIVE"]
     assert tentative
-    assert all("approximate date" in e["summary"] for e in tentative)
+    assert all("дата приблизительная" in e["summary"] for e in tentative)
     assert any(e["summary"].startswith("33-я годовщина") for e in default)
 
 
