@@ -26,6 +26,7 @@ from .models import Event
 from .queries import EventFilter, list_anniversary_events, list_event_keys, list_events_by_id
 from .render import FeedSpec, country_name
 from .render.ical import AnniversaryWindow, BlockCache, IcsOptions, render_calendar
+from .render.text_ru import country_name_ru
 
 __all__ = [
     "MAIN_CALENDAR",
@@ -54,6 +55,8 @@ class CalendarDefinition:
     where: EventFilter = _ANY
     events: bool = True  #: holds the events themselves
     anniversaries: bool = True  #: holds the anniversaries of founding events
+    title_ru: str | None = None  #: the name and description with ``lang=ru``
+    description_ru: str | None = None
 
 
 MAIN_CALENDAR = CalendarDefinition(
@@ -61,17 +64,26 @@ MAIN_CALENDAR = CalendarDefinition(
     "CSTO calendar",
     "Meetings, consultations, trainings, operations and anniversaries of the Collective Security Treaty "
     "Organization",
+    title_ru="Календарь ОДКБ",
+    description_ru="Заседания, консультации, учения, операции и годовщины Организации Договора о коллективной "
+                   "безопасности",
 )
 _SHORTCUTS = (
     CalendarDefinition("calendars/meetings.ics", "CSTO calendar: meetings and consultations",
                        "Meetings and consultations of the Collective Security Treaty Organization",
-                       EventFilter(categories=("meeting", "consultation")), anniversaries=False),
+                       EventFilter(categories=("meeting", "consultation")), anniversaries=False,
+                       title_ru="Календарь ОДКБ: заседания и консультации",
+                       description_ru="Заседания и консультации Организации Договора о коллективной безопасности"),
     CalendarDefinition("calendars/trainings.ics", "CSTO calendar: trainings and exercises",
                        "Trainings and exercises of the Collective Security Treaty Organization",
-                       EventFilter(categories=("training",)), anniversaries=False),
+                       EventFilter(categories=("training",)), anniversaries=False,
+                       title_ru="Календарь ОДКБ: учения и тренировки",
+                       description_ru="Учения и тренировки Организации Договора о коллективной безопасности"),
     CalendarDefinition("calendars/anniversaries.ics", "CSTO calendar: anniversaries",
                        "Anniversaries of the founding events of the Collective Security Treaty Organization",
-                       events=False),
+                       events=False, title_ru="Календарь ОДКБ: годовщины",
+                       description_ru="Годовщины основополагающих событий Организации Договора о коллективной "
+                                      "безопасности"),
 )
 
 
@@ -88,9 +100,11 @@ def list_countries(session: Session) -> list[str]:
 def country_calendar(code: str) -> CalendarDefinition:
     """Return the calendar of the events held in or involving the country ``code``."""
     name = country_name(code)
+    name_ru = country_name_ru(code)
     return CalendarDefinition(f"calendars/{code.lower()}.ics", f"CSTO calendar: {name}",
                               f"Events of the Collective Security Treaty Organization in or involving {name}",
-                              EventFilter(countries=(code,)))
+                              EventFilter(countries=(code,)), title_ru=f"Календарь ОДКБ: {name_ru}",
+                              description_ru=f"События Организации Договора о коллективной безопасности: {name_ru}")
 
 
 def list_calendars(session: Session) -> list[CalendarDefinition]:
@@ -179,10 +193,14 @@ def select_entries(session: Session, definition: CalendarDefinition, settings: M
     return events, founding, anniversary_window(settings, today, where)
 
 
-def feed_spec(definition: CalendarDefinition, settings: Mapping[str, Any], query: str = "") -> FeedSpec:
+def feed_spec(definition: CalendarDefinition, settings: Mapping[str, Any], query: str = "", lang: str = "en"
+              ) -> FeedSpec:
     """Return the self-description of a calendar; ``query`` is the query string of its URL."""
     base = settings["BASE_URL"]
-    return FeedSpec(title=definition.title, description=definition.description,
+    title, description = definition.title, definition.description
+    if lang == "ru":
+        title, description = definition.title_ru or title, definition.description_ru or description
+    return FeedSpec(title=title, description=description,
                     self_url=f"{base}/{definition.name}" + (f"?{query}" if query else ""), base_url=base,
                     timezone=settings["TIMEZONE"], refresh_minutes=settings["REFRESH_MINUTES"])
 
@@ -192,8 +210,8 @@ def render_definition(session: Session, definition: CalendarDefinition, settings
                       query: str = "", cache: BlockCache | None = None) -> bytes:
     """Render one calendar, narrowed by ``where`` and shaped by ``options``."""
     events, founding, window = select_entries(session, definition, settings, today, options, where)
-    return render_calendar(events, feed_spec(definition, settings, query), options=options, founding=founding,
-                           anniversaries=window, cache=cache,
+    spec = feed_spec(definition, settings, query, options.lang)
+    return render_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
                            load=functools.partial(list_events_by_id, session))
 
 

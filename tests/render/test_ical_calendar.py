@@ -281,3 +281,12 @@ def test_russian_descriptions_dates_and_places(factory: sessionmaker[Session], r
     exercise = events["Учения (дата приблизительная: май–июнь 2024)"]
     assert exercise["status"] == "TENTATIVE"
     assert exercise["description"].startswith("Дата приблизительная: известно только «май–июнь 2024», не день.")
+
+
+def test_russian_calendar_names(factory: sessionmaker[Session], render: Render) -> None:
+    import icalendar
+
+    store(factory, record(country="KZ"))
+    for name, title in (("calendar.ics", "Календарь ОДКБ"), ("calendars/kz.ics", "Календарь ОДКБ: Казахстан")):
+        calendar = icalendar.Calendar.from_ical(render(name, options=IcsOptions(lang="ru")))
+        assert str(calendar["X-WR-CALNAME"]) == title
