@@ -95,7 +95,7 @@ def _alarm_lines(summary: str, triggers: Iterable[dt.timedelta]) -> list[bytes]:
 def _common(uid: str, event: Event) -> list[bytes]:
     return [
         b"BEGIN:VEVENT\r\n",
-        content_line("UID", uid),
+        content_line("UID", escape_text(uid)),
         content_line("DTSTAMP", format_utc(event.updated_dt)),
         content_line("CREATED", format_utc(event.created_dt)),
         content_line("LAST-MODIFIED", format_utc(event.updated_dt)),

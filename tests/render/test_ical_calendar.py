@@ -290,3 +290,9 @@ def test_russian_calendar_names(factory: sessionmaker[Session], render: Render) 
     for name, title in (("calendar.ics", "Календарь ОДКБ"), ("calendars/kz.ics", "Календарь ОДКБ: Казахстан")):
         calendar = icalendar.Calendar.from_ical(render(name, options=IcsOptions(lang="ru")))
         assert str(calendar["X-WR-CALNAME"]) == title
+
+
+def test_uid_with_separators_round_trips(factory: sessionmaker[Session], render: Render) -> None:
+    store(factory, record(uid="weird,uid;with\\separators@example.org"))
+    for parse in (parse_icalendar, parse_ical):
+        assert [e["uid"] for e in parse(render())] == ["weird,uid;with\\separators@example.org"]
