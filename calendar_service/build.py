@@ -8,49 +8,38 @@ hands the bytes to :func:`calendar_service.publish.publish`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from .blockstore import load_blocks, save_blocks
+from .calendars import build_calendars
 from .db import transaction
-from .models import Event
 from .publish import publish
-from .queries import get_store_revision, list_day_events
-from .render import FeedSpec
-from .render.ical import render_calendar
+from .queries import get_store_revision
+from .render.ical import BlockCache
 from .syndication import ArchiveReuse, render_syndication
 
-__all__ = ["FEEDS", "BuildResult", "build_feeds", "feed_spec"]
+__all__ = ["BuildResult", "build_feeds"]
 
 log = logging.getLogger(__name__)
 
 #: Google Calendar silently drops events past about 1 MB; warn well before.
 SIZE_WARNING_BYTES = 900 * 1024
+#: Rendered calendar entries of this process, one cache per database: a re-render is mostly concatenation.
+_CALENDAR_BLOCKS: dict[str, BlockCache] = {}
 
 
-@dataclass(frozen=True)
-class FeedDefinition:
-    name: str  #: file name below the feeds folder and URL path
-    title: str
-    description: str
-    select: Callable[[Session], Sequence[Event]]
-    render: Callable[[Sequence[Event], FeedSpec], bytes]
-
-
-FEEDS: tuple[FeedDefinition, ...] = (
-    FeedDefinition(
-        "calendar.ics",
-        "CSTO calendar",
-        "Meetings, consultations, trainings, operations and anniversaries of the Collective Security "
-        "Treaty Organization",
-        list_day_events,
-        render_calendar,
-    ),
-)
+def calendar_blocks(factory: sessionmaker[Session]) -> BlockCache:
+    """Return this process's block cache for the database behind ``factory``."""
+    url = factory.kw["bind"].url.render_as_string(hide_password=True)
+    return _CALENDAR_BLOCKS.setdefault(url, BlockCache())
 
 
 @dataclass(frozen=True)
@@ -60,28 +49,24 @@ class BuildResult:
     warnings: tuple[str, ...]
 
 
-def feed_spec(definition: FeedDefinition, settings: Mapping[str, Any]) -> FeedSpec:
-    """Return the self-description of a feed under the given settings."""
-    base = settings["BASE_URL"]
-    return FeedSpec(
-        title=definition.title,
-        description=definition.description,
-        self_url=f"{base}/{definition.name}",
-        base_url=base,
-        timezone=settings["TIMEZONE"],
-        refresh_minutes=settings["REFRESH_MINUTES"],
-    )
-
-
 def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, now: dt.datetime) -> BuildResult:
     """Render every feed from one consistent read of the store and publish them."""
     documents: dict[str, bytes] = {}
     reuse = ArchiveReuse.from_feeds_dir(Path(settings["FEEDS_DIR"]))
     with transaction(factory) as session:
         revision = get_store_revision(session)
-        for definition in FEEDS:
-            documents[definition.name] = definition.render(definition.select(session), feed_spec(definition, settings))
         documents.update(render_syndication(session, settings, reuse))
+        today = now.astimezone(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date()
+        blocks = calendar_blocks(factory)
+        blocks.source = functools.partial(load_blocks, session)
+        try:
+            documents.update(build_calendars(session, settings, today=today, cache=blocks))
+        finally:
+            blocks.source = None
+    fresh = blocks.take_fresh()
+    if fresh:
+        with transaction(factory) as session:
+            save_blocks(session, fresh)
     warnings = tuple(
         f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
         for name, data in sorted(documents.items())

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .durations import parse_triggers
 from .errors import ConfigurationError
 
 __all__ = ["DEFAULTS", "ENV_PREFIX", "load_settings", "resolve_database_url"]
@@ -39,10 +40,16 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "LOCK_POLL_SECONDS": (5, "How often a standby scheduler tries to take the scheduler lock over."),
     "TAG_AUTHORITY": ("calendar-service", "Authority of the permanent `tag:` ids of feeds and entries (RFC 4151): "
                       "a domain or e-mail address you own. Never change it once feeds are read."),
+    "ICS_PAST_DAYS": (730, "The iCalendar feeds hold events ending at most this many days ago (and all future ones)."),
+    "ANNIVERSARY_YEARS_BACK": (3, "Anniversaries in the calendars start this many years before the current one."),
+    "ANNIVERSARY_YEARS_AHEAD": (10, "Anniversaries in the calendars run until this many years after the current one."),
+    "ANNIVERSARY_ALARMS": ("P7D,P1D", "Reminders of anniversaries in the calendars: days before, comma-separated."),
+    "ANNIVERSARY_ALARM_TIME": ("09:00", "Local time of day at which anniversary reminders ring."),
 }
 
 _INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600), "CATCH_UP_DAYS": (1, 366),
-                 "LOCK_POLL_SECONDS": (1, 600)}
+                 "LOCK_POLL_SECONDS": (1, 600), "ICS_PAST_DAYS": (0, 36500),
+                 "ANNIVERSARY_YEARS_BACK": (0, 100), "ANNIVERSARY_YEARS_AHEAD": (0, 100)}
 
 
 def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -126,5 +133,11 @@ def load_settings(
     settings["DATA_DIR"] = str(settings["DATA_DIR"])
     settings["FEEDS_DIR"] = str(settings["FEEDS_DIR"])
     settings["DATABASE_URL"] = resolve_database_url(settings)
+    try:
+        parse_triggers(str(settings["ANNIVERSARY_ALARMS"]), str(settings["ANNIVERSARY_ALARM_TIME"]))
+    except ValueError as error:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}ANNIVERSARY_ALARMS / {ENV_PREFIX}ANNIVERSARY_ALARM_TIME: {error}"
+        ) from None
     settings.update(extra)
     return settings

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from .dates import Precision
@@ -17,9 +18,12 @@ __all__ = [
     "count_events",
     "get_event",
     "get_store_revision",
+    "list_anniversary_events",
     "list_bodies",
     "list_day_events",
+    "list_event_keys",
     "list_events",
+    "list_events_by_id",
 ]
 
 
@@ -62,6 +66,57 @@ def list_events(session: Session, where: EventFilter = EventFilter()) -> Sequenc
         bodies = set(where.bodies)
         events = [e for e in events if bodies.intersection(e.bodies)]
     return events
+
+
+def list_event_keys(session: Session, where: EventFilter = EventFilter()) -> Sequence[Row[Any]]:
+    """Return light rows (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``,
+    ``timezone``) of the events matching ``where``, in the order of :func:`list_events`.
+
+    A core query on the table, without the ORM's per-row work: enough to pick cached renderings.
+    """
+    table = Event.__table__
+    names = ["id", "uid", "sequence", "start_date", "end_date", "precision", "start_time", "timezone"]
+    if where.countries or where.bodies:
+        names += ["country", "countries", "bodies"]
+    query = select(*(table.c[name] for name in names))
+    if where.start is not None:
+        query = query.where(table.c.end_date >= where.start)
+    if where.end is not None:
+        query = query.where(table.c.start_date <= where.end)
+    for name, values in (("category", where.categories), ("status", where.statuses),
+                         ("precision", where.precisions)):
+        if values:
+            query = query.where(table.c[name].in_(values))
+    query = query.order_by(table.c.start_date, table.c.end_date, table.c.uid)
+    rows: Sequence[Row[Any]] = session.connection().execute(query).all()
+    if where.countries:
+        wanted = set(where.countries)
+        rows = [row for row in rows if row.country in wanted or wanted.intersection(row.countries)]
+    if where.bodies:
+        bodies = set(where.bodies)
+        rows = [row for row in rows if bodies.intersection(row.bodies)]
+    return rows
+
+
+def list_anniversary_events(session: Session, where: EventFilter = EventFilter()) -> Sequence[Event]:
+    """Return the founding events whose anniversaries are commemorated, matching ``where`` but its dates."""
+    query = _select(replace(where, start=None, end=None)).where(Event.is_anniversary.is_(True))
+    events: Sequence[Event] = session.scalars(query).all()
+    if where.countries:
+        wanted = set(where.countries)
+        events = [e for e in events if e.country in wanted or wanted.intersection(e.countries)]
+    if where.bodies:
+        bodies = set(where.bodies)
+        events = [e for e in events if bodies.intersection(e.bodies)]
+    return events
+
+
+def list_events_by_id(session: Session, ids: Sequence[int]) -> dict[int, Event]:
+    """Return the events with these ids, detached from the session (so a long render holds few)."""
+    events = session.scalars(select(Event).where(Event.id.in_(ids))).all()
+    for event in events:
+        session.expunge(event)
+    return {event.id: event for event in events}
 
 
 def list_bodies(session: Session) -> list[str]:

@@ -1,4 +1,4 @@
-"""Commands that put events into the store: ``load`` (a YAML dataset) and ``migrate``."""
+"""Commands that put events into the store: ``load`` (a YAML dataset), ``import-ics`` and ``migrate``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,18 @@ def load_command(context: click.Context, path: Path) -> None:
     click.echo(f"{path}: {result.summary()}")
 
 
+@click.command("import-ics")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+@service_command
+def import_ics_command(context: click.Context, path: Path) -> None:
+    """Import the events of an .ics file (all of them or, on any error, none); UIDs are kept."""
+    from ..ingest.ics import import_ics
+
+    result = import_ics(open_store(context), path, settings_from(context), now=clock.now())
+    click.echo(f"{path}: {result.summary()}")
+
+
 @click.command("migrate")
 @click.pass_context
 @service_command
@@ -41,4 +53,4 @@ def migrate_command(context: click.Context) -> None:
     click.echo("database schema is up to date")
 
 
-COMMANDS = (load_command, migrate_command)
+COMMANDS = (load_command, import_ics_command, migrate_command)

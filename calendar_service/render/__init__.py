@@ -6,6 +6,7 @@ same store renders the same bytes and ETags hold across renders and restarts.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pycountry
@@ -41,6 +42,7 @@ def event_ics_url(base_url: str, uid: str) -> str:
     return f"{base_url}/events/{uid}.ics"
 
 
+@functools.lru_cache(maxsize=512)
 def country_name(code: str) -> str:
     """Return the common English name of an ISO 3166-1 alpha-2 code (the code itself if unknown)."""
     country = pycountry.countries.get(alpha_2=code)

@@ -1,114 +1,385 @@
 """Render events as an iCalendar document (RFC 5545, with the RFC 7986 and X-WR extensions).
 
-The document is assembled from one serialised block per event plus a header and the VTIMEZONEs
-the events use, so no giant ``Calendar`` object is ever held. ``DTSTAMP`` is the event's
-last-modified time, never "now" (RFC 5545 §3.8.7.2 allows either for a published calendar; only
-the former keeps an unchanged store byte-identical).
+The document is streamed as one serialised block per entry plus a header and the VTIMEZONEs the
+entries use, so no giant ``Calendar`` object is ever held; blocks come from a
+:class:`BlockCache` keyed by uid and sequence when one is given, so a re-render after one change
+is mostly concatenation. ``DTSTAMP`` is the event's last-modified time, never "now" (RFC 5545
+§3.8.7.2 allows either for a published calendar; only the former keeps an unchanged store
+byte-identical).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import zoneinfo
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import icalendar
 
+from ..anniversaries import Anniversary, occurrences
 from ..dates import Precision
-from ..models import Event
 from . import FeedSpec, event_url
-from .text import describe_event, describe_location
+from .blocks import BlockCache
+from .icstext import content_line, escape_text, format_date, format_duration, format_local, format_utc, plain_text
+from .text import describe_dates, describe_event, describe_location
+from .text_ru import describe_dates_ru, describe_event_ru, describe_location_ru
 
-__all__ = ["PRODID", "render_calendar", "render_event_block"]
+if TYPE_CHECKING:
+    from ..models import Event
+
+__all__ = [
+    "PRODID",
+    "AnniversaryWindow",
+    "BlockCache",
+    "IcsOptions",
+    "iter_calendar",
+    "render_calendar",
+    "render_event_block",
+]
 
 PRODID = "-//calendar-service//CSTO calendar//EN"
 _STATUS = {"held": "CONFIRMED", "planned": "CONFIRMED", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}
+#: Keeps held/planned apart through an export and re-import; STATUS alone cannot.
+STATUS_PROPERTY = "X-CALENDAR-SERVICE-STATUS"
+_END = b"END:VCALENDAR\r\n"
+_CHUNK = 2000
+_DAY = Precision.DAY.value
 
 
-def _is_timed(event: Event) -> bool:
-    return Precision(event.precision) is Precision.DAY and event.start_time is not None
+@dataclass(frozen=True)
+class IcsOptions:
+    """What a subscriber chose in the query string."""
+
+    alarms: tuple[dt.timedelta, ...] = ()  #: reminders this long before each entry starts
+    lang: str = "en"
+    approximate: bool = False  #: include events known only to the month or year, as tentative
 
 
-def render_event_block(event: Event, base_url: str) -> bytes:
-    """Serialise one event as a ``VEVENT`` block (CRLF lines, folded at 75 octets)."""
-    vevent = icalendar.Event()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", event.updated_dt)
-    vevent.add("created", event.created_dt)
-    vevent.add("last-modified", event.updated_dt)
-    vevent.add("sequence", event.sequence)
-    vevent.add("summary", event.title)
-    if _is_timed(event):
-        zone = zoneinfo.ZoneInfo(event.timezone)
-        start = dt.datetime.combine(event.start_date, event.start_time, zone)
-        end_time = event.end_time or event.start_time
-        end = dt.datetime.combine(event.end_date, end_time, zone)
-        vevent.add("dtstart", start)
+@dataclass(frozen=True)
+class AnniversaryWindow:
+    """Which anniversaries of founding events a calendar shows, and their default reminders."""
+
+    first: dt.date
+    last: dt.date
+    #: Trigger offsets from the start of the anniversary's day (negative: before it).
+    alarms: tuple[dt.timedelta, ...] = (-dt.timedelta(days=6, hours=15), -dt.timedelta(hours=15))
+
+
+def is_timed(event: Event) -> bool:
+    return event.start_time is not None and event.precision == _DAY
+
+
+def _title(event: Event, lang: str) -> str:
+    return (event.title_ru if lang == "ru" and event.title_ru else event.title).strip()
+
+
+def _describe(event: Event, lang: str) -> str:
+    return describe_event_ru(event) if lang == "ru" else describe_event(event)
+
+
+def _location(event: Event, lang: str) -> str:
+    return describe_location_ru(event) if lang == "ru" else describe_location(event)
+
+
+def _alarm_lines(summary: str, triggers: Iterable[dt.timedelta]) -> list[bytes]:
+    lines: list[bytes] = []
+    for trigger in triggers:
+        lines += [b"BEGIN:VALARM\r\n", b"ACTION:DISPLAY\r\n", content_line("DESCRIPTION", escape_text(summary)),
+                  content_line("TRIGGER", format_duration(trigger)), b"END:VALARM\r\n"]
+    return lines
+
+
+def _common(uid: str, event: Event) -> list[bytes]:
+    return [
+        b"BEGIN:VEVENT\r\n",
+        content_line("UID", escape_text(uid)),
+        content_line("DTSTAMP", format_utc(event.updated_dt)),
+        content_line("CREATED", format_utc(event.created_dt)),
+        content_line("LAST-MODIFIED", format_utc(event.updated_dt)),
+        content_line("SEQUENCE", str(event.sequence)),
+    ]
+
+
+def _all_day(first: dt.date, last: dt.date) -> list[bytes]:
+    # DTEND of an all-day event is the exclusive day after (RFC 5545 §3.6.1).
+    return [
+        content_line("DTSTART", format_date(first), {"VALUE": "DATE"}),
+        content_line("DTEND", format_date(last + dt.timedelta(days=1)), {"VALUE": "DATE"}),
+    ]
+
+
+def _when(event: Event) -> list[bytes]:
+    if not is_timed(event):
+        return _all_day(event.start_date, event.end_date)
+    start = dt.datetime.combine(event.start_date, event.start_time)
+    end = dt.datetime.combine(event.end_date, event.end_time or event.start_time)
+    if event.timezone == "UTC":
+        lines = [content_line("DTSTART", format_utc(start.replace(tzinfo=dt.UTC)))]
         if end > start:
-            vevent.add("dtend", end)
-        vevent.add("transp", "OPAQUE")
-    else:
-        vevent.add("dtstart", event.start_date)
-        # DTEND of an all-day event is exclusive (RFC 5545 §3.6.1).
-        vevent.add("dtend", event.end_date + dt.timedelta(days=1))
-        vevent.add("transp", "TRANSPARENT")
-    vevent.add("description", describe_event(event))
-    location = describe_location(event)
+            lines.append(content_line("DTEND", format_utc(end.replace(tzinfo=dt.UTC))))
+        return lines
+    lines = [content_line("DTSTART", format_local(start), {"TZID": event.timezone})]
+    if end > start:
+        lines.append(content_line("DTEND", format_local(end), {"TZID": event.timezone}))
+    return lines
+
+
+def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOptions()) -> bytes:
+    """Serialise one event as a ``VEVENT`` block (CRLF lines, folded at 75 octets).
+
+    An event known only to the month or year is written as a tentative all-day entry over its
+    whole period, saying so in its title and description: a guessed day is never shown as known.
+    """
+    lang = options.lang
+    title = _title(event, lang)
+    description = _describe(event, lang)
+    status = _STATUS[event.status]
+    approximate = event.precision != _DAY
+    if event.status == "postponed":
+        title = ("Перенесено: " if lang == "ru" else "Postponed: ") + title
+    if approximate and lang == "ru":
+        dates = describe_dates_ru(event)
+        title = f"{title} (дата приблизительная: {dates})"
+        said = f" Источник говорит: «{event.evidence}»." if event.evidence else ""
+        description = f"Дата приблизительная: известно только «{dates}», не день.{said}\n\n{description}"
+    elif approximate:
+        dates = describe_dates(event)
+        title = f"{title} (approximate date: {dates})"
+        said = f" The source says: “{event.evidence}”." if event.evidence else ""
+        description = f"The date is approximate: only “{dates}” is known, not the day.{said}\n\n{description}"
+    if approximate and status == "CONFIRMED":
+        status = "TENTATIVE"
+    lines = _common(event.uid, event)
+    lines += _when(event)
+    lines.append(content_line("SUMMARY", escape_text(title)))
+    lines.append(content_line("DESCRIPTION", escape_text(description)))
+    location = _location(event, lang)
     if location:
-        vevent.add("location", location)
-    vevent.add("categories", [event.category])
-    vevent.add("url", event_url(base_url, event.uid))
-    vevent.add("status", _STATUS[event.status])
-    vevent.add("class", "PUBLIC")
-    return vevent.to_ical()
+        lines.append(content_line("LOCATION", escape_text(location)))
+    lines.append(content_line("CATEGORIES", escape_text(event.category)))
+    lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
+    lines.append(content_line("STATUS", status))
+    lines.append(content_line(STATUS_PROPERTY, event.status))
+    lines.append(b"CLASS:PUBLIC\r\n")
+    if is_timed(event):
+        lines.append(b"TRANSP:OPAQUE\r\n")
+    else:
+        lines += [b"TRANSP:TRANSPARENT\r\n", b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n"]
+    lines += _alarm_lines(title, (-lead for lead in options.alarms))
+    lines.append(b"END:VEVENT\r\n")
+    return b"".join(lines)
 
 
-def _timezones(events: list[Event]) -> list[bytes]:
-    spans: dict[str, tuple[dt.date, dt.date]] = {}
+def _lowercase_first(title: str) -> str:
+    # "Signing of the ..." reads "the signing of the ..."; "CSTO ..." keeps its capitals.
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
+def _years_ru(number: int) -> str:
+    """Return «год», «года» or «лет» agreeing with ``number``."""
+    if number % 10 == 1 and number % 100 != 11:
+        return "год"
+    if number % 10 in (2, 3, 4) and number % 100 not in (12, 13, 14):
+        return "года"
+    return "лет"
+
+
+def anniversary_uid(event: Event, number: int) -> str:
+    """Return the stable uid of the ``number``-th anniversary of ``event``."""
+    return f"anniversary-{number}-{event.uid}"
+
+
+def render_anniversary_block(event: Event, anniversary: Anniversary, base_url: str,
+                             options: IcsOptions, window: AnniversaryWindow) -> bytes:
+    """Serialise the ``anniversary.number``-th anniversary of a founding event as an all-day VEVENT."""
+    number = anniversary.number
+    if options.lang == "ru":
+        title = f"{anniversary.ordinal_ru} годовщина: {_title(event, 'ru')}"
+        if anniversary.is_jubilee:
+            title += " (юбилей)"
+    else:
+        title = f"{anniversary.ordinal_en} anniversary of the {_lowercase_first(_title(event, 'en'))}"
+        if anniversary.is_jubilee:
+            title += " (jubilee)"
+    original = anniversary.original
+    kind = "a jubilee, " if anniversary.is_jubilee else ""
+    if options.lang == "ru":
+        kind = "юбилей, " if anniversary.is_jubilee else ""
+        intro = (f"{anniversary.ordinal_ru} годовщина ({kind}{number} {_years_ru(number)}) события "
+                 f"{original:%d.%m.%Y}: {_title(event, 'ru')}.")
+    else:
+        intro = (f"The {anniversary.ordinal_en} anniversary ({kind}{number} years) of an event of "
+                 f"{original.day} {original:%B} {original.year}: {_title(event, 'en')}.")
+    description = intro + "\n\n" + _describe(event, options.lang)
+    lines = _common(anniversary_uid(event, number), event)
+    lines += _all_day(anniversary.day, anniversary.day)
+    lines.append(content_line("SUMMARY", escape_text(title)))
+    lines.append(content_line("DESCRIPTION", escape_text(description)))
+    categories = ["anniversary", "jubilee"] if anniversary.is_jubilee else ["anniversary"]
+    lines.append(content_line("CATEGORIES", ",".join(categories)))
+    lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
+    lines += [b"STATUS:CONFIRMED\r\n", b"CLASS:PUBLIC\r\n", b"TRANSP:TRANSPARENT\r\n",
+              b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n"]
+    triggers = tuple(-lead for lead in options.alarms) if options.alarms else window.alarms
+    lines += _alarm_lines(title, triggers)
+    lines.append(b"END:VEVENT\r\n")
+    return b"".join(lines)
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    vtimezone = icalendar.Timezone.from_tzid(
+        tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
+    )
+    return vtimezone.to_ical()
+
+
+def _timezones(events: Sequence[Event]) -> list[bytes]:
+    """Return a VTIMEZONE (from the system's zoneinfo) for every TZID the events use."""
+    spans: dict[str, tuple[int, int]] = {}
     for event in events:
-        if _is_timed(event):
-            low, high = spans.get(event.timezone, (event.start_date, event.end_date))
-            spans[event.timezone] = (min(low, event.start_date), max(high, event.end_date))
-    blocks = []
-    for tzid in sorted(spans):
-        first, last = spans[tzid]
-        vtimezone = icalendar.Timezone.from_tzid(
-            tzid, first_date=first - dt.timedelta(days=366), last_date=last + dt.timedelta(days=366)
-        )
-        blocks.append(vtimezone.to_ical())
-    return blocks
+        if event.start_time is not None and event.timezone != "UTC" and is_timed(event):
+            low, high = spans.get(event.timezone, (event.start_date.year, event.end_date.year))
+            spans[event.timezone] = (min(low, event.start_date.year), max(high, event.end_date.year))
+    return [_vtimezone(tzid, first - 1, last + 1) for tzid, (first, last) in sorted(spans.items())]
 
 
 def _header(spec: FeedSpec, *, named: bool) -> bytes:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    lines = [
+        b"BEGIN:VCALENDAR\r\n",
+        content_line("PRODID", PRODID),
+        b"VERSION:2.0\r\n",
+        b"CALSCALE:GREGORIAN\r\n",
+        b"METHOD:PUBLISH\r\n",
+    ]
     if named:
-        calendar.add("name", spec.title)
-        calendar.add("x-wr-calname", icalendar.vText(spec.title))
-        calendar.add("description", spec.description)
-        calendar.add("x-wr-caldesc", icalendar.vText(spec.description))
-        calendar.add("x-wr-timezone", icalendar.vText(spec.timezone))
-        refresh = dt.timedelta(minutes=spec.refresh_minutes)
-        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", icalendar.vDuration(refresh))
-        calendar.add("source", spec.self_url, parameters={"VALUE": "URI"})
-        calendar.add("url", spec.base_url + "/")
-    document = calendar.to_ical()
-    return document[: -len(b"END:VCALENDAR\r\n")]
+        refresh = format_duration(dt.timedelta(minutes=spec.refresh_minutes))
+        lines += [
+            content_line("NAME", escape_text(spec.title)),
+            content_line("X-WR-CALNAME", plain_text(spec.title)),
+            content_line("DESCRIPTION", escape_text(spec.description)),
+            content_line("X-WR-CALDESC", plain_text(spec.description)),
+            content_line("X-WR-TIMEZONE", spec.timezone),
+            content_line("REFRESH-INTERVAL", refresh, {"VALUE": "DURATION"}),
+            content_line("X-PUBLISHED-TTL", refresh),
+            content_line("SOURCE", spec.self_url, {"VALUE": "URI"}),
+            content_line("URL", spec.base_url + "/", {"VALUE": "URI"}),
+        ]
+    return b"".join(lines)
 
 
-def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True) -> bytes:
-    """Render ``events`` (in the order given) as one calendar document.
+@dataclass(frozen=True)
+class _AnniversaryEntry:
+    """The ``anniversary.number``-th anniversary of ``event``, placed like an event of its day."""
+
+    event: Event
+    anniversary: Anniversary
+    uid: str
+    sequence: int
+    start_date: dt.date
+    end_date: dt.date
+
+
+def _order(entry: Any) -> tuple[dt.date, dt.date, str]:
+    return entry.start_date, entry.end_date, entry.uid
+
+
+def _entries(events: Sequence[Event], founding: Sequence[Event], options: IcsOptions,
+             window: AnniversaryWindow | None, *, presorted: bool = False) -> list[Any]:
+    """Return the events and anniversary entries in order of start, end and uid.
+
+    Args:
+        presorted: ``events`` are in that order already (the store's queries sort so): only the
+            few anniversaries are placed, by bisection, instead of sorting every entry.
+    """
+    entries: list[Any] = list(events) if options.approximate else [e for e in events if e.precision == _DAY]
+    extra = [] if window is None else [
+        _AnniversaryEntry(event, anniversary, anniversary_uid(event, anniversary.number), event.sequence,
+                          anniversary.day, anniversary.day)
+        for event in founding if event.precision == _DAY  # an anniversary needs the day of the original
+        for anniversary in occurrences(event.start_date, window.first, window.last)
+    ]
+    if not presorted:
+        entries.extend(extra)
+        entries.sort(key=_order)
+        return entries
+    for item in sorted(extra, key=_order):
+        entries.insert(bisect.bisect_right(entries, _order(item), key=_order), item)
+    return entries
+
+
+def iter_calendar(
+    events: Iterable[Event],
+    spec: FeedSpec,
+    *,
+    named: bool = True,
+    options: IcsOptions = IcsOptions(),
+    founding: Iterable[Event] = (),
+    anniversaries: AnniversaryWindow | None = None,
+    cache: BlockCache | None = None,
+    load: Callable[[list[int]], Mapping[int, Event]] | None = None,
+) -> Iterator[bytes]:
+    """Yield the calendar document in pieces: header, VTIMEZONEs, one block per entry, end.
+
+    Entries are ``events`` known to the day (and, with ``options.approximate``, the others as
+    tentative), plus the anniversaries of the ``founding`` events falling inside
+    ``anniversaries``; they are ordered by start, end, then uid.
+
+    Args:
+        load: with it, ``events`` come from the store in order of start, end and uid, and need
+            only the attributes that identify and place an event
+            (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``, ``timezone``);
+            the full events whose blocks are not cached are fetched with ``load(ids)``, a chunk
+            at a time, so a warm render reads little and a cold one never holds every event.
+    """
+    entries = _entries(list(events), list(founding), options, anniversaries, presorted=load is not None)
+    yield _header(spec, named=named)
+    yield from _timezones([entry for entry in entries if type(entry) is not _AnniversaryEntry])
+    variant = (spec.base_url, options, anniversaries.alarms if anniversaries else ())
+    blocks = cache.blocks(variant) if cache is not None else {}
+    for offset in range(0, len(entries), _CHUNK):
+        chunk = entries[offset:offset + _CHUNK]
+        keys = [(entry.uid, entry.sequence) for entry in chunk]
+        found = [blocks.get(key) for key in keys]
+        if None not in found:
+            cache.record(len(chunk), 0)  # type: ignore[union-attr]
+            yield from found  # type: ignore[misc]
+            continue
+        full: Mapping[int, Event] = {}
+        if load is not None:
+            missing = [entry.id for entry, block in zip(chunk, found, strict=True)
+                       if block is None and type(entry) is not _AnniversaryEntry]
+            full = load(missing) if missing else {}
+        misses = 0
+        for index, block in enumerate(found):
+            if block is not None:
+                continue
+            misses += 1
+            entry = chunk[index]
+            if type(entry) is _AnniversaryEntry:
+                block = render_anniversary_block(entry.event, entry.anniversary, spec.base_url, options,
+                                                 anniversaries)  # type: ignore[arg-type]
+            else:
+                block = render_event_block(full.get(entry.id, entry) if load else entry, spec.base_url, options)
+            found[index] = block
+            if cache is not None:
+                cache.add(variant, blocks, keys[index], block)
+        if cache is not None:
+            cache.record(len(chunk) - misses, misses)
+        yield from found  # type: ignore[misc]
+    yield _END
+
+
+def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True, **kwargs: object) -> bytes:
+    """Render ``events`` as one calendar document (see :func:`iter_calendar` for the options).
 
     Args:
         named: carry the calendar's name and refresh hints; off for a single-event download,
             where Outlook would otherwise create a whole new calendar.
     """
-    events = list(events)
-    parts = [_header(spec, named=named), *_timezones(events)]
-    parts.extend(render_event_block(event, spec.base_url) for event in events)
-    parts.append(b"END:VCALENDAR\r\n")
-    return b"".join(parts)
+    return b"".join(list(iter_calendar(events, spec, named=named, **kwargs)))  # type: ignore[arg-type]

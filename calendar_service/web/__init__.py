@@ -12,10 +12,11 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and error handler on ``app``."""
-    from . import api, errors, feeds, health, pages, syndication
+    from . import api, calendars, errors, feeds, health, pages, syndication
 
     errors.init_app(app)
     feeds.init_app(app)
+    calendars.init_app(app)
     syndication.init_app(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..db import get_session_factory, transaction
 from ..errors import NotFound
 from ..queries import get_event, list_bodies, list_events
+from ..render import event_ics_url
 from ..render.json import event_to_dict
-from .filters import parse_filter
+from .calendars import subscribe_links
+from .filters import FILTER_KEYS, parse_filter
 
 __all__ = ["blueprint"]
 
@@ -21,7 +25,9 @@ def events() -> Response:
     with transaction(get_session_factory(current_app)) as session:
         where = parse_filter(request.args, known_bodies=list_bodies(session))
         found = [event_to_dict(event, base) for event in list_events(session, where)]
-    return jsonify({"count": len(found), "events": found})
+    query = urlencode([(key, value) for key, values in request.args.lists() if key in FILTER_KEYS for value in values])
+    calendar = subscribe_links(f"{base}/calendar.ics" + (f"?{query}" if query else ""))
+    return jsonify({"count": len(found), "events": found, "calendar": calendar})
 
 
 @blueprint.get("/events/<uid>")
@@ -30,4 +36,6 @@ def event(uid: str) -> Response:
         found = get_event(session, uid)
         if found is None:
             raise NotFound(f"no event with uid {uid!r}")
-        return jsonify(event_to_dict(found, current_app.config["BASE_URL"]))
+        body = event_to_dict(found, current_app.config["BASE_URL"])
+    body["calendar"] = subscribe_links(event_ics_url(current_app.config["BASE_URL"], uid))
+    return jsonify(body)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from flask import Response, current_app, request
 
-from ..build import FEEDS
 from ..db import get_session_factory, transaction
 from ..errors import NotFound
 from ..publish import MANIFEST, PublishedFile, published_file, read_manifest
@@ -121,18 +120,16 @@ def serve_published(name: str) -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions[_EXTENSION] = PublishedFiles(Path(app.config["FEEDS_DIR"]))
-    for definition in FEEDS:
-        app.add_url_rule(
-            f"/{definition.name}",
-            endpoint=f"feed:{definition.name}",
-            view_func=lambda name=definition.name: serve_published(name),
-            methods=["GET"],
-        )
     app.add_url_rule("/events/<uid>.ics", endpoint="event_ics", view_func=single_event_calendar, methods=["GET"])
 
 
 def single_event_calendar(uid: str) -> Response:
-    """Answer ``/events/<uid>.ics``: one event, no calendar name (an "Add to calendar" file)."""
+    """Answer ``/events/<uid>.ics``: one event, no calendar name (an "Add to calendar" file).
+
+    ``alarm`` and ``lang`` work as on the calendars.
+    """
+    from .calendars import parse_ics_options
+
     settings = current_app.config
     spec = FeedSpec(title="", description="", self_url=f"{settings['BASE_URL']}/events/{uid}.ics",
                     base_url=settings["BASE_URL"], timezone=settings["TIMEZONE"],
@@ -141,7 +138,7 @@ def single_event_calendar(uid: str) -> Response:
         event = get_event(session, uid)
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
-        data = render_calendar([event], spec, named=False)
+        data = render_calendar([event], spec, named=False, options=parse_ics_options(request.args))
     response = Response(data, content_type=MEDIA_TYPES[".ics"])
     response.headers["Content-Disposition"] = 'attachment; filename="event.ics"'
     response.add_etag()

@@ -1,0 +1,115 @@
+"""Helpers for the iCalendar tests: event records with visible defaults, and three independent parsers.
+
+Each parser returns the events it read as plain dicts, so tests compare them across parsers:
+``icalendar`` (lenient, the library the service depends on), ``ical`` (strict, pydantic-based)
+and Mozilla's ``ical.js`` run through node (the parser inside Thunderbird).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+from ical.calendar_stream import IcsCalendarStream
+from sqlalchemy.orm import Session, sessionmaker
+
+from calendar_service.dates import Precision
+from calendar_service.db import transaction
+from calendar_service.records import Category, EventRecord, Status
+from calendar_service.store import UpsertResult, upsert_records
+
+JS = Path(__file__).resolve().parent / "js"
+T0 = dt.datetime(2025, 1, 10, 8, 0, tzinfo=dt.UTC)
+
+
+def record(key: str = "event-1", **overrides: Any) -> EventRecord:
+    """Return an event record: a held one-day meeting in Minsk on 20 March 2025 unless overridden."""
+    values: dict[str, Any] = {
+        "key": key,
+        "title": f"Meeting {key}",
+        "start": dt.date(2025, 3, 20),
+        "end": dt.date(2025, 3, 20),
+        "precision": Precision.DAY,
+        "category": Category.MEETING,
+        "status": Status.HELD,
+        "summary": "Ministers met.",
+        "city": "Minsk",
+        "country": "BY",
+        "source_url": "https://example.org/news/1",
+    }
+    values.update(overrides)
+    if "end" not in overrides and "start" in overrides:
+        values["end"] = values["start"]
+    return EventRecord(**values)
+
+
+def store(factory: sessionmaker[Session], *records: EventRecord, now: dt.datetime = T0) -> UpsertResult:
+    """Upsert ``records`` in one transaction."""
+    with transaction(factory) as session:
+        return upsert_records(session, records, now=now)
+
+
+def parse_icalendar(data: bytes) -> list[dict[str, Any]]:
+    """Parse with ``icalendar``; fail on any error it records."""
+    calendar = icalendar.Calendar.from_ical(data)
+    events = []
+    for component in calendar.walk():
+        assert not component.errors, (component.name, component.errors)
+    for event in calendar.walk("VEVENT"):
+        events.append({
+            "uid": str(event["UID"]),
+            "summary": str(event.get("SUMMARY", "")),
+            "description": str(event.get("DESCRIPTION", "")),
+            "location": str(event["LOCATION"]) if "LOCATION" in event else None,
+            "start": event.start,
+            "end": event.end,
+            "status": str(event.get("STATUS", "")),
+            "sequence": int(event.get("SEQUENCE", 0)),
+            "alarms": [alarm["TRIGGER"].dt for alarm in event.walk("VALARM")],
+        })
+    return events
+
+
+def parse_ical(data: bytes) -> list[dict[str, Any]]:
+    """Parse with the strict ``ical`` package."""
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    return [{
+        "uid": event.uid,
+        "summary": event.summary or "",
+        "description": event.description or "",
+        "location": event.location,
+        "start": event.dtstart,
+        "end": event.dtend,
+        "status": event.status.value if event.status else "",
+        "sequence": event.sequence or 0,
+        "alarms": [alarm.trigger for alarm in event.alarm],
+    } for event in calendar.events]
+
+
+def parse_icaljs(data: bytes) -> dict[str, Any]:
+    """Parse with Mozilla's ical.js under node.
+
+    Where node or the package is missing the check is skipped with the way to install them, except
+    under CI (``CI=true``), where ``.ci/run`` installs both and a missing one is a failure.
+    """
+    node = shutil.which("node")
+    problem = None
+    if not node:
+        problem = "node is not installed: install Node.js 20 and run `npm ci --prefix tests/js`"
+    elif not (JS / "node_modules" / "ical.js").is_dir():
+        problem = "ical.js is not installed: run `npm ci --prefix tests/js`"
+    if problem:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    completed = subprocess.run([node, str(JS / "parse.mjs")], input=data, capture_output=True, timeout=120,
+                               check=False)
+    assert completed.returncode == 0, completed.stderr.decode()
+    return json.loads(completed.stdout)

@@ -1,0 +1,110 @@
+"""Every calendar the service produces parses, with the same events, in three independent parsers.
+
+``icalendar`` (lenient), ``ical`` (strict) and Mozilla's ``ical.js`` (the parser inside Thunderbird).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from calendar_service.build import build_feeds
+from calendar_service.dates import Precision
+from calendar_service.ingest.dataset import load_dataset
+from calendar_service.records import Category, Status
+from tests.conftest import DATASET, NOW
+from tests.icshelpers import parse_ical, parse_icalendar, parse_icaljs, record, store
+
+QUERIES = (
+    "/calendar.ics?category=meeting&category=consultation&country=KZ",
+    "/calendar.ics?alarm=P7D&alarm=PT9H",
+    "/calendar.ics?lang=ru",
+    "/calendar.ics?approximate=1&lang=ru&alarm=P1D",
+    "/calendar.ics?status=cancelled",
+    "/calendar.ics?from=2025-01-01&to=2025-12-31",
+    "/calendars/anniversaries.ics?alarm=P2D",
+    "/calendars/by.ics?approximate=1",
+)
+
+
+@pytest.fixture
+def rich(app: Flask, factory: sessionmaker[Session]) -> Flask:
+    """The dataset plus events exercising every shape: zones, statuses, precisions, awkward text."""
+    load_dataset(factory, DATASET, now=NOW)
+    store(
+        factory,
+        record("timed-minsk", start_time=dt.time(10, 0), end_time=dt.time(18, 0), timezone="Europe/Minsk"),
+        record("timed-overnight", start=dt.date(2025, 4, 1), end=dt.date(2025, 4, 2), start_time=dt.time(22, 0),
+               end_time=dt.time(2, 0), timezone="Asia/Yerevan", country="AM"),
+        record("timed-utc", start_time=dt.time(6, 30), timezone="UTC", status=Status.PLANNED),
+        record("cancelled", status=Status.CANCELLED, title="Cancelled; sorry, really\\cancelled"),
+        record("postponed", status=Status.POSTPONED, country="TJ"),
+        record("multi-day", start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 7), category=Category.TRAINING),
+        record("year-only", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), precision=Precision.YEAR,
+               evidence="next year"),
+        record("leap", start=dt.date(2000, 2, 29), anniversary=True, category=Category.MILESTONE,
+               title="Leap-day founding", title_ru="Основание в високосный день"),
+        record("awkward", title="One line, comma; semi\\colon “quotes” END:VEVENT", summary="a\r\nb\rc",
+               city="Бишкек", country="KG", title_ru="Заседание: «СКО»", summary_ru="Текст, с; знаками\\"),
+        now=NOW,
+    )
+    build_feeds(factory, app.config, now=NOW)
+    return app
+
+
+def _documents(client: FlaskClient, feeds_dir: Path) -> dict[str, bytes]:
+    documents = {str(path.relative_to(feeds_dir)): path.read_bytes() for path in sorted(feeds_dir.rglob("*.ics"))}
+    for url in QUERIES:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.get_json())
+        documents[url] = response.data
+    return documents
+
+
+def _same_events(name: str, data: bytes, *, with_js: bool) -> int:
+    lenient = parse_icalendar(data)
+    strict = parse_ical(data)
+    assert [e["uid"] for e in lenient] == [e["uid"] for e in strict], name
+    assert [e["summary"] for e in lenient] == [e["summary"] for e in strict], name
+    assert [e["description"] for e in lenient] == [e["description"] for e in strict], name
+    assert [e["start"] for e in lenient] == [e["start"] for e in strict], name
+    if with_js:
+        mozilla = parse_icaljs(data)
+        assert mozilla["count"] == len(lenient), name
+        assert [e["uid"] for e in mozilla["events"]] == [e["uid"] for e in lenient], name
+        assert [e["summary"] for e in mozilla["events"]] == [e["summary"] for e in lenient], name
+        assert [e["description"] for e in mozilla["events"]] == [e["description"] for e in lenient], name
+    return len(lenient)
+
+
+def test_every_feed_parses_alike_in_icalendar_and_ical(rich: Flask) -> None:
+    documents = _documents(rich.test_client(), Path(rich.config["FEEDS_DIR"]))
+    assert {"calendar.ics", "calendars/anniversaries.ics", "calendars/meetings.ics", "calendars/trainings.ics",
+            "calendars/kz.ics", "calendars/by.ics", "calendars/kg.ics"} <= set(documents)
+    counts = {name: _same_events(name, data, with_js=False) for name, data in documents.items()}
+    assert counts["calendar.ics"] > 20
+    assert counts["calendars/anniversaries.ics"] == 28  # two founding events, 14 years each
+
+
+@pytest.mark.node
+def test_every_feed_parses_alike_in_icaljs(rich: Flask) -> None:
+    documents = _documents(rich.test_client(), Path(rich.config["FEEDS_DIR"]))
+    for name, data in documents.items():
+        _same_events(name, data, with_js=True)
+
+
+@pytest.mark.node
+def test_icaljs_sees_zones_all_day_events_and_alarms(rich: Flask) -> None:
+    data = rich.test_client().get("/calendar.ics?alarm=P7D&alarm=PT9H").data
+    events = {e["summary"]: e for e in parse_icaljs(data)["events"]}
+    minsk = events["Meeting timed-minsk"]
+    assert (minsk["start"], minsk["zone"], minsk["isDate"]) == ("2025-03-20T10:00:00", "Europe/Minsk", False)
+    week = events["Meeting multi-day"]
+    assert (week["start"], week["end"], week["isDate"]) == ("2025-06-01", "2025-06-08", True)
+    assert sorted(minsk["alarms"]) == ["-P7D", "-PT9H"]
+    assert events["Cancelled; sorry, really\\cancelled"]["status"] == "CANCELLED"
