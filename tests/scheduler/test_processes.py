@@ -205,8 +205,7 @@ def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
     with db.transaction(factory) as session:
         revision = get_store_revision(session)
     feeds_dir = Path(env["CALENDAR_FEEDS_DIR"])
-    wait_until(lambda: read_manifest(feeds_dir).get("revision") == revision, "the change to be rendered",
-               timeout=15)
+    wait_until(lambda: read_manifest(feeds_dir).get("revision") == revision, "the change to be rendered")
 
     runs = _job_runs(factory)
     assert runs["anniversaries"].run_count == 1
