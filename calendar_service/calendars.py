@@ -16,14 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .dates import Precision
 from .durations import parse_triggers
 from .errors import ConfigurationError, InvalidInput, Problem
 from .models import Event
-from .queries import EventFilter, list_anniversary_events, list_event_keys, list_events_by_id
+from .queries import EventFilter, list_anniversary_events, list_countries, list_event_keys, list_events_by_id
 from .render import FeedSpec, country_name
 from .render.ical import AnniversaryWindow, BlockCache, IcsOptions, render_calendar
 from .render.text_ru import country_name_ru
@@ -85,16 +84,6 @@ _SHORTCUTS = (
                        description_ru="Годовщины основополагающих событий Организации Договора о коллективной "
                                       "безопасности"),
 )
-
-
-def list_countries(session: Session) -> list[str]:
-    """Return every country code the store's events name (venue or involved), sorted."""
-    codes: set[str] = set()
-    for country, countries in session.execute(select(Event.country, Event.countries)):
-        if country:
-            codes.add(country)
-        codes.update(countries)
-    return sorted(codes)
 
 
 def country_calendar(code: str) -> CalendarDefinition:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Event, Notice
-from .queries import EventFilter
+from .queries import EventFilter, event_conditions, in_lists, list_countries
 
 __all__ = ["NoticeSelection", "list_countries", "list_event_notices", "list_notices", "matches"]
 
@@ -35,27 +35,11 @@ def list_notices(session: Session, selection: NoticeSelection = NoticeSelection(
     query = select(Notice).join(Notice.event)
     if selection.kinds:
         query = query.where(Notice.kind.in_(selection.kinds))
-    if where.start is not None:
-        query = query.where(Event.end_date >= where.start)
-    if where.end is not None:
-        query = query.where(Event.start_date <= where.end)
-    if where.categories:
-        query = query.where(Event.category.in_(where.categories))
-    if where.statuses:
-        query = query.where(Event.status.in_(where.statuses))
-    if where.precisions:
-        query = query.where(Event.precision.in_(where.precisions))
+    query = query.where(*event_conditions(where))
     notices: Sequence[Notice] = session.scalars(query.order_by(Notice.id.desc())).all()
-    # countries and bodies are JSON lists: filtered here, as queries.list_events does.
     if where.countries or where.bodies:
-        return [notice for notice in notices if _in_lists(notice.event, where)]
+        return [notice for notice in notices if in_lists(notice.event, where)]
     return list(notices)
-
-
-def _in_lists(event: Event, where: EventFilter) -> bool:
-    if where.countries and not (event.country in where.countries or set(where.countries).intersection(event.countries)):
-        return False
-    return not where.bodies or bool(set(where.bodies).intersection(event.bodies))
 
 
 def matches(notice: Notice, selection: NoticeSelection) -> bool:
@@ -71,18 +55,8 @@ def matches(notice: Notice, selection: NoticeSelection) -> bool:
         and (not where.categories or event.category in where.categories)
         and (not where.statuses or event.status in where.statuses)
         and (not where.precisions or event.precision in where.precisions)
-        and _in_lists(event, where)
+        and in_lists(event, where)
     )
-
-
-def list_countries(session: Session) -> list[str]:
-    """Return every country code the store's events name (venue or involved), sorted."""
-    codes: set[str] = set()
-    for country, countries in session.execute(select(Event.country, Event.countries)):
-        if country:
-            codes.add(country)
-        codes.update(countries)
-    return sorted(codes)
 
 
 def list_event_notices(session: Session, event: Event) -> list[Notice]:

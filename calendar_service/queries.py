@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from .dates import Precision
@@ -16,10 +16,13 @@ from .models import Event, StoreState
 __all__ = [
     "EventFilter",
     "count_events",
+    "event_conditions",
     "get_event",
     "get_store_revision",
+    "in_lists",
     "list_anniversary_events",
     "list_bodies",
+    "list_countries",
     "list_day_events",
     "list_event_keys",
     "list_events",
@@ -40,31 +43,40 @@ class EventFilter:
     bodies: tuple[str, ...] = ()  #: any of these bodies involved
 
 
-def _select(where: EventFilter) -> Select[tuple[Event]]:
-    query = select(Event)
+def event_conditions(where: EventFilter, columns: Any = Event) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions of ``where``; ``columns`` is :class:`Event` or its table's ``c``."""
+    conditions: list[ColumnElement[bool]] = []
     if where.start is not None:
-        query = query.where(Event.end_date >= where.start)
+        conditions.append(columns.end_date >= where.start)
     if where.end is not None:
-        query = query.where(Event.start_date <= where.end)
-    if where.categories:
-        query = query.where(Event.category.in_(where.categories))
-    if where.statuses:
-        query = query.where(Event.status.in_(where.statuses))
-    if where.precisions:
-        query = query.where(Event.precision.in_(where.precisions))
-    return query.order_by(Event.start_date, Event.end_date, Event.uid)
+        conditions.append(columns.start_date <= where.end)
+    for name, values in (("category", where.categories), ("status", where.statuses),
+                         ("precision", where.precisions)):
+        if values:
+            conditions.append(getattr(columns, name).in_(values))
+    return conditions
+
+
+def in_lists(event: Any, where: EventFilter) -> bool:
+    """Tell whether an event (or a row with ``country``, ``countries``, ``bodies``) passes the list filters.
+
+    countries and bodies are JSON lists; filtering them in Python keeps one query for SQLite and
+    PostgreSQL.
+    """
+    if where.countries and not (event.country in where.countries or set(where.countries).intersection(event.countries)):
+        return False
+    return not where.bodies or bool(set(where.bodies).intersection(event.bodies))
+
+
+def _select(where: EventFilter) -> Select[tuple[Event]]:
+    return select(Event).where(*event_conditions(where)).order_by(Event.start_date, Event.end_date, Event.uid)
 
 
 def list_events(session: Session, where: EventFilter = EventFilter()) -> Sequence[Event]:
     """Return the events matching ``where``, in date order (then uid, so the order is total)."""
     events = session.scalars(_select(where)).all()
-    # countries and bodies are JSON lists; filtering them here keeps one query for SQLite and PostgreSQL.
-    if where.countries:
-        wanted = set(where.countries)
-        events = [e for e in events if e.country in wanted or wanted.intersection(e.countries)]
-    if where.bodies:
-        bodies = set(where.bodies)
-        events = [e for e in events if bodies.intersection(e.bodies)]
+    if where.countries or where.bodies:
+        return [event for event in events if in_lists(event, where)]
     return events
 
 
@@ -78,23 +90,11 @@ def list_event_keys(session: Session, where: EventFilter = EventFilter()) -> Seq
     names = ["id", "uid", "sequence", "start_date", "end_date", "precision", "start_time", "timezone"]
     if where.countries or where.bodies:
         names += ["country", "countries", "bodies"]
-    query = select(*(table.c[name] for name in names))
-    if where.start is not None:
-        query = query.where(table.c.end_date >= where.start)
-    if where.end is not None:
-        query = query.where(table.c.start_date <= where.end)
-    for name, values in (("category", where.categories), ("status", where.statuses),
-                         ("precision", where.precisions)):
-        if values:
-            query = query.where(table.c[name].in_(values))
+    query = select(*(table.c[name] for name in names)).where(*event_conditions(where, table.c))
     query = query.order_by(table.c.start_date, table.c.end_date, table.c.uid)
     rows: Sequence[Row[Any]] = session.connection().execute(query).all()
-    if where.countries:
-        wanted = set(where.countries)
-        rows = [row for row in rows if row.country in wanted or wanted.intersection(row.countries)]
-    if where.bodies:
-        bodies = set(where.bodies)
-        rows = [row for row in rows if bodies.intersection(row.bodies)]
+    if where.countries or where.bodies:
+        return [row for row in rows if in_lists(row, where)]
     return rows
 
 
@@ -130,6 +130,16 @@ def list_bodies(session: Session) -> list[str]:
 def list_day_events(session: Session) -> Sequence[Event]:
     """Return the events whose dates are known to the day (what a calendar can show as such)."""
     return list_events(session, EventFilter(precisions=(Precision.DAY.value,)))
+
+
+def list_countries(session: Session) -> list[str]:
+    """Return every country code the store's events name (venue or involved), sorted."""
+    codes: set[str] = set()
+    for country, countries in session.execute(select(Event.country, Event.countries)):
+        if country:
+            codes.add(country)
+        codes.update(countries)
+    return sorted(codes)
 
 
 def get_event(session: Session, uid: str) -> Event | None:
