@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..dates import Precision
 from ..models import Event
 from . import country_name
@@ -12,25 +14,38 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 
 
-def describe_dates(event: Event) -> str:
-    """Write an event's dates as a reader would, never more precisely than they are known."""
+def format_period(
+    event: Event, *, month_names: Sequence[str] = _MONTHS, day_month_names: Sequence[str] = _MONTHS
+) -> str:
+    """Write an event's dates at their precision with the given month names.
+
+    ``month_names`` name a month on its own ("May 2024"), ``day_month_names`` after a day
+    ("15 May"); they differ in languages with cases (Russian: «май», «15 мая»).
+    """
     start, end, precision = event.start_date, event.end_date, Precision(event.precision)
     if precision is Precision.YEAR:
         return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
     if precision is Precision.MONTH:
-        first = f"{_MONTHS[start.month - 1]} {start.year}"
+        first = f"{month_names[start.month - 1]} {start.year}"
         if (start.year, start.month) == (end.year, end.month):
             return first
         if start.year == end.year:
-            return f"{_MONTHS[start.month - 1]}–{_MONTHS[end.month - 1]} {end.year}"
-        return f"{first} – {_MONTHS[end.month - 1]} {end.year}"
+            return f"{month_names[start.month - 1]}–{month_names[end.month - 1]} {end.year}"
+        return f"{first} – {month_names[end.month - 1]} {end.year}"
+    first_day = f"{start.day} {day_month_names[start.month - 1]}"
+    last_day = f"{end.day} {day_month_names[end.month - 1]}"
     if start == end:
-        return f"{start.day} {_MONTHS[start.month - 1]} {start.year}"
+        return f"{first_day} {start.year}"
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {_MONTHS[start.month - 1]} {start.year}"
+        return f"{start.day}–{last_day} {start.year}"
     if start.year == end.year:
-        return f"{start.day} {_MONTHS[start.month - 1]} – {end.day} {_MONTHS[end.month - 1]} {end.year}"
-    return f"{start.day} {_MONTHS[start.month - 1]} {start.year} – {end.day} {_MONTHS[end.month - 1]} {end.year}"
+        return f"{first_day} – {last_day} {end.year}"
+    return f"{first_day} {start.year} – {last_day} {end.year}"
+
+
+def describe_dates(event: Event) -> str:
+    """Write an event's dates as a reader would, never more precisely than they are known."""
+    return format_period(event)
 
 
 def describe_location(event: Event) -> str:

@@ -13,6 +13,7 @@ import pycountry
 
 from ..dates import Precision
 from ..models import Event
+from .text import format_period
 
 __all__ = ["country_name_ru", "describe_dates_ru", "describe_event_ru", "describe_location_ru"]
 
@@ -36,23 +37,7 @@ def country_name_ru(code: str) -> str:
 
 def describe_dates_ru(event: Event) -> str:
     """Write an event's dates in Russian, never more precisely than they are known."""
-    start, end, precision = event.start_date, event.end_date, Precision(event.precision)
-    if precision is Precision.YEAR:
-        return f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
-    if precision is Precision.MONTH:
-        first = f"{_NOMINATIVE[start.month - 1]} {start.year}"
-        if (start.year, start.month) == (end.year, end.month):
-            return first
-        if start.year == end.year:
-            return f"{_NOMINATIVE[start.month - 1]}–{_NOMINATIVE[end.month - 1]} {end.year}"
-        return f"{first} – {_NOMINATIVE[end.month - 1]} {end.year}"
-    if start == end:
-        return f"{start.day} {_GENITIVE[start.month - 1]} {start.year}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {_GENITIVE[start.month - 1]} {start.year}"
-    if start.year == end.year:
-        return f"{start.day} {_GENITIVE[start.month - 1]} – {end.day} {_GENITIVE[end.month - 1]} {end.year}"
-    return f"{start.day} {_GENITIVE[start.month - 1]} {start.year} – {end.day} {_GENITIVE[end.month - 1]} {end.year}"
+    return format_period(event, month_names=_NOMINATIVE, day_month_names=_GENITIVE)
 
 
 def describe_location_ru(event: Event) -> str:
