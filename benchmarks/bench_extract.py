@@ -28,7 +28,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from calendar_service.extract import extract_news, load_gazetteer  # noqa: E402 -- after the path is set
+from calendar_service.ingest.extract import extract_news, load_gazetteer  # noqa: E402 -- after the path is set
 
 REFERENCE_DATE = dt.date(2025, 1, 15)
 _MONTHS = (

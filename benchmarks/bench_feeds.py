@@ -17,16 +17,11 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import create_app, db
-from calendar_service.build import build_feeds
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
-from calendar_service.notice_queries import list_notices
-from calendar_service.records import Category, EventRecord, Status
-from calendar_service.render.atom import render_atom
-from calendar_service.render.jsonfeed import render_jsonfeed
-from calendar_service.render.rss import render_rss
-from calendar_service.store import upsert_records
-from calendar_service.syndication import (
+from calendar_service.notices.selection import list_notices
+from calendar_service.publish.build import build_feeds
+from calendar_service.publish.streams import (
     FORMATS,
     ArchiveReuse,
     Stream,
@@ -35,6 +30,11 @@ from calendar_service.syndication import (
     render_syndication,
     stream_spec,
 )
+from calendar_service.render.atom import render_atom
+from calendar_service.render.jsonfeed import render_jsonfeed
+from calendar_service.render.rss import render_rss
+from calendar_service.store.records import Category, EventRecord, Status
+from calendar_service.store.writer import upsert_records
 
 NOW = dt.datetime(2025, 1, 15, 9, 0, tzinfo=dt.UTC)
 CATEGORIES = list(Category)

@@ -85,8 +85,8 @@ def _peak_mb() -> float:
 
 def _step(folder: Path, step: str) -> dict[str, Any]:
     from calendar_service import db
-    from calendar_service.calendars import MAIN_CALENDAR, render_definition
     from calendar_service.config import load_settings
+    from calendar_service.publish.calendars import MAIN_CALENDAR, render_definition
     from calendar_service.render.ical import BlockCache
 
     settings = load_settings(_settings(folder))
@@ -94,7 +94,7 @@ def _step(folder: Path, step: str) -> dict[str, Any]:
     factory = db.make_session_factory(settings["DATABASE_URL"])
     if step == "icalendar":
         return _icalendar(factory, settings)
-    from calendar_service.blockstore import load_blocks, save_blocks
+    from calendar_service.publish.blockstore import load_blocks, save_blocks
 
     cache = BlockCache()
     started = time.perf_counter()
@@ -116,8 +116,8 @@ def _step(folder: Path, step: str) -> dict[str, Any]:
         first_digest = hashlib.sha256(data).hexdigest()
         del data  # a build publishes and drops its bytes; only the block cache stays
         from calendar_service.dates import Precision
-        from calendar_service.records import Category, EventRecord, Status
-        from calendar_service.store import upsert_records
+        from calendar_service.store.records import Category, EventRecord, Status
+        from calendar_service.store.writer import upsert_records
 
         changed = EventRecord(key="bench-7", title="Changed title", start=TODAY, end=TODAY,
                               precision=Precision.DAY, category=Category.MEETING, status=Status.PLANNED)
@@ -140,9 +140,9 @@ def _icalendar(factory: Any, settings: dict[str, Any]) -> dict[str, Any]:
     import icalendar
 
     from calendar_service import db
-    from calendar_service.queries import EventFilter, list_events
     from calendar_service.render import event_url
-    from calendar_service.render.text import describe_event, describe_location
+    from calendar_service.store.queries import EventFilter, list_events
+    from calendar_service.wording.en import describe_event, describe_location
 
     started = time.perf_counter()
     with db.transaction(factory) as session:

@@ -26,9 +26,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from . import db
-    from .config import load_settings
-    from .web import init_app as init_web
+    from calendar_service import db
+    from calendar_service.config import load_settings
+    from calendar_service.web import init_app as init_web
 
     settings = load_settings(config)
     app = Flask(__name__)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from num2words import num2words
 
-from .dates import anniversary_date
+from calendar_service.dates import anniversary_date
 
 __all__ = ["Anniversary", "is_jubilee", "occurrences", "ordinal_en", "ordinal_ru"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .durations import parse_triggers
-from .errors import ConfigurationError
+from calendar_service.durations import parse_triggers
+from calendar_service.errors import ConfigurationError
 
 __all__ = ["DEFAULTS", "ENV_PREFIX", "load_settings", "resolve_database_url"]
 

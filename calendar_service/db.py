@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import ConfigurationError
+from calendar_service.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from flask import Flask

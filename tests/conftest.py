@@ -21,8 +21,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import create_app, db
-from calendar_service.build import build_feeds
 from calendar_service.ingest.dataset import load_dataset
+from calendar_service.publish.build import build_feeds
 
 REPO = Path(__file__).resolve().parent.parent
 DATASET = REPO / "data" / "events.yaml"

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
-from calendar_service.records import Category, EventRecord, Status
-from calendar_service.store import UpsertResult, upsert_records
+from calendar_service.store.records import Category, EventRecord, Status
+from calendar_service.store.writer import UpsertResult, upsert_records
 
 JS = Path(__file__).resolve().parent / "js"
 T0 = dt.datetime(2025, 1, 10, 8, 0, tzinfo=dt.UTC)

@@ -8,10 +8,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import build
-from calendar_service.build import build_feeds, calendar_blocks
 from calendar_service.db import transaction
 from calendar_service.models import CalendarBlock
+from calendar_service.publish import build
+from calendar_service.publish.build import build_feeds, calendar_blocks
 from tests.icshelpers import T0, record, store
 
 

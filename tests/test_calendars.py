@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from calendar_service.calendars import anniversary_alarms, anniversary_window
 from calendar_service.config import load_settings
 from calendar_service.durations import parse_lead
 from calendar_service.errors import ConfigurationError
+from calendar_service.publish.calendars import anniversary_alarms, anniversary_window
 
 
 def test_default_reminders_ring_at_nine_seven_days_and_one_day_before() -> None:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from calendar_service.anniversaries import Anniversary
-from calendar_service.notice_text import (
+from calendar_service.wording.notices import (
     anniversary_ahead_text,
     anniversary_today_text,
     days_ru,

@@ -15,15 +15,15 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import db, notices
+from calendar_service import db
 from calendar_service.config import load_settings
 from calendar_service.ingest.dataset import load_dataset, read_dataset
 from calendar_service.models import JobRun, Notice
-from calendar_service.notices import due_day
+from calendar_service.notices import sweep as notices
+from calendar_service.notices.sweep import due_day
 from calendar_service.scheduler.jobs import run_job
-from calendar_service.store import upsert_records
-
-from .conftest import DATASET, NOW
+from calendar_service.store.writer import upsert_records
+from tests.conftest import DATASET, NOW
 
 ANNIVERSARY_NOTICE = Notice.kind.in_(("anniversary_ahead", "anniversary_today"))  # not announced/changed
 

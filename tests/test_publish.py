@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service.build import build_feeds
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.ingest.dataset import load_dataset
-from calendar_service.publish import publish, read_manifest, write_atomic
+from calendar_service.publish.build import build_feeds
+from calendar_service.publish.files import publish, read_manifest, write_atomic
 from tests.conftest import DATASET, NOW
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendar_service.records import MAX_TITLE, find_markup, validate_record
+from calendar_service.store.records import MAX_TITLE, find_markup, validate_record
 from tests.notices.test_issue import make_record
 
 

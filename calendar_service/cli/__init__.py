@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import __version__, configure_logging
-from ..config import load_settings
-from ..errors import CalendarServiceError, NoEventsFound
+from calendar_service import __version__, configure_logging
+from calendar_service.config import load_settings
+from calendar_service.errors import CalendarServiceError, NoEventsFound
 
 __all__ = ["main", "service_command"]
 
@@ -61,13 +61,13 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import feeds, jobs, serve, store
+    from calendar_service.cli import feeds, jobs, serve, store
 
     for module in (store, feeds, serve, jobs):
         for command in module.COMMANDS:
             main.add_command(command)
     try:
-        from . import extract
+        from calendar_service.cli import extract
     except ImportError:  # pragma: no cover - the extraction commands are optional in a partial install
         return
     main.add_command(extract.extract_command)

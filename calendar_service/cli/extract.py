@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from .. import clock
-from ..errors import InvalidInput, Problem
-from ..extract import MAX_BYTES, ExtractedEvent, extract_news, load_gazetteer
-from . import service_command, settings_from
+from calendar_service import clock
+from calendar_service.cli import service_command, settings_from
+from calendar_service.errors import InvalidInput, Problem
+from calendar_service.ingest.extract import MAX_BYTES, ExtractedEvent, extract_news, load_gazetteer
 
 __all__ = ["extract_command", "import_command"]
 
@@ -148,8 +148,8 @@ def import_command(
     dry_run: bool,
 ) -> None:
     """Extract the dated events of a news text and store them, all or none (PATH, or - for stdin)."""
-    from ..ingest.news import import_news
-    from .store import open_store
+    from calendar_service.cli.store import open_store
+    from calendar_service.ingest.news import import_news
 
     data, source = _read(path)
     gazetteer = load_gazetteer(settings_from(context)["DATA_DIR"])

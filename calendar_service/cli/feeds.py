@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .. import clock
-from ..build import build_feeds
-from . import service_command, settings_from
-from .store import open_store
+from calendar_service import clock
+from calendar_service.cli import service_command, settings_from
+from calendar_service.cli.store import open_store
+from calendar_service.publish.build import build_feeds
 
 __all__ = ["COMMANDS"]
 

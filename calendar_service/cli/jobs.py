@@ -6,12 +6,12 @@ import datetime as dt
 
 import click
 
-from .. import clock
-from ..db import transaction
-from ..notices import ANNIVERSARY_JOB, list_anniversaries
-from ..scheduler.jobs import JOBS, describe_build, run_job
-from . import service_command, settings_from
-from .store import open_store
+from calendar_service import clock
+from calendar_service.cli import service_command, settings_from
+from calendar_service.cli.store import open_store
+from calendar_service.db import transaction
+from calendar_service.notices.sweep import ANNIVERSARY_JOB, list_anniversaries
+from calendar_service.scheduler.jobs import JOBS, describe_build, run_job
 
 __all__ = ["COMMANDS"]
 

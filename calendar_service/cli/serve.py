@@ -13,18 +13,18 @@ import click
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import clock
-from ..build import build_feeds
-from ..db import transaction
-from ..errors import CalendarServiceError, ConfigurationError, InvalidInput
-from ..ingest.dataset import load_dataset
-from ..notices_issue import announce_unannounced
-from ..publish import check_feeds_dir
-from ..queries import count_events
-from ..scheduler.runner import SchedulerLeader
-from ..store import mark_changed
-from . import service_command, settings_from
-from .store import open_store
+from calendar_service import clock
+from calendar_service.cli import service_command, settings_from
+from calendar_service.cli.store import open_store
+from calendar_service.db import transaction
+from calendar_service.errors import CalendarServiceError, ConfigurationError, InvalidInput
+from calendar_service.ingest.dataset import load_dataset
+from calendar_service.notices.issue import announce_unannounced
+from calendar_service.publish.build import build_feeds
+from calendar_service.publish.files import check_feeds_dir
+from calendar_service.scheduler.runner import SchedulerLeader
+from calendar_service.store.queries import count_events
+from calendar_service.store.writer import mark_changed
 
 __all__ = ["COMMANDS"]
 
@@ -92,7 +92,7 @@ def serve_command(context: click.Context, host: str, port: int, threads: int) ->
     """Serve the feeds and the API, with the scheduler running in the same process."""
     import waitress
 
-    from .. import create_app
+    from calendar_service import create_app
 
     factory, settings = prepare(context)
     app = create_app(settings)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import clock, db
-from . import service_command, settings_from
+from calendar_service import clock, db
+from calendar_service.cli import service_command, settings_from
 
 __all__ = ["COMMANDS", "open_store"]
 
@@ -26,7 +26,7 @@ def open_store(context: click.Context) -> sessionmaker[Session]:
 @service_command
 def load_command(context: click.Context, path: Path) -> None:
     """Load a YAML dataset of events (all of it or, on any error, none of it)."""
-    from ..ingest.dataset import load_dataset
+    from calendar_service.ingest.dataset import load_dataset
 
     result = load_dataset(open_store(context), path, now=clock.now())
     click.echo(f"{path}: {result.summary()}")
@@ -38,7 +38,7 @@ def load_command(context: click.Context, path: Path) -> None:
 @service_command
 def import_ics_command(context: click.Context, path: Path) -> None:
     """Import the events of an .ics file (all of them or, on any error, none); UIDs are kept."""
-    from ..ingest.ics import import_ics
+    from calendar_service.ingest.ics import import_ics
 
     result = import_ics(open_store(context), path, settings_from(context), now=clock.now())
     click.echo(f"{path}: {result.summary()}")

@@ -15,11 +15,11 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..dates import Precision, parse_at_precision
-from ..db import transaction
-from ..errors import InvalidInput, Problem
-from ..records import Category, EventRecord, Status, enum_value, validate_record
-from ..store import UpsertResult, upsert_records
+from calendar_service.dates import Precision, parse_at_precision
+from calendar_service.db import transaction
+from calendar_service.errors import InvalidInput, Problem
+from calendar_service.store.records import Category, EventRecord, Status, enum_value, validate_record
+from calendar_service.store.writer import UpsertResult, upsert_records
 
 __all__ = ["load_dataset", "read_dataset"]
 

@@ -30,12 +30,12 @@ from icalendar.error import GloballyUniqueTZIDGuessed
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..dates import Precision
-from ..db import transaction
-from ..errors import InvalidInput, Problem
-from ..records import MAX_NAME, MAX_TEXT, MAX_TITLE, Category, EventRecord, Status, validate_record
-from ..render.ical import STATUS_PROPERTY
-from ..store import UpsertResult, upsert_records
+from calendar_service.dates import Precision
+from calendar_service.db import transaction
+from calendar_service.errors import InvalidInput, Problem
+from calendar_service.render.ical import STATUS_PROPERTY
+from calendar_service.store.records import MAX_NAME, MAX_TEXT, MAX_TITLE, Category, EventRecord, Status, validate_record
+from calendar_service.store.writer import UpsertResult, upsert_records
 
 __all__ = ["MAX_ICS_BYTES", "check_ics", "import_ics", "read_ics"]
 

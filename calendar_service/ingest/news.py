@@ -2,7 +2,7 @@
 
 The one way news enters the store: the ``import`` command and the HTTP endpoint both call
 :func:`import_news`. Importing the same text again changes nothing (each event's key is its
-identity, see :mod:`calendar_service.extract.events`); a newer text reporting an event with a
+identity, see :mod:`calendar_service.ingest.extract.events`); a newer text reporting an event with a
 changed date or status updates that event, which keeps its uid and gets its sequence bumped.
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db import transaction
-from ..extract import ExtractedEvent, Gazetteer, extract_news
-from ..store import UpsertResult, upsert_records
+from calendar_service.db import transaction
+from calendar_service.ingest.extract import ExtractedEvent, Gazetteer, extract_news
+from calendar_service.store.writer import UpsertResult, upsert_records
 
 __all__ = ["NewsImport", "import_news"]
 
@@ -60,7 +60,7 @@ def import_news(
     what an import would create, update and leave unchanged.
 
     Args:
-        reference_date: the day the text is read (see :func:`calendar_service.extract.extract_news`).
+        reference_date: the day the text is read (see :func:`calendar_service.ingest.extract.extract_news`).
         now: the time of the import, stamped on created and updated events.
         source: the input's name for messages ("news.txt", "<stdin>").
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .base import Base
-from .calendar_block import CalendarBlock
-from .event import Event
-from .job_run import JobRun
-from .notice import Notice, NoticeKind
-from .state import StoreState
+from calendar_service.models.base import Base
+from calendar_service.models.calendar_block import CalendarBlock
+from calendar_service.models.event import Event
+from calendar_service.models.job_run import JobRun
+from calendar_service.models.notice import Notice, NoticeKind
+from calendar_service.models.state import StoreState
 
 __all__ = ["Base", "CalendarBlock", "Event", "JobRun", "Notice", "NoticeKind", "StoreState"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from calendar_service.models.base import Base
 
 __all__ = ["CalendarBlock"]
 

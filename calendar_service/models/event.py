@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, StringList, UTCDateTime
+from calendar_service.models.base import Base, StringList, UTCDateTime
 
 __all__ = ["Event"]
 

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from calendar_service.models.base import Base, UTCDateTime
 
 __all__ = ["JobRun"]
 

@@ -13,8 +13,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, JSONMapping, UTCDateTime
-from .event import Event
+from calendar_service.models.base import Base, JSONMapping, UTCDateTime
+from calendar_service.models.event import Event
 
 __all__ = ["Notice", "NoticeKind"]
 

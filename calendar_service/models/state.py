@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from calendar_service.models.base import Base, UTCDateTime
 
 __all__ = ["StoreState"]
 

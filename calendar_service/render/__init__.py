@@ -1,4 +1,4 @@
-"""Renderers: events (and later notices) in, document bytes out. No I/O, no clock, no session.
+"""4 · Renderers: events (and later notices) in, document bytes out. No I/O, no clock, no session.
 
 Every timestamp in the output comes from the data, and every list is sorted explicitly, so the
 same store renders the same bytes and ETags hold across renders and restarts.

@@ -14,11 +14,11 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from .. import __version__
-from ..models import Notice
-from . import FeedSpec
-from .entries import FeedEntry, feed_id, make_entry
-from .paging import Page
+from calendar_service import __version__
+from calendar_service.models import Notice
+from calendar_service.render import FeedSpec
+from calendar_service.render.entries import FeedEntry, feed_id, make_entry
+from calendar_service.render.paging import Page
 
 __all__ = ["EPOCH", "HISTORY_NS", "feed_links", "icon_url", "render_atom"]
 

@@ -17,8 +17,8 @@ import threading
 import weakref
 from dataclasses import dataclass
 
-from ..models import Notice
-from . import FeedSpec, event_ics_url, event_page_url, event_url
+from calendar_service.models import Notice
+from calendar_service.render import FeedSpec, event_ics_url, event_page_url, event_url
 
 __all__ = ["KIND_LABELS", "FeedEntry", "feed_id", "make_entry", "notice_id"]
 

@@ -19,16 +19,24 @@ from typing import TYPE_CHECKING, Any
 
 import icalendar
 
-from ..anniversaries import Anniversary, occurrences
-from ..dates import Precision
-from . import FeedSpec, event_url
-from .blocks import BlockCache
-from .icstext import content_line, escape_text, format_date, format_duration, format_local, format_utc, plain_text
-from .text import describe_dates, describe_event, describe_location
-from .text_ru import describe_dates_ru, describe_event_ru, describe_location_ru
+from calendar_service.anniversaries import Anniversary, occurrences
+from calendar_service.dates import Precision
+from calendar_service.render import FeedSpec, event_url
+from calendar_service.render.blocks import BlockCache
+from calendar_service.render.icstext import (
+    content_line,
+    escape_text,
+    format_date,
+    format_duration,
+    format_local,
+    format_utc,
+    plain_text,
+)
+from calendar_service.wording.en import describe_dates, describe_event, describe_location
+from calendar_service.wording.ru import describe_dates_ru, describe_event_ru, describe_location_ru
 
 if TYPE_CHECKING:
-    from ..models import Event
+    from calendar_service.models import Event
 
 __all__ = [
     "PRODID",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dates import format_at_precision
-from ..models import Event
-from . import country_name, event_ics_url, event_url
+from calendar_service.dates import format_at_precision
+from calendar_service.models import Event
+from calendar_service.render import country_name, event_ics_url, event_url
 
 __all__ = ["event_to_dict"]
 

@@ -11,11 +11,11 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import Notice
-from . import FeedSpec
-from .atom import icon_url
-from .entries import FeedEntry, make_entry
-from .paging import Page
+from calendar_service.models import Notice
+from calendar_service.render import FeedSpec
+from calendar_service.render.atom import icon_url
+from calendar_service.render.entries import FeedEntry, make_entry
+from calendar_service.render.paging import Page
 
 __all__ = ["JSONFEED_VERSION", "render_jsonfeed"]
 

@@ -15,12 +15,12 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from .. import __version__
-from ..models import Notice
-from . import FeedSpec
-from .atom import EPOCH, feed_links, icon_url
-from .entries import make_entry
-from .paging import Page
+from calendar_service import __version__
+from calendar_service.models import Notice
+from calendar_service.render import FeedSpec
+from calendar_service.render.atom import EPOCH, feed_links, icon_url
+from calendar_service.render.entries import make_entry
+from calendar_service.render.paging import Page
 
 __all__ = ["render_rss"]
 

@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import clock
-from ..build import BuildResult, build_feeds
-from ..db import transaction
-from ..errors import NotFound
-from ..notices import ANNIVERSARY_JOB, SweepResult, sweep_anniversaries
-from ..publish import read_manifest
-from ..queries import get_store_revision
-from .runs import run_recorded
+from calendar_service import clock
+from calendar_service.db import transaction
+from calendar_service.errors import NotFound
+from calendar_service.notices.sweep import ANNIVERSARY_JOB, SweepResult, sweep_anniversaries
+from calendar_service.publish.build import BuildResult, build_feeds
+from calendar_service.publish.files import read_manifest
+from calendar_service.scheduler.runs import run_recorded
+from calendar_service.store.queries import get_store_revision
 
 __all__ = ["JOBS", "anniversaries", "describe_build", "regenerate", "regenerate_if_changed", "run_job"]
 

@@ -20,7 +20,7 @@ from typing import Protocol
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import ConfigurationError
+from calendar_service.errors import ConfigurationError
 
 __all__ = ["ADVISORY_LOCK_KEY", "SchedulerLock", "scheduler_lock"]
 

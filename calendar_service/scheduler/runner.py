@@ -30,11 +30,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import clock
-from ..notices import ANNIVERSARY_JOB
-from . import jobs
-from .lock import SchedulerLock, scheduler_lock
-from .runs import record_next_run
+from calendar_service import clock
+from calendar_service.notices.sweep import ANNIVERSARY_JOB
+from calendar_service.scheduler import jobs
+from calendar_service.scheduler.lock import SchedulerLock, scheduler_lock
+from calendar_service.scheduler.runs import record_next_run
 
 __all__ = ["SchedulerLeader", "create_scheduler"]
 

@@ -19,10 +19,10 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import clock
-from ..db import transaction
-from ..models import JobRun
-from ..notices import ensure_job_row
+from calendar_service import clock
+from calendar_service.db import transaction
+from calendar_service.models import JobRun
+from calendar_service.notices.sweep import ensure_job_row
 
 __all__ = ["holder_name", "list_job_runs", "record_next_run", "run_recorded"]
 

@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..models import JobRun
-from ..notices import ANNIVERSARY_JOB, due_day
+from calendar_service.models import JobRun
+from calendar_service.notices.sweep import ANNIVERSARY_JOB, due_day
 
 __all__ = ["judge_jobs"]
 

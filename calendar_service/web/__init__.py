@@ -1,4 +1,4 @@
-"""The web layer: thin adapters from HTTP to the store's readers and the published feed files."""
+"""6 · The web layer: thin adapters from HTTP to the store's readers and the published feed files."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and error handler on ``app``."""
-    from . import api, calendars, errors, feeds, health, pages, syndication
+    from calendar_service.web import api, calendar_queries, errors, feed_queries, health, pages, published
 
     errors.init_app(app)
-    feeds.init_app(app)
-    calendars.init_app(app)
-    syndication.init_app(app)
+    published.init_app(app)
+    calendar_queries.init_app(app)
+    feed_queries.init_app(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)

@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from ..db import get_session_factory, transaction
-from ..errors import NotFound
-from ..queries import get_event, list_bodies, list_events
-from ..render import event_ics_url
-from ..render.json import event_to_dict
-from .calendars import subscribe_links
-from .filters import FILTER_KEYS, parse_filter
+from calendar_service.db import get_session_factory, transaction
+from calendar_service.errors import NotFound
+from calendar_service.render import event_ics_url
+from calendar_service.render.json import event_to_dict
+from calendar_service.store.queries import get_event, list_bodies, list_events
+from calendar_service.web.calendar_queries import subscribe_links
+from calendar_service.web.filters import FILTER_KEYS, parse_filter
 
 __all__ = ["blueprint"]
 

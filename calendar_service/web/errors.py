@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from ..errors import CalendarServiceError, ConfigurationError, InvalidInput, NotFound
+from calendar_service.errors import CalendarServiceError, ConfigurationError, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from flask import Flask

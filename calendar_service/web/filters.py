@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 from werkzeug.datastructures import MultiDict
 
-from ..errors import InvalidInput, Problem
-from ..queries import EventFilter
-from ..records import Category, Status, is_country_code
+from calendar_service.errors import InvalidInput, Problem
+from calendar_service.store.queries import EventFilter
+from calendar_service.store.records import Category, Status, is_country_code
 
 __all__ = ["FILTER_KEYS", "parse_filter"]
 

@@ -9,13 +9,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import clock
-from ..db import get_session_factory, transaction
-from ..errors import ConfigurationError
-from ..publish import read_manifest
-from ..queries import count_events, get_store_revision
-from ..scheduler.runs import list_job_runs
-from ..scheduler.status import judge_jobs
+from calendar_service import clock
+from calendar_service.db import get_session_factory, transaction
+from calendar_service.errors import ConfigurationError
+from calendar_service.publish.files import read_manifest
+from calendar_service.scheduler.runs import list_job_runs
+from calendar_service.scheduler.status import judge_jobs
+from calendar_service.store.queries import count_events, get_store_revision
 
 __all__ = ["blueprint", "health_report"]
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template
 
-from ..db import get_session_factory, transaction
-from ..errors import NotFound
-from ..notice_queries import list_countries, list_event_notices
-from ..queries import get_event
-from ..render import country_name, event_ics_url, event_url
-from ..render.text import describe_dates, describe_location
-from ..syndication import list_streams
+from calendar_service.db import get_session_factory, transaction
+from calendar_service.errors import NotFound
+from calendar_service.notices.selection import list_countries, list_event_notices
+from calendar_service.publish.streams import list_streams
+from calendar_service.render import country_name, event_ics_url, event_url
+from calendar_service.store.queries import get_event
+from calendar_service.wording.en import describe_dates, describe_location
 
 __all__ = ["blueprint"]
 

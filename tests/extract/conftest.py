@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
-from calendar_service.extract import ExtractedEvent, Gazetteer, extract_events, load_gazetteer
+from calendar_service.ingest.extract import ExtractedEvent, Gazetteer, extract_events, load_gazetteer
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

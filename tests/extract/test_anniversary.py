@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from calendar_service.dates import Precision
-from calendar_service.extract import ExtractedEvent
-from calendar_service.extract.anniversary import find_anniversaries, founding_date, founding_title
+from calendar_service.ingest.extract import ExtractedEvent
+from calendar_service.ingest.extract.anniversary import find_anniversaries, founding_date, founding_title
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from calendar_service.extract import ExtractedEvent
-from calendar_service.extract.classify import category_named_back, category_of, status_of
-from calendar_service.records import Category, Status
+from calendar_service.ingest.extract import ExtractedEvent
+from calendar_service.ingest.extract.classify import category_named_back, category_of, status_of
+from calendar_service.store.records import Category, Status
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,8 @@ import time_machine
 from click.testing import CliRunner
 
 from calendar_service.cli import main
-from calendar_service.extract import MAX_BYTES
-
-from .conftest import SEED
+from calendar_service.ingest.extract import MAX_BYTES
+from tests.extract.conftest import SEED
 
 REFERENCE = ["--reference-date", "2025-01-15"]
 

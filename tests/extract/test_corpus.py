@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from calendar_service.extract import ExtractedEvent
-
-from .conftest import load_corpus
+from calendar_service.ingest.extract import ExtractedEvent
+from tests.extract.conftest import load_corpus
 
 CORPUS = load_corpus()
 COMPARED = ("start", "end", "precision", "category", "status", "countries", "anniversary", "year_inferred")

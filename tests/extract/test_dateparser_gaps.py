@@ -2,7 +2,7 @@
 
 Each row is a regression test twice over. ``test_dateparser_still_misreads`` documents the library's
 reading that made a hand-written rule necessary: when it starts to fail, dateparser has improved and
-the rule in :mod:`calendar_service.extract.grammar` may go. ``test_grammar_reads`` pins our reading.
+the rule in :mod:`calendar_service.ingest.extract.grammar` may go. ``test_grammar_reads`` pins our reading.
 The last rows are the reverse: forms the grammar leaves to dateparser (:mod:`...extract.fallback`).
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Callable
 import pytest
 from dateparser.search import search_dates
 
-from calendar_service.extract import ExtractedEvent
-from calendar_service.extract.grammar import find_dates
+from calendar_service.ingest.extract import ExtractedEvent
+from calendar_service.ingest.extract.grammar import find_dates
 
 SETTINGS = {"RELATIVE_BASE": dt.datetime(2025, 1, 15), "PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY"}  # noqa: DTZ001
 

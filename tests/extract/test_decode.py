@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from calendar_service.errors import InvalidInput, NoEventsFound
-from calendar_service.extract import MAX_BYTES, Gazetteer, extract_news, read_text
+from calendar_service.ingest.extract import MAX_BYTES, Gazetteer, extract_news, read_text
 
 RUSSIAN = "20 декабря состоялась совместная тренировка дежурных смен Кризисного центра ОДКБ."
 

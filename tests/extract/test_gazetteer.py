@@ -10,10 +10,9 @@ import pytest
 import yaml
 
 from calendar_service.errors import ConfigurationError
-from calendar_service.extract import Gazetteer, load_gazetteer
-from calendar_service.extract.gazetteer import Kind, expand_form
-
-from .conftest import DATA
+from calendar_service.ingest.extract import Gazetteer, load_gazetteer
+from calendar_service.ingest.extract.gazetteer import Kind, expand_form
+from tests.extract.conftest import DATA
 
 
 def _names(gazetteer: Gazetteer, text: str) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from calendar_service.extract.grammar import DateMention, PartialDate, find_dates
+from calendar_service.ingest.extract.grammar import DateMention, PartialDate, find_dates
 
 
 def _read(text: str) -> list[tuple[str, tuple[int | None, ...], tuple[int | None, ...], int | None]]:

@@ -9,11 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.errors import InvalidInput, NoEventsFound
-from calendar_service.extract import Gazetteer
+from calendar_service.ingest.extract import Gazetteer
 from calendar_service.ingest.news import import_news
 from calendar_service.models import Event
-
-from .conftest import DATA, NOW, REFERENCE, SEED
+from tests.extract.conftest import DATA, NOW, REFERENCE, SEED
 
 Store = sessionmaker[Session]
 

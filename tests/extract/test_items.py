@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calendar_service.extract.items import ItemKind, split_items, split_sentences
-
-from .conftest import SEED
+from calendar_service.ingest.extract.items import ItemKind, split_items, split_sentences
+from tests.extract.conftest import SEED
 
 
 def test_seed_has_five_items_and_one_source() -> None:

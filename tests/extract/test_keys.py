@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from calendar_service.dates import Precision
-from calendar_service.extract import ExtractedEvent
-from calendar_service.extract.events import event_key, period_of, slug
-from calendar_service.records import Category
+from calendar_service.ingest.extract import ExtractedEvent
+from calendar_service.ingest.extract.events import event_key, period_of, slug
+from calendar_service.store.records import Category
 
 Extract = Callable[..., ExtractedEvent]
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from calendar_service.extract import ExtractedEvent, Gazetteer
-from calendar_service.extract.places import bodies_of, places_of
+from calendar_service.ingest.extract import ExtractedEvent, Gazetteer
+from calendar_service.ingest.extract.places import bodies_of, places_of
 
 
 def _countries(gazetteer: Gazetteer, text: str) -> tuple[str, ...]:

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calendar_service.dates import Precision
-from calendar_service.extract.grammar import DateMention, PartialDate, find_dates
-from calendar_service.extract.resolve import Tense, resolve
+from calendar_service.ingest.extract.grammar import DateMention, PartialDate, find_dates
+from calendar_service.ingest.extract.resolve import Tense, resolve
 
 
 def _one(text: str) -> DateMention:

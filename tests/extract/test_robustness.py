@@ -7,10 +7,9 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calendar_service.extract import extract_events, load_gazetteer
-from calendar_service.records import validate_record
-
-from .conftest import DATA, load_corpus
+from calendar_service.ingest.extract import extract_events, load_gazetteer
+from calendar_service.store.records import validate_record
+from tests.extract.conftest import DATA, load_corpus
 
 WORDS = [
     "On",

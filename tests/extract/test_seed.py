@@ -7,9 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from calendar_service.extract import ExtractedEvent
-
-from .conftest import DATA, SEED
+from calendar_service.ingest.extract import ExtractedEvent
+from tests.extract.conftest import DATA, SEED
 
 # start, end, precision, category, status, countries, anniversary, year_inferred
 EXPECTED_2025 = [

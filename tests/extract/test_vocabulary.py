@@ -7,7 +7,7 @@ import re
 import pytest
 from dateparser.languages.loader import default_loader
 
-from calendar_service.extract.vocabulary import month_number, month_pattern, weekday_number
+from calendar_service.ingest.extract.vocabulary import month_number, month_pattern, weekday_number
 
 
 def test_months_come_from_dateparser() -> None:

@@ -11,12 +11,12 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service.calendars import MAIN_CALENDAR, render_definition
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput
 from calendar_service.ingest.ics import MAX_ICS_BYTES, import_ics, read_ics
 from calendar_service.models import Event
-from calendar_service.queries import count_events
+from calendar_service.publish.calendars import MAIN_CALENDAR, render_definition
+from calendar_service.store.queries import count_events
 from tests.conftest import TEST_DATA
 from tests.icshelpers import parse_icalendar
 

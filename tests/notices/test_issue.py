@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.models import Notice
-from calendar_service.notice_queries import NoticeSelection, list_notices, matches
-from calendar_service.queries import EventFilter
-from calendar_service.records import Category, EventRecord, Status
-from calendar_service.store import upsert_records
+from calendar_service.notices.selection import NoticeSelection, list_notices, matches
+from calendar_service.store.queries import EventFilter
+from calendar_service.store.records import Category, EventRecord, Status
+from calendar_service.store.writer import upsert_records
 from tests.conftest import NOW
 
 
@@ -163,7 +163,7 @@ def test_the_python_test_of_a_selection_agrees_with_the_query(factory: sessionma
 
 
 def test_a_store_from_before_notices_gets_its_announcements_once(factory: sessionmaker[Session]) -> None:
-    from calendar_service.notices_issue import announce_unannounced
+    from calendar_service.notices.issue import announce_unannounced
 
     _load(factory, make_record())
     _load(factory, make_record(key="drill", title="Interaction-2025"), NOW + dt.timedelta(days=3))
@@ -187,7 +187,7 @@ def test_a_move_is_told_in_russian_with_russian_country_names(factory: sessionma
 
 
 def test_a_notice_title_fits_its_column_whatever_the_event(factory: sessionmaker[Session]) -> None:
-    from calendar_service.notices_issue import MAX_NOTICE_TITLE, _fit
+    from calendar_service.notices.issue import MAX_NOTICE_TITLE, _fit
 
     long = {"title": "T" * 500, "title_ru": "Т" * 500, "city": "C" * 200}
     _load(factory, make_record(**long))

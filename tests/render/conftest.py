@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.db import transaction
 from calendar_service.models import Event, Notice
-from calendar_service.queries import get_event
-from calendar_service.records import EventRecord, Status
-from calendar_service.store import upsert_records
+from calendar_service.store.queries import get_event
+from calendar_service.store.records import EventRecord, Status
+from calendar_service.store.writer import upsert_records
 from tests.conftest import NOW
 from tests.notices.test_issue import make_record
 

@@ -11,12 +11,12 @@ import recurring_ical_events
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service.calendars import MAIN_CALENDAR, find_calendar, render_definition
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
-from calendar_service.queries import EventFilter
-from calendar_service.records import Category, Status
+from calendar_service.publish.calendars import MAIN_CALENDAR, find_calendar, render_definition
 from calendar_service.render.ical import BlockCache, IcsOptions
+from calendar_service.store.queries import EventFilter
+from calendar_service.store.records import Category, Status
 from tests.icshelpers import T0, parse_ical, parse_icalendar, record, store
 
 TODAY = dt.date(2025, 1, 15)
@@ -216,7 +216,7 @@ def test_single_event_download_has_no_calendar_name(factory: sessionmaker[Sessio
 
     store(factory, record())
     with transaction(factory) as session:
-        from calendar_service.queries import list_events
+        from calendar_service.store.queries import list_events
 
         data = render_calendar(list_events(session), FeedSpec("x", "y", "https://e/x", "https://e"), named=False)
     assert b"X-WR-CALNAME" not in data

@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service.build import build_feeds
 from calendar_service.dates import Precision
 from calendar_service.ingest.dataset import load_dataset
-from calendar_service.records import Category, Status
+from calendar_service.publish.build import build_feeds
+from calendar_service.store.records import Category, Status
 from tests.conftest import DATASET, NOW
 from tests.icshelpers import parse_ical, parse_icalendar, parse_icaljs, record, store
 

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.db import transaction
-from calendar_service.notice_queries import list_notices
+from calendar_service.notices.selection import list_notices
+from calendar_service.publish.streams import list_streams, render_stream
 from calendar_service.render.paging import PAGE_SIZE
-from calendar_service.syndication import list_streams, render_stream
 from tests.render.conftest import SETTINGS
 
 Loader = Callable[[int], sessionmaker[Session]]

@@ -21,9 +21,9 @@ from calendar_service import db
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput
 from calendar_service.models import Event, Notice
-from calendar_service.records import validate_record
-from calendar_service.store import upsert_records
-from calendar_service.syndication import FORMATS, list_streams, stream_spec
+from calendar_service.publish.streams import FORMATS, list_streams, stream_spec
+from calendar_service.store.records import validate_record
+from calendar_service.store.writer import upsert_records
 from tests.conftest import NOW
 from tests.notices.test_issue import make_record
 from tests.render.conftest import SETTINGS

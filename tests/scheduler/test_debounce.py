@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
 from calendar_service.ingest.dataset import read_dataset
-from calendar_service.publish import read_manifest
-from calendar_service.queries import get_store_revision
+from calendar_service.publish.files import read_manifest
 from calendar_service.scheduler import jobs
-from calendar_service.store import upsert_records
-
-from ..conftest import DATASET, NOW
+from calendar_service.store.queries import get_store_revision
+from calendar_service.store.writer import upsert_records
+from tests.conftest import DATASET, NOW
 
 
 @pytest.fixture

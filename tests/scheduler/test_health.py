@@ -11,10 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import notices
+from calendar_service.notices import sweep as notices
 from calendar_service.scheduler import jobs
-
-from ..conftest import NOW
+from tests.conftest import NOW
 
 
 def test_health_reports_each_jobs_runs(loaded: Flask, factory: sessionmaker[Session], client: FlaskClient) -> None:

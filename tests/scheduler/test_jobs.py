@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service.db import transaction
 from calendar_service.ingest.dataset import load_dataset, read_dataset
 from calendar_service.scheduler import jobs
-from calendar_service.store import upsert_records
+from calendar_service.store.writer import upsert_records
 from tests.conftest import DATASET, NOW
 
 

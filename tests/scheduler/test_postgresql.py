@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import db, notices
+from calendar_service import db
 from calendar_service.config import load_settings
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.models import Notice
+from calendar_service.notices import sweep as notices
 from calendar_service.scheduler.lock import ADVISORY_LOCK_KEY, AdvisorySchedulerLock, scheduler_lock
 from calendar_service.scheduler.runner import SchedulerLeader
-
-from ..conftest import DATASET, NOW
+from tests.conftest import DATASET, NOW
 
 ANNIVERSARY_NOTICE = Notice.kind.in_(("anniversary_ahead", "anniversary_today"))  # not announced/changed
 

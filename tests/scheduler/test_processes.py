@@ -32,11 +32,10 @@ from calendar_service import db
 from calendar_service.errors import ConfigurationError
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.models import JobRun, Notice
-from calendar_service.publish import read_manifest
-from calendar_service.queries import get_store_revision
+from calendar_service.publish.files import read_manifest
 from calendar_service.scheduler.lock import ADVISORY_LOCK_KEY
-
-from ..conftest import DATASET, NOW
+from calendar_service.store.queries import get_store_revision
+from tests.conftest import DATASET, NOW
 
 ANNIVERSARY_NOTICE = Notice.kind.in_(("anniversary_ahead", "anniversary_today"))  # not announced/changed
 

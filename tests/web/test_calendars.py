@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service.build import build_feeds
-from calendar_service.records import Status
+from calendar_service.publish.build import build_feeds
+from calendar_service.store.records import Status
 from tests.conftest import NOW
 from tests.icshelpers import parse_ical, parse_icalendar, record, store
 
@@ -38,7 +38,7 @@ def test_published_calendar_is_served_with_its_manifest_etag(client: FlaskClient
 def test_serving_a_published_calendar_renders_nothing(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     import hashlib
 
-    import calendar_service.web.calendars as web_calendars
+    import calendar_service.web.calendar_queries as web_calendars
 
     def refuse(*_args: object, **_kwargs: object) -> bytes:
         raise AssertionError("rendered or hashed on a request for a published file")
@@ -186,7 +186,7 @@ def test_a_shortcut_narrowed_outside_itself_is_a_400(client: FlaskClient) -> Non
 
 
 def test_rendered_queries_are_bounded_in_bytes() -> None:
-    from calendar_service.web.calendars import RenderedCalendars
+    from calendar_service.web.calendar_queries import RenderedCalendars
 
     rendered = RenderedCalendars(max_entries=10, max_bytes=3000)
     for number in range(5):

@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import create_app, db
-from calendar_service.build import build_feeds
 from calendar_service.db import transaction
-from calendar_service.store import derive_uid, upsert_records
+from calendar_service.publish.build import build_feeds
+from calendar_service.store.writer import derive_uid, upsert_records
 from tests.conftest import NOW
 from tests.notices.test_issue import make_record
 from tests.render.test_syndication_formats import check_jsonfeed
@@ -177,7 +177,7 @@ def test_entry_ids_survive_a_rebuilt_store(client: FlaskClient, make_settings: A
 
 def test_unchanged_archive_pages_are_reused_not_rendered(loaded: Flask, factory: sessionmaker[Session],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from calendar_service import syndication
+    from calendar_service.publish import streams as syndication
 
     with transaction(factory) as session:
         upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(100)],
@@ -214,7 +214,7 @@ def test_feeds_and_pages_forbid_script(client: FlaskClient) -> None:
 
 def test_a_back_dated_notice_leaves_full_archive_pages_as_they_were(loaded: Flask,
                                                                      factory: sessionmaker[Session]) -> None:
-    from calendar_service.queries import get_event
+    from calendar_service.store.queries import get_event
     from tests.render.conftest import add_anniversary_notices
 
     with transaction(factory) as session:

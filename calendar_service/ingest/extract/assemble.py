@@ -1,0 +1,171 @@
+"""Assembly: items and their sentences become dated events.
+
+Extraction step "assembly", where the other steps meet. For each sentence of each item:
+
+1. read it (:mod:`.sentences`): its dates that date events, its names, its anniversaries;
+2. split it into clauses; a clause yields the finest date it holds ("On 10 and 11 December ... in
+   2026" is dated 10-11 December), with the dates joined to it by "and"; a later clause yields only
+   with an event word of its own; a postponement yields its new date, keyed by the old one;
+3. an anniversary yields the founding act it counts from, and the date that only marks it ("15 May
+   marks the 32nd anniversary of ...") nothing else;
+4. compose the events (:mod:`.compose`) with places and bodies from the sentence and the undated
+   sentences that follow it.
+
+Then a milestone that only restates a founding act less precisely is dropped, and an article (an
+item with a publication date) that reports no event held around that date becomes an event itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from calendar_service.ingest.extract.anniversary import Anniversary
+from calendar_service.ingest.extract.classify import category_of, mask
+from calendar_service.ingest.extract.compose import dated_events, founding_event, publication_event
+from calendar_service.ingest.extract.events import ExtractedEvent, deduplicate
+from calendar_service.ingest.extract.gazetteer import Gazetteer
+from calendar_service.ingest.extract.grammar import DateMention
+from calendar_service.ingest.extract.items import ItemKind, split_items
+from calendar_service.ingest.extract.sentences import POSTPONE, Context, ReadSentence, clause_of, clauses, read_sentence
+from calendar_service.store.records import Category, Status
+
+__all__ = ["extract_events"]
+
+_I = re.IGNORECASE
+_CONJUNCTION_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также)?\s*(?:,\s*)?(?:on|в|во)?\s*$", _I)
+_RANK = {"day": 0, "month": 1, "year": 2}
+_NEAR_PUBLICATION = dt.timedelta(days=7)
+
+
+def extract_events(
+    text: str, *, reference_date: dt.date, gazetteer: Gazetteer, source_url: str | None = None
+) -> list[ExtractedEvent]:
+    """Return every dated event in normalised news ``text``, in text order.
+
+    Args:
+        reference_date: the day the text is read; decides the year of dates written without one and
+            stands for the publication date of items that carry none.
+        source_url: the address of the text, for items that do not name their own.
+    """
+    events: list[ExtractedEvent] = []
+    for item in split_items(text):
+        context = Context(
+            text, item, item.published or reference_date, gazetteer, item.source_url or source_url
+        )
+        events.extend(_item_events(context))
+    return deduplicate(events)
+
+
+def _item_events(context: Context) -> list[ExtractedEvent]:
+    item = context.item
+    sentences = [read_sentence(context, span) for span in item.sentences]
+    events: list[ExtractedEvent] = []
+    for index, sentence in enumerate(sentences):
+        if not sentence.mentions and not sentence.anniversaries:
+            continue
+        scope = [sentence]
+        for later in sentences[index + 1 :]:
+            same_paragraph = later.span.paragraph == sentence.span.paragraph or item.kind is ItemKind.NEWS
+            if later.mentions or later.anniversaries or not same_paragraph:
+                break
+            scope.append(later)
+        following = sentences[index + 1].text if index + 1 < len(sentences) else ""
+        title = item.title if item.kind is ItemKind.NEWS and not events else None
+        events.extend(_sentence_events(context, sentence, scope, following, title))
+    events = _without_restatements(events)
+    if item.kind is ItemKind.ARTICLE and item.published is not None:
+        held_near = any(
+            e.status is Status.HELD
+            and not e.anniversary
+            and item.published - _NEAR_PUBLICATION <= e.start <= item.published
+            for e in events
+        )
+        if not held_near:
+            events.insert(0, publication_event(context, sentences))
+    return events
+
+
+def _without_restatements(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """Drop a milestone that only restates, less precisely, a founding act read from an anniversary.
+
+    "the 22nd anniversary of the signing of the Charter ... The Charter was signed in 2002": one act.
+    """
+    foundings = [e for e in events if e.anniversary]
+    return [
+        e
+        for e in events
+        if e.anniversary
+        or e.category is not Category.MILESTONE
+        or not any(e.start <= f.start <= e.end and e.precision != f.precision for f in foundings)
+    ]
+
+
+def _primaries(
+    sentence: ReadSentence, mentions: list[DateMention]
+) -> list[tuple[DateMention, DateMention | None]]:
+    """Return the event dates of a sentence, each with the date it was moved from (postponements)."""
+    postponed = POSTPONE.search(sentence.text)
+    if postponed and mentions:
+        cue = sentence.span.start + postponed.start()
+        before = [m for m in mentions if m.start < cue]
+        after = [m for m in mentions if m.start >= cue]
+        if len(after) >= 2:
+            return [(after[1], after[0])]
+        if after:
+            return [(after[0], before[0] if before else None)]
+        return [(before[0], None)]
+    chosen: list[DateMention] = []
+    for start, end in clauses(sentence):
+        inside = [m for m in mentions if start <= m.start < end]
+        if not inside:
+            continue
+        offset = sentence.span.start
+        if chosen and category_of(sentence.masked[start - offset : end - offset]) is None:
+            continue
+        best = min(inside, key=lambda m: (_RANK[m.precision], m.start))
+        chosen.extend(_joined(sentence, inside, best))
+    return [(mention, None) for mention in chosen]
+
+
+def _joined(sentence: ReadSentence, mentions: list[DateMention], best: DateMention) -> list[DateMention]:
+    """Return ``best`` with the dates of its precision joined to it by "and": "on 5 March and on 12 March"."""
+    joined = [best]
+    for mention in (m for m in mentions if m.start >= best.start and m is not best):
+        gap = sentence.text[joined[-1].end - sentence.span.start : mention.begin - sentence.span.start]
+        if mention.start == joined[-1].start or (
+            mention.precision == best.precision and _CONJUNCTION_GAP.match(gap)
+        ):
+            joined.append(mention)
+        else:
+            break
+    return joined
+
+
+def _sentence_events(
+    context: Context, sentence: ReadSentence, scope: list[ReadSentence], following: str, title: str | None
+) -> list[ExtractedEvent]:
+    foundings: list[ExtractedEvent] = []
+    consumed: set[DateMention] = set()
+    for anniversary in sentence.anniversaries:
+        mention = _commemoration(sentence, anniversary)
+        frame = mask(sentence.masked, [(anniversary.start, anniversary.end)], sentence.span.start)
+        marks_the_day = category_of(frame) is None
+        if mention is not None and marks_the_day:
+            consumed.add(mention)
+        foundings.append(founding_event(context, sentence, anniversary, mention, marks_the_day=marks_the_day))
+    events: list[ExtractedEvent] = []
+    mentions = [m for m in sentence.mentions if m not in consumed]
+    for mention, original in _primaries(sentence, mentions):
+        events.extend(dated_events(context, sentence, scope, following, mention, original, title))
+        title = None
+    return events + foundings
+
+
+def _commemoration(sentence: ReadSentence, anniversary: Anniversary) -> DateMention | None:
+    """Return the date that marks ``anniversary``: the nearest one before it, else after it, in its clause."""
+    clause = clause_of(sentence, anniversary.start)
+    inside = [m for m in sentence.mentions if clause[0] <= m.start < clause[1]]
+    before = [m for m in inside if m.end <= anniversary.start]
+    after = [m for m in inside if m.start >= anniversary.end]
+    return before[-1] if before else (after[0] if after else None)

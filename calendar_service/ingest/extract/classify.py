@@ -1,0 +1,150 @@
+"""Classification: what kind of event a clause describes, and whether it happened or is to come.
+
+Extraction step "classify", on the clause that holds a date (with the names of bodies blanked out,
+so "Collective Peacekeeping Forces" is not an operation). The category is the one whose cue comes
+first: in "consultations on joint training activities" the event is the consultation, the training
+its topic. The status is cancelled or postponed when the clause says so anywhere, else the planned
+or held cue nearest the date ("will be held", "состоялось"); without any cue :mod:`.assemble`
+decides by the date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from calendar_service.store.records import Category, Status
+
+__all__ = ["category_named_back", "category_of", "first_cue", "mask", "status_of"]
+
+_I = re.IGNORECASE
+
+_CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
+    Category.CONSULTATION: re.compile(r"\bconsultations?\b|\bконсультаци\w*", _I),
+    Category.TRAINING: re.compile(
+        r"\btrainings?\b|\bexercises?\b|\bdrills?\b|\bcommand[- ]staff\b|\bучени[йяеюи]\w*|\bтрениров\w*"
+        r"|\bкомандно-штабн\w*|\bсборы\b|\bстажировк\w*",
+        _I,
+    ),
+    Category.OPERATION: re.compile(
+        r"\boperations?\b|\bpeacekeeping (?:mission|contingent)s?\b|\bdeploy(?:ed|ment)\b"
+        r"|\bstabili[sz](?:e|ed|ing|ation)\b[^.;]{0,40}\bsituation\b|\bоперац\w*"
+        r"|\bмиротворческ\w* (?:мисси|контингент)\w*"
+        r"|\bразвертывани\w*|\bразвёртывани\w*|\bстабилизаци\w*",
+        _I,
+    ),
+    Category.STATEMENT: re.compile(
+        r"\bstatements?\b|\bdeclarations?\b|\bappeal(?:ed)?\b|\bmessage\b|\bcongratulat\w*"
+        r"|\bpress release\b|\bcommented\b|\bзаявлени\w*|\bобращени\w*|\bпослани\w*|\bпоздрав\w*"
+        r"|\bдекларац\w*|\bкомментари\w*",
+        _I,
+    ),
+    Category.MILESTONE: re.compile(
+        r"\bsign(?:ed|ing)\b|\bentered into force\b|\bentry into force\b|\bfound(?:ed|ing)\b"
+        r"|\bestablish(?:ed|ment)\b|\bdecision was (?:taken|made)\b|\bdecided to\b|\bratif\w*|\baccession\b"
+        r"|\bjoined\b|\bgranted\b|\bstatus of (?:an? )?(?:international|observer|partner)\b"
+        r"|\b(?:observer|partner) status\b|\bwas created\b|\btransformed\b|\bподписан\w*|\bвступ\w* в силу"
+        r"|\bучрежд\w*|\bсоздани\w*|\bсоздан[аоы]?\b|\bпринято решение|\bпринял\w* решение|\bратифи\w*"
+        r"|\bприсоедин\w*|\bпреобразован\w*|\bпридани\w* .{0,40}статус\w*",
+        _I,
+    ),
+    Category.MEETING: re.compile(
+        r"\bmeetings?\b|\bmet\b|\bmeet\b|\bsessions?\b|\bsummits?\b|\btalks\b|\bnegotiations\b|\bconferences?\b"
+        r"|\bforums?\b|\bround[- ]table\b|\bseminars?\b|\bvisit(?:s|ed)?\b|\bbriefing\b"
+        r"|\bзаседани\w*|\bвстреч\w*|\bсовещани\w*|\bсаммит\w*|\bпереговор\w*|\bсесси[ияюей]\w*|\bконференци\w*"
+        r"|\bфорум\w*|\bкругл\w* стол\w*|\bсеминар\w*|\bвизит\w*|\bпосети\w*|\bбрифинг\w*",
+        _I,
+    ),
+    Category.OTHER: re.compile(
+        r"\bceremony\b|\breception\b|\bwreath\b|\bexhibition\b|\bcompetition\b|\bcontest\b|\bcelebrat\w*"
+        r"|\bцеремони\w*|\bторжествен\w*|\bприем\b|\bприём\b|\bвозложени\w*|\bвыставк\w*|\bконкурс\w*|\bсоревновани\w*",
+        _I,
+    ),
+}
+
+#: "On the basis of the experience of this peacekeeping operation": a sentence naming its
+#: predecessor's event.
+_ANAPHORA = re.compile(
+    r"\b(?:this|that|the said)\s+(?:\w+\s+)?(operation|exercise|training|meeting|consultations)\b"
+    r"|\b(?:эт\w+|данн\w+)\s+(?:\w+\s+)?(операци\w*|учени\w*|заседани\w*|встреч\w*|консультаци\w*)",
+    _I,
+)
+
+_CANCELLED = re.compile(
+    r"\bcancel+ed\b|\bcalled off\b|\bwill not (?:take place|be held)\b|\bотмен[её]н\w*"
+    r"|\bне состоится\b|\bне состоятся\b|\bотменил\w*|\bотменено\b",
+    _I,
+)
+_POSTPONED = re.compile(
+    r"\bpostponed?\b|\bpostponement\b|\brescheduled\b|\bdeferred\b|\bdelayed\b"
+    r"|\bперенес[её]н\w*|\bперенесл\w*|\bперенос\w*|\bотложен\w*",
+    _I,
+)
+_PLANNED = re.compile(
+    r"\bwill\b|\bshall\b|\b(?:is|are)\s+(?:scheduled|planned|expected|due|set)\b|\b(?:is|are)\s+to\s+be\b"
+    r"|\bto be held\b|\bscheduled\b|\bforthcoming\b|\bupcoming\b|\bplans? to\b|\bintends? to\b|\bnext\b"
+    r"|\bбудет\b|\bбудут\b|\bсостоится\b|\bсостоятся\b|\bпройд[её]т\b|\bпройдут\b|\bпроведут\b|\bпроведет\b"
+    r"|\bпроведёт\b|\bпланиру\w*|\bзапланирован\w*|\bпредстоящ\w*|\bнамечен\w*|\bожида\w+ся\b"
+    r"|\bпредполагается\b|\bследующ\w*",
+    _I,
+)
+_HELD = re.compile(
+    r"\b(?:was|were|has been|have been|had been)\s+(?:\w+\s+)?"
+    r"(?:\w+ed|held|taken|made|given|begun|done|sent)\b"
+    # "will be held", "is to be conducted": a participle after "be" announces, it does not report.
+    r"|(?<!\bbe )(?:\btook place\b|\bheld\b|\bhosted\b|\bmet\b|\bdiscussed\b|\bsigned\b|\badopted\b"
+    r"|\battended\b|\bvisited\b|\btook part\b|\bparticipated\b|\bconducted\b|\borgani[sz]ed\b|\bcompleted\b"
+    r"|\bended\b|\bbegan\b|\bstarted\b|\bopened\b|\bmarked\b|\bcelebrated\b|\bwelcomed\b|\bapproved\b"
+    r"|\bdecided\b|\blaunched\b)"
+    r"|\bis being held\b|\bare being held\b|\bis taking place\b|\bare taking place\b|\bmarks\b"
+    r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|\bпроведен\w*|\bпроведён\w*|\bприня\w+ участие"
+    r"|\bобсудил\w*|\bподписал\w*|\bпринял\w*|\bпосетил\w*|\bвстретил\w*|\bотметил\w*"
+    r"|\bначал(?:ся|ась|ось|ись|и|а|о)?\b|\bзавершил\w*|\bзавершен\w*|\bзавершён\w*|\bоткрыл\w*"
+    r"|\bорганизовал\w*|\bпроходит\b|\bпроходят\b|\bисполня\w*|\bисполнил\w*|\bотмеча\w*",
+    _I,
+)
+
+
+def mask(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """Blank out ``spans`` (global offsets; ``text`` starts at ``offset``), keeping every other position."""
+    chars = list(text)
+    for start, end in spans:
+        for index in range(max(start - offset, 0), min(end - offset, len(chars))):
+            chars[index] = " "
+    return "".join(chars)
+
+
+def first_cue(text: str) -> tuple[int, Category] | None:
+    """Return where the first category cue in ``text`` starts, and its category."""
+    best: tuple[int, Category] | None = None
+    for category, pattern in _CATEGORY_CUES.items():
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), category)
+    return best
+
+
+def category_of(text: str) -> Category | None:
+    """Return the category whose cue comes first in ``text``, or None when there is none."""
+    cue = first_cue(text)
+    return cue[1] if cue else None
+
+
+def category_named_back(next_sentence: str) -> Category | None:
+    """Return the category a following sentence gives by naming "this operation", else None."""
+    match = _ANAPHORA.search(next_sentence)
+    return category_of(match.group()) if match else None
+
+
+def status_of(text: str, position: int) -> Status | None:
+    """Return the status ``text`` states for the date at ``position``, or None when it states none."""
+    if _CANCELLED.search(text):
+        return Status.CANCELLED
+    if _POSTPONED.search(text):
+        return Status.POSTPONED
+    best: tuple[int, Status] | None = None
+    for status, pattern in ((Status.PLANNED, _PLANNED), (Status.HELD, _HELD)):
+        for match in pattern.finditer(text):
+            distance = min(abs(match.start() - position), abs(match.end() - position))
+            if best is None or distance < best[0]:
+                best = (distance, status)
+    return best[1] if best else None

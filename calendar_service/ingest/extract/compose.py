@@ -1,0 +1,324 @@
+"""Composing events: one read sentence (or an article's header) becomes ExtractedEvent values.
+
+Extraction step "assembly", second half: classify the clause of a date (:mod:`.classify`), infer
+its year (:mod:`.resolve`), take places and bodies from the sentence and the undated sentences
+after it (:mod:`.places`), title it, and key it (:mod:`.events`). "Meetings of A, B and C" becomes
+one event per CSTO body; an anniversary becomes the founding act it counts from; an article that
+reports nothing held around its publication date is itself an event of that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from calendar_service.dates import Precision, format_at_precision, period_bounds
+from calendar_service.ingest.extract.anniversary import Anniversary, founding_date, founding_title
+from calendar_service.ingest.extract.classify import category_named_back, category_of, first_cue, status_of
+from calendar_service.ingest.extract.events import ExtractedEvent, event_key, period_of, slug, title_core
+from calendar_service.ingest.extract.gazetteer import Entry, Kind, NameMatch
+from calendar_service.ingest.extract.grammar import DateMention
+from calendar_service.ingest.extract.items import LEAD_PREFIX
+from calendar_service.ingest.extract.places import bodies_of, places_of
+from calendar_service.ingest.extract.resolve import Tense, resolve
+from calendar_service.ingest.extract.sentences import Context, ReadSentence, clause_of
+from calendar_service.store.records import Category, Status
+
+__all__ = ["dated_events", "founding_event", "make_event", "principal_body", "publication_event"]
+
+_I = re.IGNORECASE
+_SPLIT_NOUN = re.compile(r"\b(?:meetings|sessions|заседани(?:я|й|ях|ями)|встреч(?:и|ах))\b", _I)
+_JOINT = re.compile(r"\bjoint\b|\bсовместн\w*", _I)
+_BODY_HEAD_GAP = re.compile(r"^\s*(?:of\s+)?(?:the\s+)?$", _I)
+_LIST_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также|,\s*and|,\s*и)?\s*(?:the\s+)?$", _I)
+_AFTER_LEAD = re.compile(r"^[\s,:–—-]*")
+_TODAY = re.compile(r"\btoday\b|\bсегодня\b", _I)
+_TITLE_LENGTH = 160
+_ORGANIZATION = "CSTO"
+
+
+def founding_event(
+    context: Context,
+    sentence: ReadSentence,
+    anniversary: Anniversary,
+    mention: DateMention | None,
+    *,
+    marks_the_day: bool,
+) -> ExtractedEvent:
+    """Return the act ``anniversary`` counts from, dated by the day that marks it (``mention``).
+
+    When the date is that of an event held for the anniversary ("On 3 October, a round table
+    dedicated to the 75th anniversary of ..."), ``marks_the_day`` is false and only the year is
+    known. Without a date in its clause the anniversary is counted from the publication day when
+    the text says "today", else from the year of the anchor.
+    """
+    if mention is not None:
+        resolved = resolve(
+            mention, anchor=context.anchor, tense=Tense.PAST, anchor_is_published=context.has_publication
+        )
+        commemorated, precision = resolved.start, resolved.precision
+        if not marks_the_day:
+            precision = Precision.YEAR
+        inferred = resolved.year_inferred and not context.has_publication
+        evidence_span = (min(mention.start, anniversary.start), max(mention.end, anniversary.end))
+    else:
+        today = _TODAY.search(sentence.text) and context.has_publication
+        commemorated, precision = context.anchor, Precision.DAY if today else Precision.YEAR
+        inferred = not context.has_publication
+        evidence_span = (anniversary.start, anniversary.end)
+    start = founding_date(commemorated, anniversary.years, precision)
+    end = _period_end(start, precision)
+    title = founding_title(anniversary.what, context.item.language)
+    key = f"news:anniversary:{format_at_precision(start, precision)}"
+    if precision is not Precision.DAY:
+        key += f":{slug(title_core(title))}"
+    bodies = bodies_of(context.gazetteer.find(anniversary.what))
+    return make_event(
+        context,
+        key=key,
+        title=title,
+        summary=sentence.text,
+        start=start,
+        end=end,
+        precision=precision,
+        category=Category.MILESTONE,
+        status=Status.HELD,
+        countries=(),
+        bodies=bodies,
+        anniversary=True,
+        year_inferred=inferred,
+        evidence_span=evidence_span,
+        city=None,
+        country=None,
+    )
+
+
+def _period_end(start: dt.date, precision: Precision) -> dt.date:
+    month = None if precision is Precision.YEAR else start.month
+    day = start.day if precision is Precision.DAY else None
+    return period_bounds(start.year, month, day)[1]
+
+
+def dated_events(
+    context: Context,
+    sentence: ReadSentence,
+    scope: list[ReadSentence],
+    following: str,
+    mention: DateMention,
+    original: DateMention | None,
+    title: str | None,
+) -> list[ExtractedEvent]:
+    """Return the event(s) a date of a sentence stands for.
+
+    Args:
+        scope: the sentence and the undated sentences after it, for places, bodies and summary.
+        following: the next sentence, which may name the event ("this operation").
+        original: for a postponement, the date the event moved from; it decides the key.
+        title: the item's title line, for the first event of a news item.
+    """
+    clause_start, clause_end = clause_of(sentence, mention.start)
+    offset = sentence.span.start
+    clause = sentence.masked[clause_start - offset : clause_end - offset]
+    status = status_of(clause, mention.start - clause_start) or status_of(
+        sentence.masked, mention.start - offset
+    )
+    tense = Tense.PAST if status in (None, Status.HELD) else Tense.FUTURE
+    resolved = resolve(
+        mention, anchor=context.anchor, tense=tense, anchor_is_published=context.has_publication
+    )
+    if status is None:
+        status = Status.HELD if resolved.start <= context.anchor else Status.PLANNED
+    category = (
+        category_of(clause)
+        or category_of(sentence.masked)
+        or category_named_back(following)
+        or Category.OTHER
+    )
+    keyed = (
+        resolve(original, anchor=context.anchor, tense=tense, anchor_is_published=context.has_publication)
+        if original is not None
+        else resolved
+    )
+    scope_names = [name for part in scope for name in part.names]
+    places = places_of(context.text, scope_names)
+    summary = " ".join(" ".join(part.text.split()) for part in scope)
+    common = {
+        "summary": summary,
+        "start": resolved.start,
+        "end": resolved.end,
+        "precision": resolved.precision,
+        "category": category,
+        "status": status,
+        "countries": places.countries,
+        "anniversary": False,
+        "year_inferred": resolved.year_inferred,
+        "evidence_span": (mention.start, mention.end),
+        "city": places.city,
+        "country": places.country,
+    }
+    split = _split_bodies(context.text, sentence) if category is Category.MEETING else []
+    if split:
+        russian = context.item.language == "ru"
+        return [
+            make_event(
+                context,
+                key=event_key(
+                    category,
+                    match.entry.name,
+                    period_of(keyed.start, keyed.precision, half_yearly=match.entry.half_yearly),
+                ),
+                title=("Заседание " + context.text[match.start : match.end])
+                if russian
+                else f"Meeting of the {match.entry.name}",
+                bodies=(match.entry.name,),
+                **common,
+            )
+            for match in split
+        ]
+    title = title or _title(context.text, sentence, mention)
+    principal = principal_body(sentence)
+    period = period_of(
+        keyed.start, keyed.precision, half_yearly=principal is not None and principal.half_yearly
+    )
+    core = principal.name if principal is not None else title_core(title)
+    return [
+        make_event(
+            context,
+            key=event_key(category, core, period),
+            title=title,
+            bodies=bodies_of(scope_names),
+            **common,
+        )
+    ]
+
+
+def principal_body(sentence: ReadSentence) -> Entry | None:
+    """Return the body the event belongs to: the first after the event word, else the first CSTO body.
+
+    The CSTO itself counts only when no other body is named ("the CSTO member states" do not make
+    a Joint Staff event the CSTO's).
+    """
+    bodies = [m for m in sentence.names if m.entry.kind is Kind.BODY]
+    if not bodies:
+        return None
+    specific = [m for m in bodies if m.entry.name != _ORGANIZATION] or bodies
+    cue = first_cue(sentence.masked)
+    if cue is not None:
+        after = [m for m in specific if m.start >= sentence.span.start + cue[0]]
+        if after:
+            return after[0].entry
+    own = [m for m in specific if m.entry.part_of]
+    return (own or specific)[0].entry
+
+
+def _split_bodies(text: str, sentence: ReadSentence) -> list[NameMatch]:
+    """Return the CSTO bodies listed after "meetings of", when there are two or more."""
+    bodies = [m for m in sentence.names if m.entry.kind is Kind.BODY]
+    for noun in _SPLIT_NOUN.finditer(sentence.text):
+        if _JOINT.search(sentence.text[max(0, noun.start() - 30) : noun.start()]):
+            continue
+        position = sentence.span.start + noun.end()
+        listed: list[NameMatch] = []
+        for body in bodies:
+            if body.start < position:
+                continue
+            gap = text[position : body.start]
+            if not (_BODY_HEAD_GAP if not listed else _LIST_GAP).match(gap):
+                break
+            if body.entry.part_of:
+                listed.append(body)
+            position = body.end
+        if len(listed) >= 2:
+            return listed
+    return []
+
+
+def _title(text: str, sentence: ReadSentence, mention: DateMention) -> str:
+    start = sentence.span.start
+    if LEAD_PREFIX.match(text[start : mention.begin]):
+        start = mention.end + _AFTER_LEAD.match(text[mention.end : sentence.span.end]).end()
+    return _shorten(text[start : sentence.span.end])
+
+
+def _shorten(text: str) -> str:
+    title = " ".join(text.split()).rstrip(" .;:")
+    if len(title) > _TITLE_LENGTH:
+        title = title[:_TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:-–—") + "…"
+    return title[:1].upper() + title[1:] if title else "Event"
+
+
+def publication_event(context: Context, sentences: list[ReadSentence]) -> ExtractedEvent:
+    """Return the event an article is on its publication day.
+
+    When its first sentence, undated, reports something held ("14.02.2025 The Secretariat hosted a
+    briefing"), that is the event of the day; otherwise the article is a statement published that day.
+    """
+    item = context.item
+    published = item.published
+    span = item.published_span
+    assert published is not None  # only articles get here
+    assert span is not None
+    first = [s for s in sentences if s.span.paragraph == 0]
+    lead = first[0] if first and not first[0].mentions and not first[0].anniversaries else None
+    category = category_of(lead.masked) if lead is not None else None
+    held = lead is not None and status_of(lead.masked, 0) is Status.HELD
+    if lead is not None and category not in (None, Category.STATEMENT) and held:
+        places = places_of(context.text, lead.names)
+        title = item.title or _shorten(lead.text)
+        principal = principal_body(lead)
+        core = principal.name if principal is not None else title_core(title)
+        period = period_of(
+            published, Precision.DAY, half_yearly=principal is not None and principal.half_yearly
+        )
+        return make_event(
+            context,
+            key=event_key(category, core, period),
+            title=title,
+            summary=" ".join(lead.text.split()),
+            start=published,
+            end=published,
+            precision=Precision.DAY,
+            category=category,
+            status=Status.HELD,
+            countries=places.countries,
+            bodies=bodies_of(lead.names),
+            anniversary=False,
+            year_inferred=False,
+            evidence_span=span,
+            city=places.city,
+            country=places.country,
+        )
+    title = item.title or (_shorten(first[0].text) if first else f"Publication of {published.isoformat()}")
+    summary = " ".join(" ".join(" ".join(s.text for s in first).split())[:1000].split())
+    return make_event(
+        context,
+        key=f"news:statement:{slug(title_core(title))}:{published.isoformat()}",
+        title=title,
+        summary=summary or title,
+        start=published,
+        end=published,
+        precision=Precision.DAY,
+        category=Category.STATEMENT,
+        status=Status.HELD,
+        countries=(),
+        bodies=bodies_of(context.gazetteer.find(title)),
+        anniversary=False,
+        year_inferred=False,
+        evidence_span=span,
+        city=None,
+        country=None,
+    )
+
+
+def make_event(context: Context, *, evidence_span: tuple[int, int], **fields: object) -> ExtractedEvent:
+    """Return an ExtractedEvent of ``context.item`` with its evidence cut from the text."""
+    start, end = evidence_span
+    return ExtractedEvent(
+        evidence=context.text[start:end],
+        language=context.item.language,
+        published=context.anchor,
+        source_url=context.source_url,
+        item=context.item.number,
+        offset=start,
+        **fields,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,120 @@
+"""The date forms: regular expressions for every way the news writes a date, English and Russian.
+
+Extraction step "date finding": this module says what dates look like; :mod:`.grammar` says what the
+named groups of each form mean. Groups: ``d1``/``d2`` days, ``m1``/``m2`` month names, ``n1``/``n2``
+month numbers, ``y1``/``y2`` years, ``ry1``/``ry2`` and ``rel`` relative years ("this year"),
+``wd`` a weekday, ``dl`` a list of days, ``pre`` a preposition, ``part`` early/late/end of,
+``ord`` and ``unit`` a half or quarter, ``season``. Hyphens, en dashes, em dashes and minus signs
+are all dashes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from calendar_service.ingest.extract.vocabulary import month_pattern, weekday_pattern
+
+__all__ = ["FORMS", "HINT"]
+
+_M = month_pattern()
+_WD = weekday_pattern()
+_DASH = r"\s*[-‐‑‒–—―−]\s*"
+_DAY_RANGE_WORD = r"\s+(?:to|till|until|through|thru|and|по|и|до)\s+"
+_FROM = r"(?:(?<![\w])(?:[Ff]rom|[Bb]etween|[Сс]|[Сс]о)\s+)?"
+_SUFFIX = r"(?:-?(?:м|го))?(?:\s*(?:годах|годы|года|году|год|гг\.|г\.|г(?![\w])))?"
+
+
+def _day(name: str) -> str:
+    return rf"(?<![\d.,/])(?P<{name}>[0-3]?\d)(?:st|nd|rd|th|-?го|-е)?(?![\d])"
+
+
+def _year(name: str) -> str:
+    return rf"(?<![\w-])(?P<{name}>(?:1[89]|20)\d\d)(?![\d])" + _SUFFIX
+
+
+def _year_or_relative(number: str) -> str:
+    relative = (
+        r"(?:of\s+)?(?:this|next|last)\s+year|(?:этого|текущего|нынешнего|следующего|будущего"
+        r"|прошлого)\s+года|с\.\s?г\."
+    )
+    return rf"(?:,?\s+(?:{_year('y' + number)}|(?P<ry{number}>{relative})))?"
+
+
+def _month(name: str) -> str:
+    return rf"(?P<{name}>{_M})"
+
+
+_PATTERNS: dict[str, str] = {
+    "day_range_across": (
+        rf"{_FROM}{_day('d1')}\s+(?:of\s+)?{_month('m1')}(?:,?\s+{_year('y1')})?"
+        rf"(?:{_DASH}|{_DAY_RANGE_WORD}){_day('d2')}\s+(?:of\s+)?{_month('m2')}{_year_or_relative('2')}"
+    ),
+    "day_list": (
+        rf"(?<![\d.])(?P<dl>[0-3]?\d(?:\s*,\s*[0-3]?\d)+),?\s+(?:and|и)\s+{_day('d2')}\s+{_month('m1')}"
+        rf"{_year_or_relative('2')}"
+    ),
+    "day_range": (
+        rf"{_FROM}{_day('d1')}(?:{_DASH}|{_DAY_RANGE_WORD}){_day('d2')}\s+(?:of\s+)?{_month('m1')}"
+        rf"{_year_or_relative('2')}"
+    ),
+    "us_range": (
+        rf"{_FROM}{_month('m1')}\s+{_day('d1')}(?:{_DASH}|{_DAY_RANGE_WORD})(?:{_month('m2')}\s+)?"
+        rf"{_day('d2')}(?:,?\s+{_year('y2')})?"
+    ),
+    "us_day": rf"(?:(?P<wd>{_WD}),?\s+)?{_month('m1')}\s+{_day('d1')}(?:,?\s+{_year('y1')})?",
+    "day": (
+        rf"(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?{_day('d1')}\s+(?:of\s+)?{_month('m1')}"
+        rf"{_year_or_relative('1')}"
+    ),
+    "numeric": (
+        rf"(?<![\d.])(?P<d1>[0-3]?\d)\.(?P<n1>[01]?\d)(?:{_DASH}(?P<d2>[0-3]?\d)\.(?P<n2>[01]?\d))?"
+        rf"\.(?P<y1>(?:19|20)\d\d)(?:\s*(?:года|г\.|г(?![\w])))?"
+    ),
+    "numeric_range": (
+        rf"(?<![\d.])(?P<d1>[0-3]?\d){_DASH}(?P<d2>[0-3]?\d)\.(?P<n1>[01]?\d)\.(?P<y1>(?:19|20)\d\d)"
+        rf"(?:\s*(?:года|г\.|г(?![\w])))?"
+    ),
+    "iso": r"(?<![\d-])(?P<y1>(?:19|20)\d\d)-(?P<n1>[01]\d)-(?P<d1>[0-3]\d)(?![\d])",
+    "month_range": (
+        rf"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Ff]rom|[Bb]etween|[вВ]|[вВ]о|[сС])\s+)?{_month('m1')}"
+        rf"(?:\s+{_year('y1')})?(?:{_DASH}|\s+(?:to|and|through|по|и|до)\s+){_month('m2')}{_year_or_relative('2')}"
+    ),
+    "month": (
+        rf"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Aa]t|[вВ]|[вВ]о)\s+)?(?:(?<![\w])(?:the\s+)?(?P<part>early|mid|late|beginning\s+of"
+        rf"|end\s+of|middle\s+of|начале|конце|середине)[\s-]+)?{_month('m1')}(?:\s+of)?{_year_or_relative('1')}"
+    ),
+    "part_en": (
+        r"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Bb]y)\s+)?(?:(?<![\w])the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
+        r"\s+(?P<unit>half|quarter)\s+of\s+(?:(?P<rel>the|this|the\s+current|next|the\s+next)\s+year|"
+        + _year("y1")
+        + ")"
+    ),
+    "part_ru": (
+        r"(?<![\w])(?P<pre>[вВ]о?)\s+(?P<ord>перв\w+|втор\w+|трет\w+|четв[её]рт\w+|[1-4]-?м|I{1,3}|IV)\s+"
+        r"(?P<unit>полугоди\w+|половин\w+|квартал\w+)(?:\s+(?:"
+        + _year("y1")
+        + r"|(?P<rel>текущего|этого|нынешнего|следующего|будущего)\s+года))?"
+    ),
+    "season": (
+        r"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring)\s+)?(?:the\s+)?(?<![\w])(?P<season>spring|summer|autumn|fall|[Вв]есной|[Лл]етом"
+        r"|[Оо]сенью)\s+(?:of\s+)?(?:"
+        + _year("y1")
+        + r"|(?P<rel>this|next|этого|текущего|следующего|будущего)\s+(?:year|года))"
+    ),
+    "year_range": (
+        rf"(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[вВ]|[вВ]о)\s+(?P<y1>(?:19|20)\d\d){_DASH}{_year('y2')}"
+    ),
+    "year": (
+        r"(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Aa]t|[вВ]|[вВ]о)\s+(?:(?:the\s+)?(?P<part>early|late|mid|beginning\s+of|end\s+of"
+        r"|middle\s+of|начале|конце|середине)[\s-]*)?(?:the\s+year\s+)?" + _year("y1")
+    ),
+    "relative_en": r"(?<![\w])(?P<rel>[Tt]his|[Nn]ext|[Ll]ast|the\s+current|the\s+coming)\s+year(?![\w])",
+    "relative_ru": (
+        r"(?<![\w])[вВ]\s+(?P<rel>этом|текущем|нынешнем|уходящем|следующем|будущем|наступающем|прошлом"
+        r"|минувшем)\s+году(?![\w])"
+    ),
+}
+#: Each date form, compiled, by the name of the builder in :mod:`.grammar` that reads its groups.
+FORMS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in _PATTERNS.items()}
+#: Text without any of these holds no date: the forms need not be tried.
+HINT = re.compile(rf"\d|{_M}|(?i:year|году|года|полугоди|квартал)")

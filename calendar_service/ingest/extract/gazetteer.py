@@ -1,0 +1,220 @@
+"""The gazetteer: names of countries, cities and organisations found in news text.
+
+Extraction step "places and bodies": :func:`load_gazetteer` reads ``<DATA_DIR>/gazetteer.yaml``
+(its header explains the format) and adds the English names of every country from pycountry;
+:meth:`Gazetteer.find` returns every name it knows in a text, longest first, as :class:`NameMatch`
+values that :mod:`.places` then judges (is this country the venue, or only mentioned?).
+
+Matching works on word tokens, so it costs one dictionary look-up per token and candidate length,
+whatever the size of the gazetteer.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+from calendar_service.errors import ConfigurationError
+from calendar_service.store.records import is_country_code
+
+__all__ = ["Entry", "Gazetteer", "Kind", "NameMatch", "expand_form", "load_gazetteer", "tokens"]
+
+FILE_NAME = "gazetteer.yaml"
+_TOKEN = re.compile(r"\w+")
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+class Kind(StrEnum):
+    COUNTRY = "country"
+    ADJECTIVE = "adjective"
+    CITY = "city"
+    BODY = "body"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a name stands for."""
+
+    kind: Kind
+    name: str  #: ISO code (country, adjective), canonical city or body name
+    country: str | None = None  #: ISO code of a country, adjective or city
+    part_of: str | None = None  #: "CSTO" for the Organization's own bodies
+    half_yearly: bool = False  #: a body that meets at most twice a year
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    start: int
+    end: int
+    entry: Entry
+
+
+def _fold(token: str) -> str:
+    return token.lower().replace("ё", "е")
+
+
+def tokens(text: str) -> list[re.Match[str]]:
+    """Return the word tokens of ``text`` (punctuation and hyphens separate words)."""
+    return list(_TOKEN.finditer(text))
+
+
+def expand_form(form: str) -> list[str]:
+    """Expand brace alternatives: ``"Минск{|а|е}"`` -> ``["Минск", "Минска", "Минске"]``."""
+    match = _BRACES.search(form)
+    if match is None:
+        return [form]
+    head, tail = form[: match.start()], form[match.end() :]
+    return [
+        expanded for option in match.group(1).split("|") for expanded in expand_form(head + option + tail)
+    ]
+
+
+def _is_acronym(form: str) -> bool:
+    letters = [ch for ch in form if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+class Gazetteer:
+    """Every known name, indexed by its folded tokens."""
+
+    def __init__(self) -> None:
+        self._folded: dict[tuple[str, ...], Entry] = {}
+        self._exact: dict[tuple[str, ...], Entry] = {}
+        self._lengths: dict[str, set[int]] = {}
+        self._origin: dict[tuple[str, ...], str] = {}
+        self.bodies: dict[str, Entry] = {}
+        self.cities: dict[str, Entry] = {}
+
+    def add(self, form: str, entry: Entry, *, origin: str, override: bool = True) -> None:
+        """Index every expansion of ``form`` as a name of ``entry``.
+
+        Raises:
+            ConfigurationError: the form already names a different entry (and ``override`` is true).
+        """
+        for variant in expand_form(form):
+            words = tuple(match.group() for match in _TOKEN.finditer(variant))
+            if not words:
+                continue
+            acronym = _is_acronym(variant)
+            key = words if acronym else tuple(_fold(word) for word in words)
+            table = self._exact if acronym else self._folded
+            known = table.get(key)
+            if known is not None and known != entry:
+                if not override:
+                    continue
+                raise ConfigurationError(
+                    f"gazetteer: {variant!r} names both {self._origin[key]} and {origin}"
+                )
+            table[key] = entry
+            self._origin[key] = origin
+            self._lengths.setdefault(_fold(words[0]), set()).add(len(words))
+        if entry.kind is Kind.BODY:
+            self.bodies[entry.name] = entry
+        elif entry.kind is Kind.CITY:
+            self.cities[entry.name] = entry
+
+    def find(self, text: str) -> list[NameMatch]:
+        """Return the known names in ``text``, left to right, the longest at each place."""
+        words = tokens(text)
+        found: list[NameMatch] = []
+        index = 0
+        while index < len(words):
+            lengths = self._lengths.get(_fold(words[index].group()))
+            match = self._longest(words, index, lengths) if lengths else None
+            if match is None:
+                index += 1
+                continue
+            length, entry = match
+            found.append(NameMatch(words[index].start(), words[index + length - 1].end(), entry))
+            index += length
+        return found
+
+    def _longest(self, words: list[re.Match[str]], index: int, lengths: set[int]) -> tuple[int, Entry] | None:
+        for length in sorted(lengths, reverse=True):
+            if index + length > len(words):
+                continue
+            exact = tuple(word.group() for word in words[index : index + length])
+            entry = self._exact.get(exact) or self._folded.get(tuple(_fold(word) for word in exact))
+            if entry is not None:
+                return length, entry
+        return None
+
+
+def _forms(block: Mapping[str, Any], *names: str) -> Iterator[str]:
+    for name in names:
+        for form in block.get(name) or ():
+            yield str(form)
+
+
+def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
+    gazetteer = Gazetteer()
+    for code, block in (document.get("countries") or {}).items():
+        if not is_country_code(str(code)):
+            raise ConfigurationError(f"{source}: {code!r} is not an ISO 3166-1 alpha-2 code")
+        country = Entry(Kind.COUNTRY, str(code), country=str(code))
+        adjective = Entry(Kind.ADJECTIVE, str(code), country=str(code))
+        for form in _forms(block, "en", "ru"):
+            gazetteer.add(form, country, origin=f"country {code}")
+        for form in _forms(block, "en_adjectives", "ru_adjectives"):
+            gazetteer.add(form, adjective, origin=f"adjective of {code}")
+    for name, block in (document.get("cities") or {}).items():
+        code = str(block.get("country", ""))
+        if not is_country_code(code):
+            raise ConfigurationError(f"{source}: city {name!r} needs an ISO country code, not {code!r}")
+        city = Entry(Kind.CITY, str(name), country=code)
+        for form in _forms(block, "en", "ru"):
+            gazetteer.add(form, city, origin=f"city {name}")
+    for name, block in (document.get("bodies") or {}).items():
+        sessions = block.get("sessions")
+        if sessions not in (None, "half-yearly"):
+            raise ConfigurationError(
+                f"{source}: body {name!r}: sessions must be half-yearly, not {sessions!r}"
+            )
+        body = Entry(
+            Kind.BODY, str(name), part_of=block.get("part_of"), half_yearly=sessions == "half-yearly"
+        )
+        for form in [str(name), *_forms(block, "en", "ru")]:
+            gazetteer.add(form, body, origin=f"body {name}")
+    # pycountry's English names reach every other country; the gazetteer's own forms win.
+    for country in pycountry.countries:
+        entry = Entry(Kind.COUNTRY, country.alpha_2, country=country.alpha_2)
+        for attribute in ("name", "official_name", "common_name"):
+            value = getattr(country, attribute, None)
+            if value and "," not in value:
+                gazetteer.add(value, entry, origin=f"pycountry {country.alpha_2}", override=False)
+    return gazetteer
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: Path, _mtime_ns: int) -> Gazetteer:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ConfigurationError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(document, dict):
+        raise ConfigurationError(f"{path}: expected a mapping with countries, cities and bodies")
+    return _build(document, str(path))
+
+
+def load_gazetteer(data_dir: str | Path) -> Gazetteer:
+    """Return the gazetteer of ``<data_dir>/gazetteer.yaml`` (read once, again when it changes).
+
+    Raises:
+        ConfigurationError: the file is missing or malformed.
+    """
+    path = Path(data_dir) / FILE_NAME
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise ConfigurationError(
+            f"the gazetteer {path} does not exist; set CALENDAR_DATA_DIR to the folder holding it"
+        ) from None
+    return _load(path.resolve(), mtime)

@@ -1,0 +1,317 @@
+"""The date grammar: what each date form means, as DateMention values.
+
+Extraction step "date finding", first pass. dateparser's ``search_dates`` reads single dates well
+but gets wrong what this service's texts are full of (see ``tests/extract/test_dateparser_gaps.py``):
+day ranges ("10 and 11 December", "с 1 по 5 октября") and month ranges ("in May-June 2024"), Russian
+months in the prepositional case ("в январе 2022 года" becomes the year 3), halves of a year, a
+verb "may" read as a month, ordinals and counts read as years ("the 32nd" -> 1932), and it costs
+milliseconds per sentence. So the forms of :mod:`.forms` (built from dateparser's month names) find
+them, and the builders here read their groups; :mod:`.fallback` hands the sentences where nothing
+is found but a month name to dateparser itself.
+
+A mention records what the text says and nothing more: a missing year stays ``None`` until
+:mod:`.resolve` infers it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from calendar_service.ingest.extract.forms import FORMS, HINT
+from calendar_service.ingest.extract.vocabulary import RELATIVE_YEARS, month_number, weekday_number
+
+__all__ = ["DateMention", "PartialDate", "find_dates"]
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date as the text gives it; ``start``/``end`` delimit the evidence."""
+
+    start: int
+    end: int
+    first: PartialDate
+    last: PartialDate
+    relative_year: int | None = None  #: the text said "this year" (0), "next year" (1), "last year" (-1)
+    weekday: int | None = None  #: ISO weekday the text named, if any
+    lead: int = field(default=-1, compare=False)  #: where the match began, before "in"/"on"; -1: at start
+
+    @property
+    def has_year(self) -> bool:
+        return self.last.year is not None or self.relative_year is not None
+
+    @property
+    def precision(self) -> str:
+        if self.first.day is not None and self.last.day is not None:
+            return "day"
+        if self.first.month is not None and self.last.month is not None:
+            return "month"
+        return "year"
+
+    @property
+    def begin(self) -> int:
+        return self.start if self.lead < 0 else self.lead
+
+
+_SEASONS = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "весной": (3, 5),
+    "летом": (6, 8),
+    "осенью": (9, 11),
+}
+#: Prepositions left out of the evidence; Russian ones stay, the case of the month depends on them.
+_PREPOSITIONS = {"in", "during", "on", "at", "by"}
+
+
+def _group(match: re.Match[str], name: str) -> str | None:
+    return match.groupdict().get(name)
+
+
+def _int(match: re.Match[str], name: str) -> int | None:
+    value = _group(match, name)
+    return int(value) if value is not None else None
+
+
+def _relative(match: re.Match[str], *names: str) -> int | None:
+    for name in names:
+        value = _group(match, name)
+        if value:
+            words = " ".join(value.lower().replace("of ", "").split())
+            words = words.removesuffix(" year").removesuffix(" года")
+            return RELATIVE_YEARS.get(words, 0)
+    return None
+
+
+def _ordinal(word: str) -> int:
+    word = word.lower()
+    for number, stems in enumerate(
+        (
+            ("1", "first", "перв", "i"),
+            ("2", "second", "втор", "ii"),
+            ("3", "third", "трет", "iii"),
+            ("4", "fourth", "четв", "iv"),
+        ),
+        start=1,
+    ):
+        if any(word.startswith(stem) for stem in stems[:3]) or word == stems[3]:
+            return number
+    return 1
+
+
+def _valid(date: PartialDate) -> bool:
+    if date.month is not None and not 1 <= date.month <= 12:
+        return False
+    if date.day is not None:
+        if date.month is None:
+            return False
+        last = calendar.monthrange(date.year or 2000, date.month)[1]  # 2000: a leap year
+        return 1 <= date.day <= last
+    return date.year is None or 1800 <= date.year <= 2099
+
+
+def _fill_first_year(first: PartialDate, last: PartialDate) -> PartialDate:
+    """Give the start of a range the year written at its end: "30 December – 2 January 2025"."""
+    if first.year is not None or last.year is None:
+        return first
+    before = (first.month or 0, first.day or 0) > (last.month or 0, last.day or 0)
+    return PartialDate(last.year - 1 if before else last.year, first.month, first.day)
+
+
+def _mention(match: re.Match[str], first: PartialDate, last: PartialDate, **extra: int | None) -> DateMention:
+    start = match.start()
+    pre = _group(match, "pre")
+    if pre is not None and pre.lower() in _PREPOSITIONS:
+        start = match.start("pre") + len(pre)
+        while match.string[start].isspace():
+            start += 1
+    first = _fill_first_year(first, last)
+    return DateMention(start, match.end(), first, last, lead=match.start(), **extra)
+
+
+def _days(match: re.Match[str]) -> Iterator[DateMention]:
+    year1, year2 = _int(match, "y1"), _int(match, "y2")
+    month1 = month_number(_group(match, "m1") or "") or _int(match, "n1")
+    month2 = month_number(_group(match, "m2") or "") or _int(match, "n2") or month1
+    relative = _relative(match, "ry1", "ry2")
+    weekday = weekday_number(_group(match, "wd") or "")
+    day2 = _int(match, "d2")
+    listed = _group(match, "dl")
+    if listed is not None:
+        days = [int(value) for value in re.findall(r"\d+", listed)] + [day2 or 0]
+        consecutive = all(b == a + 1 for a, b in itertools.pairwise(days))
+        if consecutive:
+            yield _mention(
+                match,
+                PartialDate(year2, month1, days[0]),
+                PartialDate(year2, month1, days[-1]),
+                relative_year=relative,
+            )
+        else:
+            for day in days:
+                yield _mention(
+                    match,
+                    PartialDate(year2, month1, day),
+                    PartialDate(year2, month1, day),
+                    relative_year=relative,
+                )
+        return
+    day1 = _int(match, "d1")
+    year = year2 if year2 is not None else year1
+    if day2 is None:
+        yield _mention(
+            match,
+            PartialDate(year, month1, day1),
+            PartialDate(year, month1, day1),
+            relative_year=relative,
+            weekday=weekday,
+        )
+        return
+    joined_by_and = re.search(r"\s(?:and|и)\s", match.group()) is not None and month1 == month2
+    if joined_by_and and day2 != (day1 or 0) + 1:
+        for day in (day1, day2):
+            yield _mention(
+                match, PartialDate(year, month1, day), PartialDate(year, month1, day), relative_year=relative
+            )
+        return
+    yield _mention(
+        match, PartialDate(year1, month1, day1), PartialDate(year, month2, day2), relative_year=relative
+    )
+
+
+#: A day written as a word before a month ("пятого марта", "the fifth of March"): left to dateparser.
+_DAY_WORD_BEFORE = re.compile(
+    r"(?:\w+(?:ого|его)|(?:\w+-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+    r"|twelfth|\w+teenth|twentieth|thirtieth)(?:\s+of)?)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _months(match: re.Match[str]) -> Iterator[DateMention]:
+    if _DAY_WORD_BEFORE.search(match.string, max(0, match.start() - 30), match.start()):
+        return
+    year1, year2 = _int(match, "y1"), _int(match, "y2")
+    relative = _relative(match, "ry1", "ry2")
+    month1 = month_number(match.group("m1"))
+    month2 = month_number(_group(match, "m2") or "") or month1
+    has_year = year1 is not None or year2 is not None or relative is not None
+    if not has_year and _group(match, "pre") is None and _group(match, "part") is None:
+        return
+    year = year2 if year2 is not None else year1
+    yield _mention(
+        match,
+        PartialDate(year1 if year1 is not None else year, month1),
+        PartialDate(year, month2),
+        relative_year=relative,
+    )
+
+
+def _parts(match: re.Match[str]) -> Iterator[DateMention]:
+    year = _int(match, "y1")
+    relative = None if year is not None else (_relative(match, "rel") or 0)
+    number = _ordinal(match.group("ord"))
+    unit = match.group("unit").lower()
+    size = 3 if unit.startswith(("quarter", "квартал")) else 6
+    first_month = (number - 1) * size + 1
+    if first_month + size - 1 > 12:
+        return
+    yield _mention(
+        match,
+        PartialDate(year, first_month),
+        PartialDate(year, first_month + size - 1),
+        relative_year=relative,
+    )
+
+
+def _season(match: re.Match[str]) -> Iterator[DateMention]:
+    year = _int(match, "y1")
+    relative = None if year is not None else _relative(match, "rel")
+    first, last = _SEASONS[match.group("season").lower()]
+    yield _mention(match, PartialDate(year, first), PartialDate(year, last), relative_year=relative)
+
+
+def _years(match: re.Match[str]) -> Iterator[DateMention]:
+    year1, year2 = _int(match, "y1"), _int(match, "y2")
+    if _group(match, "pre") in {"at", "At"} and _group(match, "part") is None:
+        return
+    if year2 is not None and not 0 < year2 - (year1 or 0) <= 10:
+        return
+    yield _mention(match, PartialDate(year1), PartialDate(year2 if year2 is not None else year1))
+
+
+def _relative_year(match: re.Match[str]) -> Iterator[DateMention]:
+    yield _mention(match, PartialDate(None), PartialDate(None), relative_year=_relative(match, "rel"))
+
+
+_BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
+    "day_range_across": _days,
+    "day_list": _days,
+    "day_range": _days,
+    "us_range": _days,
+    "us_day": _days,
+    "day": _days,
+    "numeric": _days,
+    "numeric_range": _days,
+    "iso": _days,
+    "month_range": _months,
+    "month": _months,
+    "part_en": _parts,
+    "part_ru": _parts,
+    "season": _season,
+    "year_range": _years,
+    "year": _years,
+    "relative_en": _relative_year,
+    "relative_ru": _relative_year,
+}
+
+
+def find_dates(text: str, offset: int = 0) -> list[DateMention]:
+    """Return the date mentions in ``text``, left to right, with offsets shifted by ``offset``.
+
+    Where forms overlap, the longest wins ("1-5 October 2024" is one range, not a day and a year); an
+    impossible date is no date at all ("30 February 2024" is not February 2024).
+    """
+    if not HINT.search(text):
+        return []
+    candidates: list[tuple[int, int, list[DateMention]]] = []
+    for name, pattern in FORMS.items():
+        for match in pattern.finditer(text):
+            built = list(_BUILDERS[name](match))
+            if built:  # an impossible date ("30 February 2024") still hides the shorter forms inside it
+                mentions = [m for m in built if _valid(m.first) and _valid(m.last)]
+                candidates.append((match.start(), match.end(), mentions))
+    candidates.sort(key=lambda candidate: (candidate[0], candidate[0] - candidate[1]))
+    found: list[DateMention] = []
+    reached = 0
+    for start, end, mentions in candidates:
+        if start < reached:
+            continue
+        reached = end
+        found.extend(_shift(mention, offset) for mention in mentions)
+    return found
+
+
+def _shift(mention: DateMention, offset: int) -> DateMention:
+    if not offset:
+        return mention
+    return DateMention(
+        mention.start + offset,
+        mention.end + offset,
+        mention.first,
+        mention.last,
+        mention.relative_year,
+        mention.weekday,
+        mention.lead + offset,
+    )

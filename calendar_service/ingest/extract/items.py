@@ -1,0 +1,264 @@
+"""Item boundaries: a page of news becomes items (news items and articles) made of sentences.
+
+Extraction step "split", after :mod:`.decode`. The rules, in the order they are tried on each
+paragraph (a line, with hard-wrapped continuation lines joined):
+
+- a bare web address ends the page: it is the source of the items since the previous address;
+- a short line without final punctuation followed by a dated paragraph is the title of the item
+  that paragraph starts;
+- a paragraph that starts with a full numeric date ("15.05.2024", even glued to the next word as
+  scraping leaves it: "15.05.202415 May marks ...") or that is only a date with its year is the
+  header of an article: the date is its publication date;
+- a paragraph that starts with a day ("On 20 December, ...", "20 декабря ...", "MINSK, 5 March")
+  starts a news item, unless it is the body of a header that stood alone on its line;
+- any other paragraph continues the current item (or starts one, at the top of the text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from calendar_service.ingest.extract.grammar import DateMention, find_dates
+
+__all__ = ["LEAD_PREFIX", "Item", "ItemKind", "Sentence", "split_items", "split_sentences"]
+
+_URL_LINE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
+_NUMERIC_HEAD = re.compile(
+    r"^\s*(?:(?:Published|Опубликовано|Дата публикации)\s*:?\s*)?"
+    r"(?:(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d\d)-(\d\d))"
+    r"(?!\s*(?:г\.|года|г\b))[\s|–—-]*(?:\d{1,2}:\d\d[\s|–—-]*)?"
+)
+_HEADER_REST = re.compile(r"^[\s,|–—-]*(?:\d{1,2}:\d\d)?\s*$")
+LEAD_PREFIX = re.compile(
+    r"^\s*(?:[A-ZА-ЯЁ][\w.-]+(?: [A-ZА-ЯЁ][\w.-]+)?\s*,\s*)?(?:(?:On|ON|on|В|в|Во|во)\s+)?$"
+)
+_TITLE_END = re.compile(r"[.:;,]\s*$")
+_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+_LATIN = re.compile(r"[a-zA-Z]")
+_BOUNDARY = re.compile(r"[.!?…]+[»”\"')\]]*\s+(?=[«“\"(\[]?[A-ZА-ЯЁ0-9])")
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_ABBREVIATION_TEXT = (
+    "mr mrs ms dr gen col lt maj capt sgt prof jr sr st no nos art vol pp approx vs jan feb mar apr "
+    "jun jul aug sep sept oct nov dec ул им пр ген обл тыс млн млрд руб ст гг см рис англ"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
+
+
+class ItemKind(StrEnum):
+    NEWS = "news"  #: starts with the day of its event: "On 20 December, ..."
+    ARTICLE = "article"  #: has a publication date of its own: "15.05.2024"
+    TEXT = "text"  #: neither: plain text with dates inside
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int  #: index of its paragraph within the item
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int  #: 1-based position in the text
+    kind: ItemKind
+    start: int
+    end: int
+    sentences: tuple[Sentence, ...]
+    title: str | None = None
+    published: dt.date | None = None
+    published_span: tuple[int, int] | None = None
+    source_url: str | None = None
+    language: str = "en"
+
+
+@dataclass
+class _Draft:
+    kind: ItemKind
+    start: int
+    end: int
+    bodies: list[tuple[int, int]]
+    title: str | None = None
+    published: dt.date | None = None
+    published_span: tuple[int, int] | None = None
+    source_url: str | None = None
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start, end = line.span()
+        stripped = line.group().strip()
+        if not stripped:
+            continue
+        start += len(line.group()) - len(line.group().lstrip())
+        end -= len(line.group()) - len(line.group().rstrip())
+        previous = text[spans[-1][0] : spans[-1][1]] if spans else ""
+        if spans and stripped[0].islower() and not re.search(r"[.!?]$", previous):
+            spans[-1] = (spans[-1][0], end)  # a hard-wrapped line continues its sentence
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _header(text: str, start: int, end: int) -> tuple[dt.date, tuple[int, int], int] | None:
+    """Return (publication date, its span, where the body starts) when the paragraph is a header."""
+    paragraph = text[start:end]
+    match = _NUMERIC_HEAD.match(paragraph)
+    if match:
+        day, month, year = (
+            (match.group(1), match.group(2), match.group(3))
+            if match.group(1)
+            else (match.group(6), match.group(5), match.group(4))
+        )
+        try:
+            published = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            return None
+        date_end = match.end(3) if match.group(1) else match.end(6)
+        date_start = match.start(1) if match.group(1) else match.start(4)
+        return published, (start + date_start, start + date_end), start + match.end()
+    mentions = find_dates(paragraph[:80])
+    if mentions and not paragraph[: mentions[0].begin].strip():
+        mention = mentions[0]
+        whole = (
+            mention.first == mention.last and mention.first.day is not None and mention.first.year is not None
+        )
+        if whole and _HEADER_REST.match(paragraph[mention.end :]):
+            first = mention.first
+            return (
+                dt.date(first.year, first.month, first.day),
+                (start + mention.start, start + mention.end),
+                end,
+            )
+    return None
+
+
+def _lead(text: str, start: int, end: int) -> DateMention | None:
+    mentions = find_dates(text[start : min(end, start + 120)])
+    if (
+        mentions
+        and mentions[0].precision == "day"
+        and LEAD_PREFIX.match(text[start : start + mentions[0].begin])
+    ):
+        return mentions[0]
+    return None
+
+
+def _is_title(text: str, start: int, end: int) -> bool:
+    line = text[start:end]
+    return (
+        len(line) <= 200
+        and not _TITLE_END.search(line)
+        and len(line.split()) >= 2
+        and not _URL_LINE.match(line)
+        and (line[0].isupper() or line[0] in '«“"')
+    )
+
+
+def _language(text: str) -> str:
+    return "ru" if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)) else "en"
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentences.
+
+    Initials ("S. Ordabayev") and abbreviations ("St. Petersburg", "г. Минск") do not end one.
+    """
+    spans, begin = [], start
+    for boundary in _BOUNDARY.finditer(text, start, end):
+        word = _WORD_BEFORE.search(text, begin, boundary.start() + 1)
+        token = word.group(1) if word else ""
+        if (len(token) == 1 and token.isalpha()) or token.lower() in _ABBREVIATIONS:
+            continue
+        stop = boundary.end() - len(boundary.group()) + len(boundary.group().rstrip())
+        spans.append((begin, stop))
+        begin = boundary.end()
+    if text[begin:end].strip():
+        spans.append((begin, end))
+    return spans
+
+
+def _drafts(text: str) -> list[_Draft]:
+    paragraphs = _paragraphs(text)
+    drafts: list[_Draft] = []
+    pending_url_from = 0
+    index = 0
+    while index < len(paragraphs):
+        start, end = paragraphs[index]
+        url = _URL_LINE.match(text[start:end])
+        if url:
+            for draft in drafts[pending_url_from:]:
+                draft.source_url = draft.source_url or url.group(1)
+            pending_url_from = len(drafts)
+            index += 1
+            continue
+        title, item_start = None, start
+        lead = _lead(text, start, end)
+        if index + 1 < len(paragraphs) and not lead and _is_title(text, start, end):
+            following = paragraphs[index + 1]
+            following_lead = _lead(text, *following)
+            if following_lead or _header(text, *following):
+                title = " ".join(text[start:end].split())
+                index += 1
+                start, end = following
+                lead = following_lead
+        header = _header(text, start, end)
+        if (
+            title is None
+            and header is None
+            and drafts
+            and drafts[-1].kind is ItemKind.ARTICLE
+            and not drafts[-1].bodies
+        ):
+            drafts[-1].bodies.append((start, end))  # the body of a header that stood on a line of its own
+            drafts[-1].end = end
+        elif header is not None:
+            published, span, body = header
+            drafts.append(
+                _Draft(
+                    ItemKind.ARTICLE,
+                    item_start,
+                    end,
+                    [(body, end)] if body < end else [],
+                    title,
+                    published,
+                    span,
+                )
+            )
+        elif title is not None or lead or not drafts:
+            kind = ItemKind.NEWS if lead else ItemKind.TEXT
+            drafts.append(_Draft(kind, item_start, end, [(start, end)], title))
+        else:
+            drafts[-1].bodies.append((start, end))
+            drafts[-1].end = end
+        index += 1
+    return drafts
+
+
+def split_items(text: str) -> list[Item]:
+    """Split normalised news text into items, each with its sentences (global offsets)."""
+    items = []
+    for number, draft in enumerate(_drafts(text), start=1):
+        sentences = tuple(
+            Sentence(s, e, paragraph)
+            for paragraph, (start, end) in enumerate(draft.bodies)
+            for s, e in split_sentences(text, start, end)
+        )
+        items.append(
+            Item(
+                number,
+                draft.kind,
+                draft.start,
+                draft.end,
+                sentences,
+                draft.title,
+                draft.published,
+                draft.published_span,
+                draft.source_url,
+                _language(text[draft.start : draft.end]),
+            )
+        )
+    return items

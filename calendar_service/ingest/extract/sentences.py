@@ -1,0 +1,110 @@
+"""Reading a sentence: its dates (those that date events), names, and clauses, in global offsets.
+
+Extraction step "assembly", first half: :func:`read_sentence` runs the date grammar (else
+dateparser), the gazetteer and the anniversary finder over one sentence, and drops the dates that
+do not date an event: deadlines and starting points ("until 2025", "до 2025 года", "since 2002"),
+dates of documents ("the Decision of 28 November", "решение от 5 мая") and topics ("activities in
+2026"). :mod:`.compose` builds events from what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from calendar_service.ingest.extract.anniversary import Anniversary, find_anniversaries
+from calendar_service.ingest.extract.classify import mask
+from calendar_service.ingest.extract.fallback import search_sentence
+from calendar_service.ingest.extract.gazetteer import Gazetteer, Kind, NameMatch
+from calendar_service.ingest.extract.grammar import DateMention, find_dates
+from calendar_service.ingest.extract.items import Item, Sentence
+
+__all__ = ["POSTPONE", "Context", "ReadSentence", "clause_of", "clauses", "read_sentence"]
+
+_I = re.IGNORECASE
+_BOUND_BEFORE = re.compile(
+    r"(?:\buntil|\btill|\bby|\bbefore|\bafter|\bsince|\bup to|\bthrough|\bfrom|\bno later than"
+    r"|\bnot later than|\bdated|\bдо|\bк|\bне позднее|\bпосле|\bначиная с|\bс|\bсо|\bот|\bпо)\s+(?:the\s+)?$",
+    _I,
+)
+_DOCUMENT_BEFORE = re.compile(
+    r"\b(?:decision|resolution|agreement|protocol|treaty|charter|memorandum|letter|order|decree|law|note)s?\b"
+    r"[^.;]{0,60}?\bof\s+$",
+    _I,
+)
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:activities|events|measures|plans?|programmes?|programs?|work|tasks|priorities|мероприяти\w*|план\w*"
+    r"|программ\w*|задач\w*|приоритет\w*)\s+(?:(?:for|in|during|of|в|на)\s+)?$",
+    _I,
+)
+POSTPONE = re.compile(r"\bpostpon\w*|\brescheduled\b|\bdeferred\b|\bперенес\w*|\bперенос\w*|\bотложен\w*", _I)
+_CLAUSE_BREAK = re.compile(r";\s*|,\s+(?:and|while|whereas|but|а|но|а также)\s+|\s+while\s+")
+
+
+@dataclass(frozen=True)
+class Context:
+    """An item being read, with what its sentences are read against."""
+
+    text: str
+    item: Item
+    anchor: dt.date  #: publication date, else the reference date
+    gazetteer: Gazetteer
+    source_url: str | None
+
+    @property
+    def has_publication(self) -> bool:
+        return self.item.published is not None
+
+
+@dataclass(frozen=True)
+class ReadSentence:
+    """A sentence with what was found in it (global offsets)."""
+
+    span: Sentence
+    text: str
+    names: list[NameMatch]
+    masked: str  #: the sentence with body names blanked out, for classification
+    mentions: list[DateMention]
+    anniversaries: list[Anniversary]
+
+
+def _is_bound(text: str, mention: DateMention, sentence_start: int) -> bool:
+    before = text[max(sentence_start, mention.begin - 80) : mention.begin]
+    if _BOUND_BEFORE.search(before) and not POSTPONE.search(text[sentence_start : mention.begin]):
+        return True
+    if _DOCUMENT_BEFORE.search(before):
+        return True
+    return mention.precision == "year" and bool(_TOPIC_BEFORE.search(before))
+
+
+def read_sentence(context: Context, span: Sentence) -> ReadSentence:
+    """Read one sentence of ``context.item``: names, dates of events, anniversaries."""
+    text = context.text[span.start : span.end]
+    names = [
+        NameMatch(m.start + span.start, m.end + span.start, m.entry) for m in context.gazetteer.find(text)
+    ]
+    masked = mask(text, [(m.start, m.end) for m in names if m.entry.kind is Kind.BODY], span.start)
+    found = find_dates(text, span.start)
+    mentions = [m for m in found if not _is_bound(context.text, m, span.start)]
+    if not found:
+        mentions = search_sentence(text, span.start, context.item.language)
+    return ReadSentence(span, text, names, masked, mentions, find_anniversaries(text, span.start))
+
+
+def clauses(sentence: ReadSentence) -> list[tuple[int, int]]:
+    """Return the clauses of a sentence (global offsets), split at ";", ", and", ", while", ", а" ..."""
+    start = sentence.span.start
+    spans, begin = [], 0
+    for match in _CLAUSE_BREAK.finditer(sentence.text):
+        spans.append((start + begin, start + match.start()))
+        begin = match.end()
+    spans.append((start + begin, sentence.span.end))
+    return spans
+
+
+def clause_of(sentence: ReadSentence, position: int) -> tuple[int, int]:
+    """Return the clause of a sentence that holds ``position``."""
+    return next(
+        (c for c in clauses(sentence) if c[0] <= position < c[1]), (sentence.span.start, sentence.span.end)
+    )

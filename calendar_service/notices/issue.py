@@ -1,0 +1,234 @@
+"""Issue the notices that follow from writing events: *announced* and *changed*.
+
+Called by :mod:`calendar_service.store.writer` inside the transaction that writes the event, so an
+event and the notice about it are committed together or not at all (and a later outbox can be
+filled in the same transaction). A notice's text is composed once, here, and kept as issued:
+feeds render the stored text and never re-derive it, so an entry does not change when the event
+changes again later (that later change gets a notice of its own).
+
+Which updates are news: a change of dates or precision, of place (city or country) or of status.
+Anything else (a typo fixed in a summary, a body added) bumps the event's sequence but issues
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+from dataclasses import dataclass
+
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from calendar_service.dates import Precision
+from calendar_service.models import Event, Notice, NoticeKind
+from calendar_service.wording.en import describe_dates, describe_location
+
+__all__ = ["EventSnapshot", "announce_unannounced", "describe_dates_ru", "describe_location_ru", "issue_announced",
+           "issue_changed", "snapshot"]
+
+_MONTHS_RU_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+                       "октября", "ноября", "декабря")
+_MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+              "ноябрь", "декабрь")
+
+#: status -> (English, Russian) headline word of a status change.
+_STATUS_WORDS = {
+    "cancelled": ("Cancelled", "Отменено"),
+    "postponed": ("Postponed", "Отложено"),
+    "held": ("Held", "Состоялось"),
+    "planned": ("Planned", "Запланировано"),
+}
+_STATUS_RU = {"cancelled": "отменено", "postponed": "отложено", "held": "состоялось", "planned": "запланировано"}
+
+
+@functools.cache
+def _russian_countries() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
+
+
+def describe_location_ru(event: Event) -> str:
+    """Return "City, Country" with the country named in Russian (the city as stored)."""
+    country = pycountry.countries.get(alpha_2=event.country) if event.country else None
+    name = _russian_countries().gettext(country.name) if country else event.country
+    return ", ".join(part for part in (event.city, name) if part)
+
+
+def describe_dates_ru(event: Event) -> str:
+    """Write an event's dates in Russian, never more precisely than they are known."""
+    start, end, precision = event.start_date, event.end_date, Precision(event.precision)
+    if precision is Precision.YEAR:
+        return f"{start.year} г." if start.year == end.year else f"{start.year}–{end.year} гг."
+    if precision is Precision.MONTH:
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{_MONTHS_RU[start.month - 1]} {start.year} г."
+        if start.year == end.year:
+            return f"{_MONTHS_RU[start.month - 1]}–{_MONTHS_RU[end.month - 1]} {end.year} г."
+        return f"{_MONTHS_RU[start.month - 1]} {start.year} г. – {_MONTHS_RU[end.month - 1]} {end.year} г."
+    if start == end:
+        return f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г."
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г."
+    if start.year == end.year:
+        return (f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} – {end.day} "
+                f"{_MONTHS_RU_GENITIVE[end.month - 1]} {end.year} г.")
+    return (f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г. – {end.day} "
+            f"{_MONTHS_RU_GENITIVE[end.month - 1]} {end.year} г.")
+
+
+@dataclass(frozen=True)
+class EventSnapshot:
+    """The newsworthy facts of an event at one moment, compared before and after an update."""
+
+    start: dt.date
+    end: dt.date
+    precision: str
+    dates: str
+    dates_ru: str
+    city: str | None
+    country: str | None
+    place: str
+    place_ru: str
+    status: str
+
+
+def snapshot(event: Event) -> EventSnapshot:
+    """Take the newsworthy facts of ``event`` as they are now."""
+    return EventSnapshot(event.start_date, event.end_date, event.precision, describe_dates(event),
+                         describe_dates_ru(event), event.city, event.country, describe_location(event),
+                         describe_location_ru(event), event.status)
+
+
+def _facts(event: Event) -> dict[str, object]:
+    return {
+        "dates": describe_dates(event),
+        "place": describe_location(event),
+        "status": event.status,
+        "category": event.category,
+        "bodies": list(event.bodies),
+        "countries": list(event.countries),
+        "source_url": event.source_url,
+    }
+
+
+#: Length of the notices' title columns.
+MAX_NOTICE_TITLE = 1000
+
+
+def _fit(title: str) -> str:
+    # A 500-character event title plus two long places can outgrow the column; cut, and say so.
+    return title if len(title) <= MAX_NOTICE_TITLE else title[: MAX_NOTICE_TITLE - 1].rstrip() + "…"
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+def issue_announced(session: Session, event: Event, *, now: dt.datetime) -> Notice:
+    """Add the *announced* notice of a newly stored ``event`` (event sequence 0)."""
+    dates, place = describe_dates(event), describe_location(event)
+    where = f", {place}" if place else ""
+    notice = Notice(
+        event=event, kind=NoticeKind.ANNOUNCED.value, occurrence_year=0, lead_days=0, event_sequence=0,
+        title=_fit(f"{event.title.strip()} ({dates}{where})"),
+        summary=_join(f"{dates}{where}.", event.summary),
+        details=_facts(event), issued_dt=now, updated_dt=now,
+    )
+    if event.title_ru:
+        place_ru = describe_location_ru(event)
+        where_ru = f", {place_ru}" if place_ru else ""
+        notice.title_ru = _fit(f"{event.title_ru.strip()} ({describe_dates_ru(event)}{where_ru})")
+        notice.summary_ru = _join(f"{describe_dates_ru(event)}{where_ru}.", event.summary_ru or "")
+    session.add(notice)
+    return notice
+
+
+def _headline(before: EventSnapshot, after: EventSnapshot) -> tuple[str, str]:
+    dates_changed = (before.start, before.end, before.precision) != (after.start, after.end, after.precision)
+    if after.status != before.status and after.status in {"cancelled", "postponed"}:
+        return _STATUS_WORDS[after.status]
+    if dates_changed:
+        narrowed = (Precision(after.precision) is not Precision(before.precision)
+                    and before.start <= after.start and after.end <= before.end)
+        return ("Date set", "Дата уточнена") if narrowed else ("Rescheduled", "Перенесено")
+    if (before.city, before.country) != (after.city, after.country):
+        return "Moved", "Изменено место"
+    if after.status == "planned" and before.status in {"cancelled", "postponed"}:
+        return "Reinstated", "Возобновлено"
+    return _STATUS_WORDS[after.status]
+
+
+def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now: dt.datetime) -> Notice | None:
+    """Add the *changed* notice for an update of ``event`` from ``before``, if the update is news.
+
+    Returns:
+        The notice, or None when neither dates, precision, place nor status changed.
+    """
+    after = snapshot(event)
+    changes: list[dict[str, str]] = []
+    if (before.start, before.end, before.precision) != (after.start, after.end, after.precision):
+        changes.append({"field": "dates", "now": after.dates, "was": before.dates,
+                        "now_ru": after.dates_ru, "was_ru": before.dates_ru})
+    if (before.city, before.country) != (after.city, after.country):
+        changes.append({"field": "place", "now": after.place or "not known", "was": before.place or "not known",
+                        "now_ru": after.place_ru or "не известно", "was_ru": before.place_ru or "не известно"})
+    if before.status != after.status:
+        changes.append({"field": "status", "now": after.status, "was": before.status})
+    if not changes:
+        return None
+    word, word_ru = _headline(before, after)
+    main = changes[0]
+    if main["field"] == "status":
+        tail = f" ({after.dates})"
+    elif main["field"] == "dates":
+        tail = f", now {after.dates}, was {before.dates}"
+    else:
+        tail = f", now in {main['now']}, was {main['was']}"
+    lines = [f"{'Dates' if c['field'] == 'dates' else c['field'].capitalize()}: now {c['now']}, was {c['was']}."
+             for c in changes]
+    notice = Notice(
+        event=event, kind=NoticeKind.CHANGED.value, occurrence_year=0, lead_days=0,
+        event_sequence=event.sequence,
+        title=_fit(f"{word}: {event.title.strip()}{tail}"),
+        summary=_join(*lines),
+        details={**_facts(event), "changes": changes}, issued_dt=now, updated_dt=now,
+    )
+    if event.title_ru:
+        if main["field"] == "dates":
+            tail_ru = f", теперь {after.dates_ru}, ранее {before.dates_ru}"
+        elif main["field"] == "place":
+            tail_ru = f", теперь {main['now_ru']}, ранее {main['was_ru']}"
+        else:
+            tail_ru = f" ({after.dates_ru})"
+        notice.title_ru = _fit(f"{word_ru}: {event.title_ru.strip()}{tail_ru}")
+        lines_ru = []
+        for change in changes:
+            if change["field"] == "dates":
+                lines_ru.append(f"Даты: теперь {change['now_ru']}, ранее {change['was_ru']}.")
+            elif change["field"] == "place":
+                lines_ru.append(f"Место: теперь {change['now_ru']}, ранее {change['was_ru']}.")
+            else:
+                lines_ru.append(f"Статус: теперь {_STATUS_RU[change['now']]}, ранее {_STATUS_RU[change['was']]}.")
+        notice.summary_ru = _join(*lines_ru)
+    session.add(notice)
+    return notice
+
+
+def announce_unannounced(session: Session) -> int:
+    """Announce every event that has no notice at all (a store written before notices existed).
+
+    The notice is dated when the event was first stored (``created_dt``), not "now", so the
+    backfill is deterministic and sorts where the announcement belongs; running it again finds
+    nothing to do.
+
+    Returns:
+        How many events were announced.
+    """
+    unannounced = session.scalars(
+        select(Event).where(~select(Notice.id).where(Notice.event_id == Event.id).exists()).order_by(Event.id)
+    ).all()
+    for event in unannounced:
+        issue_announced(session, event, now=event.created_dt)
+    return len(unannounced)

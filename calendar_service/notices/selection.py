@@ -1,0 +1,65 @@
+"""Read-side selections of notices (the entries of the Atom, RSS and JSON feeds); nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from calendar_service.models import Event, Notice
+from calendar_service.store.queries import EventFilter, event_conditions, in_lists, list_countries
+
+__all__ = ["NoticeSelection", "list_countries", "list_event_notices", "list_notices", "matches"]
+
+
+@dataclass(frozen=True)
+class NoticeSelection:
+    """Which notices a feed carries: those about events matching ``events``, of ``kinds`` (any if empty)."""
+
+    events: EventFilter = field(default_factory=EventFilter)
+    kinds: tuple[str, ...] = ()
+
+
+def list_notices(session: Session, selection: NoticeSelection = NoticeSelection()) -> list[Notice]:
+    """Return the matching notices, the latest issued first.
+
+    "Latest" is the order in which the notices were written (row id), not ``issued_dt``: a
+    notice dated in the past (a catch-up after downtime, an announcement backfilled with its
+    event's first-stored time) then joins the stream at its head, and the full RFC 5005 archive
+    pages, which are counted from the oldest row, never change. SQLite lets one writer in at a
+    time, so row ids follow commit order.
+    """
+    where = selection.events
+    query = select(Notice).join(Notice.event)
+    if selection.kinds:
+        query = query.where(Notice.kind.in_(selection.kinds))
+    query = query.where(*event_conditions(where))
+    notices: Sequence[Notice] = session.scalars(query.order_by(Notice.id.desc())).all()
+    if where.countries or where.bodies:
+        return [notice for notice in notices if in_lists(notice.event, where)]
+    return list(notices)
+
+
+def matches(notice: Notice, selection: NoticeSelection) -> bool:
+    """Tell whether ``notice`` belongs to ``selection`` (the same test as :func:`list_notices`, in Python).
+
+    Lets one read of the store feed many selections (the build renders every stream from it).
+    """
+    event, where = notice.event, selection.events
+    return (
+        (not selection.kinds or notice.kind in selection.kinds)
+        and (where.start is None or event.end_date >= where.start)
+        and (where.end is None or event.start_date <= where.end)
+        and (not where.categories or event.category in where.categories)
+        and (not where.statuses or event.status in where.statuses)
+        and (not where.precisions or event.precision in where.precisions)
+        and in_lists(event, where)
+    )
+
+
+def list_event_notices(session: Session, event: Event) -> list[Notice]:
+    """Return the notices about ``event``, the latest issued first."""
+    query = select(Notice).where(Notice.event_id == event.id).order_by(Notice.id.desc())
+    return list(session.scalars(query))

@@ -1,0 +1,217 @@
+"""The iCalendar feeds: which calendars exist, which events each holds, and rendering them.
+
+Between the store and the web: :func:`build_calendars` renders the published calendars for
+:func:`calendar_service.publish.build.build_feeds`, and :func:`render_query` renders a calendar for a
+query string on request. Selection reads the store; rendering is the pure
+:mod:`calendar_service.render.ical`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from calendar_service.dates import Precision
+from calendar_service.durations import parse_triggers
+from calendar_service.errors import ConfigurationError, InvalidInput, Problem
+from calendar_service.models import Event
+from calendar_service.render import FeedSpec, country_name
+from calendar_service.render.ical import AnniversaryWindow, BlockCache, IcsOptions, render_calendar
+from calendar_service.store.queries import (
+    EventFilter,
+    list_anniversary_events,
+    list_countries,
+    list_event_keys,
+    list_events_by_id,
+)
+from calendar_service.wording.ru import country_name_ru
+
+__all__ = [
+    "MAIN_CALENDAR",
+    "CalendarDefinition",
+    "anniversary_alarms",
+    "anniversary_window",
+    "build_calendars",
+    "find_calendar",
+    "list_calendars",
+    "list_countries",
+    "render_definition",
+]
+
+
+_ANY = EventFilter()
+_DEFAULT_OPTIONS = IcsOptions()
+
+
+@dataclass(frozen=True)
+class CalendarDefinition:
+    """A calendar people can subscribe to by a name they remember."""
+
+    name: str  #: path below the feeds folder and URL path, e.g. "calendars/meetings.ics"
+    title: str
+    description: str
+    where: EventFilter = _ANY
+    events: bool = True  #: holds the events themselves
+    anniversaries: bool = True  #: holds the anniversaries of founding events
+    title_ru: str | None = None  #: the name and description with ``lang=ru``
+    description_ru: str | None = None
+
+
+MAIN_CALENDAR = CalendarDefinition(
+    "calendar.ics",
+    "CSTO calendar",
+    "Meetings, consultations, trainings, operations and anniversaries of the Collective Security Treaty "
+    "Organization",
+    title_ru="Календарь ОДКБ",
+    description_ru="Заседания, консультации, учения, операции и годовщины Организации Договора о коллективной "
+                   "безопасности",
+)
+_SHORTCUTS = (
+    CalendarDefinition("calendars/meetings.ics", "CSTO calendar: meetings and consultations",
+                       "Meetings and consultations of the Collective Security Treaty Organization",
+                       EventFilter(categories=("meeting", "consultation")), anniversaries=False,
+                       title_ru="Календарь ОДКБ: заседания и консультации",
+                       description_ru="Заседания и консультации Организации Договора о коллективной безопасности"),
+    CalendarDefinition("calendars/trainings.ics", "CSTO calendar: trainings and exercises",
+                       "Trainings and exercises of the Collective Security Treaty Organization",
+                       EventFilter(categories=("training",)), anniversaries=False,
+                       title_ru="Календарь ОДКБ: учения и тренировки",
+                       description_ru="Учения и тренировки Организации Договора о коллективной безопасности"),
+    CalendarDefinition("calendars/anniversaries.ics", "CSTO calendar: anniversaries",
+                       "Anniversaries of the founding events of the Collective Security Treaty Organization",
+                       events=False, title_ru="Календарь ОДКБ: годовщины",
+                       description_ru="Годовщины основополагающих событий Организации Договора о коллективной "
+                                      "безопасности"),
+)
+
+
+def country_calendar(code: str) -> CalendarDefinition:
+    """Return the calendar of the events held in or involving the country ``code``."""
+    name = country_name(code)
+    name_ru = country_name_ru(code)
+    return CalendarDefinition(f"calendars/{code.lower()}.ics", f"CSTO calendar: {name}",
+                              f"Events of the Collective Security Treaty Organization in or involving {name}",
+                              EventFilter(countries=(code,)), title_ru=f"Календарь ОДКБ: {name_ru}",
+                              description_ru=f"События Организации Договора о коллективной безопасности: {name_ru}")
+
+
+def list_calendars(session: Session) -> list[CalendarDefinition]:
+    """Return every published calendar: the main one, the shortcuts and one per country."""
+    return [MAIN_CALENDAR, *_SHORTCUTS, *(country_calendar(code) for code in list_countries(session))]
+
+
+def find_calendar(session: Session, name: str) -> CalendarDefinition | None:
+    """Return the calendar published as ``name`` (``calendars/kz.ics``), or None."""
+    for definition in (MAIN_CALENDAR, *_SHORTCUTS):
+        if definition.name == name:
+            return definition
+    match = re.fullmatch(r"calendars/([a-z]{2})\.ics", name)
+    if match and match.group(1).upper() in list_countries(session):
+        return country_calendar(match.group(1).upper())
+    return None
+
+
+def anniversary_alarms(settings: Mapping[str, Any]) -> tuple[dt.timedelta, ...]:
+    """Return the anniversary reminder triggers, relative to the start of the anniversary's day.
+
+    Raises:
+        ConfigurationError: ANNIVERSARY_ALARMS or ANNIVERSARY_ALARM_TIME cannot be read.
+    """
+    try:
+        return parse_triggers(str(settings.get("ANNIVERSARY_ALARMS", "P7D,P1D")),
+                              str(settings.get("ANNIVERSARY_ALARM_TIME", "09:00")))
+    except ValueError as error:
+        raise ConfigurationError(f"CALENDAR_ANNIVERSARY_ALARMS / CALENDAR_ANNIVERSARY_ALARM_TIME: {error}") from None
+
+
+def anniversary_window(settings: Mapping[str, Any], today: dt.date, where: EventFilter = _ANY
+                       ) -> AnniversaryWindow:
+    """Return the span of anniversaries a calendar shows: a few years back to ten ahead by default."""
+    first = dt.date(today.year - int(settings["ANNIVERSARY_YEARS_BACK"]), 1, 1)
+    last = dt.date(today.year + int(settings["ANNIVERSARY_YEARS_AHEAD"]), 12, 31)
+    if where.start is not None:
+        first = max(first, where.start)
+    if where.end is not None:
+        last = min(last, where.end)
+    return AnniversaryWindow(first=first, last=last, alarms=anniversary_alarms(settings))
+
+
+_PARAMETERS = {"categories": "category", "countries": "country", "statuses": "status", "bodies": "body"}
+
+
+def _combine(base: EventFilter, extra: EventFilter, name: str) -> EventFilter:
+    """Narrow a calendar's own filter ``base`` by a query's ``extra``.
+
+    Raises:
+        InvalidInput: the query asks for values the calendar never holds (``category=training``
+            on the meetings calendar), which would otherwise look like an empty calendar.
+    """
+    changes: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for field in dataclasses.fields(EventFilter):
+        own, asked = getattr(base, field.name), getattr(extra, field.name)
+        if asked in (None, ()):
+            continue
+        if isinstance(own, tuple) and own:
+            kept = tuple(value for value in asked if value in own)
+            if not kept:
+                parameter = _PARAMETERS.get(field.name, field.name)
+                problems.append(Problem(f"/{name} holds only {parameter} {', '.join(own)}", field=parameter))
+            asked = kept
+        changes[field.name] = asked
+    if problems:
+        raise InvalidInput(problems)
+    return dataclasses.replace(base, **changes)
+
+
+def select_entries(session: Session, definition: CalendarDefinition, settings: Mapping[str, Any], today: dt.date,
+                   options: IcsOptions, where: EventFilter = _ANY
+                   ) -> tuple[Sequence[Any], Sequence[Event], AnniversaryWindow | None]:
+    """Return (light rows of the events, founding events, anniversary window) of a calendar under a query."""
+    where = _combine(definition.where, where, definition.name)
+    events: Sequence[Any] = []
+    if definition.events:
+        window_start = today - dt.timedelta(days=int(settings["ICS_PAST_DAYS"]))
+        precisions = () if options.approximate else (Precision.DAY.value,)
+        events = list_event_keys(session, dataclasses.replace(where, start=where.start or window_start,
+                                                              precisions=precisions))
+    if not definition.anniversaries:
+        return events, [], None
+    founding = list_anniversary_events(session, where)
+    return events, founding, anniversary_window(settings, today, where)
+
+
+def feed_spec(definition: CalendarDefinition, settings: Mapping[str, Any], query: str = "", lang: str = "en"
+              ) -> FeedSpec:
+    """Return the self-description of a calendar; ``query`` is the query string of its URL."""
+    base = settings["BASE_URL"]
+    title, description = definition.title, definition.description
+    if lang == "ru":
+        title, description = definition.title_ru or title, definition.description_ru or description
+    return FeedSpec(title=title, description=description,
+                    self_url=f"{base}/{definition.name}" + (f"?{query}" if query else ""), base_url=base,
+                    timezone=settings["TIMEZONE"], refresh_minutes=settings["REFRESH_MINUTES"])
+
+
+def render_definition(session: Session, definition: CalendarDefinition, settings: Mapping[str, Any], *,
+                      today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
+                      query: str = "", cache: BlockCache | None = None) -> bytes:
+    """Render one calendar, narrowed by ``where`` and shaped by ``options``."""
+    events, founding, window = select_entries(session, definition, settings, today, options, where)
+    spec = feed_spec(definition, settings, query, options.lang)
+    return render_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
+                           load=functools.partial(list_events_by_id, session))
+
+
+def build_calendars(session: Session, settings: Mapping[str, Any], *, today: dt.date,
+                    cache: BlockCache | None = None) -> dict[str, bytes]:
+    """Render every published calendar; return {file name: bytes}."""
+    return {definition.name: render_definition(session, definition, settings, today=today, cache=cache)
+            for definition in list_calendars(session)}

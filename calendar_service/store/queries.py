@@ -1,0 +1,157 @@
+"""Read-side selections of events; nothing here writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy.orm import Session
+
+from calendar_service.dates import Precision
+from calendar_service.models import Event, StoreState
+
+__all__ = [
+    "EventFilter",
+    "count_events",
+    "event_conditions",
+    "get_event",
+    "get_store_revision",
+    "in_lists",
+    "list_anniversary_events",
+    "list_bodies",
+    "list_countries",
+    "list_day_events",
+    "list_event_keys",
+    "list_events",
+    "list_events_by_id",
+]
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events to select; empty tuples mean "any"."""
+
+    start: dt.date | None = None  #: events ending on or after this day
+    end: dt.date | None = None  #: events starting on or before this day
+    categories: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  #: venue country or any country involved
+    statuses: tuple[str, ...] = ()
+    precisions: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()  #: any of these bodies involved
+
+
+def event_conditions(where: EventFilter, columns: Any = Event) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions of ``where``; ``columns`` is :class:`Event` or its table's ``c``."""
+    conditions: list[ColumnElement[bool]] = []
+    if where.start is not None:
+        conditions.append(columns.end_date >= where.start)
+    if where.end is not None:
+        conditions.append(columns.start_date <= where.end)
+    for name, values in (("category", where.categories), ("status", where.statuses),
+                         ("precision", where.precisions)):
+        if values:
+            conditions.append(getattr(columns, name).in_(values))
+    return conditions
+
+
+def in_lists(event: Any, where: EventFilter) -> bool:
+    """Tell whether an event (or a row with ``country``, ``countries``, ``bodies``) passes the list filters.
+
+    countries and bodies are JSON lists; filtering them in Python keeps one query for SQLite and
+    PostgreSQL.
+    """
+    if where.countries and not (event.country in where.countries or set(where.countries).intersection(event.countries)):
+        return False
+    return not where.bodies or bool(set(where.bodies).intersection(event.bodies))
+
+
+def _select(where: EventFilter) -> Select[tuple[Event]]:
+    return select(Event).where(*event_conditions(where)).order_by(Event.start_date, Event.end_date, Event.uid)
+
+
+def list_events(session: Session, where: EventFilter = EventFilter()) -> Sequence[Event]:
+    """Return the events matching ``where``, in date order (then uid, so the order is total)."""
+    events = session.scalars(_select(where)).all()
+    if where.countries or where.bodies:
+        return [event for event in events if in_lists(event, where)]
+    return events
+
+
+def list_event_keys(session: Session, where: EventFilter = EventFilter()) -> Sequence[Row[Any]]:
+    """Return light rows (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``,
+    ``timezone``) of the events matching ``where``, in the order of :func:`list_events`.
+
+    A core query on the table, without the ORM's per-row work: enough to pick cached renderings.
+    """
+    table = Event.__table__
+    names = ["id", "uid", "sequence", "start_date", "end_date", "precision", "start_time", "timezone"]
+    if where.countries or where.bodies:
+        names += ["country", "countries", "bodies"]
+    query = select(*(table.c[name] for name in names)).where(*event_conditions(where, table.c))
+    query = query.order_by(table.c.start_date, table.c.end_date, table.c.uid)
+    rows: Sequence[Row[Any]] = session.connection().execute(query).all()
+    if where.countries or where.bodies:
+        return [row for row in rows if in_lists(row, where)]
+    return rows
+
+
+def list_anniversary_events(session: Session, where: EventFilter = EventFilter()) -> Sequence[Event]:
+    """Return the founding events whose anniversaries are commemorated, matching ``where`` but its dates."""
+    query = _select(replace(where, start=None, end=None)).where(Event.is_anniversary.is_(True))
+    events: Sequence[Event] = session.scalars(query).all()
+    if where.countries:
+        wanted = set(where.countries)
+        events = [e for e in events if e.country in wanted or wanted.intersection(e.countries)]
+    if where.bodies:
+        bodies = set(where.bodies)
+        events = [e for e in events if bodies.intersection(e.bodies)]
+    return events
+
+
+def list_events_by_id(session: Session, ids: Sequence[int]) -> dict[int, Event]:
+    """Return the events with these ids, detached from the session (so a long render holds few)."""
+    events = session.scalars(select(Event).where(Event.id.in_(ids))).all()
+    for event in events:
+        session.expunge(event)
+    return {event.id: event for event in events}
+
+
+def list_bodies(session: Session) -> list[str]:
+    """Return every body name the store's events mention, sorted."""
+    names: set[str] = set()
+    for bodies in session.scalars(select(Event.bodies)):
+        names.update(bodies)
+    return sorted(names)
+
+
+def list_day_events(session: Session) -> Sequence[Event]:
+    """Return the events whose dates are known to the day (what a calendar can show as such)."""
+    return list_events(session, EventFilter(precisions=(Precision.DAY.value,)))
+
+
+def list_countries(session: Session) -> list[str]:
+    """Return every country code the store's events name (venue or involved), sorted."""
+    codes: set[str] = set()
+    for country, countries in session.execute(select(Event.country, Event.countries)):
+        if country:
+            codes.add(country)
+        codes.update(countries)
+    return sorted(codes)
+
+
+def get_event(session: Session, uid: str) -> Event | None:
+    """Return the event with ``uid``, or None."""
+    return session.scalar(select(Event).where(Event.uid == uid))
+
+
+def count_events(session: Session) -> int:
+    """Return how many events the store holds."""
+    return session.scalar(select(func.count(Event.id))) or 0
+
+
+def get_store_revision(session: Session) -> int:
+    """Return the store's revision, bumped by every write."""
+    return session.scalar(select(StoreState.revision).where(StoreState.id == 1)) or 0

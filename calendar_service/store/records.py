@@ -1,0 +1,184 @@
+"""Validated event records: the one shape in which events enter the store.
+
+Every way in (the YAML dataset, news-text extraction, ICS import, later the editors' API) ends in
+:class:`EventRecord` values checked by :func:`validate_record`; :mod:`calendar_service.store.writer` is
+the only code that turns them into rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any
+
+import pycountry
+
+from calendar_service.dates import Precision
+from calendar_service.errors import Problem
+
+__all__ = [
+    "Category",
+    "EventRecord",
+    "Status",
+    "find_markup",
+    "is_country_code",
+    "validate_record",
+]
+
+MAX_TITLE = 500
+MAX_TEXT = 20_000
+MAX_NAME = 200
+DEFAULT_TIMEZONE = "Europe/Moscow"
+
+
+class Category(StrEnum):
+    MEETING = "meeting"
+    CONSULTATION = "consultation"
+    TRAINING = "training"
+    OPERATION = "operation"
+    STATEMENT = "statement"
+    MILESTONE = "milestone"
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    HELD = "held"
+    PLANNED = "planned"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """An event as its source states it, before the store gives it a uid and a sequence."""
+
+    key: str  #: natural identity within the store: the same key is the same event
+    title: str
+    start: dt.date  #: first day of the start period
+    end: dt.date  #: last day of the end period (inclusive)
+    precision: Precision
+    category: Category
+    status: Status
+    summary: str = ""
+    title_ru: str | None = None
+    summary_ru: str | None = None
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    city: str | None = None
+    country: str | None = None  #: ISO 3166-1 alpha-2 of the venue
+    countries: tuple[str, ...] = ()  #: ISO 3166-1 alpha-2 of the places involved
+    bodies: tuple[str, ...] = ()  #: canonical names of CSTO bodies and outside organisations
+    anniversary: bool = False
+    year_inferred: bool = False  #: the source gave no year; it was inferred from the reference date
+    evidence: str | None = None  #: the exact text the date was read from
+    source_url: str | None = None
+    published: dt.date | None = None
+    uid: str | None = None  #: a uid the source already gave (ICS import); else the store derives one
+
+    def content(self) -> dict[str, Any]:
+        """Return every stored field but the identities ``key`` and ``uid``, for change detection."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in {"key", "uid"}}
+
+
+_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+
+
+def is_country_code(code: str) -> bool:
+    """Tell whether ``code`` is an assigned ISO 3166-1 alpha-2 code."""
+    return bool(_COUNTRY_RE.match(code)) and pycountry.countries.get(alpha_2=code) is not None
+
+
+def _forbidden_characters(text: str) -> bool:
+    # XML 1.0 and iCalendar both refuse C0 controls other than tab/newline and lone surrogates.
+    # DEL and the C1 controls are allowed by XML but "discouraged" (XML 1.0 §2.2) and never text:
+    # feed readers decode them as Windows-1252 (U+0080 comes back as "€"), so they are refused too.
+    return any(
+        (ord(ch) < 0x20 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF
+        or ch in "\ufffe\uffff"
+        for ch in text
+    )
+
+
+#: Something a browser or feed reader would take for markup: a tag, comment, doctype or processing
+#: instruction, as an HTML parser opens one ("<" right before a letter, "/", "!" or "?"). "a < b" and
+#: "R&D" stay plain text; "<b>", "</p>", "<!--" and "<?xml" do not.
+_MARKUP_RE = re.compile(r"</?[A-Za-z][^<>]*>|<!|<\?")
+#: Fields shown as a single line (feed titles, calendar summaries, place names).
+_ONE_LINE = {"title", "title_ru", "city"}
+
+
+def find_markup(text: str) -> str | None:
+    """Return the first piece of HTML/XML markup in ``text`` (None for plain text).
+
+    The store's content model is plain text, escaped by every renderer on the way out; markup at
+    the door is refused rather than stripped, so what an editor wrote is never silently changed.
+    """
+    match = _MARKUP_RE.search(text)
+    return match.group(0)[:40] if match else None
+
+
+def validate_record(record: EventRecord, *, source: str | None = None, line: int | None = None) -> list[Problem]:
+    """Return every problem with ``record`` (an empty list when it is valid)."""
+    problems: list[Problem] = []
+
+    def problem(name: str, message: str) -> None:
+        problems.append(Problem(message, source=source, record=record.key or None, field=name, line=line))
+
+    if not record.key or not record.key.strip():
+        problem("key", "an id is required")
+    if record.uid is not None and not re.fullmatch(r"[\x21-\x7e]{1,255}", record.uid):
+        problem("uid", "a uid is 1 to 255 printable ASCII characters without spaces")
+    if not record.title or not record.title.strip():
+        problem("title", "a title is required")
+    for name, limit in (("title", MAX_TITLE), ("title_ru", MAX_TITLE), ("summary", MAX_TEXT),
+                        ("summary_ru", MAX_TEXT), ("city", MAX_NAME), ("evidence", MAX_TEXT),
+                        ("source_url", 2000)):
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if len(value) > limit:
+            problem(name, f"is {len(value)} characters long; at most {limit} are allowed")
+        if _forbidden_characters(value):
+            problem(name, "contains control characters that cannot be published")
+        markup = find_markup(value) if name != "source_url" else None
+        if markup:
+            problem(name, f"contains markup ({markup!r}); write plain text, the feeds escape it on output")
+        if name in _ONE_LINE and any(ch in value for ch in "\r\n\u2028\u2029"):
+            problem(name, "must be a single line")
+    for body in record.bodies:
+        if not body.strip() or len(body) > MAX_NAME or _forbidden_characters(body) or find_markup(body) \
+                or any(ch in body for ch in "\r\n\u2028\u2029"):
+            problem("bodies", f"a body name is 1 to {MAX_NAME} characters of plain text on one line, "
+                              f"not {body[:40]!r}")
+    if record.end < record.start:
+        problem("end", f"ends ({record.end}) before it starts ({record.start})")
+    if record.start_time and record.end_time and record.start == record.end and record.end_time < record.start_time:
+        problem("end_time", "ends before it starts")
+    if record.precision is not Precision.DAY and (record.start_time or record.end_time):
+        problem("start_time", "a time of day needs a date known to the day")
+    try:
+        zoneinfo.ZoneInfo(record.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problem("timezone", f"unknown IANA time zone {record.timezone!r}")
+    if record.country is not None and not is_country_code(record.country):
+        problem("country", f"unknown ISO 3166-1 alpha-2 country code {record.country!r}")
+    for code in record.countries:
+        if not is_country_code(code):
+            problem("countries", f"unknown ISO 3166-1 alpha-2 country code {code!r}")
+    if record.source_url and not re.match(r"^https?://\S+$", record.source_url):
+        problem("source_url", f"not an http(s) address: {record.source_url!r}")
+    return problems
+
+
+def enum_value(enum: type[StrEnum], value: object) -> StrEnum:
+    """Return ``enum(value)`` or raise ValueError naming the valid values."""
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        valid = ", ".join(member.value for member in enum)
+        raise ValueError(f"unknown value {value!r}; valid: {valid}") from None
+
