@@ -11,6 +11,7 @@ byte-identical).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -43,6 +44,7 @@ __all__ = [
     "AnniversaryWindow",
     "BlockCache",
     "IcsOptions",
+    "add_alarms",
     "iter_calendar",
     "render_calendar",
     "render_event_block",
@@ -53,6 +55,7 @@ _STATUS = {"held": "CONFIRMED", "planned": "CONFIRMED", "postponed": "TENTATIVE"
 #: Keeps held/planned apart through an export and re-import; STATUS alone cannot.
 STATUS_PROPERTY = "X-CALENDAR-SERVICE-STATUS"
 _END = b"END:VCALENDAR\r\n"
+_END_EVENT = b"END:VEVENT\r\n"
 _CHUNK = 2000
 _DAY = Precision.DAY.value
 
@@ -90,14 +93,6 @@ def _describe(event: Event, lang: str) -> str:
 
 def _location(event: Event, lang: str) -> str:
     return describe_location_ru(event) if lang == "ru" else describe_location(event)
-
-
-def _alarm_lines(summary: str, triggers: Iterable[dt.timedelta]) -> list[bytes]:
-    lines: list[bytes] = []
-    for trigger in triggers:
-        lines += [b"BEGIN:VALARM\r\n", b"ACTION:DISPLAY\r\n", content_line("DESCRIPTION", escape_text(summary)),
-                  content_line("TRIGGER", format_duration(trigger)), b"END:VALARM\r\n"]
-    return lines
 
 
 def _common(uid: str, event: Event) -> list[bytes]:
@@ -176,9 +171,30 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
         lines.append(b"TRANSP:OPAQUE\r\n")
     else:
         lines += [b"TRANSP:TRANSPARENT\r\n", b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n"]
-    lines += _alarm_lines(title, (-lead for lead in options.alarms))
-    lines.append(b"END:VEVENT\r\n")
-    return b"".join(lines)
+    lines.append(_END_EVENT)
+    return add_alarms(b"".join(lines), tuple(-lead for lead in options.alarms))
+
+
+def add_alarms(block: bytes, triggers: Sequence[dt.timedelta]) -> bytes:
+    """Return ``block`` (a VEVENT without alarms) with a display alarm at each of ``triggers``.
+
+    The alarm's text is the entry's SUMMARY, read back from the block: blocks are cached without
+    alarms, so a subscriber's reminders cost a splice per entry, never a re-render.
+    """
+    if not triggers:
+        return block
+    start = block.index(b"\r\nSUMMARY:") + len(b"\r\nSUMMARY:")
+    end = start
+    while True:  # a folded line continues after CRLF + one space or tab (RFC 5545 §3.1)
+        end = block.index(b"\r\n", end)
+        if block[end + 2:end + 3] not in (b" ", b"\t"):
+            break
+        end += 2
+    summary = block[start:end].replace(b"\r\n ", b"").replace(b"\r\n\t", b"").decode("utf-8")
+    alarms = [b"".join([b"BEGIN:VALARM\r\n", b"ACTION:DISPLAY\r\n", content_line("DESCRIPTION", summary),
+                        content_line("TRIGGER", format_duration(trigger)), b"END:VALARM\r\n"])
+              for trigger in triggers]
+    return block[:-len(_END_EVENT)] + b"".join(alarms) + _END_EVENT
 
 
 def _lowercase_first(title: str) -> str:
@@ -203,7 +219,7 @@ def anniversary_uid(event: Event, number: int) -> str:
 
 
 def render_anniversary_block(event: Event, anniversary: Anniversary, base_url: str,
-                             options: IcsOptions, window: AnniversaryWindow) -> bytes:
+                             options: IcsOptions, window: AnniversaryWindow | None) -> bytes:
     """Serialise the ``anniversary.number``-th anniversary of a founding event as an all-day VEVENT."""
     number = anniversary.number
     if options.lang == "ru":
@@ -232,11 +248,15 @@ def render_anniversary_block(event: Event, anniversary: Anniversary, base_url: s
     lines.append(content_line("CATEGORIES", ",".join(categories)))
     lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
     lines += [b"STATUS:CONFIRMED\r\n", b"CLASS:PUBLIC\r\n", b"TRANSP:TRANSPARENT\r\n",
-              b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n"]
-    triggers = tuple(-lead for lead in options.alarms) if options.alarms else window.alarms
-    lines += _alarm_lines(title, triggers)
-    lines.append(b"END:VEVENT\r\n")
-    return b"".join(lines)
+              b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n", _END_EVENT]
+    return add_alarms(b"".join(lines), _anniversary_triggers(options, window))
+
+
+def _anniversary_triggers(options: IcsOptions, window: AnniversaryWindow | None) -> tuple[dt.timedelta, ...]:
+    # A subscriber's own reminders replace the default ones of anniversaries.
+    if options.alarms:
+        return tuple(-lead for lead in options.alarms)
+    return window.alarms if window is not None else ()
 
 
 @functools.lru_cache(maxsize=256)
@@ -331,6 +351,7 @@ def iter_calendar(
     anniversaries: AnniversaryWindow | None = None,
     cache: BlockCache | None = None,
     load: Callable[[list[int]], Mapping[int, Event]] | None = None,
+    today: dt.date | None = None,
 ) -> Iterator[bytes]:
     """Yield the calendar document in pieces: header, VTIMEZONEs, one block per entry, end.
 
@@ -344,43 +365,69 @@ def iter_calendar(
             (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``, ``timezone``);
             the full events whose blocks are not cached are fetched with ``load(ids)``, a chunk
             at a time, so a warm render reads little and a cold one never holds every event.
+        today: the day rendered for; a calendar without entries carries the VTIMEZONE of its own
+            zone over the years around it.
     """
     entries = _entries(list(events), list(founding), options, anniversaries, presorted=load is not None)
     yield _header(spec, named=named)
-    yield from _timezones([entry for entry in entries if type(entry) is not _AnniversaryEntry])
-    variant = (spec.base_url, options, anniversaries.alarms if anniversaries else ())
+    zones = _timezones([entry for entry in entries if type(entry) is not _AnniversaryEntry])
+    if not entries:
+        zones = [_empty_calendar_zone(spec.timezone, today)]
+    yield from zones
+    # Blocks are rendered and cached without alarms, so reminders never multiply the variants.
+    plain = dataclasses.replace(options, alarms=())
+    variant = (spec.base_url, plain)
+    event_triggers = tuple(-lead for lead in options.alarms)
+    anniversary_triggers = _anniversary_triggers(options, anniversaries)
     blocks = cache.blocks(variant) if cache is not None else {}
     for offset in range(0, len(entries), _CHUNK):
         chunk = entries[offset:offset + _CHUNK]
-        keys = [(entry.uid, entry.sequence) for entry in chunk]
-        found = [blocks.get(key) for key in keys]
-        if None not in found:
-            cache.record(len(chunk), 0)  # type: ignore[union-attr]
-            yield from found  # type: ignore[misc]
-            continue
-        full: Mapping[int, Event] = {}
-        if load is not None:
-            missing = [entry.id for entry, block in zip(chunk, found, strict=True)
-                       if block is None and type(entry) is not _AnniversaryEntry]
-            full = load(missing) if missing else {}
-        misses = 0
-        for index, block in enumerate(found):
-            if block is not None:
-                continue
-            misses += 1
-            entry = chunk[index]
-            if type(entry) is _AnniversaryEntry:
-                block = render_anniversary_block(entry.event, entry.anniversary, spec.base_url, options,
-                                                 anniversaries)  # type: ignore[arg-type]
-            else:
-                block = render_event_block(full.get(entry.id, entry) if load else entry, spec.base_url, options)
-            found[index] = block
-            if cache is not None:
-                cache.add(variant, blocks, keys[index], block)
-        if cache is not None:
-            cache.record(len(chunk) - misses, misses)
-        yield from found  # type: ignore[misc]
+        for entry, block in zip(chunk, _chunk_blocks(chunk, blocks, variant, spec, plain, cache, load), strict=True):
+            yield add_alarms(block, anniversary_triggers if type(entry) is _AnniversaryEntry else event_triggers)
     yield _END
+
+
+def _empty_calendar_zone(tzid: str, today: dt.date | None) -> bytes:
+    """Return the VTIMEZONE of the calendar's own zone, for a calendar without entries.
+
+    RFC 5545 §3.6 requires at least one component in a VCALENDAR; icalendar, ical and ical.js
+    refuse one without, so an empty calendar carries the zone of its ``X-WR-TIMEZONE``.
+    """
+    year = today.year if today is not None else 2000
+    return _vtimezone(tzid, year - 1, year + 1)
+
+
+def _chunk_blocks(chunk: list[Any], blocks: dict[tuple[str, int], bytes], variant: Any, spec: FeedSpec,
+                  options: IcsOptions, cache: BlockCache | None,
+                  load: Callable[[list[int]], Mapping[int, Event]] | None) -> list[bytes]:
+    """Return the alarm-free blocks of one chunk of entries, from the cache or rendered."""
+    keys = [(entry.uid, entry.sequence) for entry in chunk]
+    found = [blocks.get(key) for key in keys]
+    if None not in found:
+        if cache is not None:
+            cache.record(len(chunk), 0)
+        return found  # type: ignore[return-value]
+    full: Mapping[int, Event] = {}
+    if load is not None:
+        missing = [entry.id for entry, block in zip(chunk, found, strict=True)
+                   if block is None and type(entry) is not _AnniversaryEntry]
+        full = load(missing) if missing else {}
+    misses = 0
+    for index, block in enumerate(found):
+        if block is not None:
+            continue
+        misses += 1
+        entry = chunk[index]
+        if type(entry) is _AnniversaryEntry:
+            block = render_anniversary_block(entry.event, entry.anniversary, spec.base_url, options, None)
+        else:
+            block = render_event_block(full.get(entry.id, entry) if load else entry, spec.base_url, options)
+        found[index] = block
+        if cache is not None:
+            cache.add(variant, blocks, keys[index], block)
+    if cache is not None:
+        cache.record(len(chunk) - misses, misses)
+    return found  # type: ignore[return-value]
 
 
 def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True, **kwargs: object) -> bytes:
