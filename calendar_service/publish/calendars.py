@@ -16,8 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from calendar_service.anniversaries import occurrences
 from calendar_service.dates import Precision
 from calendar_service.durations import parse_triggers
 from calendar_service.errors import ConfigurationError, InvalidInput, Problem
@@ -26,22 +28,28 @@ from calendar_service.render import FeedSpec, country_name
 from calendar_service.render.ical import AnniversaryWindow, BlockCache, IcsOptions, render_calendar
 from calendar_service.store.queries import (
     EventFilter,
+    in_lists,
     list_anniversary_events,
     list_countries,
     list_event_keys,
     list_events_by_id,
 )
-from calendar_service.wording.ru import country_name_ru
+from calendar_service.wording.en import describe_selection
+from calendar_service.wording.ru import country_name_ru, describe_selection_ru
 
 __all__ = [
     "MAIN_CALENDAR",
+    "CalendarCount",
     "CalendarDefinition",
     "anniversary_alarms",
     "anniversary_window",
     "build_calendars",
+    "calendar_title",
+    "count_calendars",
     "find_calendar",
     "list_calendars",
     "list_countries",
+    "narrow",
     "render_definition",
 ]
 
@@ -146,12 +154,12 @@ def anniversary_window(settings: Mapping[str, Any], today: dt.date, where: Event
 _PARAMETERS = {"categories": "category", "countries": "country", "statuses": "status", "bodies": "body"}
 
 
-def _combine(base: EventFilter, extra: EventFilter, name: str) -> EventFilter:
-    """Narrow a calendar's own filter ``base`` by a query's ``extra``.
+def narrow(base: EventFilter, extra: EventFilter, name: str) -> EventFilter:
+    """Narrow a calendar's or feed's own filter ``base`` by a query's ``extra``.
 
     Raises:
-        InvalidInput: the query asks for values the calendar never holds (``category=training``
-            on the meetings calendar), which would otherwise look like an empty calendar.
+        InvalidInput: the query asks for values the document never holds (``category=training``
+            on the meetings calendar), which would otherwise look like an empty document.
     """
     changes: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -175,7 +183,7 @@ def select_entries(session: Session, definition: CalendarDefinition, settings: M
                    options: IcsOptions, where: EventFilter = _ANY
                    ) -> tuple[Sequence[Any], Sequence[Event], AnniversaryWindow | None]:
     """Return (light rows of the events, founding events, anniversary window) of a calendar under a query."""
-    where = _combine(definition.where, where, definition.name)
+    where = narrow(definition.where, where, definition.name)
     events: Sequence[Any] = []
     if definition.events:
         window_start = today - dt.timedelta(days=int(settings["ICS_PAST_DAYS"]))
@@ -188,14 +196,27 @@ def select_entries(session: Session, definition: CalendarDefinition, settings: M
     return events, founding, anniversary_window(settings, today, where)
 
 
-def feed_spec(definition: CalendarDefinition, settings: Mapping[str, Any], query: str = "", lang: str = "en"
-              ) -> FeedSpec:
+def calendar_title(definition: CalendarDefinition, where: EventFilter = _ANY, lang: str = "en") -> str:
+    """Return a calendar's title; narrowed by a query, it names what it keeps.
+
+    ``/calendars/kz.ics?category=meeting`` is "CSTO calendar: meetings, Kazakhstan".
+    """
+    if where == _ANY:
+        return (definition.title_ru or definition.title) if lang == "ru" else definition.title
+    combined = narrow(definition.where, where, definition.name)
+    if lang == "ru":
+        parts = ([] if definition.events else ["годовщины"]) + describe_selection_ru(combined)
+        return f"{MAIN_CALENDAR.title_ru}: {', '.join(parts)}"
+    parts = ([] if definition.events else ["anniversaries"]) + describe_selection(combined)
+    return f"{MAIN_CALENDAR.title}: {', '.join(parts)}"
+
+
+def feed_spec(definition: CalendarDefinition, settings: Mapping[str, Any], query: str = "", lang: str = "en",
+              where: EventFilter = _ANY) -> FeedSpec:
     """Return the self-description of a calendar; ``query`` is the query string of its URL."""
     base = settings["BASE_URL"]
-    title, description = definition.title, definition.description
-    if lang == "ru":
-        title, description = definition.title_ru or title, definition.description_ru or description
-    return FeedSpec(title=title, description=description,
+    description = (definition.description_ru or definition.description) if lang == "ru" else definition.description
+    return FeedSpec(title=calendar_title(definition, where, lang), description=description,
                     self_url=f"{base}/{definition.name}" + (f"?{query}" if query else ""), base_url=base,
                     timezone=settings["TIMEZONE"], refresh_minutes=settings["REFRESH_MINUTES"])
 
@@ -205,9 +226,48 @@ def render_definition(session: Session, definition: CalendarDefinition, settings
                       query: str = "", cache: BlockCache | None = None) -> bytes:
     """Render one calendar, narrowed by ``where`` and shaped by ``options``."""
     events, founding, window = select_entries(session, definition, settings, today, options, where)
-    spec = feed_spec(definition, settings, query, options.lang)
+    spec = feed_spec(definition, settings, query, options.lang, where)
     return render_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
-                           load=functools.partial(list_events_by_id, session))
+                           load=functools.partial(list_events_by_id, session), today=today)
+
+
+@dataclass(frozen=True)
+class CalendarCount:
+    """What a calendar holds now."""
+
+    entries: int  #: events and anniversaries it shows
+    approximate: int  #: events known only to the month or year, which ``approximate=1`` adds
+
+
+def _holds(row: Any, where: EventFilter) -> bool:
+    return ((where.start is None or row.end_date >= where.start)
+            and (not where.categories or row.category in where.categories)
+            and (not where.statuses or row.status in where.statuses)
+            and in_lists(row, where))
+
+
+def count_calendars(session: Session, settings: Mapping[str, Any], today: dt.date) -> dict[str, CalendarCount]:
+    """Count what every published calendar holds now, from one light read of the store."""
+    window_start = today - dt.timedelta(days=int(settings["ICS_PAST_DAYS"]))
+    names = ["category", "status", "precision", "start_date", "end_date", "country", "countries", "bodies",
+             "is_anniversary"]
+    rows = session.execute(select(*(getattr(Event, name) for name in names))).all()
+    first, last = anniversary_window(settings, today).first, anniversary_window(settings, today).last
+    counts = {}
+    for definition in list_calendars(session):
+        entries = approximate = 0
+        where = dataclasses.replace(definition.where, start=window_start)
+        for row in rows:
+            if definition.events and _holds(row, where):
+                if row.precision == Precision.DAY.value:
+                    entries += 1
+                else:
+                    approximate += 1
+            if definition.anniversaries and row.is_anniversary and row.precision == Precision.DAY.value \
+                    and _holds(row, dataclasses.replace(definition.where, start=None)):
+                entries += sum(1 for _ in occurrences(row.start_date, first, last))
+        counts[definition.name] = CalendarCount(entries, approximate)
+    return counts
 
 
 def build_calendars(session: Session, settings: Mapping[str, Any], *, today: dt.date,

@@ -9,6 +9,7 @@ whole stream on request with :func:`render_selection`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from calendar_service import __version__
+from calendar_service.errors import NotFound
 from calendar_service.models import Notice, NoticeKind
 from calendar_service.notices.selection import NoticeSelection, list_countries, list_notices, matches
+from calendar_service.publish.calendars import narrow
 from calendar_service.publish.files import read_manifest
 from calendar_service.render import FeedSpec, country_name
 from calendar_service.render.atom import render_atom
@@ -29,9 +32,10 @@ from calendar_service.render.paging import PAGE_SIZE, Page, archive_pages, paged
 from calendar_service.render.rss import render_rss
 from calendar_service.store.queries import EventFilter
 from calendar_service.store.records import Category
+from calendar_service.wording.en import describe_selection
 
-__all__ = ["FORMATS", "ArchiveReuse", "Stream", "list_streams", "render_selection", "render_stream",
-           "render_syndication", "stream_spec"]
+__all__ = ["FORMATS", "ArchiveReuse", "Stream", "count_streams", "find_stream", "list_streams", "render_selection",
+           "render_stream", "render_syndication", "stream_spec", "stream_title"]
 
 Renderer = Callable[[Sequence[Notice], FeedSpec, Page | None], bytes]
 
@@ -51,6 +55,7 @@ class Stream:
     title: str
     description: str
     selection: NoticeSelection
+    label: str = ""  #: what its kinds of notice are called in a narrowed title ("anniversaries")
 
 
 def list_streams(countries: Sequence[str]) -> list[Stream]:
@@ -65,10 +70,10 @@ def list_streams(countries: Sequence[str]) -> list[Stream]:
     streams.append(Stream("feeds/anniversaries", "anniversaries", f"{_TITLE}: anniversaries",
                           "Anniversaries of the Collective Security Treaty Organization, ahead and on the day",
                           NoticeSelection(kinds=(NoticeKind.ANNIVERSARY_AHEAD.value,
-                                                 NoticeKind.ANNIVERSARY_TODAY.value))))
+                                                 NoticeKind.ANNIVERSARY_TODAY.value)), "anniversaries"))
     streams.append(Stream("feeds/changes", "changes", f"{_TITLE}: changes",
                           "Rescheduled, moved, postponed and cancelled CSTO events",
-                          NoticeSelection(kinds=(NoticeKind.CHANGED.value,))))
+                          NoticeSelection(kinds=(NoticeKind.CHANGED.value,)), "changes"))
     for code in countries:
         name = country_name(code)
         streams.append(Stream(f"feeds/{code.lower()}", code.lower(), f"{_TITLE}: {name}",
@@ -172,22 +177,52 @@ def render_syndication(session: Session, settings: Mapping[str, Any],
     return documents
 
 
-def render_selection(session: Session, settings: Mapping[str, Any], where: EventFilter, extension: str,
-                     page: int, query: str) -> bytes:
-    """Render page ``page`` of the whole stream narrowed by ``where`` (RFC 5005 paged feed).
+def find_stream(path: str, countries: Sequence[str]) -> Stream | None:
+    """Return the stream published as ``path`` ("feed", "feeds/kz"), or None."""
+    return next((stream for stream in list_streams(countries) if stream.path == path), None)
+
+
+def stream_title(stream: Stream, where: EventFilter) -> str:
+    """Return the title of ``stream`` narrowed by ``where`` ("CSTO calendar: meetings, Kazakhstan")."""
+    if where == EventFilter():
+        return stream.title
+    parts = ([stream.label] if stream.label else []) + describe_selection(where)
+    return f"{_TITLE}: {', '.join(parts)}"
+
+
+def count_streams(session: Session) -> dict[str, int]:
+    """Return how many notices each published stream holds now, by path."""
+    everything = list_notices(session)
+    return {stream.path: sum(1 for notice in everything if matches(notice, stream.selection))
+            for stream in list_streams(list_countries(session))}
+
+
+def render_selection(session: Session, settings: Mapping[str, Any], stream: Stream, where: EventFilter,
+                     extension: str, page: int, query: str) -> bytes:
+    """Render page ``page`` of ``stream`` narrowed by ``where`` (RFC 5005 paged feed).
+
+    The narrowed feed has its own title and id (its URL with the canonical query, without the page).
 
     Args:
         query: the canonical query string of ``where`` (without ``page``), for the links.
+
+    Raises:
+        InvalidInput: ``where`` asks for what the stream never holds (``category`` on the meetings stream).
+        NotFound: ``page`` is past the last page.
     """
-    stream = list_streams(())[0]
-    spec = stream_spec(stream, settings, extension)
-    notices, pages = paged_window(list_notices(session, NoticeSelection(where)), page)
+    events = narrow(stream.selection.events, where, f"{stream.path}.{extension}")
+    plain = stream_spec(stream, settings, extension)
+    spec = dataclasses.replace(plain, title=stream_title(stream, events if where != EventFilter() else where),
+                               self_url=plain.self_url + (f"?{query}" if query else ""))
+    notices, pages = paged_window(list_notices(session, NoticeSelection(events, stream.selection.kinds)), page)
+    if page > pages:
+        raise NotFound(f"/{stream.path}.{extension} has {pages} page(s) with this selection, not {page}")
 
     def url(number: int) -> str:
         parts = [query] if query else []
         if number > 1:
             parts.append(f"page={number}")
-        return spec.self_url + ("?" + "&".join(parts) if parts else "")
+        return plain.self_url + ("?" + "&".join(parts) if parts else "")
 
     current = Page(self_url=url(page), first=url(1), last=url(pages),
                    previous=url(page - 1) if page > 1 else None, next=url(page + 1) if page < pages else None)

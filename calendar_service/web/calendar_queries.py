@@ -2,77 +2,59 @@
 
 ``/calendar.ics`` and ``/calendars/<name>.ics`` without a query string are the files the last
 build published (no rendering, no hashing per request). With a query string (filters, ``alarm``,
-``lang``, ``approximate``) the calendar is rendered from the store on the first request and kept,
-with its strong ETag and gzip twin, until the store's revision or the day changes.
+``lang``, ``approximate``) the query is checked and put in canonical form before any work, then
+the calendar is rendered from the cached event blocks (alarms are spliced in, never rendered per
+query) and kept in a bounded cache under (store revision, day, calendar, canonical query), so
+equivalent spellings share one entry and no request costs more than one render of its output.
+``/events/<uid>.ics`` is one event, whatever the precision of its date.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
-import gzip
-import hashlib
-import threading
 import zoneinfo
-from collections import OrderedDict
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import Response, current_app, jsonify, request
 
 from calendar_service import clock
 from calendar_service.db import get_session_factory, transaction
-from calendar_service.durations import parse_lead
-from calendar_service.errors import InvalidInput, NotFound, Problem
+from calendar_service.errors import NotFound
+from calendar_service.models import StoreState
 from calendar_service.publish.blockstore import load_blocks
-from calendar_service.publish.calendars import CalendarDefinition, find_calendar, list_calendars, render_definition
-from calendar_service.publish.files import read_manifest
-from calendar_service.render.ical import BlockCache, IcsOptions
-from calendar_service.store.queries import get_store_revision, list_bodies
-from calendar_service.web.filters import FILTER_KEYS, parse_filter
-from calendar_service.web.published import MEDIA_TYPES, serve_published
+from calendar_service.publish.calendars import (
+    CalendarDefinition,
+    count_calendars,
+    find_calendar,
+    list_calendars,
+    render_definition,
+)
+from calendar_service.render import FeedSpec
+from calendar_service.render.ical import BlockCache, render_calendar
+from calendar_service.store.queries import get_event, list_bodies
+from calendar_service.web.filters import (
+    FILTER_KEYS,
+    ICS_KEYS,
+    canonical_query,
+    check_parameters,
+    parse_filter,
+    parse_ics_options,
+)
+from calendar_service.web.published import published_entries, serve_published
+from calendar_service.web.responses import MEDIA_TYPES, BoundedCache, Document, send_document
 
 if TYPE_CHECKING:
     from flask import Flask
+    from sqlalchemy.orm import Session
 
-__all__ = ["ICS_KEYS", "init_app", "parse_ics_options", "subscribe_links"]
+__all__ = ["calendar_counts", "init_app", "subscribe_links"]
 
-ICS_KEYS = ("alarm", "lang", "approximate")
-LANGUAGES = ("en", "ru")
-MAX_ALARMS = 5
-_EXTENSION = "calendar_service.rendered_calendars"
+_RENDERED = "calendar_service.rendered_calendars"
 _BLOCKS = "calendar_service.calendar_blocks"
-
-
-def parse_ics_options(args: Any) -> IcsOptions:
-    """Read ``alarm`` (repeatable ISO 8601 durations), ``lang`` and ``approximate``.
-
-    Raises:
-        InvalidInput: every problem, each naming its parameter.
-    """
-    problems: list[Problem] = []
-    leads = []
-    for value in args.getlist("alarm"):
-        try:
-            leads.append(parse_lead(value))
-        except ValueError as error:
-            problems.append(Problem(str(error), field="alarm"))
-    if len(set(leads)) > MAX_ALARMS:
-        problems.append(Problem(f"at most {MAX_ALARMS} alarms per event", field="alarm"))
-    lang = args.get("lang", "en").strip().lower() or "en"
-    if lang not in LANGUAGES:
-        problems.append(Problem(f"unknown lang {lang!r}; valid: {', '.join(LANGUAGES)}", field="lang"))
-    flag = args.get("approximate", "0").strip().lower()
-    if flag not in {"0", "1", "true", "false", "yes", "no", ""}:
-        problems.append(Problem(f"approximate must be 1 or 0, not {flag!r}", field="approximate"))
-    unknown = sorted(set(args) - set(FILTER_KEYS) - set(ICS_KEYS))
-    for key in unknown:
-        problems.append(Problem(f"unknown parameter {key!r}; valid: {', '.join(FILTER_KEYS + ICS_KEYS)}", field=key))
-    if problems:
-        raise InvalidInput(problems)
-    return IcsOptions(alarms=tuple(sorted(set(leads), reverse=True)), lang=lang,
-                      approximate=flag in {"1", "true", "yes"})
+_FACTS = "calendar_service.store_facts"
 
 
 def subscribe_links(url: str) -> dict[str, str]:
@@ -86,92 +68,63 @@ def subscribe_links(url: str) -> dict[str, str]:
             "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")}
 
 
-def _link_header(response: Response, url: str) -> Response:
-    links = subscribe_links(url)
-    response.headers["Link"] = f'<{links["webcal"]}>; rel="alternate"; type="text/calendar"'
-    return response
+def _link(url: str) -> dict[str, str]:
+    return {"Link": f'<{subscribe_links(url)["webcal"]}>; rel="alternate"; type="text/calendar"'}
 
 
-@dataclass(frozen=True)
-class _Rendered:
-    data: bytes
-    gzipped: bytes
-    etag: str
+def _today() -> dt.date:
+    return clock.today(current_app.config["TIMEZONE"])
 
 
-class RenderedCalendars:
-    """Calendars rendered for query strings, by (store revision, day, name, normalised query).
-
-    Bounded in entries and in bytes, least recently used first out.
-    """
-
-    def __init__(self, max_entries: int = 64, max_bytes: int = 256 * 1024 * 1024) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
-        self._bytes = 0
-
-    def get(self, key: tuple[Any, ...]) -> _Rendered | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], data: bytes) -> _Rendered:
-        rendered = _Rendered(data, gzip.compress(data, compresslevel=6, mtime=0),
-                             hashlib.sha256(data).hexdigest()[:32])
-        size = len(rendered.data) + len(rendered.gzipped)
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.data) + len(old.gzipped)
-            while self._items and (len(self._items) >= self.max_entries or self._bytes + size > self.max_bytes):
-                _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped.data) + len(dropped.gzipped)
-            if size <= self.max_bytes:
-                self._items[key] = rendered
-                self._bytes += size
-        return rendered
+def _store_facts(session: Session) -> tuple[int, dt.datetime | None]:
+    """Return the store's revision and the time of its last change."""
+    state = session.get(StoreState, 1)
+    return (state.revision, state.changed_dt) if state is not None else (0, None)
 
 
-def _normalised_query() -> str:
-    return urlencode(sorted((key, value) for key, values in request.args.lists() for value in values))
+def _last_modified(changed: dt.datetime | None, today: dt.date) -> dt.datetime:
+    # A calendar's window moves with the day, so its bytes may change at midnight without a write.
+    midnight = dt.datetime.combine(today, dt.time(), zoneinfo.ZoneInfo(current_app.config["TIMEZONE"]))
+    return max(changed, midnight) if changed is not None else midnight
+
+
+def _known_bodies(session: Session, revision: int) -> list[str]:
+    facts: BoundedCache[Any] = current_app.extensions[_FACTS]
+    return facts.get_or_make(("bodies", revision), lambda: list_bodies(session))
 
 
 def _render_on_request(name: str) -> Response:
-    settings = current_app.config
-    today = clock.now().astimezone(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date()
-    query = _normalised_query()
-    cache: RenderedCalendars = current_app.extensions[_EXTENSION]
+    check_parameters(request.args, FILTER_KEYS + ICS_KEYS)
+    options = parse_ics_options(request.args)
+    today = _today()
+    cache: BoundedCache[Document] = current_app.extensions[_RENDERED]
     with transaction(get_session_factory(current_app)) as session:
+        revision, changed = _store_facts(session)
+        bodies = _known_bodies(session, revision) if "body" in request.args else ()
+        where = parse_filter(request.args, known_bodies=bodies)
         definition = _definition_or_404(session, name)
-        options = parse_ics_options(request.args)
-        where = parse_filter(request.args, known_bodies=list_bodies(session))
-        key = (get_store_revision(session), today, name, query)
-        rendered = cache.get(key)
-        if rendered is None:
-            blocks: BlockCache = current_app.extensions[_BLOCKS]
-            blocks.source = functools.partial(load_blocks, session)  # read what the build stored
-            try:
-                data = render_definition(session, definition, settings, today=today, options=options, where=where,
-                                         query=query, cache=blocks)
-            finally:
-                blocks.source = None
-                blocks.take_fresh()  # the web never writes to the store
-            rendered = cache.put(key, data)
-    wants_gzip = request.accept_encodings["gzip"] > 0
-    response = Response(rendered.gzipped if wants_gzip else rendered.data, content_type=MEDIA_TYPES[".ics"])
-    if wants_gzip:
-        response.headers["Content-Encoding"] = "gzip"
-    response.set_etag(rendered.etag + ("-gz" if wants_gzip else ""))
-    response.headers["Vary"] = "Accept-Encoding"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return _link_header(response.make_conditional(request), f"{settings['BASE_URL']}/{name}?{query}")
+        query = canonical_query(where, options)
+        key = (revision, today, name, where, options)
+        document = cache.get(key)
+        if document is None:
+            data = _render(session, definition, today, options, where, query)
+            document = cache.put(key, Document(data, MEDIA_TYPES[".ics"], _last_modified(changed, today)))
+    return send_document(document, headers=_link(f"{current_app.config['BASE_URL']}/{name}?{query}"))
 
 
-def _definition_or_404(session: Any, name: str) -> CalendarDefinition:
+def _render(session: Session, definition: CalendarDefinition, today: dt.date, options: Any, where: Any,
+            query: str) -> bytes:
+    blocks: BlockCache = current_app.extensions[_BLOCKS]
+    blocks.source = functools.partial(load_blocks, session)  # read what the build stored
+    try:
+        return render_definition(session, definition, current_app.config, today=today, options=options, where=where,
+                                 query=query, cache=blocks)
+    finally:
+        blocks.source = None
+        blocks.take_fresh()  # the web never writes to the store
+
+
+def _definition_or_404(session: Session, name: str) -> CalendarDefinition:
     definition = find_calendar(session, name)
     if definition is None:
         valid = ", ".join("/" + item.name for item in list_calendars(session))
@@ -186,7 +139,8 @@ def _serve(name: str) -> Response:
     if response.status_code == 503:
         with transaction(get_session_factory(current_app)) as session:
             _definition_or_404(session, name)
-    return _link_header(response, f"{current_app.config['BASE_URL']}/{name}")
+    response.headers.update(_link(f"{current_app.config['BASE_URL']}/{name}"))
+    return response
 
 
 def main_calendar() -> Response:
@@ -199,22 +153,73 @@ def named_calendar(name: str) -> Response:
     return _serve(f"calendars/{name.lower()}.ics")
 
 
-def calendar_index() -> Response:
-    """Answer ``/calendars``: every published calendar with its subscription links."""
-    base = current_app.config["BASE_URL"]
-    files = read_manifest(Path(current_app.config["FEEDS_DIR"]))["files"]
+def single_event_calendar(uid: str) -> Response:
+    """Answer ``/events/<uid>.ics``: one event, no calendar name (an "Add to calendar" file).
+
+    ``alarm`` and ``lang`` work as on the calendars. An event known only to the month or year
+    comes as a tentative all-day span that says its date is approximate, as ``approximate=1`` does.
+    """
+    check_parameters(request.args, ICS_KEYS)
+    options = dataclasses.replace(parse_ics_options(request.args), approximate=True)
+    settings = current_app.config
+    spec = FeedSpec(title="", description="", self_url=f"{settings['BASE_URL']}/events/{uid}.ics",
+                    base_url=settings["BASE_URL"], timezone=settings["TIMEZONE"],
+                    refresh_minutes=settings["REFRESH_MINUTES"])
     with transaction(get_session_factory(current_app)) as session:
-        definitions = list_calendars(session)
+        event = get_event(session, uid)
+        if event is None:
+            raise NotFound(f"no event with uid {uid!r}")
+        data = render_calendar([event], spec, named=False, options=options)
+        document = Document(data, MEDIA_TYPES[".ics"], event.updated_dt)
+    return send_document(document, headers={"Content-Disposition": 'attachment; filename="event.ics"'})
+
+
+def calendar_counts(session: Session) -> dict[str, Any]:
+    """Return what each published calendar holds now, counted once per store revision and day."""
+    revision, _ = _store_facts(session)
+    today = _today()
+    facts: BoundedCache[Any] = current_app.extensions[_FACTS]
+    return facts.get_or_make(("counts", revision, today), lambda: count_calendars(session, current_app.config, today))
+
+
+def describe_calendar(definition: CalendarDefinition, count: Any, base: str) -> dict[str, Any]:
+    """Return a calendar's entry in ``/calendars`` and on the index: links, size and what it holds now."""
+    entry: dict[str, Any] = {"name": definition.name, "title": definition.title,
+                             "description": definition.description, "events": count.entries,
+                             "approximate_events": count.approximate, **subscribe_links(f"{base}/{definition.name}")}
+    if count.entries == 0:
+        entry["empty"] = True
+        entry["note"] = "holds no events now"
+        if count.approximate:
+            entry["note"] += (f"; {count.approximate} event(s) known only to the month or year are shown with "
+                              f"?approximate=1")
+            entry["approximate_url"] = f"{base}/{definition.name}?approximate=1"
+            entry["approximate_webcal"] = subscribe_links(entry["approximate_url"])["webcal"]
+        del entry["google"]  # never offer a one-click subscription to an empty calendar
+    return entry
+
+
+def list_calendar_entries(session: Session) -> list[dict[str, Any]]:
+    """Return every published calendar as :func:`describe_calendar` describes it."""
+    base = current_app.config["BASE_URL"]
+    files = published_entries()
+    counts = calendar_counts(session)
     calendars = []
-    for definition in definitions:
-        entry: dict[str, Any] = {"name": definition.name, "title": definition.title,
-                                 "description": definition.description,
-                                 **subscribe_links(f"{base}/{definition.name}")}
+    for definition in list_calendars(session):
+        entry = describe_calendar(definition, counts[definition.name], base)
         published = files.get(definition.name)
         if published:
-            entry["size"] = published["size"]
-            entry["last_modified"] = published["last_modified"]
+            entry["size"] = published.size
+            entry["last_modified"] = published.last_modified.isoformat()
         calendars.append(entry)
+    return calendars
+
+
+def calendar_index() -> Response:
+    """Answer ``/calendars``: every published calendar, what it holds now and its subscription links."""
+    check_parameters(request.args, ())
+    with transaction(get_session_factory(current_app)) as session:
+        calendars = list_calendar_entries(session)
     response = jsonify({"calendars": calendars,
                         "parameters": {"filters": list(FILTER_KEYS), "calendar": list(ICS_KEYS)}})
     response.headers["Cache-Control"] = "public, max-age=60"
@@ -222,9 +227,12 @@ def calendar_index() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[_EXTENSION] = RenderedCalendars()
-    app.extensions[_BLOCKS] = BlockCache(max_variants=8, max_blocks=150_000)
+    app.extensions[_RENDERED] = BoundedCache(max_entries=64, max_bytes=64 * 1024 * 1024, size=lambda doc: doc.size)
+    app.extensions[_FACTS] = BoundedCache(max_entries=8, max_bytes=8)
+    # Blocks vary only by base URL, language and approximate dates (alarms are spliced in): four tables.
+    app.extensions[_BLOCKS] = BlockCache(max_variants=4, max_blocks=200_000)
     app.add_url_rule("/calendar.ics", endpoint="calendar_ics", view_func=main_calendar, methods=["GET"])
     app.add_url_rule("/calendars/<name>.ics", endpoint="named_calendar_ics", view_func=named_calendar,
                      methods=["GET"])
     app.add_url_rule("/calendars", endpoint="calendar_index", view_func=calendar_index, methods=["GET"])
+    app.add_url_rule("/events/<uid>.ics", endpoint="event_ics", view_func=single_event_calendar, methods=["GET"])

@@ -1,19 +1,31 @@
 """Minimal HTML pages: the index (what the service is, every feed, autodiscovery) and one per event.
 
 Feed readers and browsers find the feeds through the ``<link rel="alternate">`` elements of these
-pages; the full web pages come later. Templates autoescape, so stored text is shown, never run.
+pages; the index says how many events each calendar and notices each feed holds now, and never
+offers a one-click subscription to an empty calendar without saying so. Templates autoescape, so
+stored text is shown, never run. Pages are served like every document (ETag, Last-Modified, gzip).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template
+import datetime as dt
+import zoneinfo
 
+from flask import Blueprint, Response, current_app, render_template, request
+from sqlalchemy import func, select
+
+from calendar_service import clock
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
+from calendar_service.models import Notice, StoreState
 from calendar_service.notices.selection import list_countries, list_event_notices
 from calendar_service.publish.streams import list_streams
 from calendar_service.render import country_name, event_ics_url, event_url
 from calendar_service.store.queries import get_event
+from calendar_service.web.calendar_queries import list_calendar_entries
+from calendar_service.web.feed_queries import stream_counts
+from calendar_service.web.filters import check_parameters
+from calendar_service.web.responses import MEDIA_TYPES, Document, send_document
 from calendar_service.wording.en import describe_dates, describe_location
 
 __all__ = ["blueprint"]
@@ -31,23 +43,40 @@ def _policy(response: Response) -> Response:
     return response
 
 
+def _page(html: str, last_modified: dt.datetime | None) -> Response:
+    return send_document(Document(html.encode("utf-8"), MEDIA_TYPES[".html"], last_modified), max_age=60)
+
+
 @blueprint.get("/")
-def index() -> str:
+def index() -> Response:
+    check_parameters(request.args, ())
     with transaction(get_session_factory(current_app)) as session:
-        streams = list_streams(list_countries(session))
-    return render_template("index.html", streams=streams, base=current_app.config["BASE_URL"])
+        countries = list_countries(session)
+        streams = list_streams(countries)
+        counts = stream_counts(session)
+        calendars = list_calendar_entries(session)
+        changed = session.scalar(select(StoreState.changed_dt).where(StoreState.id == 1))
+        issued = session.scalar(select(func.max(Notice.updated_dt)))
+    today = clock.today(current_app.config["TIMEZONE"])
+    midnight = dt.datetime.combine(today, dt.time(), zoneinfo.ZoneInfo(current_app.config["TIMEZONE"]))
+    html = render_template("index.html", streams=[(stream, counts.get(stream.path, 0)) for stream in streams],
+                           calendars=calendars, base=current_app.config["BASE_URL"])
+    return _page(html, max(stamp for stamp in (changed, issued, midnight) if stamp is not None))
 
 
 @blueprint.get("/events/<uid>")
-def event_page(uid: str) -> str:
+def event_page(uid: str) -> Response:
+    check_parameters(request.args, ())
     base = current_app.config["BASE_URL"]
     with transaction(get_session_factory(current_app)) as session:
         event = get_event(session, uid)
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
         notices = list_event_notices(session, event)
-        return render_template(
+        html = render_template(
             "event.html", event=event, notices=notices, base=base, dates=describe_dates(event),
             place=describe_location(event), countries=[country_name(code) for code in event.countries],
             ics_url=event_ics_url(base, uid), api_url=event_url(base, uid),
         )
+        stamps = [event.updated_dt, *(notice.updated_dt for notice in notices)]
+    return _page(html, max(stamps))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from calendar_service.dates import Precision
 from calendar_service.models import Event
 from calendar_service.render import country_name
 
-__all__ = ["describe_dates", "describe_event", "describe_location"]
+if TYPE_CHECKING:
+    from calendar_service.store.queries import EventFilter
+
+__all__ = ["describe_dates", "describe_day", "describe_event", "describe_location", "describe_selection"]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
@@ -74,3 +79,36 @@ def describe_event(event: Event) -> str:
         published = f", published {event.published_date.isoformat()}" if event.published_date else ""
         facts.append(f"Source: {event.source_url}{published}")
     return "\n\n".join([*lines, "\n".join(facts)])
+
+
+_CATEGORY_PLURALS = {"meeting": "meetings", "consultation": "consultations", "training": "trainings",
+                     "operation": "operations", "statement": "statements", "milestone": "milestones",
+                     "other": "other events"}
+
+
+def describe_day(day: dt.date) -> str:
+    """Write a day as a reader would: "15 May 1992"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def describe_selection(where: EventFilter) -> list[str]:
+    """Name what a filter keeps, one phrase per key: ["meetings and consultations", "Kazakhstan"].
+
+    The phrases make the title of a filtered calendar or feed ("CSTO calendar: meetings, Kazakhstan").
+    """
+    parts = []
+    if where.categories:
+        parts.append(" and ".join(_CATEGORY_PLURALS.get(value, value) for value in where.categories))
+    if where.countries:
+        parts.append(" or ".join(country_name(code) for code in where.countries))
+    if where.bodies:
+        parts.append(" or ".join(where.bodies))
+    if where.statuses:
+        parts.append(" and ".join(where.statuses))
+    if where.start and where.end:
+        parts.append(f"{describe_day(where.start)} to {describe_day(where.end)}")
+    elif where.start:
+        parts.append(f"from {describe_day(where.start)}")
+    elif where.end:
+        parts.append(f"until {describe_day(where.end)}")
+    return parts

@@ -6,8 +6,10 @@ translations that ship with ``pycountry``. Body names and cities stay as the sto
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gettext
+from typing import TYPE_CHECKING
 
 import pycountry
 
@@ -15,7 +17,11 @@ from calendar_service.dates import Precision
 from calendar_service.models import Event
 from calendar_service.wording.en import format_period
 
-__all__ = ["country_name_ru", "describe_dates_ru", "describe_event_ru", "describe_location_ru"]
+if TYPE_CHECKING:
+    from calendar_service.store.queries import EventFilter
+
+__all__ = ["country_name_ru", "describe_dates_ru", "describe_day_ru", "describe_event_ru", "describe_location_ru",
+           "describe_selection_ru"]
 
 _GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
              "ноября", "декабря")
@@ -69,3 +75,35 @@ def describe_event_ru(event: Event) -> str:
         published = f", опубликовано {event.published_date.isoformat()}" if event.published_date else ""
         facts.append(f"Источник: {event.source_url}{published}")
     return "\n\n".join([*lines, "\n".join(facts)])
+
+
+_CATEGORY_PLURALS = {"meeting": "заседания", "consultation": "консультации", "training": "учения",
+                     "operation": "операции", "statement": "заявления", "milestone": "знаковые события",
+                     "other": "другие события"}
+_STATUSES = {"held": "состоявшиеся", "planned": "запланированные", "postponed": "перенесённые",
+             "cancelled": "отменённые"}
+
+
+def describe_day_ru(day: dt.date) -> str:
+    """Write a day in Russian: «15 мая 1992 г.»."""
+    return f"{day.day} {_GENITIVE[day.month - 1]} {day.year} г."
+
+
+def describe_selection_ru(where: EventFilter) -> list[str]:
+    """Name in Russian what a filter keeps, one phrase per key: ["заседания", "Казахстан"]."""
+    parts = []
+    if where.categories:
+        parts.append(" и ".join(_CATEGORY_PLURALS.get(value, value) for value in where.categories))
+    if where.countries:
+        parts.append(" или ".join(country_name_ru(code) for code in where.countries))
+    if where.bodies:
+        parts.append(" или ".join(where.bodies))
+    if where.statuses:
+        parts.append(" и ".join(_STATUSES.get(value, value) for value in where.statuses))
+    if where.start and where.end:
+        parts.append(f"с {describe_day_ru(where.start)} по {describe_day_ru(where.end)}")
+    elif where.start:
+        parts.append(f"с {describe_day_ru(where.start)}")
+    elif where.end:
+        parts.append(f"по {describe_day_ru(where.end)}")
+    return parts

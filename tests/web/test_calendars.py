@@ -186,13 +186,14 @@ def test_a_shortcut_narrowed_outside_itself_is_a_400(client: FlaskClient) -> Non
 
 
 def test_rendered_queries_are_bounded_in_bytes() -> None:
-    from calendar_service.web.calendar_queries import RenderedCalendars
+    from calendar_service.web.responses import BoundedCache, Document
 
-    rendered = RenderedCalendars(max_entries=10, max_bytes=3000)
+    rendered: BoundedCache[Document] = BoundedCache(max_entries=10, max_bytes=5000, size=lambda doc: doc.size)
     for number in range(5):
-        rendered.put((number,), bytes(range(256)) * 4)  # ~1 KB plus its gzip twin
+        rendered.put((number,), Document(bytes(range(256)) * 4, "text/calendar", None))  # 1 KB, twin counted as 1 KB
     kept = [number for number in range(5) if rendered.get((number,)) is not None]
     assert kept == [3, 4]
+    assert rendered.nbytes == 4096
 
 
 def test_single_event_file_takes_alarms_and_language(client: FlaskClient) -> None:
