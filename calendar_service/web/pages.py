@@ -3,7 +3,8 @@
 Feed readers and browsers find the feeds through the ``<link rel="alternate">`` elements of these
 pages; the index says how many events each calendar and notices each feed holds now, and never
 offers a one-click subscription to an empty calendar without saying so. Templates autoescape, so
-stored text is shown, never run. Pages are served like every document (ETag, Last-Modified, gzip).
+stored text is shown, never run. Pages are served like every document (ETag, Last-Modified, gzip);
+unlike calendars and feeds they take no parameters and ignore any a shared link carries (``utm_…``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template
 from sqlalchemy import func, select
 
 from calendar_service import clock
@@ -24,7 +25,6 @@ from calendar_service.render import country_name, event_ics_url, event_url
 from calendar_service.store.queries import get_event
 from calendar_service.web.calendar_queries import list_calendar_entries
 from calendar_service.web.feed_queries import stream_counts
-from calendar_service.web.filters import check_parameters
 from calendar_service.web.responses import MEDIA_TYPES, Document, send_document
 from calendar_service.wording.en import describe_dates, describe_location
 
@@ -49,7 +49,6 @@ def _page(html: str, last_modified: dt.datetime | None) -> Response:
 
 @blueprint.get("/")
 def index() -> Response:
-    check_parameters(request.args, ())
     with transaction(get_session_factory(current_app)) as session:
         countries = list_countries(session)
         streams = list_streams(countries)
@@ -66,7 +65,6 @@ def index() -> Response:
 
 @blueprint.get("/events/<uid>")
 def event_page(uid: str) -> Response:
-    check_parameters(request.args, ())
     base = current_app.config["BASE_URL"]
     with transaction(get_session_factory(current_app)) as session:
         event = get_event(session, uid)
