@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from calendar_service.models import Event, Notice
 from calendar_service.store.queries import EventFilter, event_conditions, in_lists, list_countries
 
-__all__ = ["NoticeSelection", "list_countries", "list_event_notices", "list_notices", "matches"]
+__all__ = ["NoticeSelection", "list_countries", "list_event_notices", "list_notice_page", "list_notices",
+           "matches"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,26 @@ def list_notices(session: Session, selection: NoticeSelection = NoticeSelection(
     if where.countries or where.bodies:
         return [notice for notice in notices if in_lists(notice.event, where)]
     return list(notices)
+
+
+def list_notice_page(session: Session, selection: NoticeSelection, page: int, size: int) -> tuple[list[Notice], int]:
+    """Return page ``page`` (1 = the latest issued) of the matching notices, and how many match.
+
+    Only the page's notices are read in full; the others are light rows (their id and, for a
+    country or body filter, their event's lists), so a page costs little more than its output.
+    """
+    where = selection.events
+    lists = bool(where.countries or where.bodies)
+    columns = [Notice.id, Event.country, Event.countries, Event.bodies] if lists else [Notice.id]
+    query = select(*columns).join(Notice.event)
+    if selection.kinds:
+        query = query.where(Notice.kind.in_(selection.kinds))
+    rows: Sequence[Any] = session.execute(query.where(*event_conditions(where)).order_by(Notice.id.desc())).all()
+    if lists:
+        rows = [row for row in rows if in_lists(row, where)]
+    ids = [row.id for row in rows[(page - 1) * size:page * size]]
+    notices = session.scalars(select(Notice).where(Notice.id.in_(ids)).order_by(Notice.id.desc())).all() if ids else []
+    return list(notices), len(rows)
 
 
 def matches(notice: Notice, selection: NoticeSelection) -> bool:

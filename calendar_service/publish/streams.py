@@ -21,14 +21,20 @@ from sqlalchemy.orm import Session
 from calendar_service import __version__
 from calendar_service.errors import NotFound
 from calendar_service.models import Notice, NoticeKind
-from calendar_service.notices.selection import NoticeSelection, list_countries, list_notices, matches
+from calendar_service.notices.selection import (
+    NoticeSelection,
+    list_countries,
+    list_notice_page,
+    list_notices,
+    matches,
+)
 from calendar_service.publish.calendars import narrow
 from calendar_service.publish.files import read_manifest
 from calendar_service.render import FeedSpec, country_name
 from calendar_service.render.atom import render_atom
 from calendar_service.render.entries import make_entry
 from calendar_service.render.jsonfeed import render_jsonfeed
-from calendar_service.render.paging import PAGE_SIZE, Page, archive_pages, paged_window
+from calendar_service.render.paging import PAGE_SIZE, Page, archive_pages, page_count
 from calendar_service.render.rss import render_rss
 from calendar_service.store.queries import EventFilter
 from calendar_service.store.records import Category
@@ -214,7 +220,8 @@ def render_selection(session: Session, settings: Mapping[str, Any], stream: Stre
     plain = stream_spec(stream, settings, extension)
     spec = dataclasses.replace(plain, title=stream_title(stream, events if where != EventFilter() else where),
                                self_url=plain.self_url + (f"?{query}" if query else ""))
-    notices, pages = paged_window(list_notices(session, NoticeSelection(events, stream.selection.kinds)), page)
+    notices, total = list_notice_page(session, NoticeSelection(events, stream.selection.kinds), page, PAGE_SIZE)
+    pages = page_count(total)
     if page > pages:
         raise NotFound(f"/{stream.path}.{extension} has {pages} page(s) with this selection, not {page}")
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-__all__ = ["PAGE_SIZE", "Page", "archive_pages", "paged_window"]
+__all__ = ["PAGE_SIZE", "Page", "archive_pages", "page_count"]
 
 PAGE_SIZE = 50
 T = TypeVar("T")
@@ -45,7 +45,6 @@ def archive_pages(newest_first: Sequence[T], size: int = PAGE_SIZE) -> list[list
     return [list(reversed(oldest_first[number * size:(number + 1) * size])) for number in range(complete)]
 
 
-def paged_window(newest_first: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], int]:
-    """Return the notices of paged-feed page ``page`` (1 = newest) and how many pages there are."""
-    pages = max(1, -(-len(newest_first) // size))
-    return list(newest_first[(page - 1) * size:page * size]), pages
+def page_count(total: int, size: int = PAGE_SIZE) -> int:
+    """Return how many pages a paged feed of ``total`` notices has (one, empty, when there are none)."""
+    return max(1, -(-total // size))
