@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 import zoneinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, request
 
 from calendar_service import clock
 from calendar_service.db import get_session_factory, transaction
@@ -219,10 +220,10 @@ def calendar_index() -> Response:
     """Answer ``/calendars``: every published calendar, what it holds now and its subscription links."""
     with transaction(get_session_factory(current_app)) as session:
         calendars = list_calendar_entries(session)
-    response = jsonify({"calendars": calendars,
-                        "parameters": {"filters": list(FILTER_KEYS), "calendar": list(ICS_KEYS)}})
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+        _, changed = _store_facts(session)
+    body = {"calendars": calendars, "parameters": {"filters": list(FILTER_KEYS), "calendar": list(ICS_KEYS)}}
+    data = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return send_document(Document(data, "application/json", _last_modified(changed, _today())), max_age=60)
 
 
 def init_app(app: Flask) -> None:

@@ -73,6 +73,14 @@ def test_an_empty_country_calendar_parses_with_icaljs(client: FlaskClient, code:
     assert parse_icaljs(client.get(f"/calendars/{code}.ics").data)["count"] == 0
 
 
+def test_the_listing_is_served_with_validators(client: FlaskClient) -> None:
+    first = client.get("/calendars")
+    assert first.content_type == "application/json"
+    assert first.headers["Last-Modified"]
+    assert client.get("/calendars", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert gzip.decompress(client.get("/calendars", headers={"Accept-Encoding": "gzip"}).data) == first.data
+
+
 def test_the_listing_never_offers_google_for_an_empty_calendar_without_saying_so(client: FlaskClient) -> None:
     calendars = {c["name"]: c for c in _calendars(client)}
     kazakhstan = calendars["calendars/kz.ics"]
