@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from calendar_service.errors import InvalidInput, NoEventsFound, Problem
 from calendar_service.ingest.extract.assemble import extract_events
@@ -70,9 +70,12 @@ def extract_news(
             [Problem(f"not an http(s) address: {source_url!r}", source=source, field="source_url")]
         )
     decoded = read_text(data, source=source)
-    events = extract_events(
-        decoded.text, reference_date=reference_date, gazetteer=gazetteer, source_url=source_url
-    )
+    try:
+        events = extract_events(
+            decoded.text, reference_date=reference_date, gazetteer=gazetteer, source_url=source_url
+        )
+    except InvalidInput as error:  # a sentence past the limits: name the input too
+        raise InvalidInput([replace(problem, source=problem.source or source) for problem in error.problems]) from None
     if not events:
         raise NoEventsFound([Problem("no dated event found in the text", source=source)])
     return Extraction(tuple(events), decoded.encoding)

@@ -10,6 +10,7 @@ decides by the date.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from calendar_service.store.records import Category, Status
@@ -113,8 +114,13 @@ def mask(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
     return "".join(chars)
 
 
+@functools.lru_cache(maxsize=256)
 def first_cue(text: str) -> tuple[int, Category] | None:
-    """Return where the first category cue in ``text`` starts, and its category."""
+    """Return where the first category cue in ``text`` starts, and its category.
+
+    Cached: a sentence with many dates asks about the same clause once per date, and the answer
+    must not cost a scan of the clause each time.
+    """
     best: tuple[int, Category] | None = None
     for category, pattern in _CATEGORY_CUES.items():
         match = pattern.search(text)
@@ -129,22 +135,38 @@ def category_of(text: str) -> Category | None:
     return cue[1] if cue else None
 
 
+@functools.lru_cache(maxsize=256)  # asked once per date of the sentence before
 def category_named_back(next_sentence: str) -> Category | None:
     """Return the category a following sentence gives by naming "this operation", else None."""
     match = _ANAPHORA.search(next_sentence)
     return category_of(match.group()) if match else None
 
 
-def status_of(text: str, position: int) -> Status | None:
-    """Return the status ``text`` states for the date at ``position``, or None when it states none."""
+@functools.lru_cache(maxsize=256)
+def _status_cues(text: str) -> Status | tuple[tuple[int, int, Status], ...]:
+    """Return the status ``text`` states outright, else its planned and held cues, in that order.
+
+    Computed once per text (cached), so that each date of a clause costs a walk over the cues only.
+    """
     if _CANCELLED.search(text):
         return Status.CANCELLED
     if _POSTPONED.search(text):
         return Status.POSTPONED
+    return tuple(
+        (match.start(), match.end(), status)
+        for status, pattern in ((Status.PLANNED, _PLANNED), (Status.HELD, _HELD))
+        for match in pattern.finditer(text)
+    )
+
+
+def status_of(text: str, position: int) -> Status | None:
+    """Return the status ``text`` states for the date at ``position``, or None when it states none."""
+    cues = _status_cues(text)
+    if isinstance(cues, Status):
+        return cues
     best: tuple[int, Status] | None = None
-    for status, pattern in ((Status.PLANNED, _PLANNED), (Status.HELD, _HELD)):
-        for match in pattern.finditer(text):
-            distance = min(abs(match.start() - position), abs(match.end() - position))
-            if best is None or distance < best[0]:
-                best = (distance, status)
+    for start, end, status in cues:
+        distance = min(abs(start - position), abs(end - position))
+        if best is None or distance < best[0]:
+            best = (distance, status)
     return best[1] if best else None

@@ -31,15 +31,17 @@ _NUMERIC_HEAD = re.compile(
     r"(?:(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d\d)-(\d\d))"
     r"(?!\s*(?:г\.|года|г\b))[\s|–—-]*(?:\d{1,2}:\d\d[\s|–—-]*)?"
 )
-_HEADER_REST = re.compile(r"^[\s,|–—-]*(?:\d{1,2}:\d\d)?\s*$")
+_HEADER_REST = re.compile(r"^[\s,|–—-]*+(?:\d{1,2}:\d\d)?\s*$")  # "*+": a run of spaces is not retried
 LEAD_PREFIX = re.compile(
     r"^\s*(?:[A-ZА-ЯЁ][\w.-]+(?: [A-ZА-ЯЁ][\w.-]+)?\s*,\s*)?(?:(?:On|ON|on|В|в|Во|во)\s+)?$"
 )
 _TITLE_END = re.compile(r"[.:;,]\s*$")
 _CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
 _LATIN = re.compile(r"[a-zA-Z]")
-_BOUNDARY = re.compile(r"[.!?…]+[»”\"')\]]*\s+(?=[«“\"(\[]?[A-ZА-ЯЁ0-9])")
+# "(?<![.!?…])": a run of dots is tried once, from its start, not from each of its positions.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[»”\"')\]]*\s+(?=[«“\"(\[]?[A-ZА-ЯЁ0-9])")
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_WORD_WINDOW = 64
 _ABBREVIATION_TEXT = (
     "mr mrs ms dr gen col lt maj capt sgt prof jr sr st no nos art vol pp approx vs jan feb mar apr "
     "jun jul aug sep sept oct nov dec ул им пр ген обл тыс млн млрд руб ст гг см рис англ"
@@ -95,8 +97,9 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
             continue
         start += len(line.group()) - len(line.group().lstrip())
         end -= len(line.group()) - len(line.group().rstrip())
-        previous = text[spans[-1][0] : spans[-1][1]] if spans else ""
-        if spans and stripped[0].islower() and not re.search(r"[.!?]$", previous):
+        # The last character of the paragraph so far, not the paragraph: 100,000 wrapped lines are
+        # then read in linear time.
+        if spans and stripped[0].islower() and text[spans[-1][1] - 1] not in ".!?":
             spans[-1] = (spans[-1][0], end)  # a hard-wrapped line continues its sentence
         else:
             spans.append((start, end))
@@ -169,7 +172,9 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """
     spans, begin = [], start
     for boundary in _BOUNDARY.finditer(text, start, end):
-        word = _WORD_BEFORE.search(text, begin, boundary.start() + 1)
+        # The word before the stop, looked for near it: searching from ``begin`` would walk the
+        # sentence again for every stop after an initial or an abbreviation.
+        word = _WORD_BEFORE.search(text, max(begin, boundary.start() + 1 - _WORD_WINDOW), boundary.start() + 1)
         token = word.group(1) if word else ""
         if (len(token) == 1 and token.isalpha()) or token.lower() in _ABBREVIATIONS:
             continue

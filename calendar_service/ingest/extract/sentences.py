@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
+from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract.anniversary import Anniversary, find_anniversaries
 from calendar_service.ingest.extract.classify import mask
 from calendar_service.ingest.extract.fallback import search_sentence
@@ -20,7 +22,27 @@ from calendar_service.ingest.extract.gazetteer import Gazetteer, Kind, NameMatch
 from calendar_service.ingest.extract.grammar import DateMention, find_dates
 from calendar_service.ingest.extract.items import Item, Sentence
 
-__all__ = ["POSTPONE", "Context", "ReadSentence", "clause_of", "clauses", "read_sentence"]
+__all__ = [
+    "MAX_DATES_PER_ITEM",
+    "MAX_DATES_PER_SENTENCE",
+    "MAX_SENTENCE_CHARS",
+    "POSTPONE",
+    "Context",
+    "ReadSentence",
+    "clause_of",
+    "clauses",
+    "read_sentence",
+    "read_sentences",
+]
+
+#: Longest sentence read. Real sentences of news run to a few hundred characters; one of thousands
+#: is a text without full stops (a table, a list, a scrape gone wrong), and reading it costs time
+#: that grows with its length times its dates.
+MAX_SENTENCE_CHARS = 3_000
+#: Most dates read in one sentence; a chronology lists a dozen, not hundreds.
+MAX_DATES_PER_SENTENCE = 60
+#: Most dates read in one item (a news item or an article); a long chronology holds a few dozen.
+MAX_DATES_PER_ITEM = 300
 
 _I = re.IGNORECASE
 _BOUND_BEFORE = re.compile(
@@ -39,7 +61,8 @@ _TOPIC_BEFORE = re.compile(
     _I,
 )
 POSTPONE = re.compile(r"\bpostpon\w*|\brescheduled\b|\bdeferred\b|\bперенес\w*|\bперенос\w*|\bотложен\w*", _I)
-_CLAUSE_BREAK = re.compile(r";\s*|,\s+(?:and|while|whereas|but|а|но|а также)\s+|\s+while\s+")
+# "(?<!\s)": a run of spaces is tried once, not from each of its positions.
+_CLAUSE_BREAK = re.compile(r";\s*|,\s+(?:and|while|whereas|but|а|но|а также)\s+|(?<!\s)\s+while\s+")
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,17 @@ class ReadSentence:
     mentions: list[DateMention]
     anniversaries: list[Anniversary]
 
+    @cached_property
+    def clause_spans(self) -> list[tuple[int, int]]:
+        """The clauses (global offsets), found once however many dates ask for them."""
+        start = self.span.start
+        spans, begin = [], 0
+        for match in _CLAUSE_BREAK.finditer(self.text):
+            spans.append((start + begin, start + match.start()))
+            begin = match.end()
+        spans.append((start + begin, self.span.end))
+        return spans
+
 
 def _is_bound(text: str, mention: DateMention, sentence_start: int) -> bool:
     before = text[max(sentence_start, mention.begin - 80) : mention.begin]
@@ -78,14 +112,61 @@ def _is_bound(text: str, mention: DateMention, sentence_start: int) -> bool:
     return mention.precision == "year" and bool(_TOPIC_BEFORE.search(before))
 
 
+def read_sentences(context: Context) -> list[ReadSentence]:
+    """Read every sentence of ``context.item`` (see :func:`read_sentence`).
+
+    Raises:
+        InvalidInput: a sentence is past the limits of :func:`read_sentence`, or the item holds more
+            than :data:`MAX_DATES_PER_ITEM` dates.
+    """
+    read: list[ReadSentence] = []
+    dates = 0
+    for span in context.item.sentences:
+        sentence = read_sentence(context, span)
+        dates += len(sentence.mentions)
+        if dates > MAX_DATES_PER_ITEM:
+            raise _too_much(
+                context,
+                span,
+                f"has more than {MAX_DATES_PER_ITEM} dates by this line; split the text into items of its own",
+            )
+        read.append(sentence)
+    return read
+
+
+def _too_much(context: Context, span: Sentence, message: str) -> InvalidInput:
+    line = context.text.count("\n", 0, span.start) + 1
+    return InvalidInput([Problem(f"item {context.item.number} {message}", line=line)])
+
+
 def read_sentence(context: Context, span: Sentence) -> ReadSentence:
-    """Read one sentence of ``context.item``: names, dates of events, anniversaries."""
+    """Read one sentence of ``context.item``: names, dates of events, anniversaries.
+
+    Raises:
+        InvalidInput: the sentence is longer than :data:`MAX_SENTENCE_CHARS` or holds more than
+            :data:`MAX_DATES_PER_SENTENCE` dates: it is not news prose, and the text is refused
+            rather than read for minutes.
+    """
+    length = span.end - span.start
+    if length > MAX_SENTENCE_CHARS:
+        raise _too_much(
+            context,
+            span,
+            f"has a sentence of {length:,} characters; at most {MAX_SENTENCE_CHARS:,} are read in one "
+            "sentence (is the text missing its full stops?)",
+        )
     text = context.text[span.start : span.end]
     names = [
         NameMatch(m.start + span.start, m.end + span.start, m.entry) for m in context.gazetteer.find(text)
     ]
     masked = mask(text, [(m.start, m.end) for m in names if m.entry.kind is Kind.BODY], span.start)
     found = find_dates(text, span.start)
+    if len(found) > MAX_DATES_PER_SENTENCE:
+        raise _too_much(
+            context,
+            span,
+            f"has a sentence with {len(found):,} dates; at most {MAX_DATES_PER_SENTENCE} are read in one sentence",
+        )
     mentions = [m for m in found if not _is_bound(context.text, m, span.start)]
     if not found:
         mentions = search_sentence(text, span.start, context.item.language)
@@ -94,17 +175,11 @@ def read_sentence(context: Context, span: Sentence) -> ReadSentence:
 
 def clauses(sentence: ReadSentence) -> list[tuple[int, int]]:
     """Return the clauses of a sentence (global offsets), split at ";", ", and", ", while", ", а" ..."""
-    start = sentence.span.start
-    spans, begin = [], 0
-    for match in _CLAUSE_BREAK.finditer(sentence.text):
-        spans.append((start + begin, start + match.start()))
-        begin = match.end()
-    spans.append((start + begin, sentence.span.end))
-    return spans
+    return sentence.clause_spans
 
 
 def clause_of(sentence: ReadSentence, position: int) -> tuple[int, int]:
     """Return the clause of a sentence that holds ``position``."""
     return next(
-        (c for c in clauses(sentence) if c[0] <= position < c[1]), (sentence.span.start, sentence.span.end)
+        (c for c in sentence.clause_spans if c[0] <= position < c[1]), (sentence.span.start, sentence.span.end)
     )
