@@ -1,7 +1,10 @@
 """Ingest the hand-kept YAML dataset (``data/events.yaml``): read → validate → store, all or nothing.
 
-Dates stay strings while the YAML is read (no implicit timestamps), so ``2024-02-30`` is reported
-against its record instead of failing inside the YAML library, and ``2002`` stays a year.
+The file is composed into YAML nodes by :mod:`calendar_service.ingest.bounded_yaml` (no aliases,
+bounded depth and size, no repeated keys), and each field is converted from its node here, so a
+value of the wrong shape (``title: [a, b]``, ``anniversary: maybe``) is named by its field and
+line rather than stored as text. Dates stay strings while the YAML is read (no implicit
+timestamps), so ``2024-02-30`` is reported against its record and ``2002`` stays a year.
 """
 
 from __future__ import annotations
@@ -9,153 +12,174 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy.orm import Session, sessionmaker
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from calendar_service.dates import Precision, parse_at_precision
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput, Problem
-from calendar_service.store.records import Category, EventRecord, Status, enum_value, validate_record
+from calendar_service.ingest.bounded_yaml import compose, line_of, plain_tag
+from calendar_service.store.records import Category, EventRecord, Status, clip, enum_value, validate_record
 from calendar_service.store.writer import UpsertResult, upsert_records
 
-__all__ = ["load_dataset", "read_dataset"]
+__all__ = ["MAX_DATASET_BYTES", "load_dataset", "read_dataset"]
 
-MAX_DATASET_BYTES = 20 * 1024 * 1024
-_LINE = "__line__"
+#: Largest dataset file read (5 MB, some 15,000 records).
+MAX_DATASET_BYTES = 5 * 1024 * 1024
 _FIELDS = {
     "id", "title", "title_ru", "summary", "summary_ru", "start", "end", "start_time", "end_time",
     "timezone", "category", "status", "city", "country", "countries", "bodies", "anniversary",
     "year_inferred", "evidence", "source_url", "published", "uid",
 }
+#: Record fields that :func:`validate_record` names differently from the dataset.
+_DATASET_NAME = {"key": "id"}
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loading, no implicit timestamps, and each mapping remembers its line."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _mapping_with_line(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE] = node.start_mark.line + 1
-    return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value).strip()
-
-
-def _time(value: Any) -> dt.time | None:
-    if value is None:
+def _text(node: Node) -> str | None:
+    if isinstance(node, SequenceNode):
+        raise ValueError("must be text, not a list")
+    if isinstance(node, MappingNode):
+        raise ValueError("must be text, not a mapping")
+    tag = plain_tag(node)
+    if tag == "null":
         return None
-    if isinstance(value, int):  # YAML 1.1 reads 09:30 as sexagesimal 570
-        return dt.time(value // 60, value % 60)
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", str(value).strip())
+    if tag == "bool":
+        raise ValueError(f"{node.value!r} reads as true or false; put text in quotes")
+    return str(node.value).strip()
+
+
+def _date(node: Node) -> tuple[dt.date, dt.date, Precision] | None:
+    text = _text(node)
+    if text is None:
+        return None
+    if len(text) > 10:
+        raise ValueError(f"{clip(text)!r} is not a date of the form YYYY-MM-DD, YYYY-MM or YYYY")
+    first, last, precision = parse_at_precision(text)
+    return first, last, Precision(precision)
+
+
+def _time(node: Node) -> dt.time | None:
+    text = _text(node)  # YAML 1.1 reads 09:30 as the sexagesimal 570; its text is what counts
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", text)
     if not match:
-        raise ValueError(f"{value!r} is not a time of the form HH:MM")
+        raise ValueError(f"{clip(text)!r} is not a time of the form HH:MM")
     hour, minute, second = (int(part or 0) for part in match.groups())
     return dt.time(hour, minute, second)
 
 
-def _codes(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise ValueError("must be a list")
-    return tuple(str(item).strip() for item in value)
+def _codes(node: Node) -> tuple[str, ...]:
+    if isinstance(node, ScalarNode):
+        text = _text(node)
+        return () if text is None else (text,)
+    if isinstance(node, MappingNode):
+        raise ValueError("must be a list, not a mapping")
+    items = []
+    for item in node.value:
+        if not isinstance(item, ScalarNode):
+            raise ValueError(f"each item must be text, not a list or a mapping (line {line_of(item)})")
+        items.append(_text(item) or "")
+    return tuple(items)
 
 
-def _flag(value: Any) -> bool:
-    if value is None:
+def _flag(node: Node) -> bool:
+    if isinstance(node, ScalarNode) and plain_tag(node) == "null":
         return False
-    if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, not {value!r}")
-    return value
+    if not isinstance(node, ScalarNode) or plain_tag(node) != "bool":
+        shown = clip(node.value) if isinstance(node, ScalarNode) else "a list or a mapping"
+        raise ValueError(f"must be true or false, not {shown!r}")
+    return SafeConstructor.bool_values[node.value.lower()]
 
 
-def _record(raw: dict[str, Any], index: int, source: str) -> tuple[EventRecord | None, list[Problem]]:
-    line = raw.pop(_LINE, None)
-    name = str(raw.get("id") or f"#{index}")
+def _record(node: MappingNode, index: int, source: str) -> tuple[EventRecord | None, list[Problem]]:
+    line = line_of(node)
+    nodes: dict[str, Node] = {key.value: value for key, value in node.value}
+    lines: dict[str, int] = {key.value: line_of(key) for key, _value in node.value}
     problems: list[Problem] = []
+    try:
+        name = clip(_text(nodes["id"]) or "") if "id" in nodes else ""
+    except ValueError:
+        name = ""
+    name = name or f"#{index}"
 
-    def field(label: str, convert: Callable[[Any], Any], default: Any = None) -> Any:
-        try:
-            return convert(raw.get(label)) if raw.get(label) is not None else default
-        except ValueError as error:
-            problems.append(Problem(str(error), source=source, record=name, field=label, line=line))
+    def problem(label: str, message: str) -> None:
+        problems.append(Problem(message, source=source, record=name, field=label, line=lines.get(label, line)))
+
+    def field(label: str, convert: Callable[[Node], Any], default: Any = None) -> Any:
+        if label not in nodes:
             return default
+        try:
+            value = convert(nodes[label])
+        except ValueError as error:
+            problem(label, str(error))
+            return default
+        return default if value is None else value
 
-    for unknown in sorted(set(raw) - _FIELDS):
-        problems.append(Problem(f"unknown field; known: {', '.join(sorted(_FIELDS))}",
-                                source=source, record=name, field=unknown, line=line))
-    if raw.get("start") is None:
-        problems.append(Problem("a start date is required", source=source, record=name, field="start", line=line))
-    start = field("start", lambda v: parse_at_precision(str(v)))
-    end = field("end", lambda v: parse_at_precision(str(v)), start)
+    for unknown in sorted(set(nodes) - _FIELDS):
+        problem(clip(unknown), f"unknown field; known: {', '.join(sorted(_FIELDS))}")
+    texts = {
+        label: field(label, _text)
+        for label in ("id", "title", "title_ru", "summary", "summary_ru", "timezone", "city", "country",
+                      "evidence", "source_url", "uid")
+    }
+    start = field("start", _date)
+    if start is None and "start" not in {p.field for p in problems}:
+        problem("start", "a start date is required")
+    end = field("end", _date, start)
     if start and end and start[2] != end[2]:
-        problems.append(Problem(f"start is known to the {start[2]} but end to the {end[2]}",
-                                source=source, record=name, field="end", line=line))
+        problem("end", f"start is known to the {start[2]} but end to the {end[2]}")
     record_fields = {
-        "category": field("category", lambda v: enum_value(Category, v)),
-        "status": field("status", lambda v: enum_value(Status, v)),
+        "category": field("category", lambda v: enum_value(Category, _text(v)) if _text(v) else None),
+        "status": field("status", lambda v: enum_value(Status, _text(v)) if _text(v) else None),
         "start_time": field("start_time", _time),
         "end_time": field("end_time", _time),
         "countries": field("countries", _codes, ()),
         "bodies": field("bodies", _codes, ()),
         "anniversary": field("anniversary", _flag, False),
         "year_inferred": field("year_inferred", _flag, False),
-        "published": field("published", lambda v: parse_at_precision(str(v))[0]),
+        "published": field("published", lambda v: (_date(v) or (None,))[0]),
     }
     for required in ("category", "status"):
-        if raw.get(required) is None:
-            problems.append(Problem(f"a {required} is required", source=source, record=name,
-                                    field=required, line=line))
+        if record_fields[required] is None and required not in {p.field for p in problems}:
+            problem(required, f"a {required} is required")
     if problems:
         return None, problems
     record = EventRecord(
-        key=_text(raw.get("id")) or "",
-        title=_text(raw.get("title")) or "",
-        title_ru=_text(raw.get("title_ru")),
-        summary=_text(raw.get("summary")) or "",
-        summary_ru=_text(raw.get("summary_ru")),
+        key=texts["id"] or "",
+        title=texts["title"] or "",
+        title_ru=texts["title_ru"],
+        summary=texts["summary"] or "",
+        summary_ru=texts["summary_ru"],
         start=start[0],
         end=end[1],
-        precision=Precision(start[2]),
-        timezone=_text(raw.get("timezone")) or "Europe/Moscow",
-        city=_text(raw.get("city")),
-        country=_text(raw.get("country")),
-        evidence=_text(raw.get("evidence")),
-        source_url=_text(raw.get("source_url")),
-        uid=_text(raw.get("uid")),
+        precision=start[2],
+        timezone=texts["timezone"] or "Europe/Moscow",
+        city=texts["city"],
+        country=texts["country"],
+        evidence=texts["evidence"],
+        source_url=texts["source_url"],
+        uid=texts["uid"],
         **record_fields,
     )
-    return record, validate_record(record, source=source, line=line)
+    found = validate_record(record, source=source, line=line)
+    return record, [
+        replace(p, record=name, field=_DATASET_NAME.get(p.field or "", p.field),
+                line=lines.get(_DATASET_NAME.get(p.field or "", p.field or ""), line))
+        for p in found
+    ]
 
 
-def read_dataset(path: Path) -> list[EventRecord]:
-    """Read and check every record of a dataset file.
-
-    Raises:
-        InvalidInput: the file is missing, unreadable, not YAML, or any record is invalid; every
-            problem is named with the file, the record id and the field.
-    """
-    source = str(path)
+def _read_file(path: Path, source: str) -> str:
     try:
         if path.stat().st_size > MAX_DATASET_BYTES:
             raise InvalidInput([Problem(f"larger than {MAX_DATASET_BYTES // 2**20} MB", source=source)])
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InvalidInput([Problem("no such file", source=source)]) from None
     except IsADirectoryError:
@@ -164,28 +188,49 @@ def read_dataset(path: Path) -> list[EventRecord]:
         raise InvalidInput([Problem(f"not UTF-8 text ({error.reason} at byte {error.start})", source=source)]) from None
     except OSError as error:
         raise InvalidInput([Problem(f"cannot be read: {error.strerror}", source=source)]) from None
-    try:
-        document = yaml.load(text, Loader=_Loader)  # _Loader derives from SafeLoader
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InvalidInput([Problem(f"not valid YAML: {getattr(error, 'problem', error)}", source=source,
-                                    line=mark.line + 1 if mark else None)]) from None
-    if isinstance(document, dict):
-        document.pop(_LINE, None)
-        raw_events = document.get("events")
-    else:
-        raw_events = document
-    if not isinstance(raw_events, list):
-        raise InvalidInput([Problem("expected a list of events under 'events:'", source=source)])
+
+
+def _events_node(root: Node | None, source: str) -> SequenceNode:
+    expected = "expected a list of events under 'events:'"
+    if isinstance(root, MappingNode):
+        found: Node | None = None
+        for key, value in root.value:
+            if key.value == "events":
+                found = value
+            elif key.value != "version":
+                raise InvalidInput([Problem(f"unknown key {clip(key.value)!r}; a dataset has 'version' and 'events'",
+                                            source=source, line=line_of(key))])
+        root = found
+    if not isinstance(root, SequenceNode):
+        raise InvalidInput([Problem(expected, source=source, line=line_of(root) if root is not None else None)])
+    return root
+
+
+def read_dataset(path: Path) -> list[EventRecord]:
+    """Read and check every record of a dataset file.
+
+    Raises:
+        InvalidInput: the file is missing, unreadable, not YAML, refused by
+            :mod:`~calendar_service.ingest.bounded_yaml`, or any record is invalid; every problem is
+            named with the file, the line, the record id and the field.
+    """
+    source = str(path)
+    events = _events_node(compose(_read_file(path, source), source=source), source)
     records: list[EventRecord] = []
     problems: list[Problem] = []
-    for index, raw in enumerate(raw_events, start=1):
-        if not isinstance(raw, dict):
-            problems.append(Problem("each event must be a mapping of fields", source=source, record=f"#{index}"))
+    first_lines: dict[str, int] = {}
+    for index, node in enumerate(events.value, start=1):
+        if not isinstance(node, MappingNode):
+            problems.append(Problem("each event must be a mapping of fields", source=source, record=f"#{index}",
+                                    line=line_of(node)))
             continue
-        record, found = _record(dict(raw), index, source)
+        record, found = _record(node, index, source)
         problems.extend(found)
-        if record is not None:
+        if record is not None and not found:
+            if record.key in first_lines:
+                problems.append(Problem(f"the same id appears twice (first on line {first_lines[record.key]})",
+                                        source=source, record=clip(record.key), field="id", line=line_of(node)))
+            first_lines.setdefault(record.key, line_of(node))
             records.append(record)
     if problems:
         raise InvalidInput(problems)

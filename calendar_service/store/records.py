@@ -20,9 +20,12 @@ from calendar_service.dates import Precision
 from calendar_service.errors import Problem
 
 __all__ = [
+    "LIMITS",
+    "MAX_ITEMS",
     "Category",
     "EventRecord",
     "Status",
+    "clip",
     "find_markup",
     "is_country_code",
     "validate_record",
@@ -32,6 +35,25 @@ MAX_TITLE = 500
 MAX_TEXT = 20_000
 MAX_NAME = 200
 DEFAULT_TIMEZONE = "Europe/Moscow"
+#: The most characters each text field holds: the column sizes of ``models/event.py`` (migration
+#: 0001), and for the unbounded TEXT columns a limit no real summary reaches. Checked here, at the
+#: door, so that every way in refuses an over-long value with its field named, on SQLite (which
+#: would store it) as on PostgreSQL (which would fail inside the transaction).
+LIMITS: dict[str, int] = {
+    "key": 255,
+    "uid": 255,
+    "title": MAX_TITLE,
+    "title_ru": MAX_TITLE,
+    "summary": MAX_TEXT,
+    "summary_ru": MAX_TEXT,
+    "evidence": MAX_TEXT,
+    "city": MAX_NAME,
+    "timezone": 64,
+    "source_url": 2000,
+    "bodies": MAX_NAME,  #: each name
+}
+#: The most countries, and the most bodies, one event names.
+MAX_ITEMS = 100
 
 
 class Category(StrEnum):
@@ -121,27 +143,47 @@ def find_markup(text: str) -> str | None:
     return match.group(0)[:40] if match else None
 
 
+def clip(text: str, limit: int = 60) -> str:
+    """Return ``text`` cut to ``limit`` characters with an ellipsis, for quoting input in a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _too_long(value: str, limit: int) -> str:
+    return f"is {len(value):,} characters long; at most {limit:,} are allowed"
+
+
 def validate_record(record: EventRecord, *, source: str | None = None, line: int | None = None) -> list[Problem]:
-    """Return every problem with ``record`` (an empty list when it is valid)."""
+    """Return every problem with ``record`` (an empty list when it is valid).
+
+    Lengths are checked first (see :data:`LIMITS`); a value over its limit is not examined further,
+    so a megabyte of it costs no more than its length.
+    """
     problems: list[Problem] = []
+    name_of_record = clip(record.key) if record.key else None
 
     def problem(name: str, message: str) -> None:
-        problems.append(Problem(message, source=source, record=record.key or None, field=name, line=line))
+        problems.append(Problem(message, source=source, record=name_of_record, field=name, line=line))
 
     if not record.key or not record.key.strip():
         problem("key", "an id is required")
-    if record.uid is not None and not re.fullmatch(r"[\x21-\x7e]{1,255}", record.uid):
-        problem("uid", "a uid is 1 to 255 printable ASCII characters without spaces")
+    elif len(record.key) > LIMITS["key"]:
+        problem("key", _too_long(record.key, LIMITS["key"]))
+    elif _forbidden_characters(record.key) or any(ch in record.key for ch in "\r\n\u2028\u2029"):
+        problem("key", "an id is one line without control characters")
+    if record.uid is not None:
+        if len(record.uid) > LIMITS["uid"]:
+            problem("uid", _too_long(record.uid, LIMITS["uid"]))
+        elif not re.fullmatch(r"[\x21-\x7e]{1,255}", record.uid):
+            problem("uid", "a uid is 1 to 255 printable ASCII characters without spaces")
     if not record.title or not record.title.strip():
         problem("title", "a title is required")
-    for name, limit in (("title", MAX_TITLE), ("title_ru", MAX_TITLE), ("summary", MAX_TEXT),
-                        ("summary_ru", MAX_TEXT), ("city", MAX_NAME), ("evidence", MAX_TEXT),
-                        ("source_url", 2000)):
+    for name in ("title", "title_ru", "summary", "summary_ru", "city", "evidence", "source_url"):
         value = getattr(record, name)
         if value is None:
             continue
-        if len(value) > limit:
-            problem(name, f"is {len(value)} characters long; at most {limit} are allowed")
+        if len(value) > LIMITS[name]:
+            problem(name, _too_long(value, LIMITS[name]))
+            continue
         if _forbidden_characters(value):
             problem(name, "contains control characters that cannot be published")
         markup = find_markup(value) if name != "source_url" else None
@@ -149,28 +191,35 @@ def validate_record(record: EventRecord, *, source: str | None = None, line: int
             problem(name, f"contains markup ({markup!r}); write plain text, the feeds escape it on output")
         if name in _ONE_LINE and any(ch in value for ch in "\r\n\u2028\u2029"):
             problem(name, "must be a single line")
-    for body in record.bodies:
+    for name in ("countries", "bodies"):
+        if len(getattr(record, name)) > MAX_ITEMS:
+            problem(name, f"names {len(getattr(record, name)):,}; at most {MAX_ITEMS} are allowed")
+    for body in record.bodies[:MAX_ITEMS]:
         if not body.strip() or len(body) > MAX_NAME or _forbidden_characters(body) or find_markup(body) \
                 or any(ch in body for ch in "\r\n\u2028\u2029"):
             problem("bodies", f"a body name is 1 to {MAX_NAME} characters of plain text on one line, "
-                              f"not {body[:40]!r}")
+                              f"not {clip(body, 40)!r}")
     if record.end < record.start:
         problem("end", f"ends ({record.end}) before it starts ({record.start})")
     if record.start_time and record.end_time and record.start == record.end and record.end_time < record.start_time:
         problem("end_time", "ends before it starts")
     if record.precision is not Precision.DAY and (record.start_time or record.end_time):
         problem("start_time", "a time of day needs a date known to the day")
-    try:
-        zoneinfo.ZoneInfo(record.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        problem("timezone", f"unknown IANA time zone {record.timezone!r}")
+    if len(record.timezone) > LIMITS["timezone"]:
+        problem("timezone", _too_long(record.timezone, LIMITS["timezone"]))
+    else:
+        try:
+            zoneinfo.ZoneInfo(record.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            problem("timezone", f"unknown IANA time zone {record.timezone!r}")
     if record.country is not None and not is_country_code(record.country):
-        problem("country", f"unknown ISO 3166-1 alpha-2 country code {record.country!r}")
-    for code in record.countries:
+        problem("country", f"unknown ISO 3166-1 alpha-2 country code {clip(record.country)!r}")
+    for code in record.countries[:MAX_ITEMS]:
         if not is_country_code(code):
-            problem("countries", f"unknown ISO 3166-1 alpha-2 country code {code!r}")
-    if record.source_url and not re.match(r"^https?://\S+$", record.source_url):
-        problem("source_url", f"not an http(s) address: {record.source_url!r}")
+            problem("countries", f"unknown ISO 3166-1 alpha-2 country code {clip(code)!r}")
+    if record.source_url and len(record.source_url) <= LIMITS["source_url"] \
+            and not re.match(r"^https?://\S+$", record.source_url):
+        problem("source_url", f"not an http(s) address: {clip(record.source_url)!r}")
     return problems
 
 
@@ -180,5 +229,5 @@ def enum_value(enum: type[StrEnum], value: object) -> StrEnum:
         return enum(str(value).strip().lower())
     except ValueError:
         valid = ", ".join(member.value for member in enum)
-        raise ValueError(f"unknown value {value!r}; valid: {valid}") from None
+        raise ValueError(f"unknown value {clip(str(value))!r}; valid: {valid}") from None
 

@@ -79,6 +79,15 @@ def test_a_changed_record_updates_its_event_and_bumps_sequence(
     assert _count(factory) == 12
 
 
+def _line_of(path: Path, field: str, *, record_line: int) -> int:
+    """Return the line of ``field`` in the record starting at ``record_line``, else that line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number in range(record_line, len(lines) + 1):
+        if lines[number - 1].lstrip(" -").startswith(f"{field}:"):
+            return number
+    return record_line
+
+
 GOOD = {"id": "good", "title": "A good record", "start": "2024-05-15", "category": "meeting", "status": "held"}
 
 
@@ -113,7 +122,7 @@ def test_a_broken_record_stores_nothing_and_names_file_record_and_field(
     assert "broken-one" in message
     assert repr(field) in message
     assert words in message
-    assert caught.value.problems[0].line == 7  # the broken record's first line in the file
+    assert caught.value.problems[0].line == _line_of(path, field, record_line=7)
     assert _count(factory) == 0
 
 
@@ -132,8 +141,9 @@ def test_missing_file_and_bad_yaml_are_clear_errors(factory: sessionmaker[Sessio
 
 
 def test_duplicate_ids_are_refused(factory: sessionmaker[Session], tmp_path: Path) -> None:
-    path = _write(tmp_path / "twice.yaml", [GOOD, GOOD])
-    with pytest.raises(InvalidInput, match="appears twice"):
+    path = _write(tmp_path / "twice.yaml", [GOOD, dict(GOOD)])  # two mappings, not one and its alias
+    with pytest.raises(InvalidInput, match=r"twice\.yaml:7, record good, field 'id': the same id appears twice "
+                                           r"\(first on line 2\)"):
         load_dataset(factory, path, now=NOW)
     assert _count(factory) == 0
 
