@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.cli import main
 from calendar_service.errors import InvalidInput
-from calendar_service.ingest.extract import ExtractedEvent, Gazetteer, classify
+from calendar_service.ingest.extract import ExtractedEvent, Gazetteer, assemble, classify
+from calendar_service.ingest.extract.assemble import MAX_DATE_TOKENS
 from calendar_service.ingest.extract.sentences import (
     MAX_DATES_PER_ITEM,
     MAX_DATES_PER_SENTENCE,
@@ -121,3 +122,22 @@ def test_the_import_command_answers_one_line_and_exit_1(news_runner: CliRunner, 
         with sqlite3.connect(database) as connection:
             assert connection.execute("SELECT count(*) FROM events").fetchone() == (0,)
         connection.close()
+
+
+def test_a_text_of_numbers_is_refused_before_it_is_read(extract: Extract) -> None:
+    with pytest.raises(InvalidInput, match=rf"^the text holds more than {MAX_DATE_TOKENS:,} numbers and month names"):
+        extract("On 15 May 2024 the Council met.\n" + "15 May " * MAX_DATE_TOKENS)
+
+
+def test_a_text_of_too_many_dates_is_refused_before_any_event_is_composed(
+    extract: Extract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assemble, "MAX_DATES_PER_TEXT", 40)
+    composed: list[object] = []
+    monkeypatch.setattr(assemble, "_item_events", lambda *args: composed.append(args) or [])
+    text = "".join(
+        f"On {day} May 2024 the Council met in Minsk; it met again on {day + 1} May.\n" for day in range(1, 25)
+    )
+    with pytest.raises(InvalidInput, match=r"^line 21: the text holds more than 40 dates by item 21; import it "):
+        extract(text)
+    assert composed == []

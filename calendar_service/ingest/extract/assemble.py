@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
 
+from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract.anniversary import Anniversary
 from calendar_service.ingest.extract.classify import category_of, mask
 from calendar_service.ingest.extract.compose import dated_events, founding_event, publication_event
@@ -36,14 +38,23 @@ from calendar_service.ingest.extract.sentences import (
     clauses,
     read_sentences,
 )
+from calendar_service.ingest.extract.vocabulary import month_pattern
 from calendar_service.store.records import Category, Status
 
-__all__ = ["extract_events"]
+__all__ = ["MAX_DATES_PER_TEXT", "MAX_DATE_TOKENS", "extract_events"]
 
 _I = re.IGNORECASE
 _CONJUNCTION_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также)?\s*(?:,\s*)?(?:on|в|во)?\s*$", _I)
 _RANK = {"day": 0, "month": 1, "year": 2}
 _NEAR_PUBLICATION = dt.timedelta(days=7)
+#: Most dates read in one text. A day's news holds a few hundred (about five per kilobyte); a text
+#: packed with many times that costs about a millisecond per date and is refused instead.
+MAX_DATES_PER_TEXT = 5_000
+#: Most numbers and month names in one text, counted before anything else is read: news has about
+#: a dozen per kilobyte, so a text at the limit on dates has some 13,000; one with many more is
+#: refused in a fraction of a second instead of after seconds of reading.
+MAX_DATE_TOKENS = 25_000
+_DATE_TOKEN = re.compile(rf"\d+|{month_pattern()}", re.IGNORECASE)
 
 
 def extract_events(
@@ -56,24 +67,43 @@ def extract_events(
             stands for the publication date of items that carry none.
         source_url: the address of the text, for items that do not name their own.
     """
-    events: list[ExtractedEvent] = []
+    tokens = sum(1 for _ in itertools.islice(_DATE_TOKEN.finditer(text), MAX_DATE_TOKENS + 1))
+    if tokens > MAX_DATE_TOKENS:
+        raise InvalidInput([Problem(
+            f"the text holds more than {MAX_DATE_TOKENS:,} numbers and month names; it is not news "
+            "prose, or too much of it for one import: import it in parts"
+        )])
+    # Every item is read before any is composed, so a text past the limit on dates is refused
+    # before the costlier half of the work is done for any of it.
+    read: list[tuple[Context, list[ReadSentence]]] = []
+    dates = 0
     for item in split_items(text):
         context = Context(
             text, item, item.published or reference_date, gazetteer, item.source_url or source_url
         )
-        events.extend(_item_events(context))
+        sentences = read_sentences(context)
+        dates += sum(len(sentence.mentions) for sentence in sentences)
+        if dates > MAX_DATES_PER_TEXT:
+            raise InvalidInput([Problem(
+                f"the text holds more than {MAX_DATES_PER_TEXT:,} dates by item {item.number}; "
+                "import it in parts",
+                line=text.count("\n", 0, item.start) + 1,
+            )])
+        read.append((context, sentences))
+    events: list[ExtractedEvent] = []
+    for context, sentences in read:
+        events.extend(_item_events(context, sentences))
     return deduplicate(events)
 
 
-def _item_events(context: Context) -> list[ExtractedEvent]:
+def _item_events(context: Context, sentences: list[ReadSentence]) -> list[ExtractedEvent]:
     item = context.item
-    sentences = read_sentences(context)
     events: list[ExtractedEvent] = []
     for index, sentence in enumerate(sentences):
         if not sentence.mentions and not sentence.anniversaries:
             continue
         scope = [sentence]
-        for later in sentences[index + 1 :]:
+        for later in itertools.islice(sentences, index + 1, None):
             same_paragraph = later.span.paragraph == sentence.span.paragraph or item.kind is ItemKind.NEWS
             if later.mentions or later.anniversaries or not same_paragraph:
                 break

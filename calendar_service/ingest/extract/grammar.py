@@ -77,7 +77,8 @@ _PREPOSITIONS = {"in", "during", "on", "at", "by"}
 
 
 def _group(match: re.Match[str], name: str) -> str | None:
-    return match.groupdict().get(name)
+    # Not ``groupdict()``: that builds a dict of every group of the form, for each name asked.
+    return match.group(name) if name in match.re.groupindex else None
 
 
 def _int(match: re.Match[str], name: str) -> int | None:
