@@ -1,16 +1,19 @@
-"""Reading YAML that may be hostile: PyYAML's composer, checked as it goes, nodes out.
+"""Reading YAML that may be hostile: PyYAML's event stream, composed into nodes with checks.
 
 The ways in that read YAML (:mod:`calendar_service.ingest.dataset`) take the node tree this module
 composes and convert each value themselves, so a value of the wrong shape is named by its field and
-line instead of being turned into text. While composing, it refuses what costs time or memory out of
-proportion to the file, each with its line:
+line instead of being turned into text. The events come from libyaml's parser when PyYAML has it
+(about ten times faster than the pure-Python one, which is used otherwise); the composing is a loop
+with a stack, not recursion, and refuses, each with its line, what costs time or memory out of
+proportion to the file:
 
 - aliases (``*name``): a few hundred bytes of them expand to gigabytes ("billion laughs");
-- nesting deeper than :data:`MAX_DEPTH` (the composer recurses once per level);
+- nesting deeper than :data:`MAX_DEPTH`;
 - more than :data:`MAX_NODES` values;
-- tags other than the plain ones (``!!python/object``, ``!custom``);
-- a key given twice in one mapping (YAML 1.2 §3.2.1.3 requires keys to be unique; PyYAML keeps the
-  last silently).
+- tags other than the plain ones (``!!python/object``, ``!custom``, ``!!binary``);
+- a key that is a list or a mapping, and a key given twice in one mapping (YAML 1.2 §3.2.1.3
+  requires keys to be unique; PyYAML keeps the last silently);
+- more than one document.
 
 Dates stay strings (no implicit timestamps), so ``2024-02-30`` is reported by the reader of the
 record, and ``2002`` keeps its own text.
@@ -18,8 +21,18 @@ record, and ``2002`` keeps its own text.
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 from calendar_service.errors import InvalidInput, Problem
 
@@ -46,54 +59,99 @@ def plain_tag(node: Node) -> str:
 
 
 class _Refused(yaml.YAMLError):
-    def __init__(self, message: str, node_or_mark: object) -> None:
+    def __init__(self, message: str, mark: Any) -> None:
         super().__init__(message)
         self.message = message
-        self.mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        self.mark = mark
 
 
-class _Composer(yaml.SafeLoader):
-    """A safe loader that refuses aliases, deep nesting, odd tags and repeated keys while composing."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
-
-    def compose_node(self, parent: Node | None, index: object) -> Node:
-        if self.check_event(yaml.AliasEvent):
-            raise _Refused("aliases (*name) are not read; write the value out in full", self.peek_event().start_mark)
-        self._depth += 1
-        self._nodes += 1
-        event = self.peek_event()
-        if self._depth > MAX_DEPTH:
-            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-        if self._nodes > MAX_NODES:
-            raise _Refused(f"more than {MAX_NODES:,} values in one file", event.start_mark)
-        try:
-            node = super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-        if node.tag not in PLAIN_TAGS:
-            raise _Refused(f"the tag {node.tag} is not read; write plain text, numbers, lists and mappings", node)
-        return node
-
-    def compose_mapping_node(self, anchor: str | None) -> MappingNode:
-        node = super().compose_mapping_node(anchor)
-        seen: set[str] = set()
-        for key, _value in node.value:
-            if not isinstance(key, ScalarNode):
-                raise _Refused("a key must be plain text, not a list or a mapping", key)
-            if key.value in seen:
-                raise _Refused(f"the key {key.value[:60]!r} is given twice in one mapping", key)
-            seen.add(key.value)
-        return node
+class _Resolver(yaml.resolver.Resolver):
+    """PyYAML's implicit types but timestamps: a date stays the text it was written as."""
 
 
-_Composer.yaml_implicit_resolvers = {
+_Resolver.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _TAG + "timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
+
+
+def _parser(text: str) -> Any:
+    try:
+        from yaml._yaml import CParser  # libyaml, when PyYAML was built with it
+    except ImportError:  # pragma: no cover - depends on the wheel installed
+        return yaml.SafeLoader(text)
+    return CParser(text)
+
+
+def _node(event: Any, resolver: _Resolver) -> Node:
+    if isinstance(event, ScalarEvent):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = resolver.resolve(ScalarNode, event.value, event.implicit)
+        return ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+    kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = resolver.resolve(kind, None, event.implicit)
+    return kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+
+
+def _compose(parser: Any) -> Node | None:
+    resolver = _Resolver()
+    parser.get_event()  # StreamStartEvent
+    if parser.check_event(StreamEndEvent):
+        return None
+    parser.get_event()  # DocumentStartEvent
+    root: Node | None = None
+    open_nodes: list[CollectionNode] = []
+    pending_keys: list[ScalarNode | None] = []  #: per open mapping, the key waiting for its value
+    seen_keys: list[set[str]] = []
+    count = 0
+    while root is None:
+        event = parser.get_event()
+        if isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+            node = open_nodes.pop()
+            node.end_mark = event.end_mark
+            pending_keys.pop()
+            seen_keys.pop()
+            if not open_nodes:
+                root = node
+            continue
+        if isinstance(event, AliasEvent):
+            raise _Refused("aliases (*name) are not read; write the value out in full", event.start_mark)
+        count += 1
+        if count > MAX_NODES:
+            raise _Refused(f"more than {MAX_NODES:,} values in one file", event.start_mark)
+        node = _node(event, resolver)
+        if node.tag not in PLAIN_TAGS:
+            raise _Refused(f"the tag {node.tag} is not read; write plain text, numbers, lists and mappings",
+                           event.start_mark)
+        if open_nodes:
+            parent = open_nodes[-1]
+            if isinstance(parent, SequenceNode):
+                parent.value.append(node)
+            elif pending_keys[-1] is None:
+                if not isinstance(node, ScalarNode):
+                    raise _Refused("a key must be plain text, not a list or a mapping", event.start_mark)
+                if node.value in seen_keys[-1]:
+                    raise _Refused(f"the key {node.value[:60]!r} is given twice in one mapping", event.start_mark)
+                seen_keys[-1].add(node.value)
+                pending_keys[-1] = node
+            else:
+                parent.value.append((pending_keys[-1], node))
+                pending_keys[-1] = None
+        if isinstance(node, CollectionNode):
+            if len(open_nodes) >= MAX_DEPTH:
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            open_nodes.append(node)
+            pending_keys.append(None)
+            seen_keys.append(set())
+        elif not open_nodes:
+            root = node
+    parser.get_event()  # DocumentEndEvent
+    if not parser.check_event(StreamEndEvent):
+        raise _Refused("more than one document; a file holds one", parser.peek_event().start_mark)
+    return root
 
 
 def compose(text: str, *, source: str) -> Node | None:
@@ -103,17 +161,19 @@ def compose(text: str, *, source: str) -> Node | None:
         InvalidInput: not YAML, more than one document, or refused (see the module docstring); the
             line is named.
     """
-    loader = _Composer(text)
+    parser = _parser(text)
     try:
-        return loader.get_single_node()
+        return _compose(parser)
     except _Refused as refused:
         raise InvalidInput([Problem(refused.message, source=source, line=refused.mark.line + 1)]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        if "maximum nesting depth" in problem:  # libyaml's own limit (1,000), met while scanning ahead
+            raise InvalidInput([Problem(f"nested more than {MAX_DEPTH} levels deep", source=source,
+                                        line=mark.line + 1 if mark else None)]) from None
         raise InvalidInput(
             [Problem(f"not valid YAML: {problem}", source=source, line=mark.line + 1 if mark else None)]
         ) from None
     finally:
-        loader.dispose()
-
+        parser.dispose()
