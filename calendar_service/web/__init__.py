@@ -13,7 +13,9 @@ __all__ = ["init_app"]
 def init_app(app: Flask) -> None:
     """Register every blueprint and error handler on ``app``."""
     from calendar_service.web import api, calendar_queries, errors, feed_queries, health, pages, published
+    from calendar_service.web.responses import GATE, RenderGate
 
+    app.extensions[GATE] = RenderGate()
     errors.init_app(app)
     published.init_app(app)
     calendar_queries.init_app(app)

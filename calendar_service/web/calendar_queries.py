@@ -45,7 +45,7 @@ from calendar_service.web.filters import (
     parse_ics_options,
 )
 from calendar_service.web.published import published_entries, serve_published
-from calendar_service.web.responses import MEDIA_TYPES, BoundedCache, Document, send_document
+from calendar_service.web.responses import GATE, MEDIA_TYPES, BoundedCache, Document, busy, send_document
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -108,8 +108,13 @@ def _render_on_request(name: str) -> Response:
         key = (revision, today, name, where, options)
         document = cache.get(key)
         if document is None:
-            data = _render(session, definition, today, options, where, query)
-            document = cache.put(key, Document(data, MEDIA_TYPES[".ics"], _last_modified(changed, today)))
+            with current_app.extensions[GATE].held() as open_:
+                if not open_:
+                    return busy()
+                document = cache.get(key)  # rendered meanwhile by the request this one waited for
+                if document is None:
+                    data = _render(session, definition, today, options, where, query)
+                    document = cache.put(key, Document(data, MEDIA_TYPES[".ics"], _last_modified(changed, today)))
     return send_document(document, headers=_link(f"{current_app.config['BASE_URL']}/{name}?{query}"))
 
 

@@ -32,7 +32,7 @@ from calendar_service.web.filters import (
     parse_page,
 )
 from calendar_service.web.published import is_published, serve_published
-from calendar_service.web.responses import MEDIA_TYPES, BoundedCache, Document, send_document
+from calendar_service.web.responses import GATE, MEDIA_TYPES, BoundedCache, Document, busy, send_document
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -69,9 +69,14 @@ def _query_response(stream: Stream, extension: str) -> Response:
         key = (state, stream.path, extension, where, page)
         document = cache.get(key)
         if document is None:
-            data = render_selection(session, current_app.config, stream, where, extension, page,
-                                    canonical_query(where))
-            document = cache.put(key, Document(data, MEDIA_TYPES[f".{extension}"], _last_modified(state)))
+            with current_app.extensions[GATE].held() as open_:
+                if not open_:
+                    return busy()
+                document = cache.get(key)  # rendered meanwhile by the request this one waited for
+                if document is None:
+                    data = render_selection(session, current_app.config, stream, where, extension, page,
+                                            canonical_query(where))
+                    document = cache.put(key, Document(data, MEDIA_TYPES[f".{extension}"], _last_modified(state)))
     return send_document(document, headers=_HARDENED)
 
 

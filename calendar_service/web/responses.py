@@ -15,12 +15,15 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from flask import Response, request
 
-__all__ = ["MEDIA_TYPES", "BoundedCache", "Document", "send_document"]
+from calendar_service.web.errors import problem
+
+__all__ = ["GATE", "MEDIA_TYPES", "BoundedCache", "Document", "RenderGate", "busy", "send_document"]
 
 MEDIA_TYPES = {
     ".ics": "text/calendar; charset=utf-8",
@@ -31,6 +34,8 @@ MEDIA_TYPES = {
 }
 
 V = TypeVar("V")
+#: The app's :class:`RenderGate`, in ``app.extensions``.
+GATE = "calendar_service.render_gate"
 
 
 class Document:
@@ -134,3 +139,32 @@ class BoundedCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class RenderGate:
+    """One query render at a time per worker; a request that waits too long is told to come back.
+
+    A render holds the GIL for its whole length: several at once slowed every other answer of the
+    worker (a 304 that takes 2 ms alone took seconds among them). Waiting renders queue here.
+    """
+
+    def __init__(self, wait_seconds: float = 10.0) -> None:
+        self.wait_seconds = wait_seconds
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def held(self) -> Iterator[bool]:
+        """Hold the gate for a render; yield False (and hold nothing) if it stayed shut too long."""
+        acquired = self._lock.acquire(timeout=self.wait_seconds)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                self._lock.release()
+
+
+def busy() -> Response:
+    """Answer 503 with ``Retry-After``: the worker is rendering other queries."""
+    response = problem(503, "Service Unavailable", "busy rendering other queries; try again shortly")
+    response.headers["Retry-After"] = "5"
+    return response

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service.publish.build import build_feeds
 from calendar_service.render.ical import BlockCache
 from calendar_service.render.paging import PAGE_SIZE
+from calendar_service.web.responses import GATE
 from tests.conftest import NOW
 from tests.icshelpers import record, store
 
@@ -150,3 +151,20 @@ def test_the_web_modules_import_no_cycle() -> None:
     for name in ("published", "calendar_queries", "feed_queries", "responses", "filters"):
         assert not reaches(name, name), name
     assert "responses" in imports["published"] & imports["calendar_queries"] & imports["feed_queries"]
+
+
+def test_a_query_waiting_too_long_for_the_render_gate_is_told_to_retry(client: FlaskClient, loaded: Flask) -> None:
+    gate = loaded.extensions[GATE]
+    cached = client.get("/calendar.ics?category=training")
+    gate.wait_seconds = 0
+    with gate.held() as open_:  # another render is running
+        assert open_
+        for url in ("/calendar.ics?category=meeting", "/feed.atom?category=meeting"):
+            response = client.get(url)
+            assert response.status_code == 503, url
+            assert response.headers["Retry-After"] == "5"
+        # what needs no render is answered meanwhile
+        assert client.get("/calendar.ics?category=training").data == cached.data
+        assert client.get("/calendar.ics", headers={"If-None-Match": client.get("/calendar.ics").headers["ETag"]}
+                          ).status_code == 304
+    assert client.get("/calendar.ics?category=meeting").status_code == 200
