@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import types
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
+from calendar_service.cli.listen import AccessLog, bind, link_base_url
 from calendar_service.cli.store import open_store
 from calendar_service.db import transaction
 from calendar_service.errors import CalendarServiceError, ConfigurationError, InvalidInput
@@ -35,9 +37,11 @@ class SchedulerLockLost(CalendarServiceError):
     """The scheduler's lock went away (its database connection died): exit, to be restarted."""
 
 
-def prepare(context: click.Context) -> tuple[sessionmaker[Session], dict[str, Any]]:
+def prepare(
+    context: click.Context, overrides: dict[str, Any] | None = None
+) -> tuple[sessionmaker[Session], dict[str, Any]]:
     """Check the folders, migrate, load the dataset into an empty store and render the feeds once."""
-    settings = settings_from(context)
+    settings = {**settings_from(context), **(overrides or {})}
     data_dir = Path(settings["DATA_DIR"])
     if not data_dir.is_dir():
         raise ConfigurationError(f"the data folder {data_dir.resolve()} does not exist (CALENDAR_DATA_DIR)")
@@ -86,21 +90,37 @@ def _stop_on_sigterm() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Request threads.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="Write one line per request to standard output (combined log format).")
 @click.pass_context
 @service_command
-def serve_command(context: click.Context, host: str, port: int, threads: int) -> None:
-    """Serve the feeds and the API, with the scheduler running in the same process."""
+def serve_command(context: click.Context, host: str, port: int, threads: int, access_log: bool) -> None:
+    """Serve the feeds and the API, with the scheduler running in the same process.
+
+    Without CALENDAR_BASE_URL the feeds link to the address the server listens on.
+    """
     import waitress
 
     from calendar_service import create_app
 
-    factory, settings = prepare(context)
-    app = create_app(settings)
-    leader = SchedulerLeader(factory, settings, on_standby=_say, on_lead=_say)
-    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="calendar-service")
+    settings_from(context)  # logging is configured before the first line is logged
+    listener = bind(host, port)
+    try:
+        base_url, note = link_base_url(os.environ.get("CALENDAR_BASE_URL"), host, listener.getsockname()[1])
+        if note:
+            log.warning("%s", note)
+        factory, settings = prepare(context, {"BASE_URL": base_url})
+        app = create_app(settings)
+        if access_log:
+            app.wsgi_app = AccessLog(app.wsgi_app, _access_logger())  # type: ignore[method-assign]
+        leader = SchedulerLeader(factory, settings, on_standby=_say, on_lead=_say)
+        server = waitress.create_server(app, sockets=[listener], threads=threads, ident="calendar-service")
+    except BaseException:
+        listener.close()
+        raise
     address = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
     click.echo(f"calendar-service {address}/  calendar: webcal://{host}:{server.effective_port}/calendar.ics"  # type: ignore[union-attr]
-               f"  feed: {address}/feed.atom")
+               f"  feed: {address}/feed.atom  links: {base_url}/")
     _stop_on_sigterm()
     leader.start_background()
     try:
@@ -110,6 +130,19 @@ def serve_command(context: click.Context, host: str, port: int, threads: int) ->
     finally:
         leader.stop()
         server.close()
+
+
+def _access_logger() -> logging.Logger:
+    # Standard output, message only, like gunicorn's `--access-logfile -`; the service's own log
+    # lines stay on standard error.
+    logger = logging.getLogger("calendar_service.access")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    return logger
 
 
 @click.command("scheduler")

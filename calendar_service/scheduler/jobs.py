@@ -20,6 +20,7 @@ from calendar_service.publish.build import BuildResult, build_feeds
 from calendar_service.publish.files import read_manifest
 from calendar_service.scheduler.runs import run_recorded
 from calendar_service.store.queries import get_store_revision
+from calendar_service.store.writer import mark_changed
 
 __all__ = ["JOBS", "anniversaries", "describe_build", "regenerate", "regenerate_if_changed", "run_job"]
 
@@ -51,8 +52,18 @@ def regenerate_if_changed(factory: sessionmaker[Session], settings: Mapping[str,
 def anniversaries(
     factory: sessionmaker[Session], settings: Mapping[str, Any], *, today: dt.date | None = None
 ) -> SweepResult:
-    """Issue the anniversary notices of every day due and not swept yet (see :mod:`..notices`)."""
-    return sweep_anniversaries(factory, settings, now=clock.now(), today=today)
+    """Issue the anniversary notices of every day due and not swept yet (see :mod:`..notices`).
+
+    A notice changes what is published: after a sweep that issued any, the feeds are built at
+    once, and the store's revision is bumped in the notices' own transaction, so a process that
+    dies before the build still has the feeds re-rendered by the next change poll.
+    """
+    now = clock.now()
+    result = sweep_anniversaries(factory, settings, now=now, today=today,
+                                 on_issued=lambda session, _ids: mark_changed(session, now))
+    if result.issued:
+        regenerate(factory, settings)
+    return result
 
 
 #: Every job the scheduler runs, by id; ``run-job`` and ``/healthz`` know them by these ids.
@@ -74,8 +85,10 @@ def run_job(
     if job not in JOBS:
         raise NotFound(f"no job {job!r}; the jobs are {', '.join(sorted(JOBS))}")
     if job == ANNIVERSARY_JOB:
-        return run_recorded(factory, job, lambda: anniversaries(factory, settings, today=today), SweepResult.summary)
-    return run_recorded(factory, job, lambda: JOBS[job](factory, settings), describe_build)
+        return run_recorded(factory, job, lambda: anniversaries(factory, settings, today=today), SweepResult.summary,
+                            is_idle=lambda result: not result.issued and not result.skipped)
+    return run_recorded(factory, job, lambda: JOBS[job](factory, settings), describe_build,
+                        is_idle=lambda result: result is None)
 
 
 def describe_build(result: BuildResult | None) -> str:

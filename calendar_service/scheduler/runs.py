@@ -38,11 +38,18 @@ def holder_name() -> str:
 
 
 def run_recorded(
-    factory: sessionmaker[Session], job: str, function: Callable[[], T], describe: Callable[[T], str]
+    factory: sessionmaker[Session],
+    job: str,
+    function: Callable[[], T],
+    describe: Callable[[T], str],
+    *,
+    is_idle: Callable[[T], bool] | None = None,
 ) -> T:
     """Run ``function`` as a run of ``job``, recording its start and its outcome in ``job_runs``.
 
-    ``describe`` says in one line what the run did, from what ``function`` returned.
+    ``describe`` says in one line what the run did, from what ``function`` returned; a run that
+    ``is_idle`` says found nothing to do is logged at DEBUG (a poll every few seconds would
+    otherwise fill the log), and recorded all the same.
     """
     ensure_job_row(factory, job)
     started_dt = clock.now()
@@ -65,7 +72,8 @@ def run_recorded(
     elapsed = time.perf_counter() - started
     summary = describe(value)[:_MAX_TEXT]
     _finish(factory, job, result="ok", summary=summary, error=None, elapsed=elapsed)
-    log.info("job %s done in %.2f s: %s", job, elapsed, summary)
+    level = logging.DEBUG if is_idle is not None and is_idle(value) else logging.INFO
+    log.log(level, "job %s done in %.2f s: %s", job, elapsed, summary)
     return value
 
 

@@ -1,0 +1,84 @@
+"""A notice the anniversary sweep issues is published at once, not at the next periodic render;
+a job run that found nothing to do is logged at DEBUG."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import feedparser
+import pytest
+import time_machine
+from click.testing import CliRunner
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from calendar_service.cli import main
+from calendar_service.db import transaction
+from calendar_service.models import Notice
+from calendar_service.publish.files import read_manifest
+from calendar_service.scheduler import jobs
+from calendar_service.store.queries import get_store_revision
+
+#: 8 May 2025, 10:00 in Moscow: past DAILY_AT, seven days before the treaty's anniversary.
+SWEEP_DAY = dt.datetime(2025, 5, 8, 7, 0, tzinfo=dt.UTC)
+
+
+def _anniversary_titles(factory: sessionmaker[Session]) -> set[str]:
+    with transaction(factory) as session:
+        return set(session.scalars(select(Notice.title).where(Notice.kind.like("anniversary%"))))
+
+
+def _feed_titles(loaded: Flask) -> set[str]:
+    response = loaded.test_client().get("/feed.atom")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.data)
+    assert feed.bozo == 0
+    return {entry.title for entry in feed.entries}
+
+
+def test_a_scheduled_sweep_publishes_its_notices_at_once(loaded: Flask, factory: sessionmaker[Session]) -> None:
+    with time_machine.travel(SWEEP_DAY, tick=False):
+        result = jobs.run_job(factory, loaded.config, "anniversaries")
+    assert result.issued >= 1
+    issued = _anniversary_titles(factory)
+    assert issued
+    # No periodic render ran: the sweep's own build put the notices into the feed.
+    assert issued <= _feed_titles(loaded)
+    with transaction(factory) as session:
+        assert read_manifest(Path(loaded.config["FEEDS_DIR"]))["revision"] == get_store_revision(session)
+    assert jobs.regenerate_if_changed(factory, loaded.config) is None
+
+
+def test_run_job_publishes_the_notices_it_issued(loaded: Flask, factory: sessionmaker[Session],
+                                                 runner: CliRunner) -> None:
+    before = _feed_titles(loaded)
+    with time_machine.travel(SWEEP_DAY, tick=False):
+        outcome = runner.invoke(main, ["run-job", "anniversaries"])
+    assert outcome.exit_code == 0, outcome.output
+    issued = _anniversary_titles(factory)
+    assert issued
+    assert not issued & before
+    assert _feed_titles(loaded) == before | issued
+
+
+def test_a_sweep_that_issued_nothing_leaves_the_feeds_alone(loaded: Flask, factory: sessionmaker[Session]) -> None:
+    manifest = read_manifest(Path(loaded.config["FEEDS_DIR"]))
+    with time_machine.travel(dt.datetime(2025, 3, 1, 7, 0, tzinfo=dt.UTC), tick=False):
+        result = jobs.run_job(factory, loaded.config, "anniversaries")
+    assert result.issued == 0
+    assert read_manifest(Path(loaded.config["FEEDS_DIR"])) == manifest
+
+
+def test_a_job_run_with_nothing_to_do_logs_at_debug(
+    loaded: Flask, factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="calendar_service.scheduler.runs")
+    jobs.run_job(factory, loaded.config, "regenerate-on-change")  # the feeds are current: nothing to do
+    jobs.run_job(factory, loaded.config, "regenerate")
+    levels = [(record.levelname, record.getMessage().split(":")[0]) for record in caplog.records
+              if record.name == "calendar_service.scheduler.runs"]
+    assert [level for level, _ in levels] == ["DEBUG", "INFO"]
+    assert levels[0][1].startswith("job regenerate-on-change done")
