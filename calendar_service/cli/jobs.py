@@ -72,6 +72,9 @@ def run_job_command(context: click.Context, job: str, today: dt.date | None) -> 
         for day in result.days:
             if day.issued:
                 click.echo(f"  {day.day}: issued {len(day.issued)} notice{'s' if len(day.issued) != 1 else ''}")
+        if result.issued:
+            # No scheduler may be polling for the change: publish the notices now.
+            run_job(factory, settings, "regenerate-on-change")
     else:
         click.echo(f"{job}: {describe_build(result)}")
 

@@ -54,16 +54,13 @@ def anniversaries(
 ) -> SweepResult:
     """Issue the anniversary notices of every day due and not swept yet (see :mod:`..notices`).
 
-    A notice changes what is published: after a sweep that issued any, the feeds are built at
-    once, and the store's revision is bumped in the notices' own transaction, so a process that
-    dies before the build still has the feeds re-rendered by the next change poll.
+    A notice changes what is published: the store's revision is bumped in the transaction that
+    issues it, so the change poll (``regenerate-on-change``) re-renders the feeds seconds later,
+    not at the next periodic render. ``run-job``, with no scheduler polling, renders at once.
     """
     now = clock.now()
-    result = sweep_anniversaries(factory, settings, now=now, today=today,
-                                 on_issued=lambda session, _ids: mark_changed(session, now))
-    if result.issued:
-        regenerate(factory, settings)
-    return result
+    return sweep_anniversaries(factory, settings, now=now, today=today,
+                               on_issued=lambda session, _ids: mark_changed(session, now))
 
 
 #: Every job the scheduler runs, by id; ``run-job`` and ``/healthz`` know them by these ids.
