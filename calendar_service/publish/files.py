@@ -1,10 +1,18 @@
-"""Publish rendered documents into the feeds folder: atomically, with a manifest the web reads.
+"""Publish rendered documents into the feeds folder as one set: a crash at any instant leaves
+every served validator matching its bytes.
 
-Each file is written to a temporary file in the same folder, flushed, fsynced and moved over the
-old one with :func:`os.replace`, so a reader sees the old bytes or the new, never a mix, and a
-crash or a full disk mid-write leaves the previous file as it was. A gzip twin is written beside
-each file, so serving costs no compression. ``manifest.json`` records each file's sha256, strong
-ETag and Last-Modified: the web layer serves from it without hashing or rendering anything.
+Each file is written by :func:`write_atomic` (temporary file in the same folder, fsync,
+:func:`os.replace`), so a reader sees old bytes or new, never a mix. A build publishes a *set*:
+
+1. every new document (and its gzip twin, so serving costs no compression) is written once under
+   its content address, ``.objects/<sha256><suffix>``, a name no other content can take;
+2. the published names (``calendar.ics``, ``feed.atom`` …) are replaced by hard links to those
+   objects, for static servers and for people looking at the folder;
+3. ``manifest.json`` is replaced last: the switch. It names each file's object, sha256 (the strong
+   ETag) and Last-Modified, and the web layer serves the objects it names, so the bytes it serves
+   are always the bytes the manifest describes, whether a build died before the switch or after;
+4. objects neither the new nor the previous manifest names are deleted (a server that read the
+   previous manifest a moment ago can still load its objects).
 """
 
 from __future__ import annotations
@@ -25,9 +33,12 @@ from filelock import FileLock, Timeout
 
 from calendar_service.errors import ConfigurationError, PublishError
 
-__all__ = ["MANIFEST", "PublishedFile", "check_feeds_dir", "publish", "read_manifest", "write_atomic"]
+__all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "publish", "published_file", "read_manifest",
+           "write_atomic"]
 
 MANIFEST = "manifest.json"
+#: The content-addressed objects, below the feeds folder (hidden, so a static server lists only the names).
+OBJECTS = ".objects"
 _LOCK = ".publish.lock"
 
 
@@ -40,6 +51,8 @@ class PublishedFile:
     size: int
     last_modified: dt.datetime
     gzip_size: int
+    path: str = ""  #: the object holding the bytes, below the feeds folder ("" in manifests before objects)
+    gzip_path: str = ""
 
     @property
     def etag(self) -> str:
@@ -48,6 +61,14 @@ class PublishedFile:
     @property
     def gzip_etag(self) -> str:
         return self.sha256[:32] + "-gz"
+
+    @property
+    def data_path(self) -> str:
+        return self.path or self.name
+
+    @property
+    def gzip_data_path(self) -> str:
+        return self.gzip_path or self.name + ".gz"
 
 
 def check_feeds_dir(feeds_dir: Path) -> None:
@@ -107,32 +128,86 @@ def published_file(name: str, entry: Mapping[str, Any]) -> PublishedFile:
         size=entry["size"],
         last_modified=dt.datetime.fromisoformat(entry["last_modified"]),
         gzip_size=entry["gzip_size"],
+        path=entry.get("object", ""),
+        gzip_path=entry.get("gzip_object", ""),
     )
 
 
-def _publish_one(feeds_dir: Path, name: str, data: bytes, old: Mapping[str, Any] | None,
-                 now: dt.datetime) -> dict[str, Any]:
+def _object_names(name: str, digest: str) -> tuple[str, str]:
+    suffix = Path(name).suffix
+    return f"{OBJECTS}/{digest}{suffix}", f"{OBJECTS}/{digest}{suffix}.gz"
+
+
+def _store_object(feeds_dir: Path, name: str, data: bytes, old: Mapping[str, Any] | None,
+                  now: dt.datetime) -> dict[str, Any]:
+    """Write ``data`` and its gzip twin under their content address; return the manifest entry."""
     digest = hashlib.sha256(data).hexdigest()
-    target = feeds_dir / name
-    twin = target.with_name(target.name + ".gz")
-    if old and old.get("sha256") == digest and target.is_file() and twin.is_file():
-        return dict(old)
+    plain, packed_name = _object_names(name, digest)
     packed = gzip.compress(data, compresslevel=9, mtime=0)
-    write_atomic(twin, packed)
-    write_atomic(target, data)
+    for relative, content in ((plain, data), (packed_name, packed)):
+        path = feeds_dir / relative
+        # A content-addressed object that exists holds these bytes: write_atomic never leaves a part.
+        if not (path.is_file() and path.stat().st_size == len(content)):
+            write_atomic(path, content)
+    unchanged = bool(old) and old.get("sha256") == digest  # type: ignore[union-attr]
     return {
         "sha256": digest,
         "size": len(data),
         "gzip_size": len(packed),
-        "last_modified": now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
+        "object": plain,
+        "gzip_object": packed_name,
+        # An unchanged document keeps its Last-Modified, so conditional requests keep answering 304.
+        "last_modified": old["last_modified"] if unchanged and old else
+        now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
     }
 
 
-def _write_manifest(feeds_dir: Path, files: Mapping[str, Any], rest: Mapping[str, Any],
-                    now: dt.datetime) -> dict[str, Any]:
-    manifest = {**{k: v for k, v in rest.items() if k != "files"}, "files": dict(files)}
+def _link_name(feeds_dir: Path, name: str, relative_object: str) -> None:
+    """Make the published ``name`` hold the object's bytes: a hard link, swapped in atomically."""
+    target = feeds_dir / name
+    source = feeds_dir / relative_object
+    with contextlib.suppress(OSError):
+        if source.samefile(target):
+            return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.link")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        os.link(source, temporary)
+        temporary.replace(target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        # A file system without hard links: a copy, written atomically all the same.
+        write_atomic(target, source.read_bytes())
+
+
+def _write_manifest(feeds_dir: Path, manifest: Mapping[str, Any]) -> None:
     write_atomic(feeds_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
-    return manifest
+
+
+def _referenced(manifest: Mapping[str, Any]) -> set[str]:
+    return {entry.get(key, "") for entry in manifest.get("files", {}).values() if isinstance(entry, dict)
+            for key in ("object", "gzip_object")}
+
+
+def _remove_leftovers(feeds_dir: Path) -> None:
+    # Temporaries of a publish that was killed; under the lock no other publish is writing any.
+    for pattern in (".*.tmp", ".*.link"):
+        for path in feeds_dir.rglob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _collect_garbage(feeds_dir: Path, keep: set[str]) -> None:
+    folder = feeds_dir / OBJECTS
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if f"{OBJECTS}/{path.name}" not in keep:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def publish(
@@ -142,14 +217,14 @@ def publish(
     now: dt.datetime,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write every changed document (and its gzip twin), then the manifest; return the manifest.
+    """Publish ``documents`` (name -> bytes) as one set, switching the manifest last; return it.
 
-    An unchanged document is not rewritten and keeps its Last-Modified; a document published
-    before but absent from ``documents`` is removed. ``extra`` is recorded in the manifest.
+    An unchanged document keeps its Last-Modified; a document published before but absent from
+    ``documents`` is removed. ``extra`` is recorded in the manifest.
 
     Raises:
-        PublishError: a file could not be written; every file stays whole, and the manifest
-            still describes the files published before.
+        PublishError: a file could not be written; the manifest and every object it names are as
+            the previous publish left them, so what is served is that whole previous set.
     """
     check_feeds_dir(feeds_dir)
     try:
@@ -158,21 +233,20 @@ def publish(
     except (Timeout, OSError) as error:
         raise PublishError(f"cannot lock the feeds folder {feeds_dir}: {error}") from error
     try:
-        previous = read_manifest(feeds_dir)["files"]
-        files: dict[str, Any] = {}
-        try:
-            for name in sorted(documents):
-                files[name] = _publish_one(feeds_dir, name, documents[name], previous.get(name), now)
-        except PublishError:
-            # Record what did get replaced, so every ETag still matches the bytes on disk.
-            kept = {name: entry for name, entry in previous.items() if name not in files}
-            _write_manifest(feeds_dir, {**kept, **files}, read_manifest(feeds_dir), now)
-            raise
-        for name in set(previous) - set(files):
+        _remove_leftovers(feeds_dir)
+        previous = read_manifest(feeds_dir)
+        files = {name: _store_object(feeds_dir, name, documents[name], previous["files"].get(name), now)
+                 for name in sorted(documents)}
+        for name, entry in files.items():
+            _link_name(feeds_dir, name, entry["object"])
+            _link_name(feeds_dir, name + ".gz", entry["gzip_object"])
+        manifest = {"published_at": now.astimezone(dt.UTC).isoformat(), **(extra or {}), "files": files}
+        _write_manifest(feeds_dir, manifest)
+        for name in set(previous["files"]) - set(files):
             for stale in (feeds_dir / name, feeds_dir / (name + ".gz")):
                 with contextlib.suppress(OSError):
                     stale.unlink()
-        return _write_manifest(feeds_dir, files, {"published_at": now.astimezone(dt.UTC).isoformat(),
-                                                  **(extra or {})}, now)
+        _collect_garbage(feeds_dir, _referenced(manifest) | _referenced(previous))
+        return manifest
     finally:
         lock.release()

@@ -32,7 +32,7 @@ class PublishedFiles:
     def __init__(self, feeds_dir: Path, max_entries: int = 4096, max_bytes: int = 256 * 1024 * 1024) -> None:
         self.feeds_dir = feeds_dir
         self._lock = threading.Lock()
-        self._stamp: int | None = None
+        self._stamp: tuple[int, int] | None = None
         self._entries: dict[str, PublishedFile] = {}
         self.loaded: BoundedCache[Document] = BoundedCache(max_entries, max_bytes, size=lambda doc: doc.size)
 
@@ -40,7 +40,9 @@ class PublishedFiles:
         """Return the manifest's files by name (empty while nothing has been published)."""
         with self._lock:
             try:
-                stamp: int | None = (self.feeds_dir / MANIFEST).stat().st_mtime_ns
+                status = (self.feeds_dir / MANIFEST).stat()
+                # The manifest is replaced, never rewritten in place: a new inode is a new manifest.
+                stamp: tuple[int, int] | None = (status.st_ino, status.st_mtime_ns)
             except OSError:
                 stamp = None
             if stamp != self._stamp:
@@ -50,16 +52,27 @@ class PublishedFiles:
             return self._entries
 
     def get(self, name: str) -> Document | None:
-        """Return the published file ``name`` as a document, or None if it is not published."""
-        entry = self.entries().get(name)
-        if entry is None:
-            return None
-        return self.loaded.get((name, entry.sha256)) or self._load(entry)
+        """Return the published file ``name`` as a document, or None if it is not published.
+
+        The bytes come from the object the manifest names, so they are the bytes its ETag was
+        taken from, even while a build is replacing the published names.
+        """
+        for _attempt in range(2):
+            entry = self.entries().get(name)
+            if entry is None:
+                return None
+            document = self.loaded.get((name, entry.sha256)) or self._load(entry)
+            if document is not None:
+                return document
+            # Two builds since the manifest was read removed its objects: read the manifest again.
+            with self._lock:
+                self._stamp = None
+        return None
 
     def _load(self, entry: PublishedFile) -> Document | None:
         try:
-            data = (self.feeds_dir / entry.name).read_bytes()
-            gzipped = (self.feeds_dir / (entry.name + ".gz")).read_bytes()
+            data = (self.feeds_dir / entry.data_path).read_bytes()
+            gzipped = (self.feeds_dir / entry.gzip_data_path).read_bytes()
         except OSError:
             return None
         document = Document(data, MEDIA_TYPES.get(Path(entry.name).suffix, "application/octet-stream"),

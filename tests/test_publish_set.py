@@ -1,0 +1,208 @@
+"""Publishing as a set: a build that dies or fails at any write leaves every served ETag matching
+the bytes served, the whole previous set or the whole new one, never a mix."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import errno
+import gzip
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from calendar_service.db import transaction
+from calendar_service.errors import PublishError
+from calendar_service.ingest.dataset import read_dataset
+from calendar_service.publish.files import OBJECTS, publish, read_manifest
+from calendar_service.store.writer import upsert_records
+from tests.conftest import DATASET, NOW
+
+#: Builds the feeds and SIGKILLs itself right after its Nth file-system switch (rename or link);
+#: with N = 0 it finishes and prints how many there were.
+KILLING_BUILD = """
+import datetime as dt, os, pathlib, signal, sys
+from calendar_service import db
+from calendar_service.config import load_settings
+from calendar_service.publish.build import build_feeds
+
+limit, count = int(sys.argv[1]), 0
+real_replace, real_link = pathlib.Path.replace, os.link
+
+def tick():
+    global count
+    count += 1
+    if count == limit:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+def replace(self, target):
+    result = real_replace(self, target)
+    tick()
+    return result
+
+def link(*args, **kwargs):
+    real_link(*args, **kwargs)
+    tick()
+
+pathlib.Path.replace, os.link = replace, link
+settings = load_settings()
+build_feeds(db.make_session_factory(settings["DATABASE_URL"]), settings, now=dt.datetime.fromisoformat(sys.argv[2]))
+print(count)
+"""
+
+
+def _served(client: FlaskClient) -> dict[str, bytes]:
+    """GET every file the manifest names, plain and gzip; check each ETag against the bytes served."""
+    names = sorted(read_manifest(Path(client.application.config["FEEDS_DIR"]))["files"])
+    assert names
+    served = {}
+    for name in names:
+        plain = client.get(f"/{name}")
+        assert plain.status_code == 200, name
+        assert plain.headers["ETag"] == f'"{hashlib.sha256(plain.data).hexdigest()[:32]}"', name
+        packed = client.get(f"/{name}", headers={"Accept-Encoding": "gzip"})
+        assert packed.headers["Content-Encoding"] == "gzip"
+        unpacked = gzip.decompress(packed.data)
+        assert packed.headers["ETag"] == f'"{hashlib.sha256(unpacked).hexdigest()[:32]}-gz"', name
+        assert unpacked == plain.data, name
+        assert client.get(f"/{name}", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+        served[name] = plain.data
+    return served
+
+
+def _on_disk(feeds: Path, names: list[str]) -> dict[str, bytes]:
+    return {name: (feeds / name).read_bytes() for name in names}
+
+
+@pytest.fixture
+def two_sets(loaded: Flask, factory: sessionmaker[Session], tmp_path: Path) -> dict[str, Any]:
+    """Set A published in the feeds folder (kept in a copy), the store changed so that a build gives set B."""
+    feeds = Path(loaded.config["FEEDS_DIR"])
+    client = loaded.test_client()
+    old = _served(client)
+    snapshot = tmp_path / "feeds-a"
+    shutil.copytree(feeds, snapshot, symlinks=True)
+    record = next(r for r in read_dataset(DATASET) if r.key.startswith("news:meeting:working-group-on-afghanistan"))
+    day = dt.timedelta(days=1)
+    moved = dataclasses.replace(record, start=record.start + day, end=record.end + day)
+    with transaction(factory) as session:
+        upsert_records(session, [moved], now=NOW + dt.timedelta(hours=1))
+
+    def restore() -> None:
+        shutil.rmtree(feeds)
+        shutil.copytree(snapshot, feeds, symlinks=True)
+
+    return {"feeds": feeds, "client": client, "old": old, "restore": restore}
+
+
+def _check(two_sets: dict[str, Any], new: dict[str, bytes]) -> str:
+    served = _served(two_sets["client"])
+    assert served in (two_sets["old"], new)
+    for name, data in _on_disk(two_sets["feeds"], sorted(served)).items():
+        assert data in (two_sets["old"].get(name), new.get(name)), name  # each published name is whole
+    return "old" if served == two_sets["old"] else "new"
+
+
+#: Two small sets: one file changes, one stays, one goes, one comes.
+SET_A = {"calendar.ics": b"BEGIN:VCALENDAR A", "feed.atom": b"<feed>A</feed>", "feed.rss": b"<rss>same</rss>",
+         "calendars/kz.ics": b"BEGIN:VCALENDAR KZ"}
+SET_B = {"calendar.ics": b"BEGIN:VCALENDAR B, longer", "feed.atom": b"<feed>B</feed>", "feed.rss": b"<rss>same</rss>",
+         "feed.json": b'{"items": []}'}
+
+
+def test_an_injected_failure_at_each_write_leaves_a_consistent_set(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds = Path(app.config["FEEDS_DIR"])
+    publish(feeds, SET_A, now=NOW)
+    snapshot = tmp_path / "feeds-a"
+    shutil.copytree(feeds, snapshot)
+
+    def restore() -> None:
+        shutil.rmtree(feeds)
+        shutil.copytree(snapshot, feeds)
+
+    sets = {"feeds": feeds, "client": app.test_client(), "old": SET_A, "restore": restore}
+    assert _served(sets["client"]) == SET_A
+    real_replace, real_link = Path.replace, os.link
+    calls = {"count": 0, "fail_at": 0}
+
+    def counted(function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls["count"] += 1
+            if calls["count"] == calls["fail_at"]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(Path, "replace", counted(real_replace))
+    monkeypatch.setattr(os, "link", counted(real_link))
+    restore()  # the copy does not keep hard links: every published name is linked anew
+    publish(feeds, SET_B, now=NOW + dt.timedelta(hours=1))
+    total = calls["count"]
+    assert total == 23  # 3 new documents × (2 objects + 2 × (link, rename)), the kept one relinked, the manifest
+    outcomes = []
+    for fail_at in range(1, total + 1):
+        restore()
+        calls.update(count=0, fail_at=fail_at)
+        try:
+            publish(feeds, SET_B, now=NOW + dt.timedelta(hours=1))
+        except PublishError:
+            outcomes.append(("failed", _check(sets, SET_B)))
+        else:
+            outcomes.append(("done", _check(sets, SET_B)))
+    # Every failure before the manifest's switch (and of the switch itself) serves the old set.
+    assert outcomes[-1] == ("failed", "old"), (total, outcomes)
+    assert ("failed", "new") not in outcomes
+    calls["fail_at"] = 0
+    publish(feeds, SET_B, now=NOW + dt.timedelta(hours=2))
+    assert _served(sets["client"]) == SET_B
+    assert _on_disk(feeds, sorted(SET_B)) == SET_B
+    assert not (feeds / "calendars" / "kz.ics").exists()
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_write_serves_matching_etags(two_sets: dict[str, Any], settings: dict[str, Any]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_")}
+    env.update({f"CALENDAR_{key}": str(value) for key, value in settings.items()})
+    when = (NOW + dt.timedelta(hours=1)).isoformat()
+
+    def build(kill_at: int) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", KILLING_BUILD, str(kill_at), when], env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+
+    two_sets["restore"]()  # the copy does not keep hard links: count the writes from the copy, as below
+    finished = build(0)
+    assert finished.returncode == 0, finished.stderr
+    total = int(finished.stdout.split()[-1])
+    new = _served(two_sets["client"])
+    assert new != two_sets["old"]
+    # The first switch, points through the objects and the links, the last link, the manifest's switch.
+    points = sorted({1, total // 5, 2 * total // 5, 3 * total // 5, 4 * total // 5, total - 1, total})
+    seen = []
+    for kill_at in points:
+        two_sets["restore"]()
+        killed = build(kill_at)
+        assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr)
+        seen.append(_check(two_sets, new))
+    assert seen[0] == "old"
+    assert seen[-1] == "new"  # killed right after the manifest's switch
+    # The next build after a kill finishes the job and clears what the killed one left behind.
+    assert build(0).returncode == 0
+    assert _served(two_sets["client"]) == new
+    referenced = {entry[key] for entry in read_manifest(two_sets["feeds"])["files"].values()
+                  for key in ("object", "gzip_object")}
+    objects = {f"{OBJECTS}/{path.name}" for path in (two_sets["feeds"] / OBJECTS).iterdir()}
+    assert referenced <= objects
+    assert not [path for path in two_sets["feeds"].rglob(".*") if path.name.endswith((".tmp", ".link"))]
