@@ -9,7 +9,8 @@ proportion to the file:
 
 - aliases (``*name``): a few hundred bytes of them expand to gigabytes ("billion laughs");
 - nesting deeper than :data:`MAX_DEPTH`;
-- more than :data:`MAX_NODES` values;
+- more than :data:`MAX_NODES` values, or more than :data:`MAX_INNER_ITEMS` in a list or mapping
+  nested three levels deep or more;
 - tags other than the plain ones (``!!python/object``, ``!custom``, ``!!binary``);
 - a key that is a list or a mapping, and a key given twice in one mapping (YAML 1.2 §3.2.1.3
   requires keys to be unique; PyYAML keeps the last silently);
@@ -36,12 +37,15 @@ from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNo
 
 from calendar_service.errors import InvalidInput, Problem
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "PLAIN_TAGS", "compose", "line_of", "plain_tag"]
+__all__ = ["MAX_DEPTH", "MAX_INNER_ITEMS", "MAX_NODES", "PLAIN_TAGS", "compose", "line_of", "plain_tag"]
 
 #: Deepest nesting read: a dataset is a mapping of a list of mappings of lists, four levels.
 MAX_DEPTH = 32
 #: Most values (scalars, lists, mappings) read from one document: about 20,000 records of 25 fields.
 MAX_NODES = 500_000
+#: Most items of a list or mapping nested three levels or deeper (a record, a list in a record):
+#: only the top-level list of records is long.
+MAX_INNER_ITEMS = 1_000
 
 _TAG = "tag:yaml.org,2002:"
 #: The tags a plain document has; anything else is refused.
@@ -128,6 +132,8 @@ def _compose(parser: Any) -> Node | None:
                            event.start_mark)
         if open_nodes:
             parent = open_nodes[-1]
+            if len(open_nodes) >= 3 and len(parent.value) >= MAX_INNER_ITEMS:
+                raise _Refused(f"more than {MAX_INNER_ITEMS:,} items in one list or mapping", event.start_mark)
             if isinstance(parent, SequenceNode):
                 parent.value.append(node)
             elif pending_keys[-1] is None:

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from calendar_service.cli import main
-from calendar_service.ingest.bounded_yaml import MAX_DEPTH
+from calendar_service.ingest.bounded_yaml import MAX_DEPTH, MAX_INNER_ITEMS
+from calendar_service.ingest.dataset import read_dataset
 from tests.conftest import DATASET
 
 HEADER = "version: 1\nevents:\n"
@@ -162,3 +163,18 @@ def test_a_100000_character_uid_is_not_stored(runner: CliRunner, loaded_store: P
 def test_an_unknown_top_level_key_is_refused(runner: CliRunner, loaded_store: Path, tmp_path: Path) -> None:
     message = _refused(runner, loaded_store, tmp_path / "top.yaml", "version: 1\nevent:\n  - id: x\n")
     assert message == "2: unknown key 'event'; a dataset has 'version' and 'events'"
+
+
+def test_a_long_list_in_a_record_is_refused_at_its_limit(
+    runner: CliRunner, loaded_store: Path, tmp_path: Path
+) -> None:
+    text = HEADER + GOOD.replace("title: A good record", "title: [" + "a, " * 300_000 + "a]")
+    message = _refused(runner, loaded_store, tmp_path / "list.yaml", text)
+    assert message == f"4: more than {MAX_INNER_ITEMS:,} items in one list or mapping"
+
+
+def test_a_dataset_as_a_bare_list_reads_lists_in_records(tmp_path: Path) -> None:
+    path = tmp_path / "bare.yaml"
+    path.write_text("- id: bare\n  title: Bare\n  start: '2024-05-15'\n  category: meeting\n  status: held\n"
+                    "  countries: [KZ, RU]\n", encoding="utf-8")
+    assert [record.countries for record in read_dataset(path)] == [("KZ", "RU")]
