@@ -171,3 +171,13 @@ def test_every_query_answer_carries_validators_and_gzip(client: FlaskClient, url
     assert packed.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed.headers["Vary"]
     assert gzip.decompress(packed.data) == first.data
+
+
+@pytest.mark.node
+def test_a_calendar_with_spliced_reminders_parses_alike_everywhere(client: FlaskClient) -> None:
+    data = client.get("/calendar.ics?alarm=P1D&alarm=PT9H&lang=ru&approximate=1").data
+    by_icalendar, by_ical, by_icaljs = parse_icalendar(data), parse_ical(data), parse_icaljs(data)["events"]
+    assert len(by_icalendar) == len(by_ical) == len(by_icaljs) > 0
+    assert all(sorted(e["alarms"]) == [-dt.timedelta(days=1), -dt.timedelta(hours=9)] for e in by_icalendar)
+    assert all(sorted(e["alarms"]) == [-dt.timedelta(days=1), -dt.timedelta(hours=9)] for e in by_ical)
+    assert all(sorted(e["alarms"]) == ["-P1D", "-PT9H"] for e in by_icaljs)
