@@ -13,6 +13,7 @@ from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract import MAX_BYTES, ExtractedEvent, extract_news, load_gazetteer
+from calendar_service.store.provenance import Difference
 
 __all__ = ["extract_command", "import_command"]
 
@@ -166,3 +167,22 @@ def import_command(
     if outcome.encoding != "utf-8":
         click.echo(f"{source}: read as {outcome.encoding}", err=True)
     click.echo(f"{source}: {outcome.summary()}")
+    for difference in outcome.result.differences:
+        click.echo(f"  kept {describe_difference(difference)}")
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "" or value == ():
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        value = ", ".join(str(part) for part in value)
+    text = " ".join(str(value).split())
+    return repr(text if len(text) <= 80 else text[:79] + "…")
+
+
+def describe_difference(difference: Difference) -> str:
+    """Say in one line which stored value was kept and what the text read instead."""
+    return (f"{difference.key} {difference.field}: stored {_shown(difference.stored)} ({difference.origin}), "
+            f"read {_shown(difference.read)}")

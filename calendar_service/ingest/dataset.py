@@ -25,7 +25,7 @@ from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.bounded_yaml import compose, line_of, plain_tag
 from calendar_service.store.records import Category, EventRecord, Status, clip, enum_value, validate_record
-from calendar_service.store.writer import UpsertResult, upsert_records
+from calendar_service.store.writer import Origin, UpsertResult, upsert_records
 
 __all__ = ["MAX_DATASET_BYTES", "load_dataset", "read_dataset"]
 
@@ -241,4 +241,4 @@ def load_dataset(factory: sessionmaker[Session], path: Path, *, now: dt.datetime
     """Store every event of the dataset at ``path`` in one transaction, or none of them."""
     records = read_dataset(path)
     with transaction(factory) as session:
-        return upsert_records(session, records, now=now, source=str(path))
+        return upsert_records(session, records, now=now, origin=Origin.DATASET, source=str(path))

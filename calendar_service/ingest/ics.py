@@ -35,7 +35,7 @@ from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.render.ical import STATUS_PROPERTY
 from calendar_service.store.records import MAX_NAME, MAX_TEXT, MAX_TITLE, Category, EventRecord, Status, validate_record
-from calendar_service.store.writer import UpsertResult, upsert_records
+from calendar_service.store.writer import Origin, UpsertResult, upsert_records
 
 __all__ = ["MAX_ICS_BYTES", "check_ics", "import_ics", "read_ics"]
 
@@ -425,4 +425,4 @@ def import_ics(factory: sessionmaker[Session], path: Path, settings: Mapping[str
     today = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
     records = read_ics(data, source=source, default_zone=zone, today=today)
     with transaction(factory) as session:
-        return upsert_records(session, records, now=now, source=source)
+        return upsert_records(session, records, now=now, origin=Origin.ICS, source=source)

@@ -3,7 +3,9 @@
 The one way news enters the store: the ``import`` command and the HTTP endpoint both call
 :func:`import_news`. Importing the same text again changes nothing (each event's key is its
 identity, see :mod:`calendar_service.ingest.extract.events`); a newer text reporting an event with a
-changed date or status updates that event, which keeps its uid and gets its sequence bumped.
+changed date or status updates that event, which keeps its uid and gets its sequence bumped. What
+the dataset or an editor made is never overwritten: where the text reads otherwise, the import
+reports the difference and keeps the stored value.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.db import transaction
 from calendar_service.ingest.extract import ExtractedEvent, Gazetteer, extract_news
-from calendar_service.store.writer import UpsertResult, upsert_records
+from calendar_service.store.writer import Origin, UpsertResult, upsert_records
 
 __all__ = ["NewsImport", "import_news"]
 
@@ -32,6 +34,9 @@ class NewsImport:
     def summary(self) -> str:
         count = len(self.events)
         line = f"{count} event{'s' if count != 1 else ''}: {self.result.summary()}"
+        if self.result.differences:
+            kept = len(self.result.differences)
+            line += f"; {kept} stored value{'s' if kept != 1 else ''} kept where the text reads otherwise"
         return line + (" (dry run: nothing stored)" if self.dry_run else "")
 
 
@@ -79,7 +84,7 @@ def import_news(
     records = [event.to_record() for event in extraction.events]
     try:
         with transaction(session_factory) as session:
-            result = upsert_records(session, records, now=now, source=source)
+            result = upsert_records(session, records, now=now, origin=Origin.IMPORT, source=source)
             if dry_run:
                 raise _RollBack(result)
     except _RollBack as rolled_back:

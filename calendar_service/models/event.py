@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
-from calendar_service.models.base import Base, StringList, UTCDateTime
+from calendar_service.models.base import Base, JSONMapping, StringList, UTCDateTime
 
 __all__ = ["Event"]
 
@@ -49,6 +49,10 @@ class Event(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(String(2000))
     published_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: Where the event was first written from: dataset, ics, import or editor (None: before origins were kept).
+    origin: Mapped[str | None] = mapped_column(String(16))
+    #: Column -> origin of its current value; a value people made is never replaced by one read by machine.
+    field_origins: Mapped[dict[str, str]] = mapped_column(JSONMapping, nullable=True, default=dict)
     #: Bumped on every material change (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -6,7 +6,8 @@ filled in the same transaction). A notice's text is composed once, here, and kep
 feeds render the stored text and never re-derive it, so an entry does not change when the event
 changes again later (that later change gets a notice of its own).
 
-Which updates are news: a change of dates or precision, of place (city or country) or of status.
+Which updates are news: a change of dates or precision, of a known place (city or country; a
+place filled in where none was known is not a move) or of status.
 Anything else (a typo fixed in a summary, a body added) bumps the event's sequence but issues
 nothing.
 """
@@ -171,7 +172,9 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
     if (before.start, before.end, before.precision) != (after.start, after.end, after.precision):
         changes.append({"field": "dates", "now": after.dates, "was": before.dates,
                         "now_ru": after.dates_ru, "was_ru": before.dates_ru})
-    if (before.city, before.country) != (after.city, after.country):
+    # A place that was not known and now is (or a city added to a known country) is filled in,
+    # not moved: only a known part of the place that changes or goes is news.
+    if any(was is not None and was != now for was, now in ((before.city, after.city), (before.country, after.country))):
         changes.append({"field": "place", "now": after.place or "not known", "was": before.place or "not known",
                         "now_ru": after.place_ru or "не известно", "was_ru": before.place_ru or "не известно"})
     if before.status != after.status:

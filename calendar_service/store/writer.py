@@ -2,8 +2,11 @@
 
 A record is matched to its row by ``key``. A new key gets a uid (the record's own, or one derived
 from the key, so a rebuilt store gives every event the uid it had before) that never changes
-after. A record that differs from its row in any stored field updates it and bumps ``sequence``;
-an identical one changes nothing, so loading the same input twice is a no-op.
+after. Each write names its origin (``dataset``, ``ics``, ``import``, ``editor``), recorded per
+field: :func:`calendar_service.store.provenance.merge_fields` decides which fields a record may
+change, so a news import never overwrites what the dataset or an editor made; what it read
+differently is returned as differences. A record that changes any field updates the row and bumps
+``sequence``; one that changes none changes nothing, so loading the same input twice is a no-op.
 
 In the same transaction the notices follow (:mod:`calendar_service.notices.issue`): a created event
 is *announced*; an update of its dates, place or status issues a *changed* notice.
@@ -22,9 +25,10 @@ from sqlalchemy.orm import Session
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.models import Event, StoreState
 from calendar_service.notices.issue import issue_announced, issue_changed, snapshot
+from calendar_service.store.provenance import Difference, Origin, merge_fields
 from calendar_service.store.records import EventRecord, validate_record
 
-__all__ = ["UID_DOMAIN", "UpsertResult", "derive_uid", "upsert_records"]
+__all__ = ["UID_DOMAIN", "Origin", "UpsertResult", "derive_uid", "upsert_records"]
 
 UID_DOMAIN = "calendar-service"
 _UID_NAMESPACE = uuid.UUID("8f4c3f0e-6b0a-5d7e-9a51-2c7c1d0b5e10")
@@ -37,6 +41,7 @@ _COLUMNS = {
     "year_inferred": "is_year_inferred",
     "published": "published_date",
 }
+_LABELS = {column: name for name, column in _COLUMNS.items()}
 
 
 @dataclass
@@ -46,6 +51,8 @@ class UpsertResult:
     created: list[str] = field(default_factory=list)  #: uids
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    #: Values read that differ from stored values made by people, which were kept.
+    differences: list[Difference] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -88,11 +95,18 @@ def _check(records: Sequence[EventRecord], source: str | None) -> None:
 
 
 def upsert_records(
-    session: Session, records: Iterable[EventRecord], *, now: dt.datetime, source: str | None = None
+    session: Session,
+    records: Iterable[EventRecord],
+    *,
+    now: dt.datetime,
+    origin: Origin = Origin.DATASET,
+    source: str | None = None,
 ) -> UpsertResult:
     """Create or update one event per record inside the caller's transaction.
 
-    Every record is checked before anything is written.
+    Every record is checked before anything is written. ``origin`` says who made the records; it
+    decides which stored values they may replace (see :mod:`calendar_service.store.provenance`);
+    by default they are curated records, as the dataset's.
 
     Raises:
         InvalidInput: any record is invalid, or two share a key; nothing was written.
@@ -112,13 +126,20 @@ def upsert_records(
             if taken is not None:
                 raise InvalidInput([Problem(f"uid {uid} belongs to another event", source=source,
                                             record=record.key, field="uid")])
-            created = Event(uid=uid, key=record.key, sequence=0, created_dt=now, updated_dt=now, **values)
+            created = Event(uid=uid, key=record.key, sequence=0, created_dt=now, updated_dt=now,
+                            origin=origin.value, field_origins=dict.fromkeys(values, origin.value), **values)
             session.add(created)
             issue_announced(session, created, now=now)
             result.created.append(uid)
-        elif any(getattr(row, name) != value for name, value in values.items()):
+            continue
+        merge = merge_fields(record.key, {name: getattr(row, name) for name in values}, row.field_origins or {},
+                             values, origin, labels=_LABELS)
+        result.differences.extend(merge.differences)
+        if merge.origins != (row.field_origins or {}):
+            row.field_origins = merge.origins
+        if merge.changes:
             before = snapshot(row)
-            for name, value in values.items():
+            for name, value in merge.changes.items():
                 setattr(row, name, value)
             row.sequence += 1
             row.updated_dt = max(now, row.updated_dt)
