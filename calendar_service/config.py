@@ -26,7 +26,8 @@ ENV_PREFIX = "CALENDAR_"
 #: Every setting, its default and what it means. Environment variables carry the ``CALENDAR_`` prefix.
 DEFAULTS: dict[str, tuple[Any, str]] = {
     "DATA_DIR": ("data", "Folder holding the dataset, the gazetteer and (by default) the SQLite database."),
-    "DATASET": ("events.yaml", "Dataset file in DATA_DIR loaded into an empty store by `serve` and `scheduler`."),
+    "DATASET": ("events.yaml,reference/*.yaml", "Dataset files in DATA_DIR loaded, in one transaction, into an empty "
+                "store by `serve` and `scheduler`: comma-separated files, folders or glob patterns."),
     "DATABASE_URL": ("", "SQLAlchemy URL; empty means `sqlite:///<DATA_DIR>/calendar.db`."),
     "FEEDS_DIR": ("feeds", "Folder the rendered feed files are written into."),
     "BASE_URL": ("http://127.0.0.1:8000", "Public address of the service, used for every link in feeds."),

@@ -61,3 +61,62 @@ def test_bad_setting_is_one_line() -> None:
     result = CliRunner(env={"CALENDAR_REFRESH_MINUTES": "soon"}).invoke(main, ["build-feeds"])
     assert result.exit_code == 1
     assert "CALENDAR_REFRESH_MINUTES must be a whole number" in result.output
+
+
+def test_load_takes_several_files_and_folders_as_one_dataset(runner: CliRunner) -> None:
+    from calendar_service.ingest.dataset import read_datasets
+    from tests.conftest import REPO
+
+    reference = REPO / "data" / "reference"
+    expected = len(read_datasets([DATASET, *sorted(reference.glob("*.yaml"))]))
+    first = runner.invoke(main, ["load", str(DATASET), str(reference)])
+    assert first.exit_code == 0, first.output
+    assert f"5 files: {expected} created, 0 updated, 0 unchanged" in first.output
+    second = runner.invoke(main, ["load", str(reference), str(DATASET)])
+    assert f"0 created, 0 updated, {expected} unchanged" in second.output
+
+
+def _table(output: str) -> dict[str, dict[str, int]]:
+    header, rule, *rows = output.strip().splitlines()
+    assert set(rule.replace(" ", "")) == {"-"}
+    names = header.split()
+    return {row.split()[0]: dict(zip(names[1:], map(int, row.split()[1:]), strict=True)) for row in rows}
+
+
+def test_stats_counts_a_dataset_per_decade_and_category(runner: CliRunner) -> None:
+    from collections import Counter
+
+    from calendar_service.ingest.dataset import read_datasets
+    from tests.conftest import REPO
+
+    files = [DATASET, *sorted((REPO / "data" / "reference").glob("*.yaml"))]
+    records = read_datasets(files)
+    result = runner.invoke(main, ["stats", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    table = _table(result.output)
+    expected = Counter((f"{r.start.year // 10 * 10}s", r.category.value) for r in records)
+    for (decade, category), count in expected.items():
+        assert table[decade][category] == count
+    assert table["total"]["total"] == len(records)
+    assert list(table) == ["1990s", "2000s", "2010s", "2020s", "total"]
+    assert sum(table[decade]["total"] for decade in list(table)[:-1]) == len(records)
+
+
+def test_stats_without_paths_counts_the_store(runner: CliRunner) -> None:
+    from tests.conftest import REPO
+
+    reference = REPO / "data" / "reference"
+    assert runner.invoke(main, ["load", str(DATASET), str(reference)]).exit_code == 0
+    stored = runner.invoke(main, ["stats"])
+    assert stored.exit_code == 0, stored.output
+    assert _table(stored.output) == _table(runner.invoke(main, ["stats", str(DATASET), str(reference)]).output)
+
+
+def test_stats_of_a_broken_dataset_is_one_line_and_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("events:\n  - id: x\n    start: '2024'\n    category: party\n    status: held\n",
+                      encoding="utf-8")
+    result = runner.invoke(main, ["stats", str(broken)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert "Traceback" not in result.output

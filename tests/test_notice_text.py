@@ -39,6 +39,9 @@ def test_without_a_russian_title_the_english_one_is_quoted() -> None:
 @pytest.mark.parametrize(("title", "name"), [
     (TITLE, "the signing of the Collective Security Treaty"),
     ("The Establishment of the CSTO Joint Staff", "the establishment of the CSTO Joint Staff"),
+    ("Entry into force of the CSTO Charter", "the entry into force of the CSTO Charter"),
+    ("Session of the CSTO Collective Security Council in Minsk",
+     "the session of the CSTO Collective Security Council in Minsk"),
     ("The Collective Security Treaty is given the status of an organization",
      "“The Collective Security Treaty is given the status of an organization”"),
 ])

@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import icalendar
@@ -53,3 +55,35 @@ def test_serve_on_a_fresh_checkout_serves_both_feeds(tmp_path: Path) -> None:
     finally:
         status = stop(process)
     assert status == 0  # SIGTERM is a clean shutdown
+
+
+def test_a_fresh_store_gets_the_seed_and_the_reference_in_one_load(
+    make_settings: Callable[..., dict[str, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    import click
+    from sqlalchemy import func, select
+
+    from calendar_service.cli import main
+    from calendar_service.cli.serve import prepare
+    from calendar_service.config import load_settings
+    from calendar_service.db import transaction
+    from calendar_service.ingest.dataset import read_datasets
+    from calendar_service.models import Event
+    from tests.conftest import REPO
+
+    settings = make_settings()
+    data = Path(settings["DATA_DIR"])
+    shutil.copy(DATASET, data / "events.yaml")
+    shutil.copytree(REPO / "data" / "reference", data / "reference")
+    expected = len(read_datasets([DATASET, *sorted((REPO / "data" / "reference").glob("*.yaml"))]))
+    context = click.Context(main)
+    context.meta["settings"] = load_settings(settings, environ={})  # the default CALENDAR_DATASET
+    with caplog.at_level("INFO", logger="calendar_service.cli.serve"):
+        factory, _ = prepare(context)
+    with transaction(factory) as session:
+        assert session.scalar(select(func.count(Event.id))) == expected
+    assert f"{expected} created" in caplog.text
+    caplog.clear()
+    with caplog.at_level("INFO", logger="calendar_service.cli.serve"):
+        prepare(context)  # not empty any more: nothing is loaded again
+    assert "created" not in caplog.text

@@ -61,9 +61,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from calendar_service.cli import feeds, jobs, serve, store
+    from calendar_service.cli import feeds, jobs, serve, stats, store
 
-    for module in (store, feeds, serve, jobs):
+    for module in (store, stats, feeds, serve, jobs):
         for command in module.COMMANDS:
             main.add_command(command)
     try:

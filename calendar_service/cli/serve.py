@@ -20,7 +20,7 @@ from calendar_service.cli.listen import AccessLog, bind, link_base_url
 from calendar_service.cli.store import open_store
 from calendar_service.db import transaction
 from calendar_service.errors import CalendarServiceError, ConfigurationError, InvalidInput
-from calendar_service.ingest.dataset import load_dataset
+from calendar_service.ingest.dataset import dataset_paths, load_datasets
 from calendar_service.notices.issue import announce_unannounced
 from calendar_service.publish.build import build_feeds
 from calendar_service.publish.files import check_feeds_dir
@@ -49,11 +49,14 @@ def prepare(
     factory = open_store(context)
     with transaction(factory) as session:
         empty = count_events(session) == 0
-    dataset = data_dir / settings["DATASET"]
-    if empty and dataset.is_file():
-        _load_into_empty_store(factory, dataset)
-    elif empty:
-        log.warning("the store is empty and there is no dataset at %s", dataset)
+    if empty:
+        paths, missing = dataset_paths(data_dir, settings["DATASET"])
+        for entry in missing:
+            log.warning("the dataset entry %r (CALENDAR_DATASET) names no file in %s", entry, data_dir)
+        if paths:
+            _load_into_empty_store(factory, paths)
+        else:
+            log.warning("the store is empty and there is no dataset in %s", data_dir)
     with transaction(factory) as session:
         if announce_unannounced(session):
             mark_changed(session, clock.now())
@@ -61,11 +64,12 @@ def prepare(
     return factory, settings
 
 
-def _load_into_empty_store(factory: sessionmaker[Session], dataset: Path) -> None:
+def _load_into_empty_store(factory: sessionmaker[Session], paths: list[Path]) -> None:
     # Two processes started together on a fresh database both find it empty; the one that loses
     # the race fails on the unique keys or on SQLite's lock, and finds the dataset loaded.
+    dataset = ", ".join(str(path) for path in paths)
     try:
-        result = load_dataset(factory, dataset, now=clock.now())
+        result = load_datasets(factory, paths, now=clock.now())
     except (ConfigurationError, InvalidInput, IntegrityError):
         with transaction(factory) as session:
             if count_events(session) == 0:

@@ -1,4 +1,4 @@
-"""Commands that put events into the store: ``load`` (a YAML dataset), ``import-ics`` and ``migrate``."""
+"""Commands that put events into the store: ``load`` (YAML datasets), ``import-ics`` and ``migrate``."""
 
 from __future__ import annotations
 
@@ -21,15 +21,17 @@ def open_store(context: click.Context) -> sessionmaker[Session]:
 
 
 @click.command("load")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
 @service_command
-def load_command(context: click.Context, path: Path) -> None:
-    """Load a YAML dataset of events (all of it or, on any error, none of it)."""
-    from calendar_service.ingest.dataset import load_dataset
+def load_command(context: click.Context, paths: tuple[Path, ...]) -> None:
+    """Load YAML dataset files or folders of them as one dataset (all of it or, on any error, none)."""
+    from calendar_service.ingest.dataset import expand_paths, load_datasets
 
-    result = load_dataset(open_store(context), path, now=clock.now())
-    click.echo(f"{path}: {result.summary()}")
+    files = expand_paths(paths)
+    result = load_datasets(open_store(context), files, now=clock.now())
+    named = str(files[0]) if len(files) == 1 else f"{len(files)} files"
+    click.echo(f"{named}: {result.summary()}")
 
 
 @click.command("import-ics")

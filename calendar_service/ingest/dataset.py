@@ -1,17 +1,19 @@
-"""Ingest the hand-kept YAML dataset (``data/events.yaml``): read → validate → store, all or nothing.
+"""Ingest the hand-kept YAML datasets (``data/events.yaml``, ``data/reference/*.yaml``): read →
+validate → store, all or nothing.
 
 The file is composed into YAML nodes by :mod:`calendar_service.ingest.bounded_yaml` (no aliases,
 bounded depth and size, no repeated keys), and each field is converted from its node here, so a
 value of the wrong shape (``title: [a, b]``, ``anniversary: maybe``) is named by its field and
 line rather than stored as text. Dates stay strings while the YAML is read (no implicit
-timestamps), so ``2024-02-30`` is reported against its record and ``2002`` stays a year.
+timestamps), so ``2024-02-30`` is reported against its record and ``2002`` stays a year. Several
+files load as one dataset, in one transaction: a broken record in any of them stores nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,10 @@ from calendar_service.ingest.bounded_yaml import compose, line_of, plain_tag
 from calendar_service.store.records import Category, EventRecord, Status, clip, enum_value, validate_record
 from calendar_service.store.writer import Origin, UpsertResult, upsert_records
 
-__all__ = ["MAX_DATASET_BYTES", "load_dataset", "read_dataset"]
+__all__ = [
+    "MAX_DATASET_BYTES", "dataset_paths", "expand_paths", "load_dataset", "load_datasets", "read_dataset",
+    "read_datasets",
+]
 
 #: Largest dataset file read (5 MB, some 15,000 records).
 MAX_DATASET_BYTES = 5 * 1024 * 1024
@@ -237,8 +242,80 @@ def read_dataset(path: Path) -> list[EventRecord]:
     return records
 
 
+def read_datasets(paths: Sequence[Path]) -> list[EventRecord]:
+    """Read and check the dataset files at ``paths`` as one dataset.
+
+    Raises:
+        InvalidInput: any file is unreadable or has an invalid record, or two records (in the same
+            file or in two files) share an id; every problem of every file is named.
+    """
+    records: list[EventRecord] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            found = read_dataset(path)
+        except InvalidInput as error:
+            problems.extend(error.problems)
+            continue
+        for record in found:
+            if record.key in first_seen:
+                where = "" if first_seen[record.key] == str(path) else f", first in {first_seen[record.key]}"
+                problems.append(Problem(f"the same id appears twice{where}", source=str(path), record=record.key,
+                                        field="id"))
+                continue
+            first_seen[record.key] = str(path)
+            records.append(record)
+    if problems:
+        raise InvalidInput(problems)
+    return records
+
+
+def dataset_paths(data_dir: Path, spec: str) -> tuple[list[Path], list[str]]:
+    """Return the dataset files a ``DATASET`` setting names, and the names that match nothing.
+
+    ``spec`` is a comma-separated list of entries relative to ``data_dir`` (or absolute): a file,
+    a folder (its ``*.yaml`` files) or a glob pattern (``reference/*.yaml``). Files come in the
+    order of the entries, each folder's and pattern's files sorted by name, each file once.
+    """
+    paths: list[Path] = []
+    missing: list[str] = []
+    for entry in (part.strip() for part in spec.split(",")):
+        if not entry:
+            continue
+        target = data_dir / entry
+        if any(ch in entry for ch in "*?["):
+            pattern = Path(entry)
+            base = Path(pattern.anchor) if pattern.is_absolute() else data_dir
+            relative = pattern.relative_to(base) if pattern.is_absolute() else pattern
+            found = sorted(path for path in base.glob(str(relative)) if path.is_file())
+        elif target.is_dir():
+            found = sorted(path for path in target.glob("*.yaml") if path.is_file())
+        else:
+            found = [target] if target.is_file() else []
+        if not found:
+            missing.append(entry)
+        paths.extend(path for path in found if path not in paths)
+    return paths, missing
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Return ``paths`` with each folder replaced by its ``*.yaml`` files, sorted by name."""
+    expanded: list[Path] = []
+    for path in paths:
+        found = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        expanded.extend(found_path for found_path in found if found_path not in expanded)
+    return expanded
+
+
+def load_datasets(factory: sessionmaker[Session], paths: Sequence[Path], *, now: dt.datetime) -> UpsertResult:
+    """Store every event of the dataset files at ``paths`` in one transaction, or none of them."""
+    records = read_datasets(paths)
+    with transaction(factory) as session:
+        return upsert_records(session, records, now=now, origin=Origin.DATASET,
+                              source=", ".join(str(path) for path in paths))
+
+
 def load_dataset(factory: sessionmaker[Session], path: Path, *, now: dt.datetime) -> UpsertResult:
     """Store every event of the dataset at ``path`` in one transaction, or none of them."""
-    records = read_dataset(path)
-    with transaction(factory) as session:
-        return upsert_records(session, records, now=now, origin=Origin.DATASET, source=str(path))
+    return load_datasets(factory, [path], now=now)

@@ -23,8 +23,9 @@ _MONTHS_RU = ("января", "февраля", "марта", "апреля", "�
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAYS_RU = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 
-#: "Signing of the Treaty", "Establishment of the CSTO": a verbal noun heading an "of" phrase.
-_NOUN_OF_EN = re.compile(r"^(?:The\s+)?([A-Z][a-z]+)(\s+of\s+.+)$")
+#: "Signing of the Treaty", "Entry into force of the Charter": a verbal noun (with any lower-case words
+#: after it) heading an "of" phrase.
+_NOUN_OF_EN = re.compile(r"^(?:The\s+)?([A-Z][a-z]+(?:\s+[a-z]+)*?)(\s+of\s+.+)$")
 #: "Подписание Договора …", "Создание …", "Открытие …": a verbal noun in -ние/-тие (nominative).
 _VERBAL_NOUN_RU = re.compile(r"^([А-ЯЁ][а-яё]*[нт])ие(\s+.+)$")
 

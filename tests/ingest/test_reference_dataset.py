@@ -1,0 +1,145 @@
+"""The shipped reference dataset (``data/reference/*.yaml``): every record checked through the real loader.
+
+Valid, sourced, in both languages, one record per happening, anniversaries on the founding acts
+only, and nothing repeated from ``data/events.yaml`` (whose ids are the news reader's keys).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+import pytest
+
+from calendar_service.dates import Precision
+from calendar_service.ingest.dataset import read_dataset, read_datasets
+from calendar_service.store.records import Category, EventRecord, Status
+from tests.conftest import DATASET, REPO
+
+REFERENCE = sorted((REPO / "data" / "reference").glob("*.yaml"))
+#: The day the reference dataset was compiled: nothing after it can be known to have happened.
+COMPILED = dt.date(2026, 11, 29)
+#: The acts the Organization commemorates: the Treaty (signed 15 May 1992, in force 20 April 1994)
+#: and the Charter with the Agreement on the legal status (signed 7 October 2002, in force 18 September 2003).
+FOUNDING_ACTS = {
+    "news:anniversary:1992-05-15": dt.date(1992, 5, 15),
+    "ref:act:treaty-in-force:1994-04-20": dt.date(1994, 4, 20),
+    "ref:act:charter:2002-10-07": dt.date(2002, 10, 7),
+    "ref:act:charter-in-force:2003-09-18": dt.date(2003, 9, 18),
+}
+ID_RE = re.compile(r"^ref:[a-z0-9-]+(?::[a-z0-9-]+)*:(\d{4}(?:-\d{2}){0,2})$")
+
+
+@pytest.fixture(scope="module")
+def reference() -> list[EventRecord]:
+    return read_datasets(REFERENCE)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> list[EventRecord]:
+    return read_datasets([DATASET, *REFERENCE])
+
+
+def _place(record: EventRecord) -> tuple[str | None, str | None]:
+    return record.city, record.country
+
+
+def test_every_file_loads_through_the_real_loader() -> None:
+    assert [path.name for path in REFERENCE] == ["1990s.yaml", "2000s.yaml", "2010s.yaml", "2020s.yaml"]
+    for path in REFERENCE:
+        records = read_dataset(path)
+        decade = int(path.stem[:4])
+        assert records, path
+        assert all(decade <= record.start.year < decade + 10 for record in records), path
+
+
+def test_the_shipped_calendar_holds_at_least_150_events_from_1992_to_today(shipped: list[EventRecord]) -> None:
+    assert len(shipped) >= 150
+    assert min(record.start for record in shipped) == dt.date(1992, 5, 15)
+    years = {record.start.year for record in shipped}
+    assert {1993, 1994, 1999, 2002, 2003, 2009, 2012, 2022, 2025, 2026} <= years
+
+
+def test_the_seed_dataset_is_left_as_it_was(shipped: list[EventRecord]) -> None:
+    seed = read_dataset(DATASET)
+    assert len(seed) == 12
+    assert all(record.key.startswith("news:") for record in seed)
+    assert not any(record.key.startswith("news:") for record in read_datasets(REFERENCE))
+
+
+def test_every_record_is_sourced(shipped: list[EventRecord]) -> None:
+    for record in shipped:
+        assert re.fullmatch(r"https?://\S+", record.source_url or ""), record.key
+        assert (record.evidence or "").strip(), record.key
+
+
+def test_every_record_has_both_languages(shipped: list[EventRecord], reference: list[EventRecord]) -> None:
+    for record in shipped:
+        assert record.title.strip(), record.key
+        assert re.search(r"[А-Яа-яЁё]", record.title_ru or ""), record.key
+    for record in reference:  # the seed's summaries are the reader's English ones
+        assert bool(record.summary) == bool(record.summary_ru), record.key
+
+
+def test_reference_ids_follow_the_scheme_and_name_the_start(reference: list[EventRecord]) -> None:
+    written = {Precision.DAY: "%Y-%m-%d", Precision.MONTH: "%Y-%m", Precision.YEAR: "%Y"}
+    for record in reference:
+        match = ID_RE.match(record.key)
+        assert match, record.key
+        # the start at its precision; an exercise's id carries the year of its name (Rubezh-2005)
+        assert record.start.strftime(written[record.precision]).startswith(match[1]), record.key
+        if not record.key.startswith("ref:exercise:"):
+            assert match[1] == record.start.strftime(written[record.precision]), record.key
+
+
+def test_no_two_records_for_the_same_happening(reference: list[EventRecord], shipped: list[EventRecord]) -> None:
+    by_key: dict[tuple[object, ...], list[EventRecord]] = defaultdict(list)
+    for record in shipped:
+        by_key[(record.category, record.start, record.precision, *_place(record))].append(record)
+    reference_keys = {record.key for record in reference}
+    for same, records in by_key.items():
+        if len(records) == 1:
+            continue
+        # Only the seed's news-reader records share a day and a place, and they are told apart by their bodies.
+        assert not reference_keys & {record.key for record in records}, same
+        assert len({record.bodies for record in records}) == len(records), same
+
+
+def test_anniversaries_only_on_the_founding_acts(shipped: list[EventRecord]) -> None:
+    commemorated = {record.key: record for record in shipped if record.anniversary}
+    assert {key: record.start for key, record in commemorated.items()} == FOUNDING_ACTS
+    for record in commemorated.values():
+        assert record.category is Category.MILESTONE
+        assert record.precision is Precision.DAY
+        assert record.status is Status.HELD
+
+
+def test_nothing_after_the_compilation_day_is_called_held(shipped: list[EventRecord]) -> None:
+    for record in shipped:
+        if record.start > COMPILED:
+            assert record.status is not Status.HELD, record.key
+
+
+def test_the_upcoming_meetings_are_announced(reference: list[EventRecord]) -> None:
+    planned_2026 = {record.key for record in reference if record.start.year == 2026 and record.status is Status.PLANNED}
+    assert {"ref:csc:2026-11-11", "ref:cmfa:2026-06", "ref:cssc:2026-05"} <= planned_2026
+
+
+def test_the_kazakhstan_deployment_is_told_day_by_day(reference: list[EventRecord]) -> None:
+    days = sorted(record.start for record in reference if record.key.startswith("ref:operation:kazakhstan:"))
+    assert days[0] == dt.date(2022, 1, 5)
+    assert days[-1] == dt.date(2022, 1, 19)
+    assert all(record.precision is Precision.DAY for record in reference if record.key.startswith("ref:operation:"
+                                                                                                    "kazakhstan:"))
+
+
+def test_every_session_series_is_present(reference: list[EventRecord]) -> None:
+    kinds = defaultdict(int)
+    for record in reference:
+        kinds[record.key.split(":")[1]] += 1
+        if record.key.startswith("ref:exercise:"):
+            kinds[record.key.split(":")[2]] += 1
+    assert kinds["csc"] >= 30
+    for kind in ("cmfa", "cmd", "cssc", "interaction", "rubezh", "search", "kobalt", "indestructible-brotherhood"):
+        assert kinds[kind] >= 1, kind

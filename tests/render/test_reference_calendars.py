@@ -1,0 +1,75 @@
+"""The calendars built from the full shipped data (seed plus reference) pass the real-client checks.
+
+The same three parsers as tests/render/test_ical_parsers.py (``icalendar``, ``ical``, ``ical.js``),
+and the anniversary calendar names every commemorated act with the right ordinal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import time_machine
+from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
+
+from calendar_service.ingest.dataset import load_datasets
+from calendar_service.publish.build import build_feeds
+from tests.conftest import DATASET, REPO
+from tests.icshelpers import parse_icalendar
+from tests.render.test_ical_parsers import _documents, _same_events
+
+FILES = [DATASET, *sorted((REPO / "data" / "reference").glob("*.yaml"))]
+TODAY = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
+#: 2027: the Treaty's 35th year since signing and 33rd in force, the Charter's 25th and 24th.
+ANNIVERSARIES_2027 = {
+    dt.date(2027, 4, 20): ("33rd anniversary of the entry into force of the Collective Security Treaty",
+                           "33-я годовщина: Вступление в силу Договора о коллективной безопасности"),
+    dt.date(2027, 5, 15): ("35th anniversary of the signing of the Collective Security Treaty (jubilee)",
+                           "35-я годовщина: Подписание Договора о коллективной безопасности"),
+    dt.date(2027, 9, 18): ("24th anniversary of the entry into force of the CSTO Charter",
+                           "24-я годовщина: Вступление в силу Устава ОДКБ"),
+    dt.date(2027, 10, 7): ("25th anniversary of the signing of the CSTO Charter and of the Agreement on the legal "
+                           "status of the CSTO (jubilee)",
+                           "25-я годовщина: Подписание Устава ОДКБ и Соглашения о правовом статусе ОДКБ"),
+}
+
+
+@pytest.fixture
+def today() -> Iterator[None]:
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def shipped(today: None, app: Flask, factory: sessionmaker[Session]) -> Flask:
+    load_datasets(factory, FILES, now=TODAY)
+    build_feeds(factory, app.config, now=TODAY)
+    return app
+
+
+def test_every_calendar_of_the_shipped_data_parses_alike_in_icalendar_and_ical(shipped: Flask) -> None:
+    documents = _documents(shipped.test_client(), Path(shipped.config["FEEDS_DIR"]))
+    assert {"calendar.ics", "calendars/anniversaries.ics", "calendars/meetings.ics", "calendars/trainings.ics",
+            "calendars/am.ics", "calendars/kz.ics", "calendars/kg.ics", "calendars/tj.ics"} <= set(documents)
+    counts = {name: _same_events(name, data, with_js=False) for name, data in documents.items()}
+    assert counts["calendars/anniversaries.ics"] == 4 * 14  # four founding acts, 3 years back to 10 ahead
+    assert counts["calendar.ics"] > 60
+
+
+@pytest.mark.node
+def test_every_calendar_of_the_shipped_data_parses_alike_in_icaljs(shipped: Flask) -> None:
+    documents = _documents(shipped.test_client(), Path(shipped.config["FEEDS_DIR"]))
+    for name, data in documents.items():
+        _same_events(name, data, with_js=True)
+
+
+def test_the_anniversary_calendar_names_every_founding_act_with_its_ordinal(shipped: Flask) -> None:
+    for language, query in enumerate(("", "?lang=ru")):
+        data = shipped.test_client().get(f"/calendars/anniversaries.ics{query}").data
+        in_2027 = {e["start"]: e["summary"] for e in parse_icalendar(data) if e["start"].year == 2027}
+        assert set(in_2027) == set(ANNIVERSARIES_2027)
+        for day, names in ANNIVERSARIES_2027.items():
+            assert in_2027[day].startswith(names[language]), (day, in_2027[day])
