@@ -143,3 +143,11 @@ def test_every_session_series_is_present(reference: list[EventRecord]) -> None:
     assert kinds["csc"] >= 30
     for kind in ("cmfa", "cmd", "cssc", "interaction", "rubezh", "search", "kobalt", "indestructible-brotherhood"):
         assert kinds[kind] >= 1, kind
+
+
+def test_the_readme_states_the_stats_of_the_shipped_data(shipped: list[EventRecord]) -> None:
+    from calendar_service.cli.stats import format_counts
+    from calendar_service.store.stats import tally
+
+    table = format_counts(tally((record.start, record.category) for record in shipped))
+    assert table in (REPO / "README.md").read_text(encoding="utf-8")
