@@ -14,8 +14,13 @@ __all__ = ["COMMANDS", "open_store"]
 
 
 def open_store(context: click.Context) -> sessionmaker[Session]:
-    """Return a session factory for the configured database, migrated to the newest schema."""
+    """Return a session factory for the configured database, migrated to the newest schema.
+
+    Its engine is disposed of when the command ends, so the command's connections close then (and
+    SQLite checkpoints its write-ahead log) rather than whenever they are garbage-collected.
+    """
     factory = db.make_session_factory(settings_from(context)["DATABASE_URL"])
+    context.call_on_close(factory.kw["bind"].dispose)
     db.migrate(factory)
     return factory
 
