@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from calendar_service.errors import ConfigurationError, PublishError
+from calendar_service.locks import folder_lock
 
 __all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "publish", "published_file", "read_manifest",
            "write_atomic"]
@@ -39,7 +38,7 @@ __all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "publish",
 MANIFEST = "manifest.json"
 #: The content-addressed objects, below the feeds folder (hidden, so a static server lists only the names).
 OBJECTS = ".objects"
-_LOCK = ".publish.lock"
+_PUBLISH_TIMEOUT_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -227,11 +226,13 @@ def publish(
             the previous publish left them, so what is served is that whole previous set.
     """
     check_feeds_dir(feeds_dir)
+    lock = folder_lock(feeds_dir, "publish")
     try:
-        lock = FileLock(feeds_dir / _LOCK, timeout=60)
-        lock.acquire()
-    except (Timeout, OSError) as error:
+        held = lock.acquire(timeout=_PUBLISH_TIMEOUT_SECONDS)
+    except ConfigurationError as error:
         raise PublishError(f"cannot lock the feeds folder {feeds_dir}: {error}") from error
+    if not held:
+        raise PublishError(f"another process has held the {lock.description} for {_PUBLISH_TIMEOUT_SECONDS} s")
     try:
         _remove_leftovers(feeds_dir)
         previous = read_manifest(feeds_dir)

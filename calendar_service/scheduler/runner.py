@@ -3,7 +3,7 @@
 APScheduler's job stores cannot be shared between processes, so jobs live in memory, declared
 here with explicit ids; what must survive a restart lives in the service's own tables
 (``notices``, ``job_runs``). Only the process holding the scheduler lock
-(:mod:`.lock`) starts a scheduler; another waits as a standby and takes over when the holder
+(:mod:`calendar_service.locks`) starts a scheduler; another waits as a standby and takes over when the holder
 dies. ``serve`` runs a background scheduler beside the web server, ``calendar-service scheduler``
 a blocking one; web workers under gunicorn never start one.
 """
@@ -31,9 +31,9 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import clock
+from calendar_service.locks import Lock, database_lock
 from calendar_service.notices.sweep import ANNIVERSARY_JOB
 from calendar_service.scheduler import jobs
-from calendar_service.scheduler.lock import SchedulerLock, scheduler_lock
 from calendar_service.scheduler.runs import record_next_run
 
 __all__ = ["SchedulerLeader", "create_scheduler"]
@@ -124,13 +124,13 @@ class SchedulerLeader:
         factory: sessionmaker[Session],
         settings: Mapping[str, Any],
         *,
-        lock: SchedulerLock | None = None,
+        lock: Lock | None = None,
         on_standby: Callable[[str], None] | None = None,
         on_lead: Callable[[str], None] | None = None,
     ) -> None:
         self.factory = factory
         self.settings = settings
-        self.lock = lock if lock is not None else scheduler_lock(factory.kw["bind"])
+        self.lock = lock if lock is not None else database_lock(factory.kw["bind"], "scheduler")
         self.scheduler: BaseScheduler | None = None
         self.lost_lock = False
         self._stop = threading.Event()

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service import db
 from calendar_service.config import load_settings
 from calendar_service.ingest.dataset import load_dataset
+from calendar_service.locks import ADVISORY_KEYS, AdvisoryLock, database_lock
 from calendar_service.models import Notice
 from calendar_service.notices import sweep as notices
-from calendar_service.scheduler.lock import ADVISORY_LOCK_KEY, AdvisorySchedulerLock, scheduler_lock
 from calendar_service.scheduler.runner import SchedulerLeader
 from tests.conftest import DATASET, NOW
 
@@ -95,9 +95,9 @@ def test_a_crash_before_the_commit_stores_nothing(postgres_url: str, monkeypatch
 
 def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(postgres_url: str) -> None:
     engines = [create_engine(postgres_url) for _ in range(3)]
-    first = scheduler_lock(engines[0])
-    second = scheduler_lock(engines[1])
-    assert isinstance(first, AdvisorySchedulerLock)
+    first = database_lock(engines[0], "scheduler")
+    second = database_lock(engines[1], "scheduler")
+    assert isinstance(first, AdvisoryLock)
     assert first.acquire()
     assert first.acquire()  # re-entrant for its holder
     assert not second.acquire()
@@ -108,7 +108,7 @@ def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(postgres_
     # The holder's connection dies (its process was killed, the network went): the server lets go.
     with engines[2].connect() as admin:
         pids = admin.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :key"),
-                             {"key": ADVISORY_LOCK_KEY}).scalars().all()
+                             {"key": ADVISORY_KEYS["scheduler"]}).scalars().all()
         assert len(pids) == 1
         admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pids[0]})
         admin.commit()
@@ -133,7 +133,7 @@ def test_a_background_scheduler_that_loses_its_lock_stands_by_again(postgres_url
         first = leader.scheduler
         with admin.connect() as connection:
             connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                                    "AND objid = :key"), {"key": ADVISORY_LOCK_KEY})
+                                    "AND objid = :key"), {"key": ADVISORY_KEYS["scheduler"]})
             connection.commit()
         _wait_until(lambda: leader.lost_lock, "the lock watch to notice")
         # Nobody else holds the lock, so the standby takes it again with a new scheduler.

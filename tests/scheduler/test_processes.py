@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service import db
 from calendar_service.errors import ConfigurationError
 from calendar_service.ingest.dataset import load_dataset
+from calendar_service.locks import ADVISORY_KEYS
 from calendar_service.models import JobRun, Notice
 from calendar_service.publish.files import read_manifest
-from calendar_service.scheduler.lock import ADVISORY_LOCK_KEY
 from calendar_service.store.queries import get_store_revision
 from tests.conftest import DATASET, NOW
 
@@ -287,7 +287,7 @@ def test_a_scheduler_that_loses_its_advisory_lock_stops(postgres_url: str, tmp_p
     admin = create_engine(postgres_url)
     with admin.connect() as connection:  # the lock's connection dies, as when the network goes
         connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                                "AND objid = :key"), {"key": ADVISORY_LOCK_KEY})
+                                "AND objid = :key"), {"key": ADVISORY_KEYS["scheduler"]})
         connection.commit()
     admin.dispose()
     scheduler.wait_for("the scheduler lost its lock and stopped")

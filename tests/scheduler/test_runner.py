@@ -18,9 +18,9 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
+from calendar_service.locks import FileLock
 from calendar_service.models import JobRun
 from calendar_service.scheduler import jobs
-from calendar_service.scheduler.lock import FileSchedulerLock
 from calendar_service.scheduler.runner import SchedulerLeader, create_scheduler
 from calendar_service.scheduler.runs import holder_name
 
@@ -110,7 +110,7 @@ def test_a_failed_run_is_recorded_and_raised(
         assert (row.last_result, row.last_error) == ("failed", "OSError: disk full")
 
 
-def _leader(factory: sessionmaker[Session], config: dict[str, Any], lock: FileSchedulerLock,
+def _leader(factory: sessionmaker[Session], config: dict[str, Any], lock: FileLock,
             said: list[str]) -> SchedulerLeader:
     return SchedulerLeader(factory, {**config, "LOCK_POLL_SECONDS": 1}, lock=lock, on_standby=said.append,
                            on_lead=said.append)
@@ -120,8 +120,8 @@ def test_only_the_lock_holder_leads_and_a_standby_takes_over(
     loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
 ) -> None:
     said: list[str] = []
-    first = _leader(factory, dict(loaded.config), FileSchedulerLock(tmp_path / "s.lock"), said)
-    second = _leader(factory, dict(loaded.config), FileSchedulerLock(tmp_path / "s.lock"), said)
+    first = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
+    second = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
     assert first.try_lead(blocking=False)
     assert not second.try_lead(blocking=False)
     assert second.scheduler is None
@@ -137,9 +137,9 @@ def test_a_background_standby_starts_its_scheduler_when_the_holder_goes(
     loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
 ) -> None:
     said: list[str] = []
-    holder = FileSchedulerLock(tmp_path / "s.lock")
+    holder = FileLock(tmp_path / "s.lock")
     assert holder.acquire()
-    standby = _leader(factory, dict(loaded.config), FileSchedulerLock(tmp_path / "s.lock"), said)
+    standby = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
     standby.start_background()
     try:
         assert standby.scheduler is None
