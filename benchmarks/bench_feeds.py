@@ -77,6 +77,7 @@ def main() -> None:
         app = create_app({"DATA_DIR": folder, "FEEDS_DIR": str(root / "feeds"),
                           "DATABASE_URL": f"sqlite:///{root / 'bench.db'}", "BASE_URL": "https://calendar.example.org"})
         factory = db.get_session_factory(app)
+        db.migrate(factory)
         for offset in range(0, arguments.notices, 1000):
             with transaction(factory) as session:
                 upsert_records(session, _records(min(1000, arguments.notices - offset), offset),

@@ -1,13 +1,17 @@
 """Engine, the one session factory, transactions, and schema migrations (Alembic).
 
 Every operation that writes runs inside :func:`transaction`: it commits all of its work or, on
-any error, none of it. The schema is always brought to the newest Alembic revision before use
-(:func:`migrate`), so a database made by any earlier version of the service keeps working.
+any error, none of it. :func:`migrate` brings the schema to the newest Alembic revision, once,
+under the migrate lock; ``calendar-service migrate`` runs it (the Procfile's release phase), and
+so do ``serve``, ``scheduler`` and every command that writes, so a database made by any earlier
+version keeps working. The web application never migrates: it answers 503 until the schema is
+current (:func:`is_schema_current`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,22 +19,34 @@ from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from filelock import FileLock, Timeout
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.errors import ConfigurationError
+from calendar_service.locks import database_lock, holding
 
 if TYPE_CHECKING:
     from flask import Flask
 
-__all__ = ["get_session_factory", "init_app", "make_engine", "make_session_factory", "migrate", "transaction"]
+__all__ = [
+    "MIGRATE_TIMEOUT_SECONDS",
+    "get_session_factory",
+    "init_app",
+    "is_schema_current",
+    "make_engine",
+    "make_session_factory",
+    "migrate",
+    "transaction",
+]
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 _EXTENSION = "calendar_service.db"
-_MIGRATE_LOCK_KEY = 0x63616C31  # "cal1": any constant shared by every process of the service
+#: How long a process waits for another one to finish migrating.
+MIGRATE_TIMEOUT_SECONDS = 120
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -93,36 +109,72 @@ def _alembic_config(url: str) -> AlembicConfig:
     return config
 
 
-def migrate(factory: sessionmaker[Session]) -> None:
-    """Bring the database behind ``factory`` to the newest schema revision.
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_alembic_config("sqlite://"))
 
-    Safe to call from many processes at once: they take turns (a file lock beside a SQLite
-    database, a transaction-scoped advisory lock on PostgreSQL), and all but the first find
-    nothing to do.
+
+def _revisions(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def is_schema_current(engine: Engine) -> bool:
+    """Tell whether the database behind ``engine`` has the newest schema this version knows.
+
+    A revision this version does not know counts as current: it was made by a newer release
+    (its release phase migrated before this process was replaced), which keeps the old schema's
+    tables readable.
+
+    Raises:
+        ConfigurationError: the database cannot be reached.
     """
-    engine = factory.kw["bind"]
-    config = _alembic_config(engine.url.render_as_string(hide_password=False))
-    database = engine.url.database
-    guard: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
-    if engine.dialect.name == "sqlite" and database and database != ":memory:":
-        guard = FileLock(database + ".migrate.lock", timeout=120)
     try:
-        with guard, engine.begin() as connection:
-            if engine.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK_KEY})
+        found = _revisions(engine)
+    except OperationalError as error:
+        raise ConfigurationError(f"cannot reach the database: {error.orig}") from error
+    if not found:
+        return False
+    scripts = _scripts()
+    return not found <= _known_revisions(scripts) or found == set(scripts.get_heads())
+
+
+def _known_revisions(scripts: ScriptDirectory) -> set[str]:
+    return {script.revision for script in scripts.walk_revisions()}
+
+
+def migrate(factory: sessionmaker[Session], timeout: float = MIGRATE_TIMEOUT_SECONDS) -> bool:
+    """Bring the database behind ``factory`` to the newest schema revision; return whether it changed.
+
+    Cheap when the schema is current (one query, no lock). Safe to call from many processes at
+    once: they take turns under the migrate lock (:mod:`calendar_service.locks`), and all but the
+    first find nothing to do.
+
+    Raises:
+        ConfigurationError: the database cannot be reached or written, or another process held the
+            migrate lock for ``timeout`` seconds.
+    """
+    engine: Engine = factory.kw["bind"]
+    try:
+        if is_schema_current(engine):
+            return False
+        config = _alembic_config(engine.url.render_as_string(hide_password=False))
+        with holding(database_lock(engine, "migrate"), timeout), engine.begin() as connection:
+            before = set(MigrationContext.configure(connection).get_current_heads())
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as error:
         raise ConfigurationError(f"cannot prepare the database {engine.url!r}: {error.orig}") from error
-    except Timeout:
-        raise ConfigurationError(f"another process has been migrating {database} for two minutes") from None
+    if before:
+        log.info("migrated the database from %s to %s", ", ".join(sorted(before)), ", ".join(_scripts().get_heads()))
+    else:
+        log.info("created the database schema (%s)", ", ".join(_scripts().get_heads()))
+    return True
 
 
 def init_app(app: Flask) -> None:
-    """Give ``app`` its session factory, built from ``DATABASE_URL``, and migrate the schema."""
-    factory = make_session_factory(app.config["DATABASE_URL"])
-    migrate(factory)
-    app.extensions[_EXTENSION] = factory
+    """Give ``app`` its session factory, built from ``DATABASE_URL``. Migrates nothing."""
+    app.extensions[_EXTENSION] = make_session_factory(app.config["DATABASE_URL"])
 
 
 def get_session_factory(app: Flask) -> sessionmaker[Session]:

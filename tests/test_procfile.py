@@ -1,4 +1,5 @@
-"""The Procfile's web process for real: gunicorn serving the app factory, with no scheduler."""
+"""The Procfile for real: its release phase migrates, and its web process (gunicorn serving the app
+factory) starts no scheduler, migrates nothing and answers 503 until the schema is current."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import inspect
 
-from calendar_service import create_app
+from calendar_service import create_app, db
 from tests.conftest import REPO
 from tests.process import read_line_matching, stop
 
@@ -61,3 +63,51 @@ def test_procfile_web_process_serves_the_published_feeds(loaded: Flask, tmp_path
         assert body == published.read_bytes()
     finally:
         stop(process)
+
+
+def _procfile() -> dict[str, str]:
+    lines = (REPO / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def _command(line: str) -> list[str]:
+    command = shlex.split(line)
+    command[0] = str(Path(sys.executable).with_name(command[0]))
+    return command
+
+
+def test_the_release_phase_migrates_a_new_database_once(settings: dict[str, Any], tmp_path: Path) -> None:
+    assert _procfile()["release"] == "calendar-service migrate"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_")},
+           **{f"CALENDAR_{key}": str(value) for key, value in settings.items()}}
+    first = subprocess.run(_command(_procfile()["release"]), cwd=tmp_path, env=env, capture_output=True, text=True,
+                           check=False)
+    assert (first.returncode, first.stdout) == (0, "database schema migrated to the newest revision\n")
+    again = subprocess.run(_command(_procfile()["release"]), cwd=tmp_path, env=env, capture_output=True, text=True,
+                           check=False)
+    assert (again.returncode, again.stdout) == (0, "database schema is up to date\n")
+    engine = db.make_engine(settings["DATABASE_URL"])
+    try:
+        assert db.is_schema_current(engine)
+        assert {"events", "notices", "job_runs"} <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_the_web_app_migrates_nothing_and_answers_503_until_migrated(settings: dict[str, Any]) -> None:
+    application = create_app(settings)
+    engine = db.get_session_factory(application).kw["bind"]
+    try:
+        response = application.test_client().get("/api/events")
+        assert response.status_code == 503
+        assert response.mimetype == "application/problem+json"
+        assert response.json == {"status": 503, "title": "Service Unavailable",
+                                 "detail": "the database schema is not current: run `calendar-service migrate`"}
+        assert response.headers["Retry-After"] == "30"
+        assert inspect(engine).get_table_names() == []  # asking migrated nothing
+        db.migrate(db.get_session_factory(application))
+        answer = application.test_client().get("/api/events")
+        assert answer.status_code == 200
+        assert answer.json["events"] == []
+    finally:
+        engine.dispose()

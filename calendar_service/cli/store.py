@@ -16,6 +16,8 @@ __all__ = ["COMMANDS", "open_store"]
 def open_store(context: click.Context) -> sessionmaker[Session]:
     """Return a session factory for the configured database, migrated to the newest schema.
 
+    Every command that reads or writes the store opens it here, so a first run on a new database
+    creates the schema (under the migrate lock; one query when it is current already).
     Its engine is disposed of when the command ends, so the command's connections close then (and
     SQLite checkpoints its write-ahead log) rather than whenever they are garbage-collected.
     """
@@ -55,9 +57,13 @@ def import_ics_command(context: click.Context, path: Path) -> None:
 @click.pass_context
 @service_command
 def migrate_command(context: click.Context) -> None:
-    """Create or upgrade the database schema."""
-    open_store(context)
-    click.echo("database schema is up to date")
+    """Create or upgrade the database schema (the Procfile's release phase); safe to run at any time."""
+    factory = db.make_session_factory(settings_from(context)["DATABASE_URL"])
+    try:
+        changed = db.migrate(factory)
+    finally:
+        factory.kw["bind"].dispose()
+    click.echo("database schema migrated to the newest revision" if changed else "database schema is up to date")
 
 
 COMMANDS = (load_command, import_ics_command, migrate_command)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Flask, Response
 
 __all__ = ["init_app"]
 
@@ -17,9 +17,31 @@ def init_app(app: Flask) -> None:
 
     app.extensions[GATE] = RenderGate()
     errors.init_app(app)
+    _require_current_schema(app)
     published.init_app(app)
     calendar_queries.init_app(app)
     feed_queries.init_app(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
+
+
+def _require_current_schema(app: Flask) -> None:
+    """Answer 503 to every request until the database has the newest schema (checked until it has)."""
+    from calendar_service import db
+    from calendar_service.web.errors import problem
+
+    current = False
+
+    @app.before_request
+    def check() -> Response | None:
+        nonlocal current
+        if current:
+            return None
+        current = db.is_schema_current(db.get_session_factory(app).kw["bind"])
+        if current:
+            return None
+        response = problem(503, "Service Unavailable",
+                           "the database schema is not current: run `calendar-service migrate`")
+        response.headers["Retry-After"] = "30"
+        return response

@@ -122,6 +122,7 @@ def test_export_import_export_gives_the_same_events(app: Flask, factory: session
     exported.write_bytes(first)
     other = create_app({**app.config, "DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"})
     other.config["ICS_PAST_DAYS"] = 20_000
+    db.migrate(db.get_session_factory(other))
     import_ics(db.get_session_factory(other), exported, other.config, now=NOW)
     second = export(other)
 

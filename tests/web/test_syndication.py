@@ -169,6 +169,7 @@ def test_entry_ids_survive_a_rebuilt_store(client: FlaskClient, make_settings: A
     rebuilt = _fresh_app(make_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'rebuilt.db'}",
                                        FEEDS_DIR=str(tmp_path / "feeds2")))
     factory = db.get_session_factory(rebuilt)
+    db.migrate(factory)
     load_dataset(factory, DATASET, now=NOW + dt.timedelta(days=30))
     build_feeds(factory, rebuilt.config, now=NOW + dt.timedelta(days=30))
     assert sorted(entry.id for entry in feedparser.parse(rebuilt.test_client().get("/feed.atom").data).entries) \
