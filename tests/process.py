@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import selectors
 import subprocess
+import threading
 import time
 
 
@@ -41,3 +42,86 @@ def stop(process: subprocess.Popen[str], seconds: float = 20) -> int:
     if process.stdout:
         process.stdout.close()
     return process.returncode
+
+
+#: A bound on how long a process may take to say something, on a loaded machine; waits end at
+#: the line awaited, never at a timer.
+SAY_SECONDS = 90.0
+
+# One condition for every process's output, so a test can wait for whichever process speaks first.
+_said = threading.Condition()
+
+
+class Process:
+    """A subprocess whose merged output a thread reads line by line; tests wait on what it says."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.popen = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, text=True)
+        self.lines: list[str] = []
+        self._ended = False
+        self._reader = threading.Thread(target=self._read, name=f"output of {self.popen.pid}", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            with _said:
+                self.lines.append(line.rstrip("\n"))
+                _said.notify_all()
+        with _said:
+            self._ended = True
+            _said.notify_all()
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def said(self, text: str) -> list[str]:
+        """Return the lines said so far that contain ``text``."""
+        with _said:
+            return [line for line in self.lines if text in line]
+
+    def wait_for(self, text: str, *, times: int = 1, seconds: float = SAY_SECONDS) -> str:
+        """Wait until the process has said a line containing ``text`` ``times`` times; return the last one.
+
+        Fails at once if the process ends without saying it, or after ``seconds``.
+        """
+        with _said:
+            _said.wait_for(lambda: self._ended or len(self._matching(text)) >= times, timeout=seconds)
+            found = self._matching(text)
+            if len(found) >= times:
+                return found[times - 1]
+            output = "\n".join(self.lines)
+        state = "ended" if self._ended else f"still running after {seconds} s"
+        raise AssertionError(f"process {self.pid} ({state}) said {text!r} {len(found)} of {times} times:\n{output}")
+
+    def _matching(self, text: str) -> list[str]:
+        return [line for line in self.lines if text in line]
+
+    def terminate(self) -> int:
+        """Send SIGTERM and return the exit status once the process has ended."""
+        self.popen.terminate()
+        return self.popen.wait(timeout=SAY_SECONDS)
+
+    def stop(self) -> None:
+        """Kill the process if it still runs, and close its pipe."""
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait(timeout=SAY_SECONDS)
+        self._reader.join(timeout=SAY_SECONDS)
+        assert self.popen.stdout is not None
+        self.popen.stdout.close()
+
+
+def wait_for_any(processes: list[Process], text: str, *, seconds: float = SAY_SECONDS) -> Process:
+    """Wait until one of ``processes`` says a line containing ``text``; return the first that did."""
+    def speaker() -> Process | None:
+        return next((process for process in processes if process._matching(text)), None)
+
+    with _said:
+        found = _said.wait_for(speaker, timeout=seconds)
+        output = "\n\n".join(f"process {process.pid}:\n" + "\n".join(process.lines) for process in processes)
+    if found is None:
+        raise AssertionError(f"no process said {text!r} within {seconds} s:\n{output}")
+    return found
