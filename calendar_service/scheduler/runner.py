@@ -20,6 +20,7 @@ from apscheduler.events import (
     EVENT_JOB_ERROR,
     EVENT_JOB_EXECUTED,
     EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
     EVENT_SCHEDULER_STARTED,
     JobEvent,
     SchedulerEvent,
@@ -111,6 +112,40 @@ def _record_next_runs(scheduler: BaseScheduler, factory: sessionmaker[Session]) 
     scheduler.add_listener(on_event, EVENT_SCHEDULER_STARTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
 
 
+class _JobsInFlight:
+    """Tell when a scheduler's running jobs have all ended, so that stopping can wait for them.
+
+    APScheduler 3's ``shutdown(wait=True)`` holds the job stores' lock while it waits, and a job
+    that ends meanwhile hands its event to listeners that need that lock (the next-run record):
+    they would wait for each other forever. So a scheduler is shut down without waiting, then
+    waited for here. Counted per job, as a short run's end can be dispatched before its start.
+    """
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        self._submitted: dict[str, int] = {}
+        self._ended: dict[str, int] = {}
+        self._changed = threading.Condition()
+        scheduler.add_listener(self._on_submitted, EVENT_JOB_SUBMITTED)
+        scheduler.add_listener(self._on_ended, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+    def _on_submitted(self, event: JobEvent) -> None:
+        with self._changed:
+            self._submitted[event.job_id] = self._submitted.get(event.job_id, 0) + 1
+
+    def _on_ended(self, event: JobEvent) -> None:
+        with self._changed:
+            self._ended[event.job_id] = self._ended.get(event.job_id, 0) + 1
+            self._changed.notify_all()
+
+    def _idle(self) -> bool:
+        return all(self._ended.get(job, 0) >= count for job, count in self._submitted.items())
+
+    def wait(self) -> None:
+        """Wait until every job submitted so far has ended."""
+        with self._changed:
+            self._changed.wait_for(self._idle)
+
+
 class SchedulerLeader:
     """Run the scheduler only while this process holds the scheduler lock.
 
@@ -137,6 +172,7 @@ class SchedulerLeader:
         self._on_standby = on_standby or (lambda message: log.info("%s", message))
         self._on_lead = on_lead or (lambda message: log.info("%s", message))
         self._thread: threading.Thread | None = None
+        self._in_flight: list[_JobsInFlight] = []
         self._background = False
 
     @property
@@ -151,6 +187,7 @@ class SchedulerLeader:
             return False
         self._on_lead(f"holding the scheduler lock ({self.lock.description}): running the jobs")
         self.scheduler = create_scheduler(self.factory, self.settings, blocking=blocking)
+        self._in_flight.append(_JobsInFlight(self.scheduler))
         self.scheduler.add_job(self._watch_lock, "interval", seconds=self.poll_seconds, id=_LOCK_WATCH,
                                name="check the scheduler lock is still held", replace_existing=True)
         return True
@@ -164,7 +201,7 @@ class SchedulerLeader:
         self.lost_lock = True
         scheduler, self.scheduler = self.scheduler, None
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=False)  # stop() waits for its jobs still running
         if self._background and not self._stop.is_set():
             # serve keeps serving: its scheduler stands by again until it holds the lock.
             self._on_standby(self._standby_message())
@@ -212,4 +249,7 @@ class SchedulerLeader:
             self._thread.join(timeout=self.poll_seconds + 1)
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        # The jobs still running use the database, which the caller may close next.
+        for jobs_in_flight in self._in_flight:
+            jobs_in_flight.wait()
         self.lock.release()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import zoneinfo
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
@@ -27,27 +28,38 @@ pytestmark = pytest.mark.postgresql
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 
 
-def _store(url: str, **overrides: str) -> tuple[sessionmaker[Session], dict]:
-    settings = load_settings({"DATABASE_URL": url, **overrides}, environ={})
-    factory = db.make_session_factory(url)
-    db.migrate(factory)
-    return factory, settings
+@pytest.fixture
+def make_store(postgres_url: str, pg_engine: Callable[[], Engine]) -> Callable[..., tuple[sessionmaker[Session], dict]]:
+    """A factory of (session factory, settings) on the test's database, migrated; engines disposed after."""
+
+    def make(**overrides: str) -> tuple[sessionmaker[Session], dict]:
+        settings = load_settings({"DATABASE_URL": postgres_url, **overrides}, environ={})
+        factory = sessionmaker(bind=pg_engine(), expire_on_commit=False)
+        db.migrate(factory)
+        return factory, settings
+
+    return make
 
 
-def _wait_until(condition: Callable[[], bool], what: str) -> None:
+def _wait_until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Poll ``condition`` (state the server or a timer thread changes, with no event to await)."""
     pause = threading.Event()
-    for _ in range(200):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if condition():
             return
         pause.wait(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_concurrent_sweeps_issue_each_notice_once(postgres_url: str) -> None:
-    factory, settings = _store(postgres_url, ANNIVERSARY_LEADS="7,1")
+MakeStore = Callable[..., tuple[sessionmaker[Session], dict]]
+
+
+def test_concurrent_sweeps_issue_each_notice_once(make_store: MakeStore) -> None:
+    factory, settings = make_store(ANNIVERSARY_LEADS="7,1")
     load_dataset(factory, DATASET, now=NOW)
     notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 1, 7, tzinfo=MOSCOW))
-    stores = [_store(postgres_url, ANNIVERSARY_LEADS="7,1") for _ in range(4)]
+    stores = [make_store(ANNIVERSARY_LEADS="7,1") for _ in range(4)]
     start = threading.Barrier(len(stores))
     errors: list[BaseException] = []
 
@@ -69,13 +81,10 @@ def test_concurrent_sweeps_issue_each_notice_once(postgres_url: str) -> None:
         kinds = session.execute(query).all()
     assert [tuple(row) for row in kinds] == [("anniversary_ahead", 7), ("anniversary_ahead", 1),
                                              ("anniversary_today", 0)]
-    for other, _ in stores:
-        other.kw["bind"].dispose()
-    factory.kw["bind"].dispose()
 
 
-def test_a_crash_before_the_commit_stores_nothing(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    factory, settings = _store(postgres_url)
+def test_a_crash_before_the_commit_stores_nothing(make_store: MakeStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    factory, settings = make_store()
     load_dataset(factory, DATASET, now=NOW)
     notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 7, 7, tzinfo=MOSCOW))
 
@@ -90,11 +99,10 @@ def test_a_crash_before_the_commit_stores_nothing(postgres_url: str, monkeypatch
         assert session.scalar(select(func.count()).select_from(Notice).where(ANNIVERSARY_NOTICE)) == 0
     result = notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 8, 8, tzinfo=MOSCOW))
     assert result.issued == 1
-    factory.kw["bind"].dispose()
 
 
-def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(postgres_url: str) -> None:
-    engines = [create_engine(postgres_url) for _ in range(3)]
+def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(pg_engine: Callable[[], Engine]) -> None:
+    engines = [pg_engine() for _ in range(3)]
     first = database_lock(engines[0], "scheduler")
     second = database_lock(engines[1], "scheduler")
     assert isinstance(first, AdvisoryLock)
@@ -117,16 +125,16 @@ def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(postgres_
     assert first.is_held()
     first.release()
     second.release()
-    for engine in engines:
-        engine.dispose()
 
 
-def test_a_background_scheduler_that_loses_its_lock_stands_by_again(postgres_url: str) -> None:
-    factory, settings = _store(postgres_url, LOCK_POLL_SECONDS="1")
+def test_a_background_scheduler_that_loses_its_lock_stands_by_again(
+    make_store: MakeStore, pg_engine: Callable[[], Engine]
+) -> None:
+    factory, settings = make_store(LOCK_POLL_SECONDS="1")
     load_dataset(factory, DATASET, now=NOW)
     said: list[str] = []
     leader = SchedulerLeader(factory, settings, on_standby=said.append, on_lead=said.append)
-    admin = create_engine(postgres_url)
+    admin = pg_engine()
     leader.start_background()
     try:
         assert leader.scheduler is not None
@@ -146,5 +154,3 @@ def test_a_background_scheduler_that_loses_its_lock_stands_by_again(postgres_url
         ]
     finally:
         leader.stop()
-        admin.dispose()
-        factory.kw["bind"].dispose()
