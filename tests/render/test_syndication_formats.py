@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
 
 import feedparser
 import pytest
+import time_machine
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.db import transaction
@@ -100,9 +102,17 @@ def test_jsonfeed_follows_version_1_1(notices_store: Loader) -> None:
     assert anniversary["_calendar_service"]["title_ru"].startswith("33-я годовщина")
 
 
-def test_rendering_twice_gives_the_same_bytes(notices_store: Loader) -> None:
+def test_the_same_notices_render_the_same_bytes_whatever_the_clock(notices_store: Loader) -> None:
     factory = notices_store(3)
-    assert _documents(factory) == _documents(factory)
+    with time_machine.travel(dt.datetime(2031, 3, 1, 12, tzinfo=dt.UTC), tick=False):
+        later = _documents(factory)
+    documents = _documents(factory)
+    assert later == documents  # nothing in the bytes comes from "now"
+    entries = feedparser.parse(documents["feed.atom"]).entries
+    assert len(entries) == len(json.loads(documents["feed.json"])["items"]) == len(
+        feedparser.parse(documents["feed.rss"]).entries)
+    assert [number for number in range(3) if any(f"Meeting number {number}" in entry.title for entry in entries)] == [
+        0, 1, 2]
 
 
 def test_a_long_stream_is_archived_in_full_pages(notices_store: Loader) -> None:

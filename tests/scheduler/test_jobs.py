@@ -14,7 +14,10 @@ from tests.conftest import DATASET, NOW
 
 def test_regenerate_if_changed_renders_only_after_a_change(app: Flask, factory: sessionmaker[Session]) -> None:
     load_dataset(factory, DATASET, now=NOW)
-    assert jobs.regenerate_if_changed(factory, app.config) is not None  # nothing published yet
+    first = jobs.regenerate_if_changed(factory, app.config)  # nothing published yet
+    assert first is not None
+    assert first.revision == 1
+    assert first.manifest["revision"] == 1
     assert jobs.regenerate_if_changed(factory, app.config) is None
     records = read_dataset(DATASET)
     # A burst of changes between two polls costs one render.

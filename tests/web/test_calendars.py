@@ -7,6 +7,7 @@ import gzip
 import json
 from pathlib import Path
 
+import icalendar
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -49,12 +50,24 @@ def test_serving_a_published_calendar_renders_nothing(client: FlaskClient, monke
         assert client.get(url).status_code == 200, url
 
 
-@pytest.mark.parametrize("url", ["/calendars/meetings.ics", "/calendars/trainings.ics", "/calendars/anniversaries.ics",
-                                 "/calendars/kz.ics", "/calendars/KZ.ics"])
-def test_named_shortcuts_are_published(client: FlaskClient, url: str) -> None:
+@pytest.mark.parametrize(("url", "name"), [("/calendars/meetings.ics", "CSTO calendar: meetings and consultations"),
+                                           ("/calendars/trainings.ics", "CSTO calendar: trainings and exercises"),
+                                           ("/calendars/anniversaries.ics", "CSTO calendar: anniversaries"),
+                                           ("/calendars/kz.ics", "CSTO calendar: Kazakhstan"),
+                                           ("/calendars/KZ.ics", "CSTO calendar: Kazakhstan")])
+def test_named_shortcuts_are_published_under_their_names(client: FlaskClient, url: str, name: str) -> None:
     response = client.get(url)
     assert response.status_code == 200
-    assert parse_ical(response.data) is not None
+    parse_ical(response.data)  # the strict parser accepts it
+    assert str(icalendar.Calendar.from_ical(response.data)["X-WR-CALNAME"]) == name
+
+
+def test_the_anniversaries_shortcut_holds_only_anniversaries(client: FlaskClient) -> None:
+    response = client.get("/calendars/anniversaries.ics")
+    assert response.status_code == 200
+    summaries = [event["summary"] for event in parse_ical(response.data)]
+    assert summaries
+    assert all(" anniversary of " in summary for summary in summaries)
 
 
 def test_anniversaries_calendar_from_the_dataset(client: FlaskClient) -> None:
