@@ -127,6 +127,17 @@ def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(pg_engine
     second.release()
 
 
+def test_an_advisory_lock_waits_for_its_holder_at_most_the_timeout(pg_engine: Callable[[], Engine]) -> None:
+    holder, waiter = database_lock(pg_engine(), "migrate"), database_lock(pg_engine(), "migrate")
+    assert holder.acquire()
+    assert not waiter.acquire(timeout=0.2)  # the server gave up waiting (lock_timeout)
+    assert not waiter.is_held()
+    holder.release()
+    assert waiter.acquire(timeout=5)
+    assert not holder.acquire()
+    waiter.release()
+
+
 def test_a_background_scheduler_that_loses_its_lock_stands_by_again(
     make_store: MakeStore, pg_engine: Callable[[], Engine]
 ) -> None:
