@@ -159,8 +159,11 @@ def migrate(factory: sessionmaker[Session], timeout: float = MIGRATE_TIMEOUT_SEC
         if is_schema_current(engine):
             return False
         config = _alembic_config(engine.url.render_as_string(hide_password=False))
+        heads = set(_scripts().get_heads())
         with holding(database_lock(engine, "migrate"), timeout), engine.begin() as connection:
             before = set(MigrationContext.configure(connection).get_current_heads())
+            if before == heads:  # another process migrated while this one waited for the lock
+                return False
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as error:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
 from calendar_service.locks import LockTimeout, database_lock
@@ -54,3 +56,22 @@ def test_migrate_waits_for_the_lock_and_says_who_held_it(tmp_path: Path) -> None
         holder.release()
     assert db.migrate(factory, timeout=0.2)
     factory.kw["bind"].dispose()
+
+
+def test_migrations_started_together_take_turns_and_run_once(tmp_path: Path) -> None:
+    factories = [db.make_session_factory(f"sqlite:///{tmp_path / 'schema.db'}") for _ in range(3)]
+    start = threading.Barrier(len(factories))
+    changed: list[bool] = []
+
+    def run(factory: sessionmaker[Session]) -> None:
+        start.wait()
+        changed.append(db.migrate(factory))
+
+    threads = [threading.Thread(target=run, args=(factory,)) for factory in factories]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for factory in factories:
+        factory.kw["bind"].dispose()
+    assert sorted(changed) == [False, False, True]
