@@ -81,6 +81,7 @@ def service(
         "CALENDAR_DATA_DIR": str(data_dir), "CALENDAR_FEEDS_DIR": str(feeds_dir), "CALENDAR_DATABASE_URL": url,
         "CALENDAR_CHANGE_POLL_SECONDS": "1", "CALENDAR_LOCK_POLL_SECONDS": "1",
         "CALENDAR_BASE_URL": "https://calendar.example.org", "PYTHONUNBUFFERED": "1",
+        "CALENDAR_LOG_LEVEL": "DEBUG",  # a run that found nothing to do says so only at DEBUG
     })
     factory: sessionmaker[Session] = db.make_session_factory(url)
     yield env, factory, data_dir
