@@ -173,12 +173,6 @@ def client(loaded: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def empty_client(app: Flask) -> FlaskClient:
-    """A test client of the app on an empty, migrated store, with nothing published."""
-    return app.test_client()
-
-
-@pytest.fixture
 def runner(settings: dict[str, Any]) -> CliRunner:
     """A CLI runner whose environment points the commands at the test's folders."""
     env = {f"CALENDAR_{key}": str(value) for key, value in settings.items()}
