@@ -18,6 +18,7 @@ def open_store(context: click.Context) -> sessionmaker[Session]:
 
     Every command that reads or writes the store opens it here, so a first run on a new database
     creates the schema (under the migrate lock; one query when it is current already).
+
     Its engine is disposed of when the command ends, so the command's connections close then (and
     SQLite checkpoints its write-ahead log) rather than whenever they are garbage-collected.
     """
