@@ -46,6 +46,8 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "ANNIVERSARY_YEARS_AHEAD": (10, "Anniversaries in the calendars run until this many years after the current one."),
     "ANNIVERSARY_ALARMS": ("P7D,P1D", "Reminders of anniversaries in the calendars: days before, comma-separated."),
     "ANNIVERSARY_ALARM_TIME": ("09:00", "Local time of day at which anniversary reminders ring."),
+    "ALARM_AT": ("09:00", "Local time of day at which a subscriber's `?alarm=P1D` rings on an all-day entry "
+                 "(09:00 the day before), HH:MM."),
 }
 
 _INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600), "CATCH_UP_DAYS": (1, 366),
@@ -63,10 +65,10 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return found
 
 
-def _daily_at(value: Any) -> str:
+def _daily_at(value: Any, name: str = "DAILY_AT") -> str:
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(value).strip())
     if not match:
-        raise ConfigurationError(f"{ENV_PREFIX}DAILY_AT must be a time of day HH:MM, not {value!r}")
+        raise ConfigurationError(f"{ENV_PREFIX}{name} must be a time of day HH:MM, not {value!r}")
     return f"{int(match[1]):02d}:{match[2]}"
 
 
@@ -127,6 +129,7 @@ def load_settings(
         raise ConfigurationError(f"{ENV_PREFIX}LOG_LEVEL must be a level name such as INFO")
     settings["LOG_LEVEL"] = str(settings["LOG_LEVEL"]).upper()
     settings["DAILY_AT"] = _daily_at(settings["DAILY_AT"])
+    settings["ALARM_AT"] = _daily_at(settings["ALARM_AT"], "ALARM_AT")
     settings["ANNIVERSARY_LEADS"] = _leads(settings["ANNIVERSARY_LEADS"])
     if not re.fullmatch(r"([A-Za-z0-9._%+-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?",
                         str(settings["TAG_AUTHORITY"])):

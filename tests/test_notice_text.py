@@ -5,14 +5,9 @@ import datetime as dt
 import pytest
 
 from calendar_service.anniversaries import Anniversary
-from calendar_service.wording.notices import (
-    anniversary_ahead_text,
-    anniversary_today_text,
-    days_ru,
-    event_name_en,
-    event_name_ru,
-    years_ru,
-)
+from calendar_service.wording import en, ru
+from calendar_service.wording.common import count_of
+from calendar_service.wording.notices import anniversary_ahead_text, anniversary_today_text
 
 TREATY = dt.date(1992, 5, 15)
 TITLE = "Signing of the Collective Security Treaty"
@@ -26,14 +21,21 @@ TITLE_RU = "Подписание Договора о коллективной б
     ("Открытие Объединённого штаба ОДКБ", "открытия Объединённого штаба ОДКБ"),
     ("Договору о коллективной безопасности придан статус международной региональной организации — ОДКБ",
      "события «Договору о коллективной безопасности придан статус международной региональной организации — ОДКБ»"),
-    ("Сессия Совета коллективной безопасности", "события «Сессия Совета коллективной безопасности»"),
+    ("Сессия Совета коллективной безопасности", "сессии Совета коллективной безопасности"),
+    ("Вступление в силу Устава ОДКБ", "вступления в силу Устава ОДКБ"),
+    ("Совместные учения Сил коллективной безопасности ОДКБ", "совместных учений Сил коллективной безопасности ОДКБ"),
+    ("Миротворческая операция ОДКБ в Казахстане", "миротворческой операции ОДКБ в Казахстане"),
+    ("40-е заседание Рабочей группы по Афганистану", "40-го заседания Рабочей группы по Афганистану"),
+    ("К годовщине подписания Договора", "события «К годовщине подписания Договора»"),
+    ("Заместитель Генерального секретаря ОДКБ встретился с Группой",
+     "события «Заместитель Генерального секретаря ОДКБ встретился с Группой»"),
 ])
 def test_russian_event_name_is_put_in_the_genitive_or_quoted(title_ru: str, genitive: str) -> None:
-    assert event_name_ru(title_ru, "anything") == genitive
+    assert ru.event_name(title_ru, "anything") == genitive
 
 
 def test_without_a_russian_title_the_english_one_is_quoted() -> None:
-    assert event_name_ru(None, TITLE) == f"события «{TITLE}»"
+    assert ru.event_name(None, TITLE) == f"события «{TITLE}»"
 
 
 @pytest.mark.parametrize(("title", "name"), [
@@ -46,7 +48,7 @@ def test_without_a_russian_title_the_english_one_is_quoted() -> None:
      "“The Collective Security Treaty is given the status of an organization”"),
 ])
 def test_english_event_name(title: str, name: str) -> None:
-    assert event_name_en(title) == name
+    assert en.event_name(title) == name
 
 
 @pytest.mark.parametrize(("count", "days", "years"), [
@@ -55,8 +57,8 @@ def test_english_event_name(title: str, name: str) -> None:
     (35, "35 дней", "35 лет"),
 ])
 def test_russian_nouns_agree_with_numbers(count: int, days: str, years: str) -> None:
-    assert days_ru(count) == days
-    assert years_ru(count) == years
+    assert count_of(count, "day", "ru") == days
+    assert count_of(count, "year", "ru") == years
 
 
 def test_ahead_notice_wording() -> None:

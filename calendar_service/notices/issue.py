@@ -15,25 +15,18 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gettext
 from dataclasses import dataclass
 
-import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calendar_service.dates import Precision
 from calendar_service.models import Event, Notice, NoticeKind
-from calendar_service.wording.en import describe_dates, describe_location
+from calendar_service.wording import en, ru
+from calendar_service.wording.common import plain, sentence
+from calendar_service.wording.names import NO_NAMES, RussianNames
 
-__all__ = ["EventSnapshot", "announce_unannounced", "describe_dates_ru", "describe_location_ru", "issue_announced",
-           "issue_changed", "snapshot"]
-
-_MONTHS_RU_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-                       "октября", "ноября", "декабря")
-_MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
-              "ноябрь", "декабрь")
+__all__ = ["EventSnapshot", "announce_unannounced", "issue_announced", "issue_changed", "snapshot"]
 
 #: status -> (English, Russian) headline word of a status change.
 _STATUS_WORDS = {
@@ -42,41 +35,6 @@ _STATUS_WORDS = {
     "held": ("Held", "Состоялось"),
     "planned": ("Planned", "Запланировано"),
 }
-_STATUS_RU = {"cancelled": "отменено", "postponed": "отложено", "held": "состоялось", "planned": "запланировано"}
-
-
-@functools.cache
-def _russian_countries() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
-
-
-def describe_location_ru(event: Event) -> str:
-    """Return "City, Country" with the country named in Russian (the city as stored)."""
-    country = pycountry.countries.get(alpha_2=event.country) if event.country else None
-    name = _russian_countries().gettext(country.name) if country else event.country
-    return ", ".join(part for part in (event.city, name) if part)
-
-
-def describe_dates_ru(event: Event) -> str:
-    """Write an event's dates in Russian, never more precisely than they are known."""
-    start, end, precision = event.start_date, event.end_date, Precision(event.precision)
-    if precision is Precision.YEAR:
-        return f"{start.year} г." if start.year == end.year else f"{start.year}–{end.year} гг."
-    if precision is Precision.MONTH:
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{_MONTHS_RU[start.month - 1]} {start.year} г."
-        if start.year == end.year:
-            return f"{_MONTHS_RU[start.month - 1]}–{_MONTHS_RU[end.month - 1]} {end.year} г."
-        return f"{_MONTHS_RU[start.month - 1]} {start.year} г. – {_MONTHS_RU[end.month - 1]} {end.year} г."
-    if start == end:
-        return f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г."
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г."
-    if start.year == end.year:
-        return (f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} – {end.day} "
-                f"{_MONTHS_RU_GENITIVE[end.month - 1]} {end.year} г.")
-    return (f"{start.day} {_MONTHS_RU_GENITIVE[start.month - 1]} {start.year} г. – {end.day} "
-            f"{_MONTHS_RU_GENITIVE[end.month - 1]} {end.year} г.")
 
 
 @dataclass(frozen=True)
@@ -95,17 +53,17 @@ class EventSnapshot:
     status: str
 
 
-def snapshot(event: Event) -> EventSnapshot:
+def snapshot(event: Event, names: RussianNames = NO_NAMES) -> EventSnapshot:
     """Take the newsworthy facts of ``event`` as they are now."""
-    return EventSnapshot(event.start_date, event.end_date, event.precision, describe_dates(event),
-                         describe_dates_ru(event), event.city, event.country, describe_location(event),
-                         describe_location_ru(event), event.status)
+    return EventSnapshot(event.start_date, event.end_date, event.precision, en.describe_dates(event),
+                         ru.describe_dates(event), event.city, event.country, en.describe_location(event),
+                         ru.describe_location(event, names), event.status)
 
 
 def _facts(event: Event) -> dict[str, object]:
     return {
-        "dates": describe_dates(event),
-        "place": describe_location(event),
+        "dates": en.describe_dates(event),
+        "place": en.describe_location(event),
         "status": event.status,
         "category": event.category,
         "bodies": list(event.bodies),
@@ -119,29 +77,30 @@ MAX_NOTICE_TITLE = 1000
 
 
 def _fit(title: str) -> str:
+    # Each field was checked alone; the composed title is made plain, so no two fields form a tag.
     # A 500-character event title plus two long places can outgrow the column; cut, and say so.
+    title = plain(title)
     return title if len(title) <= MAX_NOTICE_TITLE else title[: MAX_NOTICE_TITLE - 1].rstrip() + "…"
 
 
 def _join(*parts: str) -> str:
-    return " ".join(part.strip() for part in parts if part and part.strip())
+    return plain(" ".join(part.strip() for part in parts if part and part.strip()))
 
 
-def issue_announced(session: Session, event: Event, *, now: dt.datetime) -> Notice:
+def issue_announced(session: Session, event: Event, *, now: dt.datetime, names: RussianNames = NO_NAMES) -> Notice:
     """Add the *announced* notice of a newly stored ``event`` (event sequence 0)."""
-    dates, place = describe_dates(event), describe_location(event)
+    dates, place = en.describe_dates(event), en.describe_location(event)
     where = f", {place}" if place else ""
+    dates_ru, place_ru = ru.describe_dates(event), ru.describe_location(event, names)
+    where_ru = f", {place_ru}" if place_ru else ""
     notice = Notice(
         event=event, kind=NoticeKind.ANNOUNCED.value, occurrence_year=0, lead_days=0, event_sequence=0,
         title=_fit(f"{event.title.strip()} ({dates}{where})"),
-        summary=_join(f"{dates}{where}.", event.summary),
+        summary=_join(sentence(f"{dates}{where}"), event.summary),
+        title_ru=_fit(f"{ru.title(event)} ({dates_ru}{where_ru})"),
+        summary_ru=_join(sentence(f"{dates_ru}{where_ru}"), event.summary_ru or ""),
         details=_facts(event), issued_dt=now, updated_dt=now,
     )
-    if event.title_ru:
-        place_ru = describe_location_ru(event)
-        where_ru = f", {place_ru}" if place_ru else ""
-        notice.title_ru = _fit(f"{event.title_ru.strip()} ({describe_dates_ru(event)}{where_ru})")
-        notice.summary_ru = _join(f"{describe_dates_ru(event)}{where_ru}.", event.summary_ru or "")
     session.add(notice)
     return notice
 
@@ -161,13 +120,14 @@ def _headline(before: EventSnapshot, after: EventSnapshot) -> tuple[str, str]:
     return _STATUS_WORDS[after.status]
 
 
-def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now: dt.datetime) -> Notice | None:
+def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now: dt.datetime,
+                  names: RussianNames = NO_NAMES) -> Notice | None:
     """Add the *changed* notice for an update of ``event`` from ``before``, if the update is news.
 
     Returns:
         The notice, or None when neither dates, precision, place nor status changed.
     """
-    after = snapshot(event)
+    after = snapshot(event, names)
     changes: list[dict[str, str]] = []
     if (before.start, before.end, before.precision) != (after.start, after.end, after.precision):
         changes.append({"field": "dates", "now": after.dates, "was": before.dates,
@@ -198,23 +158,22 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
         summary=_join(*lines),
         details={**_facts(event), "changes": changes}, issued_dt=now, updated_dt=now,
     )
-    if event.title_ru:
-        if main["field"] == "dates":
-            tail_ru = f", теперь {after.dates_ru}, ранее {before.dates_ru}"
-        elif main["field"] == "place":
-            tail_ru = f", теперь {main['now_ru']}, ранее {main['was_ru']}"
+    if main["field"] == "dates":
+        tail_ru = f", теперь {after.dates_ru}, ранее {before.dates_ru}"
+    elif main["field"] == "place":
+        tail_ru = f", теперь {main['now_ru']}, ранее {main['was_ru']}"
+    else:
+        tail_ru = f" ({after.dates_ru})"
+    notice.title_ru = _fit(f"{word_ru}: {ru.title(event)}{tail_ru}")
+    lines_ru = []
+    for change in changes:
+        if change["field"] == "dates":
+            lines_ru.append(sentence(f"Даты: теперь {change['now_ru']}, ранее {change['was_ru']}"))
+        elif change["field"] == "place":
+            lines_ru.append(sentence(f"Место: теперь {change['now_ru']}, ранее {change['was_ru']}"))
         else:
-            tail_ru = f" ({after.dates_ru})"
-        notice.title_ru = _fit(f"{word_ru}: {event.title_ru.strip()}{tail_ru}")
-        lines_ru = []
-        for change in changes:
-            if change["field"] == "dates":
-                lines_ru.append(f"Даты: теперь {change['now_ru']}, ранее {change['was_ru']}.")
-            elif change["field"] == "place":
-                lines_ru.append(f"Место: теперь {change['now_ru']}, ранее {change['was_ru']}.")
-            else:
-                lines_ru.append(f"Статус: теперь {_STATUS_RU[change['now']]}, ранее {_STATUS_RU[change['was']]}.")
-        notice.summary_ru = _join(*lines_ru)
+            lines_ru.append(f"Статус: теперь {ru.STATUSES[change['now']]}, ранее {ru.STATUSES[change['was']]}.")
+    notice.summary_ru = _join(*lines_ru)
     session.add(notice)
     return notice
 

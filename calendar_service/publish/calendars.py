@@ -35,6 +35,7 @@ from calendar_service.store.queries import (
     list_events_by_id,
 )
 from calendar_service.wording.en import describe_selection
+from calendar_service.wording.names import NO_NAMES, load_russian_names
 from calendar_service.wording.ru import country_name_ru, describe_selection_ru
 
 __all__ = [
@@ -221,10 +222,18 @@ def feed_spec(definition: CalendarDefinition, settings: Mapping[str, Any], query
                     timezone=settings["TIMEZONE"], refresh_minutes=settings["REFRESH_MINUTES"])
 
 
+def complete_options(options: IcsOptions, settings: Mapping[str, Any]) -> IcsOptions:
+    """Add what the settings decide to a subscriber's options: ALARM_AT and the gazetteer's Russian names."""
+    hours, minutes = (int(part) for part in str(settings.get("ALARM_AT", "09:00")).split(":"))
+    names = load_russian_names(settings["DATA_DIR"]) if options.lang == "ru" and "DATA_DIR" in settings else NO_NAMES
+    return dataclasses.replace(options, alarm_at=dt.timedelta(hours=hours, minutes=minutes), names=names)
+
+
 def render_definition(session: Session, definition: CalendarDefinition, settings: Mapping[str, Any], *,
                       today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
                       query: str = "", cache: BlockCache | None = None) -> bytes:
     """Render one calendar, narrowed by ``where`` and shaped by ``options``."""
+    options = complete_options(options, settings)
     events, founding, window = select_entries(session, definition, settings, today, options, where)
     spec = feed_spec(definition, settings, query, options.lang, where)
     return render_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,

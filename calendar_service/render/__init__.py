@@ -6,10 +6,9 @@ same store renders the same bytes and ETags hold across renders and restarts.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-import pycountry
+from calendar_service.wording.en import country_name
 
 __all__ = ["FeedSpec", "country_name", "event_ics_url", "event_page_url", "event_url"]
 
@@ -40,12 +39,3 @@ def event_page_url(base_url: str, uid: str) -> str:
 def event_ics_url(base_url: str, uid: str) -> str:
     """Return the address of an event's single-event calendar file."""
     return f"{base_url}/events/{uid}.ics"
-
-
-@functools.lru_cache(maxsize=512)
-def country_name(code: str) -> str:
-    """Return the common English name of an ISO 3166-1 alpha-2 code (the code itself if unknown)."""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name

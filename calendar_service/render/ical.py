@@ -33,8 +33,9 @@ from calendar_service.render.icstext import (
     format_utc,
     plain_text,
 )
-from calendar_service.wording.en import describe_dates, describe_event, describe_location
-from calendar_service.wording.ru import describe_dates_ru, describe_event_ru, describe_location_ru
+from calendar_service.wording import en, ru
+from calendar_service.wording.common import WORDING_REVISION
+from calendar_service.wording.names import NO_NAMES, RussianNames
 
 if TYPE_CHECKING:
     from calendar_service.models import Event
@@ -67,6 +68,10 @@ class IcsOptions:
     alarms: tuple[dt.timedelta, ...] = ()  #: reminders this long before each entry starts
     lang: str = "en"
     approximate: bool = False  #: include events known only to the month or year, as tentative
+    #: Time of day (from midnight) at which the reminders of all-day entries ring (ALARM_AT).
+    alarm_at: dt.timedelta = dt.timedelta(hours=9)
+    #: Russian names of cities and bodies (the gazetteer's), for ``lang=ru``.
+    names: RussianNames = NO_NAMES
 
 
 @dataclass(frozen=True)
@@ -87,12 +92,27 @@ def _title(event: Event, lang: str) -> str:
     return (event.title_ru if lang == "ru" and event.title_ru else event.title).strip()
 
 
-def _describe(event: Event, lang: str) -> str:
-    return describe_event_ru(event) if lang == "ru" else describe_event(event)
+def _describe(event: Event, options: IcsOptions) -> str:
+    return ru.describe_event(event, options.names) if options.lang == "ru" else en.describe_event(event)
 
 
-def _location(event: Event, lang: str) -> str:
-    return describe_location_ru(event) if lang == "ru" else describe_location(event)
+def _location(event: Event, options: IcsOptions) -> str:
+    return ru.describe_location(event, options.names) if options.lang == "ru" else en.describe_location(event)
+
+
+def _categories(names: Iterable[str], lang: str) -> str:
+    return ",".join(escape_text(ru.CATEGORIES.get(name, name) if lang == "ru" else name) for name in names)
+
+
+def all_day_triggers(leads: Iterable[dt.timedelta], alarm_at: dt.timedelta) -> tuple[dt.timedelta, ...]:
+    """Return the triggers of an all-day entry: each lead's whole days before it, at ``alarm_at``.
+
+    An all-day entry has no hour, so "P1D" means 09:00 (ALARM_AT) the day before, never the
+    midnight that a trigger of -P1D from a DATE start would ring at; a lead shorter than a day
+    ("PT2H") rings on the day itself, at ALARM_AT. The trigger is relative to the DATE start,
+    which calendar apps read in local time (RFC 5545 §3.8.6.3).
+    """
+    return tuple(sorted({alarm_at - dt.timedelta(days=lead.days) for lead in leads}))
 
 
 def _common(uid: str, event: Event) -> list[bytes]:
@@ -138,18 +158,18 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
     """
     lang = options.lang
     title = _title(event, lang)
-    description = _describe(event, lang)
+    description = _describe(event, options)
     status = _STATUS[event.status]
     approximate = event.precision != _DAY
     if event.status == "postponed":
         title = ("Перенесено: " if lang == "ru" else "Postponed: ") + title
     if approximate and lang == "ru":
-        dates = describe_dates_ru(event)
+        dates = ru.describe_dates(event)
         title = f"{title} (дата приблизительная: {dates})"
-        said = f" Источник говорит: «{event.evidence}»." if event.evidence else ""
+        said = f" Источник говорит: «{event.evidence}»." if ru.is_russian(event.evidence) else ""
         description = f"Дата приблизительная: известно только «{dates}», не день.{said}\n\n{description}"
     elif approximate:
-        dates = describe_dates(event)
+        dates = en.describe_dates(event)
         title = f"{title} (approximate date: {dates})"
         said = f" The source says: “{event.evidence}”." if event.evidence else ""
         description = f"The date is approximate: only “{dates}” is known, not the day.{said}\n\n{description}"
@@ -159,10 +179,10 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
     lines += _when(event)
     lines.append(content_line("SUMMARY", escape_text(title)))
     lines.append(content_line("DESCRIPTION", escape_text(description)))
-    location = _location(event, lang)
+    location = _location(event, options)
     if location:
         lines.append(content_line("LOCATION", escape_text(location)))
-    lines.append(content_line("CATEGORIES", escape_text(event.category)))
+    lines.append(content_line("CATEGORIES", _categories([event.category], lang)))
     lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
     lines.append(content_line("STATUS", status))
     lines.append(content_line(STATUS_PROPERTY, event.status))
@@ -172,7 +192,7 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
     else:
         lines += [b"TRANSP:TRANSPARENT\r\n", b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n"]
     lines.append(_END_EVENT)
-    return add_alarms(b"".join(lines), tuple(-lead for lead in options.alarms))
+    return add_alarms(b"".join(lines), event_triggers(event, options))
 
 
 def add_alarms(block: bytes, triggers: Sequence[dt.timedelta]) -> bytes:
@@ -197,20 +217,27 @@ def add_alarms(block: bytes, triggers: Sequence[dt.timedelta]) -> bytes:
     return block[:-len(_END_EVENT)] + b"".join(alarms) + _END_EVENT
 
 
-def _lowercase_first(title: str) -> str:
-    # "Signing of the ..." reads "the signing of the ..."; "CSTO ..." keeps its capitals.
-    if len(title) > 1 and title[0].isupper() and title[1].islower():
-        return title[0].lower() + title[1:]
-    return title
-
-
-def _years_ru(number: int) -> str:
-    """Return «год», «года» or «лет» agreeing with ``number``."""
-    if number % 10 == 1 and number % 100 != 11:
-        return "год"
-    if number % 10 in (2, 3, 4) and number % 100 not in (12, 13, 14):
-        return "года"
-    return "лет"
+def _anniversary_facts(event: Event, options: IcsOptions) -> str:
+    """Return the event's title, place and bodies, without its summary or the source's quote."""
+    if options.lang == "ru":
+        facts = [_title(event, "ru")]
+        where = ru.describe_location(event, options.names)
+        if where:
+            facts.append(f"Где: {where}")
+        if event.bodies:
+            facts.append("Органы: " + ", ".join(options.names.get(body) for body in event.bodies))
+        if event.source_url:
+            facts.append(f"Источник: {event.source_url}")
+        return "\n".join(facts)
+    facts = [_title(event, "en")]
+    where = en.describe_location(event)
+    if where:
+        facts.append(f"Where: {where}")
+    if event.bodies:
+        facts.append("Bodies: " + ", ".join(event.bodies))
+    if event.source_url:
+        facts.append(f"Source: {event.source_url}")
+    return "\n".join(facts)
 
 
 def anniversary_uid(event: Event, number: int) -> str:
@@ -223,29 +250,22 @@ def render_anniversary_block(event: Event, anniversary: Anniversary, base_url: s
     """Serialise the ``anniversary.number``-th anniversary of a founding event as an all-day VEVENT."""
     number = anniversary.number
     if options.lang == "ru":
-        title = f"{anniversary.ordinal_ru} годовщина: {_title(event, 'ru')}"
-        if anniversary.is_jubilee:
-            title += " (юбилей)"
+        title = ru.anniversary_title(anniversary, event.title_ru, event.title)
+        intro = ru.anniversary_description(anniversary, event.title_ru, event.title)
+        about = f"О самом событии ({ru.date(anniversary.original)}):"
     else:
-        title = f"{anniversary.ordinal_en} anniversary of the {_lowercase_first(_title(event, 'en'))}"
-        if anniversary.is_jubilee:
-            title += " (jubilee)"
-    original = anniversary.original
-    kind = "a jubilee, " if anniversary.is_jubilee else ""
-    if options.lang == "ru":
-        kind = "юбилей, " if anniversary.is_jubilee else ""
-        intro = (f"{anniversary.ordinal_ru} годовщина ({kind}{number} {_years_ru(number)}) события "
-                 f"{original:%d.%m.%Y}: {_title(event, 'ru')}.")
-    else:
-        intro = (f"The {anniversary.ordinal_en} anniversary ({kind}{number} years) of an event of "
-                 f"{original.day} {original:%B} {original.year}: {_title(event, 'en')}.")
-    description = intro + "\n\n" + _describe(event, options.lang)
+        title = en.anniversary_title(anniversary, event.title)
+        intro = en.anniversary_description(anniversary, event.title)
+        about = f"About the event itself ({en.date(anniversary.original)}):"
+    # The source's own words belong to the year it was written ("… marked its 32nd anniversary"):
+    # an anniversary tells its own number, then the event's facts, not the source's text again.
+    description = f"{intro}\n\n{about}\n{_anniversary_facts(event, options)}"
     lines = _common(anniversary_uid(event, number), event)
     lines += _all_day(anniversary.day, anniversary.day)
     lines.append(content_line("SUMMARY", escape_text(title)))
     lines.append(content_line("DESCRIPTION", escape_text(description)))
     categories = ["anniversary", "jubilee"] if anniversary.is_jubilee else ["anniversary"]
-    lines.append(content_line("CATEGORIES", ",".join(categories)))
+    lines.append(content_line("CATEGORIES", _categories(categories, options.lang)))
     lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
     lines += [b"STATUS:CONFIRMED\r\n", b"CLASS:PUBLIC\r\n", b"TRANSP:TRANSPARENT\r\n",
               b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n", _END_EVENT]
@@ -253,10 +273,19 @@ def render_anniversary_block(event: Event, anniversary: Anniversary, base_url: s
 
 
 def _anniversary_triggers(options: IcsOptions, window: AnniversaryWindow | None) -> tuple[dt.timedelta, ...]:
-    # A subscriber's own reminders replace the default ones of anniversaries.
+    # A subscriber's own reminders replace the default ones of anniversaries (all-day entries).
     if options.alarms:
-        return tuple(-lead for lead in options.alarms)
+        return all_day_triggers(options.alarms, options.alarm_at)
     return window.alarms if window is not None else ()
+
+
+def event_triggers(event: Any, options: IcsOptions) -> tuple[dt.timedelta, ...]:
+    """Return the triggers of an event's reminders: before a timed start, at ALARM_AT for an all-day one."""
+    if not options.alarms:
+        return ()
+    if is_timed(event):
+        return tuple(-lead for lead in options.alarms)
+    return all_day_triggers(options.alarms, options.alarm_at)
 
 
 @functools.lru_cache(maxsize=256)
@@ -375,15 +404,21 @@ def iter_calendar(
         zones = [_empty_calendar_zone(spec.timezone, today)]
     yield from zones
     # Blocks are rendered and cached without alarms, so reminders never multiply the variants.
-    plain = dataclasses.replace(options, alarms=())
-    variant = (spec.base_url, plain)
-    event_triggers = tuple(-lead for lead in options.alarms)
+    # The wording's revision too, so blocks kept in the store by an earlier wording are not reused.
+    plain = dataclasses.replace(options, alarms=(), alarm_at=IcsOptions.alarm_at)
+    variant = (WORDING_REVISION, spec.base_url, plain)
     anniversary_triggers = _anniversary_triggers(options, anniversaries)
+    timed_triggers = tuple(-lead for lead in options.alarms)
+    all_day = all_day_triggers(options.alarms, options.alarm_at)
     blocks = cache.blocks(variant) if cache is not None else {}
     for offset in range(0, len(entries), _CHUNK):
         chunk = entries[offset:offset + _CHUNK]
         for entry, block in zip(chunk, _chunk_blocks(chunk, blocks, variant, spec, plain, cache, load), strict=True):
-            yield add_alarms(block, anniversary_triggers if type(entry) is _AnniversaryEntry else event_triggers)
+            if type(entry) is _AnniversaryEntry:
+                triggers = anniversary_triggers
+            else:
+                triggers = timed_triggers if is_timed(entry) else all_day
+            yield add_alarms(block, triggers)
     yield _END
 
 

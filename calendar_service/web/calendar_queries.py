@@ -28,6 +28,7 @@ from calendar_service.models import StoreState
 from calendar_service.publish.blockstore import load_blocks
 from calendar_service.publish.calendars import (
     CalendarDefinition,
+    complete_options,
     count_calendars,
     find_calendar,
     list_calendars,
@@ -166,8 +167,8 @@ def single_event_calendar(uid: str) -> Response:
     comes as a tentative all-day span that says its date is approximate, as ``approximate=1`` does.
     """
     check_parameters(request.args, ICS_KEYS)
-    options = dataclasses.replace(parse_ics_options(request.args), approximate=True)
     settings = current_app.config
+    options = complete_options(dataclasses.replace(parse_ics_options(request.args), approximate=True), settings)
     spec = FeedSpec(title="", description="", self_url=f"{settings['BASE_URL']}/events/{uid}.ics",
                     base_url=settings["BASE_URL"], timezone=settings["TIMEZONE"],
                     refresh_minutes=settings["REFRESH_MINUTES"])

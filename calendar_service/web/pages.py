@@ -4,7 +4,8 @@ Feed readers and browsers find the feeds through the ``<link rel="alternate">`` 
 pages; the index says how many events each calendar and notices each feed holds now, and never
 offers a one-click subscription to an empty calendar without saying so. Templates autoescape, so
 stored text is shown, never run. Pages are served like every document (ETag, Last-Modified, gzip);
-unlike calendars and feeds they take no parameters and ignore any a shared link carries (``utm_…``).
+unlike calendars and feeds they take no parameters (but ``lang=ru`` on an event page, in the words of
+the Russian calendars and notices) and ignore any a shared link carries (``utm_…``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import func, select
 
 from calendar_service import clock
@@ -26,7 +27,9 @@ from calendar_service.store.queries import get_event
 from calendar_service.web.calendar_queries import list_calendar_entries
 from calendar_service.web.feed_queries import stream_counts
 from calendar_service.web.responses import MEDIA_TYPES, Document, send_document
+from calendar_service.wording import ru
 from calendar_service.wording.en import describe_dates, describe_location
+from calendar_service.wording.names import load_russian_names
 
 __all__ = ["blueprint"]
 
@@ -71,9 +74,15 @@ def event_page(uid: str) -> Response:
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
         notices = list_event_notices(session, event)
+        if request.args.get("lang") == "ru":  # the same words as the Russian calendars and notices
+            names = load_russian_names(current_app.config["DATA_DIR"])
+            dates, place = ru.describe_dates(event), ru.describe_location(event, names)
+            countries = [ru.country_name(code) for code in event.countries]
+        else:
+            dates, place = describe_dates(event), describe_location(event)
+            countries = [country_name(code) for code in event.countries]
         html = render_template(
-            "event.html", event=event, notices=notices, base=base, dates=describe_dates(event),
-            place=describe_location(event), countries=[country_name(code) for code in event.countries],
+            "event.html", event=event, notices=notices, base=base, dates=dates, place=place, countries=countries,
             ics_url=event_ics_url(base, uid), api_url=event_url(base, uid),
         )
         stamps = [event.updated_dt, *(notice.updated_dt for notice in notices)]

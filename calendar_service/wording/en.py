@@ -1,56 +1,58 @@
-"""Human wording shared by every renderer: dates at their precision, places, descriptions."""
+"""English wording: dates at their precision, places, bodies, event descriptions and anniversaries.
+
+Every English text a person reads (calendar entries, notices, feeds, pages) is written here, with
+the names and plural rules of :mod:`calendar_service.wording.common`, so one event reads the same
+everywhere.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import re
 from typing import TYPE_CHECKING
 
+import pycountry
+
+from calendar_service.anniversaries import Anniversary
 from calendar_service.dates import Precision
-from calendar_service.models import Event
-from calendar_service.render import country_name
+from calendar_service.wording.common import count_of, format_day, format_period, sentence, weekday_name
 
 if TYPE_CHECKING:
+    from calendar_service.models import Event
     from calendar_service.store.queries import EventFilter
 
-__all__ = ["describe_dates", "describe_day", "describe_event", "describe_location", "describe_selection"]
+__all__ = ["anniversary_description", "anniversary_phrase", "anniversary_title", "country_name", "date",
+           "describe_dates", "describe_day", "describe_event", "describe_location", "describe_selection",
+           "event_name", "weekday"]
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+LANG = "en"
+#: "Signing of the Treaty", "Entry into force of the Charter": a verbal noun (with any lower-case words
+#: after it) heading an "of" phrase.
+_NOUN_OF = re.compile(r"^(?:The\s+)?([A-Z][a-z]+(?:\s+[a-z]+)*?)(\s+of\s+.+)$")
 
 
-def format_period(
-    event: Event, *, month_names: Sequence[str] = _MONTHS, day_month_names: Sequence[str] = _MONTHS
-) -> str:
-    """Write an event's dates at their precision with the given month names.
+@functools.lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """Return the common English name of an ISO 3166-1 alpha-2 code (the code itself if unknown)."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
 
-    ``month_names`` name a month on its own ("May 2024"), ``day_month_names`` after a day
-    ("15 May"); they differ in languages with cases (Russian: «май», «15 мая»).
-    """
-    start, end, precision = event.start_date, event.end_date, Precision(event.precision)
-    if precision is Precision.YEAR:
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    if precision is Precision.MONTH:
-        first = f"{month_names[start.month - 1]} {start.year}"
-        if (start.year, start.month) == (end.year, end.month):
-            return first
-        if start.year == end.year:
-            return f"{month_names[start.month - 1]}–{month_names[end.month - 1]} {end.year}"
-        return f"{first} – {month_names[end.month - 1]} {end.year}"
-    first_day = f"{start.day} {day_month_names[start.month - 1]}"
-    last_day = f"{end.day} {day_month_names[end.month - 1]}"
-    if start == end:
-        return f"{first_day} {start.year}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{last_day} {start.year}"
-    if start.year == end.year:
-        return f"{first_day} – {last_day} {end.year}"
-    return f"{first_day} {start.year} – {last_day} {end.year}"
+
+def date(day: dt.date) -> str:
+    """Write a day: 15 May 1992."""
+    return format_day(day, LANG)
+
+
+def weekday(day: dt.date) -> str:
+    return weekday_name(day, LANG)
 
 
 def describe_dates(event: Event) -> str:
     """Write an event's dates as a reader would, never more precisely than they are known."""
-    return format_period(event)
+    return format_period(event.start_date, event.end_date, event.precision, LANG)
 
 
 def describe_location(event: Event) -> str:
@@ -60,12 +62,14 @@ def describe_location(event: Event) -> str:
 
 
 def describe_event(event: Event) -> str:
-    """Return the plain-text description shared by the calendar and the feeds."""
+    """Return the plain-text description shared by the calendar, the feeds and the pages."""
     lines = [event.summary.strip()] if event.summary.strip() else []
-    facts = [f"When: {describe_dates(event)}" + (" (year inferred from the publication date)"
-                                                if event.is_year_inferred else "")]
+    when = f"When: {describe_dates(event)}"
+    if event.is_year_inferred:
+        when += " (year inferred from the publication date)"
     if Precision(event.precision) is not Precision.DAY:
-        facts[0] += " — the exact day is not known"
+        when += " — the exact day is not known"
+    facts = [when]
     where = describe_location(event)
     if where:
         facts.append(f"Where: {where}")
@@ -81,6 +85,39 @@ def describe_event(event: Event) -> str:
     return "\n\n".join([*lines, "\n".join(facts)])
 
 
+def event_name(title: str) -> str:
+    """Return the event's name as it reads after "anniversary of".
+
+    "Signing of the Collective Security Treaty" becomes "the signing of the Collective Security
+    Treaty"; a title of another shape is quoted as it is.
+    """
+    match = _NOUN_OF.match(title.strip())
+    if match:
+        return f"the {match[1].lower()}{match[2]}"
+    return f"“{title.strip()}”"
+
+
+def anniversary_phrase(anniversary: Anniversary, title: str) -> str:
+    """Return "32nd anniversary (jubilee) of the signing of … (15 May 1992)"."""
+    jubilee = " (jubilee)" if anniversary.is_jubilee else ""
+    return f"{anniversary.ordinal_en} anniversary{jubilee} of {event_name(title)} ({date(anniversary.original)})"
+
+
+def anniversary_title(anniversary: Anniversary, title: str) -> str:
+    """Return the calendar title of an anniversary: "32nd anniversary of the signing of …"."""
+    jubilee = " (jubilee)" if anniversary.is_jubilee else ""
+    return f"{anniversary.ordinal_en} anniversary of {event_name(title)}{jubilee}"
+
+
+def anniversary_description(anniversary: Anniversary, title: str) -> str:
+    """Describe one anniversary, and that anniversary only (never the source's own year)."""
+    kind = "a jubilee, " if anniversary.is_jubilee else ""
+    day = anniversary.day
+    return sentence(f"{weekday(day)}, {date(day)}, marks the {anniversary.ordinal_en} anniversary "
+                    f"({kind}{count_of(anniversary.number, 'year', LANG)}) of {event_name(title)}, "
+                    f"which took place on {date(anniversary.original)}")
+
+
 _CATEGORY_PLURALS = {"meeting": "meetings", "consultation": "consultations", "training": "trainings",
                      "operation": "operations", "statement": "statements", "milestone": "milestones",
                      "other": "other events"}
@@ -88,7 +125,7 @@ _CATEGORY_PLURALS = {"meeting": "meetings", "consultation": "consultations", "tr
 
 def describe_day(day: dt.date) -> str:
     """Write a day as a reader would: "15 May 1992"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return date(day)
 
 
 def describe_selection(where: EventFilter) -> list[str]:

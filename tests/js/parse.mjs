@@ -25,6 +25,13 @@ const events = root.getAllSubcomponents("vevent").map((component) => {
     sequence: event.sequence,
     categories: component.getAllProperties("categories").flatMap((p) => p.getValues()),
     alarms: component.getAllSubcomponents("valarm").map((a) => a.getFirstPropertyValue("trigger").toString()),
+    // When each relative alarm rings: the start (a DATE reads as local midnight) plus its trigger.
+    rings: component.getAllSubcomponents("valarm").map((a) => {
+      const at = event.startDate.clone();
+      at.isDate = false;
+      at.addDuration(a.getFirstPropertyValue("trigger"));
+      return at.toString();
+    }),
   };
 });
 process.stdout.write(JSON.stringify({

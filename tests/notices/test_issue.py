@@ -108,10 +108,15 @@ def test_a_typo_fix_issues_no_notice(factory: sessionmaker[Session]) -> None:
     assert [n.kind for n in _notices(factory)] == ["announced"]
 
 
-def test_without_a_russian_title_there_is_no_russian_text(factory: sessionmaker[Session]) -> None:
+def test_without_a_russian_title_the_russian_text_keeps_the_title_and_says_the_rest_in_russian(
+        factory: sessionmaker[Session]) -> None:
     _load(factory, make_record(title_ru=None))
     _load(factory, make_record(title_ru=None, status=Status.CANCELLED), NOW + dt.timedelta(days=1))
-    assert [(n.title_ru, n.summary_ru) for n in _notices(factory)] == [(None, None), (None, None)]
+    announced, cancelled = _notices(factory)
+    assert announced.title_ru == "Session of the CSTO Collective Security Council (5 июня 2025 г., Almaty, Казахстан)"
+    assert announced.summary_ru == "5 июня 2025 г., Almaty, Казахстан."  # «г.» ends the sentence: no «г..»
+    assert cancelled.title_ru == "Отменено: Session of the CSTO Collective Security Council (5 июня 2025 г.)"
+    assert cancelled.summary_ru == "Статус: теперь отменено, ранее запланировано."
 
 
 def test_a_notice_is_issued_once_at_the_database(factory: sessionmaker[Session]) -> None:

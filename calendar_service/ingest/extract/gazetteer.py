@@ -92,6 +92,29 @@ class Gazetteer:
         self._origin: dict[tuple[str, ...], str] = {}
         self.bodies: dict[str, Entry] = {}
         self.cities: dict[str, Entry] = {}
+        self._russian: dict[Entry, str] = {}
+        self._english: list[str] = []
+
+    def body_forms(self) -> list[str]:
+        """Return every English form of a city or body (the forms an event may store)."""
+        return list(self._english)
+
+    def name_in_russian(self, entry: Entry, form: str) -> None:
+        """Record how ``entry`` is written in Russian: the nominative of ``form`` (its first expansion)."""
+        self._russian.setdefault(entry, expand_form(form)[0])
+
+    def russian_name(self, name: str) -> str | None:
+        """Return the Russian name of the country, city or body that ``name`` names, if the gazetteer has one.
+
+        ``name`` is any form the gazetteer knows ("Collective Security Treaty Organization",
+        "Minsk"); the answer is the entry's first full Russian form, an acronym only where there is
+        no other («Организация Договора о коллективной безопасности», «Минск», «ОБСЕ»).
+        """
+        entry = self.cities.get(name) or self.bodies.get(name)
+        if entry is None:
+            words = tuple(match.group() for match in _TOKEN.finditer(name))
+            entry = self._exact.get(words) or self._folded.get(tuple(_fold(word) for word in words))
+        return None if entry is None else self._russian.get(entry)
 
     def add(self, form: str, entry: Entry, *, origin: str, override: bool = True) -> None:
         """Index every expansion of ``form`` as a name of ``entry``.
@@ -154,6 +177,11 @@ def _forms(block: Mapping[str, Any], *names: str) -> Iterator[str]:
             yield str(form)
 
 
+def _russian_forms(block: Mapping[str, Any]) -> list[str]:
+    forms = list(_forms(block, "ru"))
+    return [form for form in forms if not _is_acronym(form)] + [form for form in forms if _is_acronym(form)]
+
+
 def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
     gazetteer = Gazetteer()
     for code, block in (document.get("countries") or {}).items():
@@ -163,6 +191,8 @@ def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
         adjective = Entry(Kind.ADJECTIVE, str(code), country=str(code))
         for form in _forms(block, "en", "ru"):
             gazetteer.add(form, country, origin=f"country {code}")
+        for form in _russian_forms(block)[:1]:
+            gazetteer.name_in_russian(country, form)
         for form in _forms(block, "en_adjectives", "ru_adjectives"):
             gazetteer.add(form, adjective, origin=f"adjective of {code}")
     for name, block in (document.get("cities") or {}).items():
@@ -172,6 +202,9 @@ def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
         city = Entry(Kind.CITY, str(name), country=code)
         for form in _forms(block, "en", "ru"):
             gazetteer.add(form, city, origin=f"city {name}")
+        for form in _russian_forms(block)[:1]:
+            gazetteer.name_in_russian(city, form)
+        gazetteer._english += [variant for form in _forms(block, "en") for variant in expand_form(form)]
     for name, block in (document.get("bodies") or {}).items():
         sessions = block.get("sessions")
         if sessions not in (None, "half-yearly"):
@@ -183,6 +216,9 @@ def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
         )
         for form in [str(name), *_forms(block, "en", "ru")]:
             gazetteer.add(form, body, origin=f"body {name}")
+        for form in _russian_forms(block)[:1]:
+            gazetteer.name_in_russian(body, form)
+        gazetteer._english += [variant for form in _forms(block, "en") for variant in expand_form(form)]
     # pycountry's English names reach every other country; the gazetteer's own forms win.
     for country in pycountry.countries:
         entry = Entry(Kind.COUNTRY, country.alpha_2, country=country.alpha_2)
