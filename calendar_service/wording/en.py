@@ -114,8 +114,8 @@ def anniversary_description(anniversary: Anniversary, title: str) -> str:
     kind = "a jubilee, " if anniversary.is_jubilee else ""
     day = anniversary.day
     return sentence(f"{weekday(day)}, {date(day)}, marks the {anniversary.ordinal_en} anniversary "
-                    f"({kind}{count_of(anniversary.number, 'year', LANG)}) of {event_name(title)}, "
-                    f"which took place on {date(anniversary.original)}")
+                    f"({kind}{count_of(anniversary.number, 'year', LANG)}) of {event_name(title)} "
+                    f"({date(anniversary.original)})")
 
 
 _CATEGORY_PLURALS = {"meeting": "meetings", "consultation": "consultations", "training": "trainings",

@@ -238,8 +238,8 @@ def anniversary_description(anniversary: Anniversary, title_ru: str | None, titl
     kind = "юбилей, " if anniversary.is_jubilee else ""
     day = anniversary.day
     return sentence(f"{date(day)} ({weekday(day)}) — {anniversary.ordinal_ru} годовщина "
-                    f"({kind}{count_of(anniversary.number, 'year', LANG)}) {event_name(title_ru, title_en)}, "
-                    f"состоявшегося {date(anniversary.original)}")
+                    f"({kind}{count_of(anniversary.number, 'year', LANG)}) {event_name(title_ru, title_en)} "
+                    f"({date(anniversary.original)})")
 
 
 #: The name other modules know the Russian country names by.

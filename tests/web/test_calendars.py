@@ -91,7 +91,11 @@ def test_query_is_rendered_once_and_validated_by_etag(client: FlaskClient) -> No
     assert first.status_code == 200
     events = parse_ical(first.data)
     assert events
-    assert all(sorted(e["alarms"]) == [-dt.timedelta(days=7), -dt.timedelta(hours=9)] for e in events)
+    for event in events:
+        if isinstance(event["start"], dt.datetime):
+            assert sorted(event["alarms"]) == [-dt.timedelta(days=7), -dt.timedelta(hours=9)]
+        else:  # all-day: 09:00 (ALARM_AT) a week before, and 09:00 on the day for the shorter lead
+            assert sorted(event["alarms"]) == [-dt.timedelta(days=6, hours=15), dt.timedelta(hours=9)]
     again = client.get("/calendar.ics?alarm=PT9H&alarm=P7D&category=consultation&category=meeting")
     assert again.data == first.data
     assert again.headers["ETag"] == first.headers["ETag"]
@@ -213,7 +217,7 @@ def test_single_event_file_takes_alarms_and_language(client: FlaskClient) -> Non
     uid = client.get("/api/events").get_json()["events"][0]["uid"]
     response = client.get(f"/events/{uid}.ics?alarm=P1D&lang=ru")
     [event] = parse_ical(response.data)
-    assert event["alarms"] == [-dt.timedelta(days=1)]
+    assert event["alarms"] == [-dt.timedelta(hours=15)]  # an all-day event: 09:00 (ALARM_AT) the day before
     assert client.get(f"/events/{uid}.ics?alarm=soon").status_code == 400
     links = client.get(f"/api/events/{uid}").get_json()["calendar"]
     assert links["webcal"] == f"webcal://calendar.example.org/events/{uid}.ics"
