@@ -39,6 +39,7 @@ from calendar_service.render.rss import render_rss
 from calendar_service.store.queries import EventFilter
 from calendar_service.store.records import Category
 from calendar_service.wording.en import describe_selection
+from calendar_service.wording.ru import country_name_ru, describe_selection_ru
 
 __all__ = ["FORMATS", "ArchiveReuse", "Stream", "count_streams", "find_stream", "list_streams", "render_selection",
            "render_stream", "render_syndication", "stream_spec", "stream_title"]
@@ -48,6 +49,9 @@ Renderer = Callable[[Sequence[Notice], FeedSpec, Page | None], bytes]
 #: File extension -> renderer.
 FORMATS: dict[str, Renderer] = {"atom": render_atom, "rss": render_rss, "json": render_jsonfeed}
 _TITLE = "CSTO calendar"
+_TITLE_RU = "Календарь ОДКБ"
+_PLURALS_RU = {"meeting": "встречи", "consultation": "консультации", "training": "учения",
+               "operation": "операции", "statement": "заявления", "milestone": "вехи"}
 _PLURALS = {"meeting": "meetings", "consultation": "consultations", "training": "trainings",
             "operation": "operations", "statement": "statements", "milestone": "milestones"}
 
@@ -62,38 +66,52 @@ class Stream:
     description: str
     selection: NoticeSelection
     label: str = ""  #: what its kinds of notice are called in a narrowed title ("anniversaries")
+    title_ru: str = ""  #: the name, description and label of its Russian documents (``?lang=ru``)
+    description_ru: str = ""
+    label_ru: str = ""
 
 
 def list_streams(countries: Sequence[str]) -> list[Stream]:
     """Return every published stream: the whole, per category, anniversaries, changes, per country."""
     streams = [Stream("feed", "all", f"{_TITLE}: notices",
                       "New, changed, postponed and cancelled events of the Collective Security Treaty "
-                      "Organization, and its anniversaries", NoticeSelection())]
+                      "Organization, and its anniversaries", NoticeSelection(), "", f"{_TITLE_RU}: уведомления",
+                      "Новые, изменённые, отложенные и отменённые события Организации Договора о коллективной "
+                      "безопасности и её годовщины")]
     for category, plural in _PLURALS.items():
         streams.append(Stream(f"feeds/{plural}", plural, f"{_TITLE}: {plural}",
                               f"Notices about CSTO {plural}",
-                              NoticeSelection(EventFilter(categories=(Category(category).value,)))))
+                              NoticeSelection(EventFilter(categories=(Category(category).value,))), "",
+                              f"{_TITLE_RU}: {_PLURALS_RU[category]}", f"Уведомления ОДКБ: {_PLURALS_RU[category]}"))
     streams.append(Stream("feeds/anniversaries", "anniversaries", f"{_TITLE}: anniversaries",
                           "Anniversaries of the Collective Security Treaty Organization, ahead and on the day",
                           NoticeSelection(kinds=(NoticeKind.ANNIVERSARY_AHEAD.value,
-                                                 NoticeKind.ANNIVERSARY_TODAY.value)), "anniversaries"))
+                                                 NoticeKind.ANNIVERSARY_TODAY.value)), "anniversaries",
+                          f"{_TITLE_RU}: годовщины",
+                          "Годовщины Организации Договора о коллективной безопасности: заранее и в день годовщины",
+                          "годовщины"))
     streams.append(Stream("feeds/changes", "changes", f"{_TITLE}: changes",
                           "Rescheduled, moved, postponed and cancelled CSTO events",
-                          NoticeSelection(kinds=(NoticeKind.CHANGED.value,)), "changes"))
+                          NoticeSelection(kinds=(NoticeKind.CHANGED.value,)), "changes", f"{_TITLE_RU}: изменения",
+                          "Перенесённые, отложенные и отменённые события ОДКБ, смена места", "изменения"))
     for code in countries:
-        name = country_name(code)
+        name, name_ru = country_name(code), country_name_ru(code)
         streams.append(Stream(f"feeds/{code.lower()}", code.lower(), f"{_TITLE}: {name}",
                               f"Notices about CSTO events in or involving {name}",
-                              NoticeSelection(EventFilter(countries=(code,)))))
+                              NoticeSelection(EventFilter(countries=(code,))), "", f"{_TITLE_RU}: {name_ru}",
+                              f"Уведомления о событиях ОДКБ, связанных со страной: {name_ru}"))
     return streams
 
 
-def stream_spec(stream: Stream, settings: Mapping[str, Any], extension: str) -> FeedSpec:
-    """Return the self-description of a stream's subscription document in one format."""
+def stream_spec(stream: Stream, settings: Mapping[str, Any], extension: str, lang: str = "en") -> FeedSpec:
+    """Return the self-description of a stream's subscription document in one format and language."""
     base = settings["BASE_URL"]
-    return FeedSpec(title=stream.title, description=stream.description, self_url=f"{base}/{stream.path}.{extension}",
-                    base_url=base, timezone=settings["TIMEZONE"], refresh_minutes=settings["REFRESH_MINUTES"],
-                    tag_authority=settings.get("TAG_AUTHORITY") or "calendar-service")
+    russian = lang == "ru"
+    return FeedSpec(title=stream.title_ru if russian else stream.title,
+                    description=stream.description_ru if russian else stream.description,
+                    self_url=f"{base}/{stream.path}.{extension}", base_url=base, timezone=settings["TIMEZONE"],
+                    refresh_minutes=settings["REFRESH_MINUTES"],
+                    tag_authority=settings.get("TAG_AUTHORITY") or "calendar-service", lang=lang)
 
 
 @dataclass
@@ -188,8 +206,13 @@ def find_stream(path: str, countries: Sequence[str]) -> Stream | None:
     return next((stream for stream in list_streams(countries) if stream.path == path), None)
 
 
-def stream_title(stream: Stream, where: EventFilter) -> str:
+def stream_title(stream: Stream, where: EventFilter, lang: str = "en") -> str:
     """Return the title of ``stream`` narrowed by ``where`` ("CSTO calendar: meetings, Kazakhstan")."""
+    if lang == "ru":
+        if where == EventFilter():
+            return stream.title_ru
+        parts = ([stream.label_ru] if stream.label_ru else []) + describe_selection_ru(where)
+        return f"{_TITLE_RU}: {', '.join(parts)}"
     if where == EventFilter():
         return stream.title
     parts = ([stream.label] if stream.label else []) + describe_selection(where)
@@ -204,21 +227,22 @@ def count_streams(session: Session) -> dict[str, int]:
 
 
 def render_selection(session: Session, settings: Mapping[str, Any], stream: Stream, where: EventFilter,
-                     extension: str, page: int, query: str) -> bytes:
+                     extension: str, page: int, query: str, lang: str = "en") -> bytes:
     """Render page ``page`` of ``stream`` narrowed by ``where`` (RFC 5005 paged feed).
 
     The narrowed feed has its own title and id (its URL with the canonical query, without the page).
 
     Args:
-        query: the canonical query string of ``where`` (without ``page``), for the links.
+        query: the canonical query string of ``where`` and ``lang`` (without ``page``), for the links.
+        lang: "ru" renders every notice's Russian text, with Russian labels and names.
 
     Raises:
         InvalidInput: ``where`` asks for what the stream never holds (``category`` on the meetings stream).
         NotFound: ``page`` is past the last page.
     """
     events = narrow(stream.selection.events, where, f"{stream.path}.{extension}")
-    plain = stream_spec(stream, settings, extension)
-    spec = dataclasses.replace(plain, title=stream_title(stream, events if where != EventFilter() else where),
+    plain = stream_spec(stream, settings, extension, lang)
+    spec = dataclasses.replace(plain, title=stream_title(stream, events if where != EventFilter() else where, lang),
                                self_url=plain.self_url + (f"?{query}" if query else ""))
     notices, total = list_notice_page(session, NoticeSelection(events, stream.selection.kinds), page, PAGE_SIZE)
     pages = page_count(total)

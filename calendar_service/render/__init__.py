@@ -24,6 +24,7 @@ class FeedSpec:
     timezone: str = "Europe/Moscow"
     refresh_minutes: int = 15
     tag_authority: str = "calendar-service"
+    lang: str = "en"  #: the language of its text: "en", or "ru" for the Russian documents
 
 
 def event_url(base_url: str, uid: str) -> str:

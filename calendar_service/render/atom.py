@@ -118,7 +118,7 @@ def render_atom(notices: Iterable[Notice], spec: FeedSpec, page: Page | None = N
     feed.icon(icon_url(spec))
     feed.logo(icon_url(spec))
     feed.generator("calendar-service", version=__version__, uri=spec.base_url + "/")
-    feed.language("en")
+    feed.language(spec.lang)
     feed.updated(max((entry.updated for entry in entries), default=EPOCH))
     feed.register_extension("links", _LinksFeed, _LinksEntry, atom=True, rss=False)
     feed.links.is_archive = page.is_archive

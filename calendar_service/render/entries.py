@@ -4,6 +4,12 @@ A notice's text is rendered as stored (it was composed when the notice was issue
 stays byte-identical until that notice's own content changes. Its ``id`` is a ``tag:`` URI
 (RFC 4151) built from the notice's unique key, never from a row id, so it survives a rebuilt
 store. HTML content is built from escaped plain text only: no stored text is ever markup.
+
+A document in Russian (``FeedSpec.lang == "ru"``) carries each notice's Russian text and labels.
+Notices issued in one load share one instant; an entry's ``updated`` adds the notice's row id in
+microseconds (below one second, so loads never reorder), so entries of one load are ordered as
+they were issued and no two carry the same ``updated`` (the W3C validator's "DuplicateUpdated"),
+the same on every render, since it comes from stored data only.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from dataclasses import dataclass
 
 from calendar_service.models import Notice
 from calendar_service.render import FeedSpec, event_ics_url, event_page_url, event_url
+from calendar_service.wording import ru
 
-__all__ = ["KIND_LABELS", "FeedEntry", "feed_id", "make_entry", "notice_id"]
+__all__ = ["KIND_LABELS", "KIND_LABELS_RU", "FeedEntry", "entry_updated", "feed_id", "make_entry", "notice_id"]
 
 #: Notice kind -> category label shown by feed readers.
 KIND_LABELS = {
@@ -29,6 +36,20 @@ KIND_LABELS = {
     "anniversary_ahead": "Anniversary ahead",
     "anniversary_today": "Anniversary today",
 }
+KIND_LABELS_RU = {
+    "announced": "Объявлено",
+    "changed": "Изменено",
+    "anniversary_ahead": "Скоро годовщина",
+    "anniversary_today": "Годовщина сегодня",
+}
+#: Labels of the content, by language.
+_LABELS = {
+    "en": {"when": "When", "where": "Where", "bodies": "Bodies", "status": "Status", "ics": "Add to calendar (.ics)",
+           "source": "Source", "jubilee": "Jubilee"},
+    "ru": {"when": "Когда", "where": "Где", "bodies": "Органы", "status": "Статус",
+           "ics": "Добавить в календарь (.ics)", "source": "Источник", "jubilee": "Юбилей"},
+}
+_MICROSECONDS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,7 @@ def _paragraphs(text: str) -> str:
 
 
 def _facts(notice: Notice) -> list[str]:
+    # The English facts as issued; a Russian document has them in its Russian summary already.
     details = notice.details or {}
     facts = []
     if details.get("dates"):
@@ -86,19 +108,26 @@ def _facts(notice: Notice) -> list[str]:
     return facts
 
 
-def _content(notice: Notice, ics_url: str, source_url: str | None) -> str:
-    parts = [_paragraphs(notice.summary)]
-    facts = _facts(notice)
+def _content(notice: Notice, ics_url: str, source_url: str | None, lang: str) -> str:
+    labels = _LABELS[lang]
+    russian = lang == "ru" and bool(notice.title_ru)
+    parts = [_paragraphs((notice.summary_ru or notice.title_ru or "") if russian else notice.summary)]
+    facts = [] if russian else _facts(notice)
     if facts:
         parts.append("<ul>" + "".join(f"<li>{html.escape(fact)}</li>" for fact in facts) + "</ul>")
-    links = [f'<a href="{html.escape(ics_url)}">Add to calendar (.ics)</a>']
+    links = [f'<a href="{html.escape(ics_url)}">{labels["ics"]}</a>']
     if source_url:
-        links.append(f'<a href="{html.escape(source_url)}">Source</a>')
+        links.append(f'<a href="{html.escape(source_url)}">{labels["source"]}</a>')
     parts.append("<p>" + " · ".join(links) + "</p>")
-    if notice.title_ru:
+    if notice.title_ru and not russian:
         parts.append(f'<div lang="ru"><p><strong>{html.escape(notice.title_ru)}</strong></p>'
                      f"{_paragraphs(notice.summary_ru or '')}</div>")
     return "".join(parts)
+
+
+def entry_updated(notice: Notice) -> dt.datetime:
+    """Return an entry's ``updated``: the notice's, ordered within its load by the notice's row id."""
+    return notice.updated_dt + dt.timedelta(microseconds=(notice.id or 0) % _MICROSECONDS)
 
 
 #: Entries already made from a loaded notice, so one read of the store feeds every format and
@@ -110,7 +139,7 @@ _MADE_LOCK = threading.Lock()
 def make_entry(notice: Notice, spec: FeedSpec) -> FeedEntry:
     """Return the feed entry of ``notice`` (its ``event`` loaded)."""
     event = notice.event
-    key = (spec.base_url, spec.tag_authority, notice.updated_dt, notice.kind, notice.title, event.uid,
+    key = (spec.base_url, spec.tag_authority, spec.lang, notice.updated_dt, notice.kind, notice.title, event.uid,
            event.category, event.source_url)
     with _MADE_LOCK:  # web workers render filtered feeds in threads
         made = _MADE.setdefault(notice, {})
@@ -128,20 +157,27 @@ def _make_entry(notice: Notice, spec: FeedSpec) -> FeedEntry:
     source = details.get("source_url", event.source_url)
     source_url = str(source) if source else None
     ics = event_ics_url(spec.base_url, event.uid)
+    russian = spec.lang == "ru"
+    if russian:
+        ics += "?lang=ru"
     category = str(details.get("category") or event.category)
-    categories = [(notice.kind, KIND_LABELS.get(notice.kind, notice.kind)), (category, category.capitalize())]
+    kinds = KIND_LABELS_RU if russian else KIND_LABELS
+    label = ru.CATEGORIES.get(category, category).capitalize() if russian else category.capitalize()
+    categories = [(notice.kind, kinds.get(notice.kind, notice.kind)), (category, label)]
     if details.get("jubilee") or details.get("is_jubilee"):
-        categories.append(("jubilee", "Jubilee"))
+        categories.append(("jubilee", _LABELS[spec.lang]["jubilee"]))
+    title = (notice.title_ru or notice.title) if russian else notice.title
+    summary = (notice.summary_ru or title) if russian and notice.title_ru else (notice.summary or notice.title)
     return FeedEntry(
         id=notice_id(spec.tag_authority, event.uid, notice.kind, notice.occurrence_year, notice.lead_days,
                      notice.event_sequence),
-        title=notice.title,
-        summary=notice.summary or notice.title,
-        content_html=_content(notice, ics, source_url),
+        title=title,
+        summary=summary,
+        content_html=_content(notice, ics, source_url, spec.lang),
         published=notice.issued_dt,
-        updated=notice.updated_dt,
+        updated=entry_updated(notice),
         categories=tuple(categories),
-        url=event_page_url(spec.base_url, event.uid),
+        url=event_page_url(spec.base_url, event.uid) + ("?lang=ru" if russian else ""),
         api_url=event_url(spec.base_url, event.uid),
         ics_url=ics,
         source_url=source_url,

@@ -22,7 +22,7 @@ __all__ = ["JSONFEED_VERSION", "render_jsonfeed"]
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def _item(entry: FeedEntry) -> dict[str, Any]:
+def _item(entry: FeedEntry, lang: str) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": entry.id,
         "url": entry.url,
@@ -32,12 +32,12 @@ def _item(entry: FeedEntry) -> dict[str, Any]:
         "date_published": entry.published.isoformat(),
         "date_modified": entry.updated.isoformat(),
         "tags": [term for term, _label in entry.categories],
-        "language": "en",
+        "language": lang,
         "attachments": [{"url": entry.ics_url, "mime_type": "text/calendar", "title": "Add to calendar"}],
     }
     if entry.source_url:
         item["external_url"] = entry.source_url
-    if entry.title_ru:
+    if entry.title_ru and lang != "ru":
         item["_calendar_service"] = {"title_ru": entry.title_ru, "summary_ru": entry.summary_ru}
     return item
 
@@ -54,10 +54,10 @@ def render_jsonfeed(notices: Iterable[Notice], spec: FeedSpec, page: Page | None
         "icon": icon_url(spec),
         "favicon": icon_url(spec),
         "authors": [{"name": "calendar-service", "url": spec.base_url + "/"}],
-        "language": "en",
+        "language": spec.lang,
     }
     older = page.next or page.prev_archive
     if older:
         document["next_url"] = older
-    document["items"] = [_item(make_entry(notice, spec)) for notice in notices]
+    document["items"] = [_item(make_entry(notice, spec), spec.lang) for notice in notices]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

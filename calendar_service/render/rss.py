@@ -53,7 +53,7 @@ def render_rss(notices: Iterable[Notice], spec: FeedSpec, page: Page | None = No
     feed.description(spec.description)
     feed.link(href=page.self_url, rel="self", type="application/rss+xml")
     feed.link(href=spec.base_url + "/", rel="alternate", type="text/html")
-    feed.language("en")
+    feed.language(spec.lang)
     feed.generator("calendar-service", version=__version__, uri=spec.base_url + "/")
     feed.image(icon_url(spec), title=spec.title, link=spec.base_url + "/")
     feed.ttl(spec.refresh_minutes)
@@ -63,9 +63,10 @@ def render_rss(notices: Iterable[Notice], spec: FeedSpec, page: Page | None = No
     for entry in entries:
         item = feed.add_entry(order="append")
         item.guid(entry.id, permalink=False)
-        item.title(entry.title)
+        # RSS readers take <title> and <description> as HTML (feedparser does, and so do readers
+        # that render a title), so plain text goes in escaped: "<" shows as "<", never as a tag.
+        item.title(html.escape(entry.title, quote=False))
         item.link(href=entry.url)
-        # RSS readers take <description> as HTML (feedparser does), so plain text goes in escaped.
         item.description(html.escape(entry.summary, quote=False))
         item.content(entry.content_html)
         item.published(entry.published)

@@ -3,7 +3,8 @@
 ``/feed.atom``, ``/feed.rss``, ``/feed.json`` and ``/feeds/<stream>.<format>`` (with their archive
 pages) are served from the published files, so a request costs no rendering. A query string with
 filters (the calendars': ``category``, ``country``, ``body``, ``status``, ``from``, ``to``) or a
-``page`` renders a paged feed (RFC 5005 §3) of that stream narrowed by the filters; a filter the
+``page`` renders a paged feed (RFC 5005 §3) of that stream narrowed by the filters, and
+``lang=ru`` renders it in Russian; a filter the
 stream never matches (``/feeds/meetings.atom?category=training``) is a 400, an unknown parameter
 or value is a 400 that lists the valid ones, and a page past the last is a 404. The bytes are
 kept in a bounded cache under (store state, stream, format, canonical query, page).
@@ -58,15 +59,22 @@ def _last_modified(state: tuple[Any, ...]) -> dt.datetime | None:
     return max(stamps) if stamps else None
 
 
+def _lang() -> str:
+    value = request.args.get("lang", "en").strip().lower() or "en"
+    if value not in {"en", "ru"}:
+        raise InvalidInput([Problem(f"unknown lang {value!r}; valid: en, ru", field="lang")])
+    return value
+
+
 def _query_response(stream: Stream, extension: str) -> Response:
-    check_parameters(request.args, FILTER_KEYS + FEED_KEYS)
-    page = parse_page(request.args)
+    check_parameters(request.args, (*FILTER_KEYS, *FEED_KEYS, "lang"))
+    page, lang = parse_page(request.args), _lang()
     cache: BoundedCache[Document] = current_app.extensions[_RENDERED]
     with transaction(get_session_factory(current_app)) as session:
         state = _state(session)
         bodies = list_bodies(session) if "body" in request.args else ()
         where = parse_filter(request.args, known_bodies=bodies)
-        key = (state, stream.path, extension, where, page)
+        key = (state, stream.path, extension, where, page, lang)
         document = cache.get(key)
         if document is None:
             with current_app.extensions[GATE].held() as open_:
@@ -74,8 +82,10 @@ def _query_response(stream: Stream, extension: str) -> Response:
                     return busy()
                 document = cache.get(key)  # rendered meanwhile by the request this one waited for
                 if document is None:
-                    data = render_selection(session, current_app.config, stream, where, extension, page,
-                                            canonical_query(where))
+                    query = "&".join(part for part in (canonical_query(where), "lang=ru" if lang == "ru" else "")
+                                     if part)
+                    data = render_selection(session, current_app.config, stream, where, extension, page, query,
+                                            lang)
                     document = cache.put(key, Document(data, MEDIA_TYPES[f".{extension}"], _last_modified(state)))
     return send_document(document, headers=_HARDENED)
 
