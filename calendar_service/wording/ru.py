@@ -73,6 +73,25 @@ def country_name(code: str) -> str:
     return str(Locale.parse("ru").territories.get(code.upper(), code))
 
 
+@functools.cache
+def _cldr_cities() -> dict[str, str]:
+    # CLDR names the exemplar city of every time zone in each language (Minsk -> Минск): the
+    # capitals and big cities, for texts written where the gazetteer is not at hand.
+    english, russian = Locale.parse("en").time_zones, Locale.parse("ru").time_zones
+    cities = {}
+    for zone, names in russian.items():
+        city = names.get("city")
+        if city:
+            cities[english.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")] = str(city)
+    return cities
+
+
+def city_name(city: str, names: RussianNames = NO_NAMES) -> str:
+    """Return the Russian name of a city: the gazetteer's, else CLDR's, else the name as stored."""
+    found = names.get(city)
+    return found if found != city else _cldr_cities().get(city, city)
+
+
 def date(day: dt.date) -> str:
     """Write a day: «15 мая 1992 г.»."""
     return format_day(day, LANG)
@@ -89,7 +108,7 @@ def describe_dates(event: Event) -> str:
 
 def describe_location(event: Event, names: RussianNames = NO_NAMES) -> str:
     """Return «Город, Страна» from whatever of the two is known ("" when neither is)."""
-    city = names.get(event.city) if event.city else None
+    city = city_name(event.city, names) if event.city else None
     parts = [part for part in (city, country_name(event.country) if event.country else None) if part]
     return ", ".join(parts)
 

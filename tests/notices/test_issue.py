@@ -55,7 +55,7 @@ def test_a_new_event_is_announced_once(factory: sessionmaker[Session]) -> None:
     assert notice.kind == "announced"
     assert notice.event_sequence == 0
     assert notice.title == "Session of the CSTO Collective Security Council (5 June 2025, Almaty, Kazakhstan)"
-    assert notice.title_ru == "Сессия Совета коллективной безопасности ОДКБ (5 июня 2025 г., Almaty, Казахстан)"
+    assert notice.title_ru == "Сессия Совета коллективной безопасности ОДКБ (5 июня 2025 г., Алматы, Казахстан)"
     assert notice.summary == "5 June 2025, Almaty, Kazakhstan. The leaders meet."
     assert notice.issued_dt == notice.updated_dt == NOW
     assert notice.details["source_url"] == "https://odkb-csto.org/news/1"
@@ -113,8 +113,8 @@ def test_without_a_russian_title_the_russian_text_keeps_the_title_and_says_the_r
     _load(factory, make_record(title_ru=None))
     _load(factory, make_record(title_ru=None, status=Status.CANCELLED), NOW + dt.timedelta(days=1))
     announced, cancelled = _notices(factory)
-    assert announced.title_ru == "Session of the CSTO Collective Security Council (5 июня 2025 г., Almaty, Казахстан)"
-    assert announced.summary_ru == "5 июня 2025 г., Almaty, Казахстан."  # «г.» ends the sentence: no «г..»
+    assert announced.title_ru == "Session of the CSTO Collective Security Council (5 июня 2025 г., Алматы, Казахстан)"
+    assert announced.summary_ru == "5 июня 2025 г., Алматы, Казахстан."  # «г.» ends the sentence: no «г..»
     assert cancelled.title_ru == "Отменено: Session of the CSTO Collective Security Council (5 июня 2025 г.)"
     assert cancelled.summary_ru == "Статус: теперь отменено, ранее запланировано."
 
@@ -187,8 +187,8 @@ def test_a_move_is_told_in_russian_with_russian_country_names(factory: sessionma
     _load(factory, make_record(city="Minsk", country="BY"), NOW + dt.timedelta(days=1))
     changed = _notices(factory)[-1]
     assert changed.title_ru == ("Изменено место: Сессия Совета коллективной безопасности ОДКБ, "
-                                "теперь Minsk, Беларусь, ранее Almaty, Казахстан")
-    assert changed.summary_ru == "Место: теперь Minsk, Беларусь, ранее Almaty, Казахстан."
+                                "теперь Минск, Беларусь, ранее Алматы, Казахстан")
+    assert changed.summary_ru == "Место: теперь Минск, Беларусь, ранее Алматы, Казахстан."
 
 
 def test_a_notice_title_fits_its_column_whatever_the_event(factory: sessionmaker[Session]) -> None:
