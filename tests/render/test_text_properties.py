@@ -48,9 +48,8 @@ def _text(document: bytes, extension: str, name: str) -> str:
     root = ElementTree.fromstring(document)
     if extension == "atom":
         return root.findtext(f"{{http://www.w3.org/2005/Atom}}entry/{{http://www.w3.org/2005/Atom}}{name}") or ""
-    if name == "title":
-        return root.findtext("channel/item/title") or ""
-    return html.unescape(root.findtext("channel/item/description") or "")  # RSS: HTML by convention
+    # RSS: title and description are HTML by convention, so plain text is escaped once more.
+    return html.unescape(root.findtext(f"channel/item/{'title' if name == 'title' else 'description'}") or "")
 
 
 @pytest.fixture(scope="module")
