@@ -178,6 +178,11 @@ def test_a_calendar_with_spliced_reminders_parses_alike_everywhere(client: Flask
     data = client.get("/calendar.ics?alarm=P1D&alarm=PT9H&lang=ru&approximate=1").data
     by_icalendar, by_ical, by_icaljs = parse_icalendar(data), parse_ical(data), parse_icaljs(data)["events"]
     assert len(by_icalendar) == len(by_ical) == len(by_icaljs) > 0
-    assert all(sorted(e["alarms"]) == [-dt.timedelta(days=1), -dt.timedelta(hours=9)] for e in by_icalendar)
-    assert all(sorted(e["alarms"]) == [-dt.timedelta(days=1), -dt.timedelta(hours=9)] for e in by_ical)
-    assert all(sorted(e["alarms"]) == ["-P1D", "-PT9H"] for e in by_icaljs)
+    # A timed event rings a day and nine hours before it; an all-day entry at ALARM_AT (09:00) the
+    # day before, and on the day itself for the lead shorter than a day.
+    timed, all_day = [-dt.timedelta(days=1), -dt.timedelta(hours=9)], [-dt.timedelta(hours=15), dt.timedelta(hours=9)]
+    assert all(sorted(e["alarms"]) == (timed if isinstance(e["start"], dt.datetime) else all_day)
+               for e in by_icalendar)
+    assert all(sorted(e["alarms"]) == (timed if isinstance(e["start"], dt.datetime) else all_day) for e in by_ical)
+    assert all(sorted(e["alarms"]) == (["-P1D", "-PT9H"] if not e["isDate"] else ["-PT15H", "PT9H"])
+               for e in by_icaljs)
