@@ -1,31 +1,32 @@
-"""Ingest an .ics file exported by a calendar app: check → parse → expand → validate → store, all or nothing.
+"""Ingest an .ics file exported by a calendar app: check → parse → validate → store, all or nothing.
 
 Exports of Google Calendar, Outlook/Exchange, Apple Calendar and Thunderbird are read with their
 quirks: ``X-WR-TIMEZONE`` without a ``VTIMEZONE`` (floating and UTC times are shown in that zone,
 as Google does), Windows zone names (mapped to IANA), custom ``VTIMEZONE``s (times kept as UTC
-instants), floating times, and ``RRULE``/``RDATE``/``EXDATE``/``RECURRENCE-ID`` series, which are
-expanded into one stored event per occurrence inside a window. Every event keeps its UID: a
-single event is keyed ``ics:<UID>``, an occurrence ``ics:<UID>:<RECURRENCE-ID>``, so a second
-import of the same file changes nothing.
+instants), floating times, and descriptions written as HTML (turned into text). A recurring
+series stays one event with its ``RRULE``, ``RDATE`` and ``EXDATE``; each overridden occurrence
+(``RECURRENCE-ID``) is kept as an override of that series (see :mod:`.series`). Every event keeps
+its UID: a single event or a series is keyed ``ics:<UID>``, an override ``ics:<UID>:<RECURRENCE-ID>``,
+so a second import of the same file changes nothing.
 
 A malformed file is refused before anything is stored, with the line and the reason
-(RFC 5545 §3.1 content lines, §3.4 components, §3.3.4/§3.3.5 date values).
+(RFC 5545 §3.1 content lines, §3.4 components, §3.3.4/§3.3.5 date values); a value the store
+refuses is reported with the iCalendar property and the line it is on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
 import warnings
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import icalendar
-import recurring_ical_events
 from icalendar.error import GloballyUniqueTZIDGuessed
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,18 +34,26 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput, Problem
+from calendar_service.ingest.htmltext import html_to_text
+from calendar_service.ingest.series import Budget, recurrence_id, series_fields
 from calendar_service.render.ical import STATUS_PROPERTY
-from calendar_service.store.records import MAX_NAME, MAX_TEXT, MAX_TITLE, Category, EventRecord, Status, validate_record
-from calendar_service.store.writer import Origin, UpsertResult, upsert_records
+from calendar_service.store.records import (
+    MAX_NAME,
+    MAX_TEXT,
+    MAX_TITLE,
+    Category,
+    EventRecord,
+    Status,
+    find_markup,
+    validate_record,
+)
+from calendar_service.store.writer import Origin, UpsertResult, derive_uid, upsert_records
 
 __all__ = ["MAX_ICS_BYTES", "check_ics", "import_ics", "read_ics"]
 
 MAX_ICS_BYTES = 20 * 1024 * 1024
-#: Recurring series are expanded from this long before the import day ...
-PAST = dt.timedelta(days=730)
-#: ... to this long after it, at most this many occurrences per series.
-FUTURE = dt.timedelta(days=3660)
-MAX_OCCURRENCES = 1000
+#: Reading stops after this many problems: enough to fix a file, and a hostile one costs no more.
+MAX_PROBLEMS = 50
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")  # "_" is not RFC 5545 but some exporters write it
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?$")
 _DATED = {"DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE", "DUE", "DTSTAMP", "CREATED", "LAST-MODIFIED"}
@@ -54,10 +63,12 @@ _IANA = frozenset(zoneinfo.available_timezones())
 _UID_OK = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Scan:
     timezones: frozenset[str]  #: TZIDs defined by VTIMEZONEs in the file
     event_lines: tuple[int, ...]  #: line of each BEGIN:VEVENT, in order
+    #: for each VEVENT, the line of each of its own properties (the first, if repeated)
+    event_properties: tuple[dict[str, int], ...]
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -77,12 +88,19 @@ def _decode(data: bytes, source: str) -> str:
 def _unfold(text: str) -> list[tuple[int, str]]:
     """Return (first physical line number, logical line) pairs, unfolded (RFC 5545 §3.1)."""
     logical: list[tuple[int, str]] = []
+    parts: list[str] = []  # the pieces of the logical line being read, joined once: linear time
+    start = 0
     for number, line in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
-        if line[:1] in (" ", "\t") and logical:
-            start, previous = logical[-1]
-            logical[-1] = (start, previous + line[1:])
-        elif line.strip():
-            logical.append((number, line))
+        if line[:1] in (" ", "\t") and parts:
+            parts.append(line[1:])
+            continue
+        if parts:
+            logical.append((start, "".join(parts)))
+            parts = []
+        if line.strip():
+            start, parts = number, [line]
+    if parts:
+        logical.append((start, "".join(parts)))
     return logical
 
 
@@ -132,6 +150,7 @@ def check_ics(text: str, source: str) -> _Scan:
     timezones: set[str] = set()
     used_zones: list[tuple[str, int]] = []
     event_lines: list[int] = []
+    event_properties: list[dict[str, int]] = []
     lines = _unfold(text)
     if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
         raise InvalidInput([Problem("an iCalendar file starts with BEGIN:VCALENDAR", source=source, line=1)])
@@ -146,6 +165,7 @@ def check_ics(text: str, source: str) -> _Scan:
             component = value.strip().upper()
             if component == "VEVENT":
                 event_lines.append(number)
+                event_properties.append({})
             stack.append((component, number))
         elif name == "END":
             component = value.strip().upper()
@@ -157,6 +177,8 @@ def check_ics(text: str, source: str) -> _Scan:
         elif name == "TZID" and stack and stack[-1][0] == "VTIMEZONE":
             timezones.add(value.strip())
         else:
+            if stack and stack[-1][0] == "VEVENT":
+                event_properties[-1].setdefault(name, number)
             _check_value(name, params, value.strip(), number, source, problems)
             zone = re.search(r';TZID=("[^"]*"|[^;:]*)', ";" + params, re.IGNORECASE)
             if zone:
@@ -169,7 +191,7 @@ def check_ics(text: str, source: str) -> _Scan:
                                     "IANA nor a Windows zone name", source=source, line=number))
     if problems:
         raise InvalidInput(problems)
-    return _Scan(frozenset(timezones), tuple(event_lines))
+    return _Scan(frozenset(timezones), tuple(event_lines), tuple(event_properties))
 
 
 _ALIASES = {"tzone://Microsoft/Utc": "UTC", "Z": "UTC", "GMT": "UTC", "UTC": "UTC", "Etc/UTC": "UTC"}
@@ -252,6 +274,14 @@ def _status(component: Any, end: dt.date, today: dt.date) -> Status:
     return Status.HELD if end < today else Status.PLANNED
 
 
+def _description(component: Any) -> str:
+    """Return DESCRIPTION as text: Google writes HTML there, which becomes text with its lines."""
+    text = _text(component, "DESCRIPTION", 4 * MAX_TEXT)
+    if find_markup(text):
+        text = html_to_text(text)
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
 def _record(component: Any, key: str, uid: str | None, default_zone: str, today: dt.date) -> EventRecord:
     start_prop = component["DTSTART"]
     start = start_prop.dt
@@ -268,7 +298,7 @@ def _record(component: Any, key: str, uid: str | None, default_zone: str, today:
     url = _text(component, "URL", 2000)
     common: dict[str, Any] = {
         "key": key, "uid": uid, "title": title, "precision": Precision.DAY, "category": _category(component),
-        "summary": _text(component, "DESCRIPTION", MAX_TEXT), "city": _text(component, "LOCATION", MAX_NAME) or None,
+        "summary": _description(component), "city": _text(component, "LOCATION", MAX_NAME) or None,
         "source_url": url if re.match(r"^https?://\S+$", url) else None,
     }
     if not isinstance(start, dt.datetime):
@@ -288,6 +318,21 @@ def _record(component: Any, key: str, uid: str | None, default_zone: str, today:
         end_time=local_end.time() if local_end > local_start else None, timezone=zone,
         status=_status(component, local_end.date(), today), **common,
     )
+
+
+def _series(component: Any, record: EventRecord, default_zone: str, today: dt.date, budget: Budget
+            ) -> EventRecord:
+    """Return the record of a series' first occurrence with the series' recurrence added."""
+    fields = series_fields(
+        component, start=record.start, end=record.end, start_time=record.start_time, end_time=record.end_time,
+        zone=record.timezone, zone_of=lambda value, tzid: _zone_of(value, tzid, default_zone), today=today,
+        budget=budget,
+    )
+    status = record.status
+    if status in {Status.HELD, Status.PLANNED}:  # a series is held once its last occurrence is over
+        status = Status.HELD if fields.series_end is not None and fields.series_end < today else Status.PLANNED
+    return dataclasses.replace(record, rrule=fields.rrule, rdates=fields.rdates, exdates=fields.exdates,
+                               series_end=fields.series_end, status=status)
 
 
 def _uid(component: Any) -> str:
@@ -311,35 +356,87 @@ def _line_of(text: str, error: Exception) -> int | None:
     return None
 
 
-def _records(calendars: list[Any], scan: _Scan, source: str, default_zone: str, today: dt.date
-             ) -> tuple[list[EventRecord], list[Problem]]:
-    records: list[EventRecord] = []
-    problems: list[Problem] = []
-    lines = iter(scan.event_lines)
-    for calendar in calendars:
-        zone = _iana(str(calendar.get("X-WR-TIMEZONE", "")).strip()) or default_zone
-        series: set[str] = set()
-        for component in calendar.walk("VEVENT"):
-            line = next(lines, None)
-            for error in getattr(component, "errors", ()):
-                problems.append(Problem(f"{error[0]}: {error[1]}", source=source, line=line))
-            if component.get("DTSTART") is None:
-                problems.append(Problem("an event has no DTSTART (RFC 5545 §3.6.1)", source=source, line=line))
-                continue
-            uid = _uid(component)
-            if component.get("RRULE") or component.get("RDATE") or component.get("RECURRENCE-ID"):
-                series.add(uid)
-                continue
-            try:
-                record = _record(component, f"ics:{uid}", uid if _UID_OK.match(uid) else None, zone, today)
-            except (ValueError, TypeError, OverflowError) as error:
-                problems.append(Problem(f"unusable event: {error}", source=source, line=line))
-                continue
-            problems.extend(validate_record(record, source=source, line=line))
-            records.append(record)
-        if series and not problems:
-            records.extend(_expand(calendar, series, zone, today, source, problems))
-    return records, problems
+#: Which iCalendar property an event field comes from, so a refused value is found in the file.
+_PROPERTIES = {"title": "SUMMARY", "summary": "DESCRIPTION", "city": "LOCATION", "source_url": "URL",
+               "uid": "UID", "start": "DTSTART", "start_time": "DTSTART", "timezone": "DTSTART",
+               "end": "DTEND", "end_time": "DTEND", "key": "UID"}
+
+
+def _located(problems: list[Problem], lines: Mapping[str, int], line: int | None) -> list[Problem]:
+    """Name each problem after the property it concerns, on the line that property is on."""
+    located = []
+    for problem in problems:
+        name = _PROPERTIES.get(problem.field or "")
+        if name == "DTEND" and name not in lines:
+            name = "DURATION" if "DURATION" in lines else "DTSTART"
+        located.append(dataclasses.replace(problem, field=name or problem.field,
+                                           line=lines.get(name or "", line)))
+    return located
+
+
+def _own_uid(uid: str, key: str) -> str:
+    """Return the uid the store gives an event of this UID and key (its own UID where it can)."""
+    return uid if _UID_OK.match(uid) else derive_uid(key)
+
+
+@dataclasses.dataclass
+class _Reader:
+    """Turns the VEVENTs of one file into records, collecting every problem."""
+
+    scan: _Scan
+    source: str
+    today: dt.date
+    records: list[EventRecord] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    budget: Budget = dataclasses.field(default_factory=Budget)
+
+    def read(self, calendars: list[Any], default_zone: str) -> None:
+        index = 0
+        for calendar in calendars:
+            zone = _iana(str(calendar.get("X-WR-TIMEZONE", "")).strip()) or default_zone
+            events = list(calendar.walk("VEVENT"))
+            numbered = list(enumerate(events, start=index))
+            index += len(events)
+            masters = {_uid(component) for _, component in numbered
+                       if component.get("RECURRENCE-ID") is None
+                       and (component.get("RRULE") is not None or component.get("RDATE") is not None)}
+            for number, component in numbered:
+                if len(self.problems) >= MAX_PROBLEMS:
+                    return
+                self.event(number, component, zone, masters)
+
+    def event(self, number: int, component: Any, zone: str, masters: set[str]) -> None:
+        line = self.scan.event_lines[number] if number < len(self.scan.event_lines) else None
+        lines = self.scan.event_properties[number] if number < len(self.scan.event_properties) else {}
+        for error in getattr(component, "errors", ()):
+            self.problems.append(Problem(f"{error[0]}: {error[1]}", source=self.source, line=line))
+        if component.get("DTSTART") is None:
+            self.problems.append(Problem("an event has no DTSTART (RFC 5545 §3.6.1)", source=self.source, line=line))
+            return
+        uid = _uid(component)
+        recurrence = component.get("RECURRENCE-ID")
+        try:
+            if recurrence is not None:
+                stamp = _occurrence_id(recurrence.dt)
+                key = f"ics:{uid}:{stamp}"
+                record = _record(component, key, _own_uid(f"{uid}-{stamp}", key), zone, self.today)
+                if uid in masters:  # an override of a series in this file; else a single event
+                    master = f"ics:{uid}"
+                    record = dataclasses.replace(record, series_uid=_own_uid(uid, master), recurrence_id=recurrence_id(
+                        recurrence.dt, recurrence.params.get("TZID"), all_day=record.start_time is None,
+                        zone=record.timezone, zone_of=lambda value, tzid: _zone_of(value, tzid, zone)))
+            else:
+                key = f"ics:{uid}"
+                record = _record(component, key, uid if _UID_OK.match(uid) else None, zone, self.today)
+                if uid in masters:
+                    record = _series(component, record, zone, self.today, self.budget)
+        except (ValueError, TypeError, OverflowError) as error:
+            rule = next((name for name in ("RRULE", "RDATE", "EXDATE") if name in lines and name in str(error)), None)
+            self.problems.append(Problem(f"unusable event: {error}", source=self.source, record=uid,
+                                         field=rule, line=lines.get(rule or "", line)))
+            return
+        self.problems.extend(_located(validate_record(record, source=self.source), lines, line))
+        self.records.append(record)
 
 
 def read_ics(data: bytes, *, source: str = "<stdin>", default_zone: str = "Europe/Moscow",
@@ -351,61 +448,22 @@ def read_ics(data: bytes, *, source: str = "<stdin>", default_zone: str = "Europ
     """
     text = _decode(data, source)
     scan = check_ics(text, source)
+    reader = _Reader(scan, source, today)
     try:
         with warnings.catch_warnings():
             # A vendor-prefixed TZID is resolved by its IANA suffix on purpose (see _iana).
             warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
             calendars = icalendar.Calendar.from_ical(text, multiple=True)
-            records, problems = _records(calendars, scan, source, default_zone, today)
+            reader.read(calendars, default_zone)
     except ValueError as error:
         raise InvalidInput([Problem(f"cannot be parsed: {error}", source=source, line=_line_of(text, error))]) from None
-    if problems:
-        raise InvalidInput(problems)
+    if reader.problems:
+        raise InvalidInput(reader.problems)
     unique: dict[str, EventRecord] = {}
-    for record in records:  # the same UID twice in one file: the last one wins, as in calendar apps
+    for record in reader.records:  # the same UID twice in one file: the last one wins, as in calendar apps
         unique.pop(record.key, None)
         unique[record.key] = record
     return list(unique.values())
-
-
-def _expand(calendar: Any, series: set[str], zone: str, today: dt.date, source: str,
-            problems: list[Problem]) -> list[EventRecord]:
-    """Expand recurring series: occurrences from two years back to ten ahead, or a finished series whole.
-
-    At most :data:`MAX_OCCURRENCES` per series: the first ones from the window, or a finished
-    series' last ones.
-    """
-    starts = [component["DTSTART"].dt for component in calendar.walk("VEVENT")
-              if _uid(component) in series and component.get("DTSTART") is not None]
-    earliest = min(value.date() if isinstance(value, dt.datetime) else value for value in starts)
-    try:
-        occurrences = recurring_ical_events.of(calendar).between(earliest, today + FUTURE)
-    except Exception as error:  # the library raises many types for bad rules; all are input errors
-        problems.append(Problem(f"a recurrence cannot be expanded: {error}", source=source))
-        return []
-    by_series: dict[str, list[EventRecord]] = {}
-    for occurrence in occurrences:
-        uid = _uid(occurrence)
-        if uid not in series:
-            continue
-        recurrence = occurrence.get("RECURRENCE-ID")
-        stamp = _occurrence_id(recurrence.dt if recurrence is not None else occurrence["DTSTART"].dt)
-        own_uid = f"{uid}-{stamp}"
-        try:
-            record = _record(occurrence, f"ics:{uid}:{stamp}", own_uid if _UID_OK.match(own_uid) else None,
-                             zone, today)
-        except (ValueError, TypeError, OverflowError) as error:
-            problems.append(Problem(f"unusable occurrence {stamp} of {uid}: {error}", source=source))
-            continue
-        problems.extend(validate_record(record, source=source))
-        by_series.setdefault(uid, []).append(record)
-    cutoff = today - PAST
-    records = []
-    for uid in sorted(by_series):
-        found = sorted(by_series[uid], key=lambda record: (record.start, record.key))
-        recent = [record for record in found if record.end >= cutoff]
-        records.extend(recent[:MAX_OCCURRENCES] if recent else found[-MAX_OCCURRENCES:])
-    return records
 
 
 def import_ics(factory: sessionmaker[Session], path: Path, settings: Mapping[str, Any], *,

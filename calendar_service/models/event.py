@@ -14,7 +14,8 @@ __all__ = ["Event"]
 
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_start_end", "start_date", "end_date"),)
+    __table_args__ = (Index("ix_events_start_end", "start_date", "end_date"),
+                      Index("ix_events_series_uid", "series_uid"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: Public identity (iCalendar UID, feed ids, URLs); given once, never changed.
@@ -53,6 +54,19 @@ class Event(Base):
     origin: Mapped[str | None] = mapped_column(String(16))
     #: Column -> origin of its current value; a value people made is never replaced by one read by machine.
     field_origins: Mapped[dict[str, str]] = mapped_column(JSONMapping, nullable=True, default=dict)
+    #: A recurring series: its RRULE value (RFC 5545 §3.3.10), UNTIL in UTC or as a DATE; None for
+    #: a single event. start_date/end_date and the times are then those of the first occurrence.
+    rrule: Mapped[str | None] = mapped_column(String(1000))
+    #: Extra (RDATE) and excluded (EXDATE) starts of the series: "YYYYMMDD" for an all-day series,
+    #: else "YYYYMMDDTHHMMSS" wall-clock time in ``timezone``.
+    rdates: Mapped[tuple[str, ...]] = mapped_column(StringList, default=())
+    exdates: Mapped[tuple[str, ...]] = mapped_column(StringList, default=())
+    #: Last day any occurrence of the series covers; None while it repeats without a known end.
+    series_end_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: An overridden occurrence: the uid of the series it belongs to ...
+    series_uid: Mapped[str | None] = mapped_column(String(255))
+    #: ... and the start it replaces (RECURRENCE-ID): "YYYYMMDD", or a UTC "YYYYMMDDTHHMMSSZ".
+    recurrence_id: Mapped[str | None] = mapped_column(String(32))
     #: Bumped on every material change (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime)

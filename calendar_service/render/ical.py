@@ -14,6 +14,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,8 @@ _END = b"END:VCALENDAR\r\n"
 _END_EVENT = b"END:VEVENT\r\n"
 _CHUNK = 2000
 _DAY = Precision.DAY.value
+#: A series without end gets its VTIMEZONE's transitions written up to at least this year.
+_OPEN_SERIES_YEAR = 2050
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,41 @@ def _when(event: Event) -> list[bytes]:
     return lines
 
 
+def _stamps(name: str, values: Sequence[str], event: Event) -> bytes:
+    if not is_timed(event):
+        return content_line(name, ",".join(values), {"VALUE": "DATE"})
+    if event.timezone == "UTC":
+        return content_line(name, ",".join(value + "Z" for value in values))
+    return content_line(name, ",".join(values), {"TZID": event.timezone})
+
+
+def _recurrence(event: Event) -> list[bytes]:
+    """Return the lines that make ``event`` a series (RFC 5545 §3.8.5) or an override of one (§3.8.4.4).
+
+    The stored forms are already iCalendar values: the rule with UNTIL in UTC or as a DATE,
+    RDATE/EXDATE as wall-clock times in the event's zone, RECURRENCE-ID as a DATE or a UTC time,
+    written here in the event's zone, as most clients match it to the series' own starts.
+    """
+    lines: list[bytes] = []
+    recurrence_id = getattr(event, "recurrence_id", None)
+    if recurrence_id and event.series_uid:
+        if len(recurrence_id) == 8:
+            lines.append(content_line("RECURRENCE-ID", recurrence_id, {"VALUE": "DATE"}))
+        else:
+            instant = dt.datetime.strptime(recurrence_id, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+            if event.timezone == "UTC" or not is_timed(event):
+                lines.append(content_line("RECURRENCE-ID", format_utc(instant)))
+            else:
+                local = instant.astimezone(zoneinfo.ZoneInfo(event.timezone))
+                lines.append(content_line("RECURRENCE-ID", format_local(local), {"TZID": event.timezone}))
+    if getattr(event, "rrule", None):
+        lines.append(content_line("RRULE", event.rrule))
+    for name, values in (("RDATE", getattr(event, "rdates", ())), ("EXDATE", getattr(event, "exdates", ()))):
+        if values:
+            lines.append(_stamps(name, values, event))
+    return lines
+
+
 def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOptions()) -> bytes:
     """Serialise one event as a ``VEVENT`` block (CRLF lines, folded at 75 octets).
 
@@ -175,8 +213,9 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
         description = f"The date is approximate: only “{dates}” is known, not the day.{said}\n\n{description}"
     if approximate and status == "CONFIRMED":
         status = "TENTATIVE"
-    lines = _common(event.uid, event)
+    lines = _common(getattr(event, "series_uid", None) or event.uid, event)
     lines += _when(event)
+    lines += _recurrence(event)
     lines.append(content_line("SUMMARY", escape_text(title)))
     lines.append(content_line("DESCRIPTION", escape_text(description)))
     location = _location(event, options)
@@ -293,7 +332,23 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     vtimezone = icalendar.Timezone.from_tzid(
         tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
     )
+    for observance in vtimezone.subcomponents:
+        # One transition per RDATE line: ical.js reads only the first value of a VTIMEZONE's RDATE,
+        # and would keep every later year on the offset of the first one.
+        rdates = observance.pop("RDATE", None)
+        for rdate in rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []:
+            for value in rdate.dts:
+                observance.add("RDATE", value.dt)
     return vtimezone.to_ical()
+
+
+def _last_year(event: Event) -> int:
+    """Return the last year a VTIMEZONE must cover for ``event``: a series' zone spans the series."""
+    if getattr(event, "rrule", None) or getattr(event, "rdates", None):
+        end = getattr(event, "series_end_date", None)
+        # A series without end: far enough for its subscribers, and the same every day (no "now").
+        return end.year if end is not None else max(event.start_date.year + 30, _OPEN_SERIES_YEAR)
+    return event.end_date.year
 
 
 def _timezones(events: Sequence[Event]) -> list[bytes]:
@@ -301,8 +356,9 @@ def _timezones(events: Sequence[Event]) -> list[bytes]:
     spans: dict[str, tuple[int, int]] = {}
     for event in events:
         if event.start_time is not None and event.timezone != "UTC" and is_timed(event):
-            low, high = spans.get(event.timezone, (event.start_date.year, event.end_date.year))
-            spans[event.timezone] = (min(low, event.start_date.year), max(high, event.end_date.year))
+            last = _last_year(event)
+            low, high = spans.get(event.timezone, (event.start_date.year, last))
+            spans[event.timezone] = (min(low, event.start_date.year), max(high, last))
     return [_vtimezone(tzid, first - 1, last + 1) for tzid, (first, last) in sorted(spans.items())]
 
 

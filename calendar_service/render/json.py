@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from calendar_service.dates import format_at_precision
 from calendar_service.models import Event
 from calendar_service.render import country_name, event_ics_url, event_url
+from calendar_service.render.occurrences import Occurrence
 
-__all__ = ["event_to_dict"]
+__all__ = ["event_to_dict", "recurrence_to_dict"]
 
 
 def event_to_dict(event: Event, base_url: str) -> dict[str, Any]:
@@ -45,4 +47,32 @@ def event_to_dict(event: Event, base_url: str) -> dict[str, Any]:
         "created": event.created_dt.isoformat(),
         "updated": event.updated_dt.isoformat(),
         "links": {"self": event_url(base_url, event.uid), "ics": event_ics_url(base_url, event.uid)},
+        "recurrence": None,
+    }
+
+
+def _when(value: dt.date | dt.datetime) -> str:
+    return value.isoformat(timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def recurrence_to_dict(event: Event, occurrences: list[Occurrence] | None = None, *, more: bool = False,
+                       window: tuple[dt.date, dt.date] | None = None) -> dict[str, Any] | None:
+    """Return how ``event`` recurs: a series' rule and its occurrences in ``window``, or the
+    series an override belongs to; None for a single event.
+
+    ``more`` says that the window holds more occurrences than the ones listed.
+    """
+    if event.series_uid:
+        return {"series": event.series_uid, "recurrence_id": event.recurrence_id}
+    if not (event.rrule or event.rdates):
+        return None
+    return {
+        "rrule": event.rrule,
+        "rdates": list(event.rdates),
+        "exdates": list(event.exdates),
+        "until": event.series_end_date.isoformat() if event.series_end_date else None,
+        "window": {"from": window[0].isoformat(), "to": window[1].isoformat()} if window else None,
+        "occurrences": [{"start": _when(item.start), "end": _when(item.end), "uid": item.uid,
+                         "status": item.status} for item in occurrences or ()],
+        "more": more,
     }

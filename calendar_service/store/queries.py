@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from calendar_service.dates import Precision
@@ -27,6 +27,8 @@ __all__ = [
     "list_event_keys",
     "list_events",
     "list_events_by_id",
+    "list_overrides",
+    "list_series_events",
 ]
 
 
@@ -47,7 +49,9 @@ def event_conditions(where: EventFilter, columns: Any = Event) -> list[ColumnEle
     """Return the SQL conditions of ``where``; ``columns`` is :class:`Event` or its table's ``c``."""
     conditions: list[ColumnElement[bool]] = []
     if where.start is not None:
-        conditions.append(columns.end_date >= where.start)
+        # A series reaches as far as its last occurrence; one repeating without end, forever.
+        conditions.append(or_(columns.end_date >= where.start, columns.series_end_date >= where.start,
+                              and_(columns.rrule.is_not(None), columns.series_end_date.is_(None))))
     if where.end is not None:
         conditions.append(columns.start_date <= where.end)
     for name, values in (("category", where.categories), ("status", where.statuses),
@@ -87,15 +91,61 @@ def list_event_keys(session: Session, where: EventFilter = EventFilter()) -> Seq
     A core query on the table, without the ORM's per-row work: enough to pick cached renderings.
     """
     table = Event.__table__
-    names = ["id", "uid", "sequence", "start_date", "end_date", "precision", "start_time", "timezone"]
+    names = ["id", "uid", "sequence", "start_date", "end_date", "precision", "start_time", "timezone",
+             "rrule", "rdates", "series_end_date", "series_uid"]
     if where.countries or where.bodies:
         names += ["country", "countries", "bodies"]
-    query = select(*(table.c[name] for name in names)).where(*event_conditions(where, table.c))
+    columns = [table.c[name] for name in names]
+    query = select(*columns).where(*event_conditions(where, table.c))
     query = query.order_by(table.c.start_date, table.c.end_date, table.c.uid)
     rows: Sequence[Row[Any]] = session.connection().execute(query).all()
     if where.countries or where.bodies:
-        return [row for row in rows if in_lists(row, where)]
-    return rows
+        rows = [row for row in rows if in_lists(row, where)]
+    return _whole_series(session, rows, columns)
+
+
+def _whole_series(session: Session, rows: Sequence[Row[Any]], columns: list[Any]) -> Sequence[Row[Any]]:
+    """Add the missing parts of every series ``rows`` hold: its overrides, or the series itself.
+
+    A calendar holding a series without one of its overrides would show the original occurrence
+    where the override moved or cancelled it; one holding only an override would show an orphan.
+    """
+    masters = {row.uid for row in rows if row.rrule or row.rdates}
+    wanted = {row.series_uid for row in rows if row.series_uid} | masters
+    if not wanted:
+        return rows
+    table = Event.__table__
+    have = {row.id for row in rows}
+    extra: list[Row[Any]] = []
+    for chunk in _chunks(sorted(wanted)):
+        query = select(*columns).where(or_(table.c.uid.in_(chunk), table.c.series_uid.in_(chunk)))
+        extra += [row for row in session.connection().execute(query) if row.id not in have]
+    if not extra:
+        return rows
+    return sorted([*rows, *{row.id: row for row in extra}.values()],
+                  key=lambda row: (row.start_date, row.end_date, row.uid))
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[offset:offset + size] for offset in range(0, len(values), size)]
+
+
+def list_series_events(session: Session, event: Event) -> list[Event]:
+    """Return every event of the series ``event`` belongs to (itself alone if none), in date order."""
+    uid = event.series_uid or event.uid
+    if not (event.series_uid or event.rrule or event.rdates):
+        return [event]
+    query = _select(EventFilter()).where(or_(Event.uid == uid, Event.series_uid == uid))
+    return list(session.scalars(query))
+
+
+def list_overrides(session: Session, uids: Sequence[str]) -> dict[str, list[Event]]:
+    """Return the overridden occurrences of the series ``uids``: {series uid: overrides in date order}."""
+    found: dict[str, list[Event]] = {uid: [] for uid in uids}
+    for chunk in _chunks(sorted(set(uids))):
+        for event in session.scalars(_select(EventFilter()).where(Event.series_uid.in_(chunk))):
+            found[event.series_uid].append(event)  # type: ignore[index]
+    return found
 
 
 def list_anniversary_events(session: Session, where: EventFilter = EventFilter()) -> Sequence[Event]:

@@ -100,6 +100,15 @@ class EventRecord:
     source_url: str | None = None
     published: dt.date | None = None
     uid: str | None = None  #: a uid the source already gave (ICS import); else the store derives one
+    #: A recurring series (ICS import): RRULE value, RDATE and EXDATE starts, last day covered
+    #: (see :class:`calendar_service.models.Event`).
+    rrule: str | None = None
+    rdates: tuple[str, ...] = ()
+    exdates: tuple[str, ...] = ()
+    series_end: dt.date | None = None
+    #: An overridden occurrence: the uid of its series and the start it replaces (RECURRENCE-ID).
+    series_uid: str | None = None
+    recurrence_id: str | None = None
 
     def content(self) -> dict[str, Any]:
         """Return every stored field but the identities ``key`` and ``uid``, for change detection."""

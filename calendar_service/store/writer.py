@@ -40,6 +40,7 @@ _COLUMNS = {
     "anniversary": "is_anniversary",
     "year_inferred": "is_year_inferred",
     "published": "published_date",
+    "series_end": "series_end_date",
 }
 _LABELS = {column: name for name, column in _COLUMNS.items()}
 
@@ -72,7 +73,7 @@ def _values(record: EventRecord) -> dict[str, object]:
     for name, value in record.content().items():
         if name in {"precision", "category", "status"}:
             value = str(value)
-        elif name in {"countries", "bodies"}:
+        elif name in {"countries", "bodies", "rdates", "exdates"}:
             value = tuple(value)
         elif isinstance(value, str):
             # One line-break convention in the store: XML parsers turn a raw CR into LF anyway, so a

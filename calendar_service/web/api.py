@@ -1,20 +1,62 @@
-"""The read-only JSON API over events."""
+"""The read-only JSON API over events.
+
+A recurring series is one event; its occurrences are listed inside a window (the query's
+``from``/``to``, else from today on; never past :data:`WINDOW` from today), at most
+:data:`LISTED_IN_LIST` per series in a list and
+:data:`~calendar_service.render.occurrences.MAX_LISTED` for one event, with ``more`` when cut.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
+from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy.orm import Session
+
+from calendar_service import clock
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
+from calendar_service.models import Event
 from calendar_service.render import event_ics_url
-from calendar_service.render.json import event_to_dict
-from calendar_service.store.queries import get_event, list_bodies, list_events
+from calendar_service.render.json import event_to_dict, recurrence_to_dict
+from calendar_service.render.occurrences import MAX_LISTED, is_series, list_occurrences
+from calendar_service.store.queries import EventFilter, get_event, list_bodies, list_events, list_overrides
 from calendar_service.web.calendar_queries import subscribe_links
 from calendar_service.web.filters import FILTER_KEYS, canonical_query, check_parameters, parse_filter
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+#: Occurrences listed per series in a list of events.
+LISTED_IN_LIST = 10
+#: Without ``to``, occurrences are listed up to this long after the window's first day.
+WINDOW = dt.timedelta(days=3660)
+
+
+def _window(where: EventFilter) -> tuple[dt.date, dt.date]:
+    """Return the days whose occurrences are listed: as asked, never past ten years from today."""
+    today = clock.today(current_app.config["TIMEZONE"])
+    first = where.start or today
+    return first, min(where.end or first + WINDOW, today + WINDOW)
+
+
+def _dicts(session: Session, events: Sequence[Event], where: EventFilter, limit: int) -> list[dict[str, Any]]:
+    base = current_app.config["BASE_URL"]
+    window = _window(where)
+    overrides = list_overrides(session, [event.uid for event in events if is_series(event)])
+    found = []
+    for event in events:
+        body = event_to_dict(event, base)
+        if is_series(event):
+            occurrences, more = list_occurrences(event, overrides[event.uid], *window, limit=limit)
+            body["recurrence"] = recurrence_to_dict(event, occurrences, more=more, window=window)
+        else:
+            body["recurrence"] = recurrence_to_dict(event)
+        found.append(body)
+    return found
 
 
 @blueprint.get("/events")
@@ -23,7 +65,7 @@ def events() -> Response:
     check_parameters(request.args, FILTER_KEYS)
     with transaction(get_session_factory(current_app)) as session:
         where = parse_filter(request.args, known_bodies=list_bodies(session) if "body" in request.args else ())
-        found = [event_to_dict(event, base) for event in list_events(session, where)]
+        found = _dicts(session, list_events(session, where), where, LISTED_IN_LIST)
     query = canonical_query(where)
     calendar = subscribe_links(f"{base}/calendar.ics" + (f"?{query}" if query else ""))
     return jsonify({"count": len(found), "events": found, "calendar": calendar})
@@ -35,6 +77,6 @@ def event(uid: str) -> Response:
         found = get_event(session, uid)
         if found is None:
             raise NotFound(f"no event with uid {uid!r}")
-        body = event_to_dict(found, current_app.config["BASE_URL"])
+        [body] = _dicts(session, [found], EventFilter(), MAX_LISTED)
     body["calendar"] = subscribe_links(event_ics_url(current_app.config["BASE_URL"], uid))
     return jsonify(body)

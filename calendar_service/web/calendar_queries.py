@@ -36,7 +36,7 @@ from calendar_service.publish.calendars import (
 )
 from calendar_service.render import FeedSpec
 from calendar_service.render.ical import BlockCache, render_calendar
-from calendar_service.store.queries import get_event, list_bodies
+from calendar_service.store.queries import get_event, list_bodies, list_series_events
 from calendar_service.web.filters import (
     FILTER_KEYS,
     ICS_KEYS,
@@ -176,8 +176,10 @@ def single_event_calendar(uid: str) -> Response:
         event = get_event(session, uid)
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
-        data = render_calendar([event], spec, named=False, options=options)
-        document = Document(data, MEDIA_TYPES[".ics"], event.updated_dt)
+        # A series comes with its overrides; an override, with the series it belongs to.
+        events = list_series_events(session, event)
+        data = render_calendar(events, spec, named=False, options=options)
+        document = Document(data, MEDIA_TYPES[".ics"], max(item.updated_dt for item in events))
     return send_document(document, headers={"Content-Disposition": 'attachment; filename="event.ics"'})
 
 
