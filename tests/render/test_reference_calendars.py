@@ -26,14 +26,14 @@ TODAY = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
 #: 2027: the Treaty's 35th year since signing and 33rd in force, the Charter's 25th and 24th.
 ANNIVERSARIES_2027 = {
     dt.date(2027, 4, 20): ("33rd anniversary of the entry into force of the Collective Security Treaty",
-                           "33-я годовщина: Вступление в силу Договора о коллективной безопасности"),
+                           "33-я годовщина вступления в силу Договора о коллективной безопасности"),
     dt.date(2027, 5, 15): ("35th anniversary of the signing of the Collective Security Treaty (jubilee)",
-                           "35-я годовщина: Подписание Договора о коллективной безопасности"),
+                           "35-я годовщина подписания Договора о коллективной безопасности"),
     dt.date(2027, 9, 18): ("24th anniversary of the entry into force of the CSTO Charter",
-                           "24-я годовщина: Вступление в силу Устава ОДКБ"),
+                           "24-я годовщина вступления в силу Устава ОДКБ"),
     dt.date(2027, 10, 7): ("25th anniversary of the signing of the CSTO Charter and of the Agreement on the legal "
                            "status of the CSTO (jubilee)",
-                           "25-я годовщина: Подписание Устава ОДКБ и Соглашения о правовом статусе ОДКБ"),
+                           "25-я годовщина подписания Устава ОДКБ и Соглашения о правовом статусе ОДКБ"),
 }
 
 
