@@ -150,4 +150,4 @@ def test_the_readme_states_the_stats_of_the_shipped_data(shipped: list[EventReco
     from calendar_service.store.stats import tally
 
     table = format_counts(tally((record.start, record.category) for record in shipped))
-    assert table in (REPO / "README.md").read_text(encoding="utf-8")
+    assert table in (REPO / "docs" / "data.md").read_text(encoding="utf-8")

@@ -1,0 +1,50 @@
+"""The README and docs/ document every setting, command and quick-start step the code has."""
+
+from __future__ import annotations
+
+import re
+
+from calendar_service.cli import main
+from calendar_service.config import DEFAULTS
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+DOCS = REPO / "docs"
+
+
+def test_every_setting_is_in_the_settings_table() -> None:
+    table = (DOCS / "settings.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `CALENDAR_([A-Z_]+)` \|", table, flags=re.MULTILINE))
+    assert documented == set(DEFAULTS)
+
+
+def test_every_command_is_in_the_command_reference() -> None:
+    reference = (DOCS / "cli.md").read_text(encoding="utf-8")
+    missing = [name for name in main.commands if f"calendar-service {name}" not in reference]
+    assert missing == []
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    command = re.search(r"^(python3 -m venv .venv .*pytest)$", README, flags=re.MULTILINE).group(1)
+    assert command in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_readme_quick_start_installs_and_serves() -> None:
+    assert re.search(r"^python3 -m venv .venv && .* && .venv/bin/calendar-service serve$", README, flags=re.MULTILINE)
+
+
+def test_every_link_between_the_documents_leads_to_a_file() -> None:
+    pages = [REPO / "README.md", *sorted(DOCS.glob("*.md"))]
+    broken = []
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if not (page.parent / target).exists():
+                broken.append(f"{page.name} → {target}")
+    assert broken == []
+    linked = set(re.findall(r"\(docs/([a-z-]+\.md)\)", README))
+    assert linked == {path.name for path in DOCS.glob("*.md")}
+
+
+def test_the_readme_reads_in_two_minutes() -> None:
+    # About 400 words a minute for a reader skimming tables and commands.
+    assert len(README.split()) < 800
