@@ -1,6 +1,6 @@
 """Settings: one documented mapping of defaults, overridden by ``CALENDAR_*`` environment variables.
 
-The README's settings table follows :data:`DEFAULTS`. Order of precedence, lowest first: the
+The settings table in docs/settings.md follows :data:`DEFAULTS`. Order of precedence, lowest first: the
 defaults, the environment (``CALENDAR_REFRESH_MINUTES=5``), then a mapping passed in code (tests,
 ``create_app(config)``). :func:`load_settings` returns the merged, checked result; both the Flask
 app and the CLI use it, so they always agree.

@@ -37,7 +37,7 @@ def test_every_link_between_the_documents_leads_to_a_file() -> None:
     pages = [REPO / "README.md", *sorted(DOCS.glob("*.md"))]
     broken = []
     for page in pages:
-        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+        for target in re.findall(r"\]\(([\w./-]+\.[a-z]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
             if not (page.parent / target).exists():
                 broken.append(f"{page.name} → {target}")
     assert broken == []

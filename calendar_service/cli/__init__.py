@@ -56,7 +56,7 @@ def settings_from(context: click.Context) -> dict[str, Any]:
 def main() -> None:
     """The calendar of the Collective Security Treaty Organization: store, feeds and scheduler.
 
-    Settings come from CALENDAR_* environment variables (see the README).
+    Settings come from CALENDAR_* environment variables (see docs/settings.md).
     """
 
 
