@@ -46,7 +46,14 @@ from calendar_service.web.filters import (
     parse_ics_options,
 )
 from calendar_service.web.published import published_entries, serve_published
-from calendar_service.web.responses import GATE, MEDIA_TYPES, BoundedCache, Document, busy, send_document
+from calendar_service.web.responses import (
+    GATE,
+    MEDIA_TYPES,
+    BoundedCache,
+    Document,
+    cached_or_rendered,
+    send_document,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -107,15 +114,11 @@ def _render_on_request(name: str) -> Response:
         definition = _definition_or_404(session, name)
         query = canonical_query(where, options)
         key = (revision, today, name, where, options)
-        document = cache.get(key)
-        if document is None:
-            with current_app.extensions[GATE].held() as open_:
-                if not open_:
-                    return busy()
-                document = cache.get(key)  # rendered meanwhile by the request this one waited for
-                if document is None:
-                    data = _render(session, definition, today, options, where, query)
-                    document = cache.put(key, Document(data, MEDIA_TYPES[".ics"], _last_modified(changed, today)))
+        document = cached_or_rendered(cache, key, current_app.extensions[GATE], lambda: Document(
+            _render(session, definition, today, options, where, query), MEDIA_TYPES[".ics"],
+            _last_modified(changed, today)))
+    if isinstance(document, Response):
+        return document
     return send_document(document, headers=_link(f"{current_app.config['BASE_URL']}/{name}?{query}"))
 
 

@@ -33,7 +33,14 @@ from calendar_service.web.filters import (
     parse_page,
 )
 from calendar_service.web.published import is_published, serve_published
-from calendar_service.web.responses import GATE, MEDIA_TYPES, BoundedCache, Document, busy, send_document
+from calendar_service.web.responses import (
+    GATE,
+    MEDIA_TYPES,
+    BoundedCache,
+    Document,
+    cached_or_rendered,
+    send_document,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -75,18 +82,15 @@ def _query_response(stream: Stream, extension: str) -> Response:
         bodies = list_bodies(session) if "body" in request.args else ()
         where = parse_filter(request.args, known_bodies=bodies)
         key = (state, stream.path, extension, where, page, lang)
-        document = cache.get(key)
-        if document is None:
-            with current_app.extensions[GATE].held() as open_:
-                if not open_:
-                    return busy()
-                document = cache.get(key)  # rendered meanwhile by the request this one waited for
-                if document is None:
-                    query = "&".join(part for part in (canonical_query(where), "lang=ru" if lang == "ru" else "")
-                                     if part)
-                    data = render_selection(session, current_app.config, stream, where, extension, page, query,
-                                            lang)
-                    document = cache.put(key, Document(data, MEDIA_TYPES[f".{extension}"], _last_modified(state)))
+
+        def render() -> Document:
+            query = "&".join(part for part in (canonical_query(where), "lang=ru" if lang == "ru" else "") if part)
+            data = render_selection(session, current_app.config, stream, where, extension, page, query, lang)
+            return Document(data, MEDIA_TYPES[f".{extension}"], _last_modified(state))
+
+        document = cached_or_rendered(cache, key, current_app.extensions[GATE], render)
+    if isinstance(document, Response):
+        return document
     return send_document(document, headers=_HARDENED)
 
 

@@ -23,7 +23,8 @@ from flask import Response, request
 
 from calendar_service.web.errors import problem
 
-__all__ = ["GATE", "MEDIA_TYPES", "BoundedCache", "Document", "RenderGate", "busy", "send_document"]
+__all__ = ["GATE", "MEDIA_TYPES", "BoundedCache", "Document", "RenderGate", "busy", "cached_or_rendered",
+           "send_document"]
 
 MEDIA_TYPES = {
     ".ics": "text/calendar; charset=utf-8",
@@ -168,3 +169,21 @@ def busy() -> Response:
     response = problem(503, "Service Unavailable", "busy rendering other queries; try again shortly")
     response.headers["Retry-After"] = "5"
     return response
+
+
+def cached_or_rendered(
+    cache: BoundedCache[Document], key: Hashable, gate: RenderGate, render: Callable[[], Document]
+) -> Document | Response:
+    """Return the cached document for ``key``, or render it once under the gate and keep it.
+
+    A request that waited at the gate looks in the cache again: the request it waited for has
+    usually rendered the same document. A gate that stays shut answers :func:`busy`.
+    """
+    document = cache.get(key)
+    if document is not None:
+        return document
+    with gate.held() as open_:
+        if not open_:
+            return busy()
+        document = cache.get(key)
+        return document if document is not None else cache.put(key, render())
