@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import types
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,16 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def _request_stop_on_sigterm(leader: SchedulerLeader) -> None:
+    # A handler runs between two bytecodes of the main thread, perhaps while it holds a lock the
+    # stop needs (the lock's own guard, a database connection mid-query): raising there can leave
+    # the process unable to finish. A thread of its own asks for the stop and waits its turn.
+    def stop(_signum: int, _frame: types.FrameType | None) -> None:
+        threading.Thread(target=leader.request_stop, name="sigterm", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
@@ -156,7 +167,7 @@ def scheduler_command(context: click.Context) -> None:
     """Run the scheduler alone, in the foreground (the Procfile's clock process)."""
     factory, settings = prepare(context)
     leader = SchedulerLeader(factory, settings, on_standby=_say, on_lead=_say)
-    _stop_on_sigterm()
+    _request_stop_on_sigterm(leader)
     click.echo(f"calendar-service scheduler (pid {os.getpid()}); stop it with Ctrl-C")
     try:
         leader.run_blocking()

@@ -193,6 +193,10 @@ class SchedulerLeader:
         return True
 
     def _watch_lock(self) -> None:
+        if self._stop.is_set():
+            # A stop asked for while the scheduler was starting: it found nothing running to shut down.
+            self.request_stop()
+            return
         # A PostgreSQL lock goes with its connection; a holder that lost it must stop at once,
         # as a standby may already be running the jobs.
         if self.lock.is_held():
@@ -240,7 +244,15 @@ class SchedulerLeader:
                 if self._stop.wait(self.poll_seconds):
                     return
         assert self.scheduler is not None
-        self.scheduler.start()
+        if not self._stop.is_set():
+            self.scheduler.start()
+
+    def request_stop(self) -> None:
+        """Ask the scheduler (or the standby wait) to stop, from any thread; :meth:`stop` finishes."""
+        self._stop.set()
+        scheduler = self.scheduler
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
 
     def stop(self) -> None:
         """Stop the scheduler (or the standby wait) and let the lock go."""

@@ -172,3 +172,48 @@ def test_a_background_standby_starts_its_scheduler_when_the_holder_goes(
         standby.stop()
     assert not standby.lock.is_held()
     assert said[-1].startswith("holding the scheduler lock")
+
+
+def test_a_stop_asked_from_another_thread_ends_a_blocking_scheduler_and_its_standby_wait(
+    loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
+) -> None:
+    said: list[str] = []
+    leader = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
+    standby = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
+    runs = [threading.Thread(target=leader.run_blocking), threading.Thread(target=standby.run_blocking)]
+    runs[0].start()
+    for _ in range(200):  # bounded: the leader's scheduler is running, the standby is waiting
+        if leader.scheduler is not None and leader.scheduler.running:
+            break
+        leader._stop.wait(0.05)
+    runs[1].start()
+    try:
+        assert leader.scheduler is not None
+        assert leader.scheduler.running
+        # As the SIGTERM handler of `calendar-service scheduler` does: from a thread of its own.
+        for who in (standby, leader):
+            threading.Thread(target=who.request_stop).start()
+        for run in runs:
+            run.join(timeout=10)
+        assert [run.is_alive() for run in runs] == [False, False]
+    finally:
+        leader.stop()
+        standby.stop()
+    assert not leader.lock.is_held()
+    assert standby.scheduler is None
+
+
+def test_a_stop_asked_before_the_scheduler_starts_keeps_it_from_starting(
+    loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
+) -> None:
+    leader = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), [])
+    leader.request_stop()
+    run = threading.Thread(target=leader.run_blocking)
+    run.start()
+    run.join(timeout=10)
+    try:
+        assert not run.is_alive()
+        assert leader.scheduler is not None
+        assert not leader.scheduler.running
+    finally:
+        leader.stop()
