@@ -192,7 +192,7 @@ def test_a_move_is_told_in_russian_with_russian_country_names(factory: sessionma
 
 
 def test_a_notice_title_fits_its_column_whatever_the_event(factory: sessionmaker[Session]) -> None:
-    from calendar_service.notices.issue import MAX_NOTICE_TITLE, _fit
+    from calendar_service.wording.notices import MAX_NOTICE_TITLE, fit_title
 
     long = {"title": "T" * 500, "title_ru": "Т" * 500, "city": "C" * 200}
     _load(factory, make_record(**long))
@@ -201,6 +201,6 @@ def test_a_notice_title_fits_its_column_whatever_the_event(factory: sessionmaker
     assert changed.title.startswith("Moved: TTT")
     assert len(changed.title) <= MAX_NOTICE_TITLE
     assert len(changed.title_ru or "") <= MAX_NOTICE_TITLE
-    cut = _fit("x" * (MAX_NOTICE_TITLE + 5))
+    cut = fit_title("x" * (MAX_NOTICE_TITLE + 5))
     assert len(cut) == MAX_NOTICE_TITLE
     assert cut.endswith("…")
