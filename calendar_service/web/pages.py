@@ -19,16 +19,15 @@ from sqlalchemy import func, select
 from calendar_service import clock
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
-from calendar_service.models import Notice, StoreState
+from calendar_service.models import Event, Notice, StoreState
 from calendar_service.notices.selection import list_countries, list_event_notices
 from calendar_service.publish.streams import list_streams
-from calendar_service.render import country_name, event_ics_url, event_url
+from calendar_service.render import event_ics_url, event_url
 from calendar_service.store.queries import get_event
 from calendar_service.web.calendar_queries import list_calendar_entries
 from calendar_service.web.feed_queries import stream_counts
 from calendar_service.web.responses import MEDIA_TYPES, Document, send_document
-from calendar_service.wording import ru
-from calendar_service.wording.en import describe_dates, describe_location
+from calendar_service.wording import en, ru
 from calendar_service.wording.names import load_russian_names
 
 __all__ = ["blueprint"]
@@ -66,6 +65,31 @@ def index() -> Response:
     return _page(html, max(stamp for stamp in (changed, issued, midnight) if stamp is not None))
 
 
+def _event_words(event: Event, notices: list[Notice], russian: bool) -> dict[str, object]:
+    """Everything the event page says, in one language: the words of that language's calendars."""
+    if russian:
+        names = load_russian_names(current_app.config["DATA_DIR"])
+        return {
+            "lang": ru.LANG, "labels": ru.EVENT_PAGE, "title": ru.title(event),
+            "other_title": event.title if event.title_ru else None, "other_lang": en.LANG,
+            "summary": ru.summary(event, names), "other_summary": None,
+            "dates": ru.describe_dates(event), "place": ru.describe_location(event, names),
+            "status": ru.status_name(event.status), "category": ru.category_name(event.category),
+            "countries": [ru.country_name(code) for code in event.countries],
+            "bodies": [names.get(body) for body in event.bodies],
+            "notices": [(notice.issued_dt, notice.title_ru or notice.title) for notice in notices],
+        }
+    return {
+        "lang": en.LANG, "labels": en.EVENT_PAGE, "title": event.title,
+        "other_title": event.title_ru, "other_lang": ru.LANG,
+        "summary": event.summary, "other_summary": event.summary_ru,
+        "dates": en.describe_dates(event), "place": en.describe_location(event),
+        "status": en.status_name(event.status), "category": en.category_name(event.category),
+        "countries": [en.country_name(code) for code in event.countries], "bodies": list(event.bodies),
+        "notices": [(notice.issued_dt, notice.title) for notice in notices],
+    }
+
+
 @blueprint.get("/events/<uid>")
 def event_page(uid: str) -> Response:
     base = current_app.config["BASE_URL"]
@@ -73,17 +97,10 @@ def event_page(uid: str) -> Response:
         event = get_event(session, uid)
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
-        notices = list_event_notices(session, event)
-        if request.args.get("lang") == "ru":  # the same words as the Russian calendars and notices
-            names = load_russian_names(current_app.config["DATA_DIR"])
-            dates, place = ru.describe_dates(event), ru.describe_location(event, names)
-            countries = [ru.country_name(code) for code in event.countries]
-        else:
-            dates, place = describe_dates(event), describe_location(event)
-            countries = [country_name(code) for code in event.countries]
-        html = render_template(
-            "event.html", event=event, notices=notices, base=base, dates=dates, place=place, countries=countries,
-            ics_url=event_ics_url(base, uid), api_url=event_url(base, uid),
-        )
+        notices = list(list_event_notices(session, event))
+        # ``lang=ru``: the same words as the Russian calendars and notices.
+        words = _event_words(event, notices, request.args.get("lang") == "ru")
+        html = render_template("event.html", event=event, words=words, base=base,
+                               ics_url=event_ics_url(base, uid), api_url=event_url(base, uid))
         stamps = [event.updated_dt, *(notice.updated_dt for notice in notices)]
     return _page(html, max(stamps))

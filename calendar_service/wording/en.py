@@ -22,11 +22,14 @@ if TYPE_CHECKING:
     from calendar_service.models import Event
     from calendar_service.store.queries import EventFilter
 
-__all__ = ["anniversary_description", "anniversary_phrase", "anniversary_title", "country_name", "date",
-           "describe_dates", "describe_day", "describe_event", "describe_location", "describe_selection",
-           "event_name", "weekday"]
+__all__ = ["EVENT_PAGE", "anniversary_description", "anniversary_phrase", "anniversary_title", "category_name",
+           "country_name", "date", "describe_dates", "describe_day", "describe_event", "describe_location",
+           "describe_selection", "event_name", "status_name", "weekday"]
 
 LANG = "en"
+#: The labels of an event's page.
+EVENT_PAGE = {"site": "CSTO calendar", "countries": "Countries", "bodies": "Bodies", "add": "Add to calendar (.ics)",
+              "source": "Source", "notices": "Notices", "other_title": "In Russian"}
 #: "Signing of the Treaty", "Entry into force of the Charter": a verbal noun (with any lower-case words
 #: after it) heading an "of" phrase.
 _NOUN_OF = re.compile(r"^(?:The\s+)?([A-Z][a-z]+(?:\s+[a-z]+)*?)(\s+of\s+.+)$")
@@ -59,6 +62,16 @@ def describe_location(event: Event) -> str:
     """Return "City, Country" from whatever of the two is known ("" when neither is)."""
     parts = [part for part in (event.city, country_name(event.country) if event.country else None) if part]
     return ", ".join(parts)
+
+
+def category_name(category: str) -> str:
+    """Name an event's category as the page states it ("meeting")."""
+    return category
+
+
+def status_name(status: str) -> str:
+    """Name an event's status as the page states it ("held")."""
+    return status
 
 
 def describe_event(event: Event) -> str:

@@ -29,10 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CATEGORIES",
+    "EVENT_PAGE",
     "STATUSES",
     "anniversary_description",
     "anniversary_phrase",
     "anniversary_title",
+    "category_name",
     "country_name",
     "country_name_ru",
     "date",
@@ -43,6 +45,7 @@ __all__ = [
     "describe_selection_ru",
     "event_name",
     "genitive",
+    "status_name",
     "summary",
     "weekday",
 ]
@@ -54,6 +57,10 @@ CATEGORIES = {"meeting": "встреча", "consultation": "консультац
               "anniversary": "годовщина", "jubilee": "юбилей"}
 #: Status -> how a Russian text states it.
 STATUSES = {"held": "состоялось", "planned": "запланировано", "postponed": "отложено", "cancelled": "отменено"}
+#: The labels of an event's page.
+EVENT_PAGE = {"site": "Календарь ОДКБ", "countries": "Страны", "bodies": "Органы",
+              "add": "Добавить в календарь (.ics)", "source": "Источник", "notices": "Уведомления",
+              "other_title": "In English"}
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _WORD = re.compile(r"\S+")
 _DECLINED = {"NOUN", "ADJF", "PRTF"}
@@ -123,12 +130,21 @@ def title(event: Event) -> str:
     return (event.title_ru or event.title).strip()
 
 
+def category_name(category: str) -> str:
+    """Name an event's category in Russian («встреча»)."""
+    return CATEGORIES.get(category, CATEGORIES["other"])
+
+
+def status_name(status: str) -> str:
+    """Name an event's status in Russian («состоялось»)."""
+    return STATUSES.get(status, status)
+
+
 def summary(event: Event, names: RussianNames = NO_NAMES) -> str:
     """Return the Russian summary, or one built from the fields when none is stored."""
     if event.summary_ru and event.summary_ru.strip():
         return event.summary_ru.strip()
-    kind = CATEGORIES.get(event.category, CATEGORIES["other"])
-    status = STATUSES.get(event.status, event.status)
+    kind, status = category_name(event.category), status_name(event.status)
     where = describe_location(event, names)
     text = f"{kind.capitalize()} ({status}): {title(event)}, {describe_dates(event)}"
     return sentence(text + (f", {where}" if where else ""))

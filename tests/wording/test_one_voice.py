@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 import icalendar
+import lxml.html
 import pytest
 import yaml
 from sqlalchemy import select
@@ -19,6 +22,7 @@ from calendar_service.db import get_session_factory, migrate, transaction
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.ingest.extract.gazetteer import load_gazetteer
 from calendar_service.models import Notice
+from calendar_service.store.records import Status
 from calendar_service.wording.common import format_period
 from calendar_service.wording.names import load_russian_names
 from tests.conftest import DATASET, NOW, REPO
@@ -122,3 +126,34 @@ def test_a_russian_notice_text_of_the_shipped_dataset_has_no_latin_words(russian
         for notice in notices:
             assert not _latin(notice.title_ru or ""), notice.title_ru
             assert not _latin(notice.summary_ru or ""), notice.summary_ru
+
+
+
+def _visible_text(page: str, *, skip_lang: str) -> tuple[str, str]:
+    """The page's language and the text it shows outside elements marked as written in ``skip_lang``."""
+    tree = lxml.html.fromstring(page)
+    for element in tree.xpath(f'//*[@lang="{skip_lang}"] | //style | //head'):
+        element.drop_tree()
+    return lxml.html.fromstring(page).get("lang"), _URL.sub("", tree.text_content())
+
+
+def test_the_russian_event_page_says_everything_in_russian(app: Any, factory: sessionmaker[Session]) -> None:
+    store(factory, record("event", title_ru="Встреча министров", summary_ru="Министры встретились.",
+                          countries=("BY", "KZ"), bodies=("CSTO Council of Foreign Ministers",)))
+    store(factory, record("event", title_ru="Встреча министров", summary_ru="Министры встретились.",
+                          countries=("BY", "KZ"), bodies=("CSTO Council of Foreign Ministers",),
+                          status=Status.CANCELLED), now=NOW)
+    shutil.copyfile(REPO / "data" / "gazetteer.yaml", Path(app.config["DATA_DIR"]) / "gazetteer.yaml")
+    client = app.test_client()
+    with transaction(factory) as session:
+        uid = session.scalars(select(Notice)).first().event.uid  # type: ignore[union-attr]
+    lang, shown = _visible_text(client.get(f"/events/{uid}?lang=ru").get_data(as_text=True), skip_lang="en")
+    assert lang == "ru"
+    assert not [word for word in _LATIN_WORD.findall(shown) if word not in {"ics", "JSON"}], shown
+    for words in ("Страны: Беларусь, Казахстан", "Органы: Совет министров иностранных дел", "отменено",
+                  "Уведомления", "Отменено: Встреча министров"):
+        assert words in " ".join(shown.split())
+    lang, shown = _visible_text(client.get(f"/events/{uid}").get_data(as_text=True), skip_lang="ru")
+    assert lang == "en"
+    assert not re.search("[А-Яа-я]", shown), shown
+    assert "Countries: Belarus, Kazakhstan" in " ".join(shown.split())
