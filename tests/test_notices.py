@@ -197,7 +197,7 @@ def test_a_crash_between_issuing_and_committing_stores_nothing_and_the_next_run_
         raise RuntimeError("killed after the insert, before the commit")
 
     with monkeypatch.context() as patch:
-        patch.setattr(notices, "_advance_watermark", crash)
+        patch.setattr(notices, "advance_watermark", crash)
         with pytest.raises(RuntimeError, match="before the commit"):
             sweep_at(moscow(8), factory, settings)
     assert issued(factory) == []

@@ -5,8 +5,9 @@ watermark, commit". Each notice is keyed by (event, kind, occurrence year, lead,
 with a unique constraint, and inserted with ``ON CONFLICT DO NOTHING``, so running the sweep
 twice, in two processes at once, or again after a crash never issues a notice twice. Each day is
 swept in one transaction that also advances the watermark (the last completed day, kept in
-``job_runs``): a crash before the commit leaves neither notices nor watermark, and the next run
-sweeps that day again. A run after downtime sweeps every missed day, oldest first.
+``job_runs`` by :mod:`calendar_service.job_runs`): a crash before the commit leaves neither
+notices nor watermark, and the next run sweeps that day again. A run after downtime sweeps every
+missed day, oldest first.
 
 The insert returns the ids of the notices it issued, so deliveries (an outbox) can be filled in
 the same transaction that issues them.
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,7 +30,8 @@ from calendar_service.anniversaries import Anniversary, occurrences
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput
-from calendar_service.models import Event, JobRun, Notice, NoticeKind
+from calendar_service.job_runs import advance_watermark, claim_job_row, ensure_job_row
+from calendar_service.models import Event, Notice, NoticeKind
 from calendar_service.wording.notices import NoticeText, anniversary_ahead_text, anniversary_today_text
 
 __all__ = [
@@ -39,7 +41,6 @@ __all__ = [
     "SweepResult",
     "draft_anniversary_notices",
     "due_day",
-    "ensure_job_row",
     "issue_notices",
     "list_anniversaries",
     "sweep_anniversaries",
@@ -165,38 +166,6 @@ def issue_notices(session: Session, rows: Sequence[Mapping[str, Any]], *, now: d
     return issued
 
 
-def ensure_job_row(factory: sessionmaker[Session], job: str) -> None:
-    """Create the job's ``job_runs`` row unless it exists (safe from many processes at once)."""
-    with transaction(factory) as session:
-        if session.get(JobRun, job) is not None:
-            return
-        dialect = session.get_bind().dialect.name
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        elif dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            session.add(JobRun(job=job, run_count=0))
-            return
-        session.execute(insert(JobRun).values(job=job, run_count=0).on_conflict_do_nothing(index_elements=["job"]))
-
-
-def _claim(session: Session) -> JobRun:
-    # Writing first makes this transaction the only writer of the sweep until it commits: SQLite
-    # takes its write lock now (waiting out busy_timeout) instead of failing a read-to-write
-    # upgrade later, and PostgreSQL locks the row, so the watermark read next is current.
-    session.execute(update(JobRun).where(JobRun.job == ANNIVERSARY_JOB).values(job=JobRun.job)
-                    .execution_options(synchronize_session=False))
-    row = session.get(JobRun, ANNIVERSARY_JOB, populate_existing=True)
-    assert row is not None, "ensure_job_row runs first"
-    return row
-
-
-def _advance_watermark(row: JobRun, day: dt.date) -> None:
-    if row.watermark_date is None or day > row.watermark_date:
-        row.watermark_date = day
-
-
 def _next_day(watermark: dt.date | None, target: dt.date, *, forced: bool, catch_up_days: int) -> dt.date | None:
     if watermark is None:
         return target
@@ -238,7 +207,7 @@ def sweep_anniversaries(
     skipped = 0
     while True:
         with transaction(factory) as session:
-            row = _claim(session)
+            row = claim_job_row(session, ANNIVERSARY_JOB)
             day = _next_day(row.watermark_date, target, forced=forced, catch_up_days=settings["CATCH_UP_DAYS"])
             if day is None:
                 break
@@ -250,7 +219,7 @@ def sweep_anniversaries(
             issued = issue_notices(session, rows, now=now)
             if issued and on_issued is not None:
                 on_issued(session, issued)
-            _advance_watermark(row, day)
+            advance_watermark(row, day)
         swept.append(DaySweep(day=day, issued=tuple(issued), due=len(rows)))
         if issued:
             log.info("anniversaries: %s: issued %d notices (%d were due)", day, len(issued), len(rows))

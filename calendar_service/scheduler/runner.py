@@ -32,10 +32,10 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import clock
+from calendar_service.job_runs import record_next_run
 from calendar_service.locks import Lock, database_lock
 from calendar_service.notices.sweep import ANNIVERSARY_JOB
 from calendar_service.scheduler import jobs
-from calendar_service.scheduler.runs import record_next_run
 
 __all__ = ["SchedulerLeader", "create_scheduler"]
 

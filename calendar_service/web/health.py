@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from calendar_service import clock
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import ConfigurationError
+from calendar_service.job_runs import list_job_runs
 from calendar_service.publish.files import read_manifest
-from calendar_service.scheduler.runs import list_job_runs
 from calendar_service.scheduler.status import judge_jobs
 from calendar_service.store.queries import count_events, get_store_revision
 

@@ -40,7 +40,7 @@ def test_a_failed_anniversary_sweep_makes_health_fail(
 
     with time_machine.travel(NOW, tick=False):
         with monkeypatch.context() as patch:
-            patch.setattr(notices, "_advance_watermark", broken)
+            patch.setattr(notices, "advance_watermark", broken)
             with pytest.raises(RuntimeError):
                 jobs.run_job(factory, loaded.config, "anniversaries")
         failing = client.get("/healthz")

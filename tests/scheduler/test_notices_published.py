@@ -80,10 +80,10 @@ def test_a_sweep_that_issued_nothing_leaves_the_feeds_alone(loaded: Flask, facto
 def test_a_job_run_with_nothing_to_do_logs_at_debug(
     loaded: Flask, factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="calendar_service.scheduler.runs")
+    caplog.set_level(logging.DEBUG, logger="calendar_service.job_runs")
     jobs.run_job(factory, loaded.config, "regenerate-on-change")  # the feeds are current: nothing to do
     jobs.run_job(factory, loaded.config, "regenerate")
     levels = [(record.levelname, record.getMessage().split(":")[0]) for record in caplog.records
-              if record.name == "calendar_service.scheduler.runs"]
+              if record.name == "calendar_service.job_runs"]
     assert [level for level, _ in levels] == ["DEBUG", "INFO"]
     assert levels[0][1].startswith("job regenerate-on-change done")

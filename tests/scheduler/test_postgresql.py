@@ -92,7 +92,7 @@ def test_a_crash_before_the_commit_stores_nothing(make_store: MakeStore, monkeyp
         raise RuntimeError("killed before the commit")
 
     with monkeypatch.context() as patch:
-        patch.setattr(notices, "_advance_watermark", crash)
+        patch.setattr(notices, "advance_watermark", crash)
         with pytest.raises(RuntimeError):
             notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 8, 7, tzinfo=MOSCOW))
     with db.transaction(factory) as session:

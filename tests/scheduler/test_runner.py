@@ -18,11 +18,11 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
+from calendar_service.job_runs import holder_name
 from calendar_service.locks import FileLock
 from calendar_service.models import JobRun
 from calendar_service.scheduler import jobs
 from calendar_service.scheduler.runner import DAILY_GRACE_SECONDS, SchedulerLeader, create_scheduler
-from calendar_service.scheduler.runs import holder_name
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 

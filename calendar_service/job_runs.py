@@ -1,4 +1,5 @@
-"""Record each job run in ``job_runs``: start, finish, result, duration, what it did, next run.
+"""The one writer of ``job_runs``: each job's runs (start, finish, result, duration, what it did,
+next run) and the anniversary sweep's watermark.
 
 Every run, whether started by the scheduler or by ``run-job``, goes through :func:`run_recorded`,
 so ``/healthz`` and operators see the same history, and each run is logged with its duration
@@ -16,20 +17,61 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import clock
 from calendar_service.db import transaction
 from calendar_service.models import JobRun
-from calendar_service.notices.sweep import ensure_job_row
 
-__all__ = ["holder_name", "list_job_runs", "record_next_run", "run_recorded"]
+__all__ = ["advance_watermark", "claim_job_row", "ensure_job_row", "holder_name", "list_job_runs", "record_next_run",
+           "run_recorded"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _MAX_TEXT = 2000
+
+
+def ensure_job_row(factory: sessionmaker[Session], job: str) -> None:
+    """Create the job's ``job_runs`` row unless it exists (safe from many processes at once)."""
+    with transaction(factory) as session:
+        if session.get(JobRun, job) is not None:
+            return
+        dialect = session.get_bind().dialect.name
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            session.execute(sqlite_insert(JobRun).values(job=job, run_count=0)
+                            .on_conflict_do_nothing(index_elements=["job"]))
+        elif dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+            session.execute(postgresql_insert(JobRun).values(job=job, run_count=0)
+                            .on_conflict_do_nothing(index_elements=["job"]))
+        else:
+            session.add(JobRun(job=job, run_count=0))
+
+
+def claim_job_row(session: Session, job: str) -> JobRun:
+    """Lock ``job``'s row for this transaction and return it as stored now (:func:`ensure_job_row` first).
+
+    Writing first makes this transaction the only writer of the job until it commits: SQLite takes
+    its write lock now (waiting out busy_timeout) instead of failing a read-to-write upgrade later,
+    and PostgreSQL locks the row, so the watermark read next is current.
+    """
+    session.execute(update(JobRun).where(JobRun.job == job).values(job=JobRun.job)
+                    .execution_options(synchronize_session=False))
+    row = session.get(JobRun, job, populate_existing=True)
+    if row is None:
+        raise LookupError(f"job {job!r} has no job_runs row: ensure_job_row runs first")
+    return row
+
+
+def advance_watermark(row: JobRun, day: dt.date) -> None:
+    """Move the job's watermark (its last completed day) forward to ``day``; never back."""
+    if row.watermark_date is None or day > row.watermark_date:
+        row.watermark_date = day
 
 
 def holder_name() -> str:
