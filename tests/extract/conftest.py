@@ -30,9 +30,9 @@ def news_file(name: str) -> Path:
     return NEWS / name
 
 
-def load_corpus() -> list[dict[str, Any]]:
-    """Return the items of tests/data/news/corpus.yaml."""
-    return yaml.safe_load((NEWS / "corpus.yaml").read_text(encoding="utf-8"))
+def load_corpus(name: str = "corpus.yaml") -> list[dict[str, Any]]:
+    """Return the items of an annotated corpus of tests/data/news (by default corpus.yaml)."""
+    return yaml.safe_load((NEWS / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
