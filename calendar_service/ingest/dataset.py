@@ -39,7 +39,7 @@ MAX_DATASET_BYTES = 5 * 1024 * 1024
 _FIELDS = {
     "id", "title", "title_ru", "summary", "summary_ru", "start", "end", "start_time", "end_time",
     "timezone", "category", "status", "city", "country", "countries", "bodies", "anniversary",
-    "year_inferred", "evidence", "source_url", "published", "uid",
+    "year_inferred", "evidence", "source_url", "published", "uid", "note",
 }
 #: Record fields that :func:`validate_record` names differently from the dataset.
 _DATASET_NAME = {"key": "id"}
@@ -131,7 +131,7 @@ def _record(node: MappingNode, index: int, source: str) -> tuple[EventRecord | N
     texts = {
         label: field(label, _text)
         for label in ("id", "title", "title_ru", "summary", "summary_ru", "timezone", "city", "country",
-                      "evidence", "source_url", "uid")
+                      "evidence", "source_url", "uid", "note")
     }
     start = field("start", _date)
     if start is None and "start" not in {p.field for p in problems}:
@@ -195,6 +195,16 @@ def _read_file(path: Path, source: str) -> str:
         raise InvalidInput([Problem(f"cannot be read: {error.strerror}", source=source)]) from None
 
 
+def _as_of(node: Node, source: str) -> None:
+    """Check the file's ``as_of`` day: the day its records were last checked against the reporting."""
+    try:
+        found = _date(node)
+        if found is None or found[2] is not Precision.DAY:
+            raise ValueError("must be a day, YYYY-MM-DD")
+    except ValueError as error:
+        raise InvalidInput([Problem(f"'as_of' {error}", source=source, line=line_of(node))]) from None
+
+
 def _events_node(root: Node | None, source: str) -> SequenceNode:
     expected = "expected a list of events under 'events:'"
     if isinstance(root, MappingNode):
@@ -202,9 +212,11 @@ def _events_node(root: Node | None, source: str) -> SequenceNode:
         for key, value in root.value:
             if key.value == "events":
                 found = value
+            elif key.value == "as_of":
+                _as_of(value, source)
             elif key.value != "version":
-                raise InvalidInput([Problem(f"unknown key {clip(key.value)!r}; a dataset has 'version' and 'events'",
-                                            source=source, line=line_of(key))])
+                raise InvalidInput([Problem(f"unknown key {clip(key.value)!r}; a dataset has 'version', 'as_of' "
+                                            "and 'events'", source=source, line=line_of(key))])
         root = found
     if not isinstance(root, SequenceNode):
         raise InvalidInput([Problem(expected, source=source, line=line_of(root) if root is not None else None)])

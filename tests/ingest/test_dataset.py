@@ -157,3 +157,16 @@ def test_uid_survives_a_rebuilt_store(make_settings: object, tmp_path: Path) -> 
         db.migrate(factory)
         uids.append(sorted(load_dataset(factory, DATASET, now=NOW).created))
     assert uids[0] == uids[1]
+
+
+def test_as_of_and_notes_are_read_and_checked_but_not_stored(tmp_path: Path) -> None:
+    path = tmp_path / "noted.yaml"
+    path.write_text(
+        'version: 1\nas_of: "2026-11-29"\nevents:\n'
+        '  - {id: a, title: A meeting, start: "2025-06", category: meeting, status: planned,\n'
+        '     note: "No report of it found."}\n',
+        encoding="utf-8",
+    )
+    [record] = read_dataset(path)
+    assert (record.key, record.status) == ("a", "planned")
+    assert not hasattr(record, "note")

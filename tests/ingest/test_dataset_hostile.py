@@ -162,7 +162,27 @@ def test_a_100000_character_uid_is_not_stored(runner: CliRunner, loaded_store: P
 
 def test_an_unknown_top_level_key_is_refused(runner: CliRunner, loaded_store: Path, tmp_path: Path) -> None:
     message = _refused(runner, loaded_store, tmp_path / "top.yaml", "version: 1\nevent:\n  - id: x\n")
-    assert message == "2: unknown key 'event'; a dataset has 'version' and 'events'"
+    assert message == "2: unknown key 'event'; a dataset has 'version', 'as_of' and 'events'"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        ("'2026-11'", "1: 'as_of' must be a day, YYYY-MM-DD"),
+        ("'2026-02-30'", "1: 'as_of' day is out of range for month"),
+        ("[2026]", "1: 'as_of' must be text, not a list"),
+    ],
+)
+def test_an_as_of_that_is_not_a_day_is_refused(
+    runner: CliRunner, loaded_store: Path, tmp_path: Path, as_of: str, expected: str
+) -> None:
+    message = _refused(runner, loaded_store, tmp_path / "as-of.yaml", f"as_of: {as_of}\n" + HEADER + GOOD)
+    assert message == expected
+
+
+def test_a_note_that_is_not_text_is_refused(runner: CliRunner, loaded_store: Path, tmp_path: Path) -> None:
+    message = _refused(runner, loaded_store, tmp_path / "note.yaml", HEADER + GOOD + "    note: [a, b]\n")
+    assert message == "8, record good, field 'note': must be text, not a list"
 
 
 def test_a_long_list_in_a_record_is_refused_at_its_limit(
