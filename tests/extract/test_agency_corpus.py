@@ -19,7 +19,7 @@ from tests.extract.scoring import check_item, score_item, total
 
 #: per half: the least date F1 and the least share of matched events with every field right
 FLOORS = {
-    "agency-dev.yaml": {"f1": 0.47, "fields": 0.51},
+    "agency-dev.yaml": {"f1": 0.48, "fields": 0.54},
     "agency-heldout.yaml": {"f1": 0.49, "fields": 0.58},
 }
 
