@@ -184,6 +184,9 @@ def test_every_year_has_a_council_session_or_says_why_not(reference: list[EventR
 def test_the_upcoming_meetings_are_announced(reference: list[EventRecord]) -> None:
     planned_2026 = {record.key for record in reference if record.start.year == 2026 and record.status is Status.PLANNED}
     assert {"ref:csc:2026-11-11", "ref:cmfa:2026-06", "ref:cssc:2026-05"} <= planned_2026
+    ahead = {record.key for record in reference if record.start > AS_OF}
+    assert {"ref:exercise:interaction:2027", "ref:exercise:indestructible-brotherhood:2027"} <= ahead
+    assert all(record.status is Status.PLANNED for record in reference if record.start > AS_OF)
 
 
 def test_the_kazakhstan_deployment_is_told_day_by_day(reference: list[EventRecord]) -> None:
