@@ -77,7 +77,7 @@ def extract_events(
     # before the costlier half of the work is done for any of it.
     read: list[tuple[Context, list[ReadSentence]]] = []
     dates = 0
-    for item in split_items(text):
+    for item in split_items(text, reference_date):
         context = Context(
             text, item, item.published or reference_date, gazetteer, item.source_url or source_url
         )
@@ -109,18 +109,19 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
                 break
             scope.append(later)
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
-        title = item.title if item.kind is ItemKind.NEWS and not events else None
+        title = item.title if item.kind in (ItemKind.NEWS, ItemKind.AGENCY) and not events else None
         events.extend(_sentence_events(context, sentence, scope, following, title))
     events = _without_restatements(events)
-    if item.kind is ItemKind.ARTICLE and item.published is not None:
+    if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
         held_near = any(
             e.status is Status.HELD
             and not e.anniversary
             and item.published - _NEAR_PUBLICATION <= e.start <= item.published
             for e in events
         )
-        if not held_near:
-            events.insert(0, publication_event(context, sentences))
+        own = publication_event(context, sentences) if not held_near else None
+        if own is not None:
+            events.insert(0, own)
     return events
 
 
@@ -171,7 +172,8 @@ def _primaries(
         offset = sentence.span.start
         if chosen and category_of(sentence.masked[start - offset : end - offset]) is None:
             continue
-        best = min(inside, key=lambda m: (_RANK[m.precision], m.start))
+        # A date written out outranks one named against the day ("in 2002 ..., which today unites").
+        best = min(inside, key=lambda m: (m.relative is not None, _RANK[m.precision], m.start))
         chosen.extend(_joined(sentence, inside, best))
     return [(mention, None) for mention in chosen]
 

@@ -15,7 +15,7 @@ import re
 
 from calendar_service.store.records import Category, Status
 
-__all__ = ["category_named_back", "category_of", "first_cue", "mask", "status_of"]
+__all__ = ["category_named_back", "category_of", "first_cue", "mask", "occurs", "status_of"]
 
 _I = re.IGNORECASE
 
@@ -35,7 +35,9 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
     ),
     Category.STATEMENT: re.compile(
         r"\bstatements?\b|\bdeclarations?\b|\bappeal(?:ed)?\b|\bmessage\b|\bcongratulat\w*"
-        r"|\bpress release\b|\bcommented\b|\bзаявлени\w*|\bобращени\w*|\bпослани\w*|\bпоздрав\w*"
+        r"|\bpress release\b|\bcommented\b|\bpress (?:conferences?|briefings?)\b"
+        r"|\bbriefings? (?:for|to) (?:the )?(?:journalists|reporters|press|media)\b|\bбрифинг\w*|\bпресс-конференци\w*"
+        r"|\bзаявлени\w*|\bобращени\w*|\bпослани\w*|\bпоздрав\w*"
         r"|\bдекларац\w*|\bкомментари\w*",
         _I,
     ),
@@ -51,8 +53,9 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
     Category.MEETING: re.compile(
         r"\bmeetings?\b|\bmet\b|\bmeet\b|\bsessions?\b|\bsummits?\b|\btalks\b|\bnegotiations\b|\bconferences?\b"
         r"|\bforums?\b|\bround[- ]table\b|\bseminars?\b|\bvisit(?:s|ed)?\b|\bbriefing\b"
+        r"|\b(?:working|official) trip\b"
         r"|\bзаседани\w*|\bвстреч\w*|\bсовещани\w*|\bсаммит\w*|\bпереговор\w*|\bсесси[ияюей]\w*|\bконференци\w*"
-        r"|\bфорум\w*|\bкругл\w* стол\w*|\bсеминар\w*|\bвизит\w*|\bпосети\w*|\bбрифинг\w*",
+        r"|\bфорум\w*|\bкругл\w* стол\w*|\bсеминар\w*|\bвизит\w*|\bпосети\w*|\bрабоч\w+ поездк\w*",
         _I,
     ),
     Category.OTHER: re.compile(
@@ -81,7 +84,7 @@ _POSTPONED = re.compile(
     _I,
 )
 _PLANNED = re.compile(
-    r"\bwill\b|\bshall\b|\b(?:is|are)\s+(?:scheduled|planned|expected|due|set)\b|\b(?:is|are)\s+to\s+be\b"
+    r"\bwill\b|\bshall\b|\bwould\b|\b(?:is|are)\s+(?:scheduled|planned|expected|due|set)\b|\b(?:is|are)\s+to\s+be\b"
     r"|\bto be held\b|\bscheduled\b|\bforthcoming\b|\bupcoming\b|\bplans? to\b|\bintends? to\b|\bnext\b"
     r"|\bбудет\b|\bбудут\b|\bсостоится\b|\bсостоятся\b|\bпройд[её]т\b|\bпройдут\b|\bпроведут\b|\bпроведет\b"
     r"|\bпроведёт\b|\bпланиру\w*|\bзапланирован\w*|\bпредстоящ\w*|\bнамечен\w*|\bожида\w+ся\b"
@@ -105,6 +108,22 @@ _HELD = re.compile(
 )
 
 
+#: Words that say something takes place, whatever it is: a date with one of them dates an event even
+#: without a word for the kind of event.
+_OCCURS = re.compile(
+    r"\btook place\b|\btakes place\b|\b(?:will|to) take place\b|\b(?:was|were|is|are|be|been) held\b"
+    r"|\bwas organi[sz]ed\b|\bopened\b|\bбыл\w* организован\w*|\bсостоял\w*|\bсостоит\w*"
+    r"|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпройд[её]т\b|\bпройдут\b|\bпроходит\b|\bпроходят\b|\bпроведен\w*|\bпроведён\w*"
+    r"|\bоткрыл\w*|\bоткрыт\w*",
+    _I,
+)
+
+
+def occurs(text: str) -> bool:
+    """Tell whether ``text`` says that something takes place ("was held", "состоялось")."""
+    return _OCCURS.search(text) is not None
+
+
 def mask(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
     """Blank out ``spans`` (global offsets; ``text`` starts at ``offset``), keeping every other position."""
     chars = list(text)
@@ -114,19 +133,37 @@ def mask(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
     return "".join(chars)
 
 
+#: Words that make what follows a time or a frame, not the event: "ahead of the summit", "на полях
+#: сессии", "в рамках учения".
+_ADJUNCT = re.compile(
+    r"(?:\bahead of|\bon the eve of|\bbefore|\bafter|\bduring|\bfollowing|\bon the (?:sidelines|margins) of"
+    r"|\bin the run-up to|\bin preparation for|\bwithin the framework of|\bas part of|\bнакануне|\bв преддверии"
+    r"|\bна полях|\bв ходе|\bпо итогам|\bв рамках|\bпосле|\bперед|\bв период)\s+(?:the\s+|an?\s+)?(?:[^\s,;]+\s+)?$",
+    _I,
+)
+
+
 @functools.lru_cache(maxsize=256)
 def first_cue(text: str) -> tuple[int, Category] | None:
     """Return where the first category cue in ``text`` starts, and its category.
 
-    Cached: a sentence with many dates asks about the same clause once per date, and the answer
-    must not cost a scan of the clause each time.
+    A cue inside a frame ("ahead of the summit", "на полях сессии") names when or where the event
+    happens, not what it is, and counts only when there is no other. Cached: a sentence with many
+    dates asks about the same clause once per date, and the answer must not cost a scan of the
+    clause each time.
     """
     best: tuple[int, Category] | None = None
+    framed: tuple[int, Category] | None = None
     for category, pattern in _CATEGORY_CUES.items():
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), category)
-    return best
+        for match in pattern.finditer(text):
+            if _ADJUNCT.search(text, max(0, match.start() - 60), match.start()):
+                if framed is None or match.start() < framed[0]:
+                    framed = (match.start(), category)
+                continue
+            if best is None or match.start() < best[0]:
+                best = (match.start(), category)
+            break
+    return best or framed
 
 
 def category_of(text: str) -> Category | None:

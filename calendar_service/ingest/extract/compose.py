@@ -14,11 +14,11 @@ import re
 
 from calendar_service.dates import Precision, format_at_precision, period_bounds
 from calendar_service.ingest.extract.anniversary import Anniversary, founding_date, founding_title
-from calendar_service.ingest.extract.classify import category_named_back, category_of, first_cue, status_of
+from calendar_service.ingest.extract.classify import category_named_back, category_of, first_cue, occurs, status_of
 from calendar_service.ingest.extract.events import ExtractedEvent, event_key, period_of, slug, title_core
 from calendar_service.ingest.extract.gazetteer import Entry, Kind, NameMatch
 from calendar_service.ingest.extract.grammar import DateMention
-from calendar_service.ingest.extract.items import LEAD_PREFIX
+from calendar_service.ingest.extract.items import LEAD_PREFIX, ItemKind
 from calendar_service.ingest.extract.places import bodies_of, places_of
 from calendar_service.ingest.extract.resolve import Tense, resolve
 from calendar_service.ingest.extract.sentences import Context, ReadSentence, clause_of
@@ -128,12 +128,11 @@ def dated_events(
     )
     if status is None:
         status = Status.HELD if resolved.start <= context.anchor else Status.PLANNED
-    category = (
-        category_of(clause)
-        or category_of(sentence.masked)
-        or category_named_back(following)
-        or Category.OTHER
-    )
+    category = category_of(clause) or category_of(sentence.masked) or category_named_back(following)
+    if category is None:
+        if not occurs(clause):
+            return []  # a date nothing happens on: "chaired by Kazakhstan in 2023-2024", "said in March"
+        category = Category.OTHER
     keyed = (
         resolve(original, anchor=context.anchor, tense=tense, anchor_is_published=context.has_publication)
         if original is not None
@@ -247,11 +246,14 @@ def _shorten(text: str) -> str:
     return title[:1].upper() + title[1:] if title else "Event"
 
 
-def publication_event(context: Context, sentences: list[ReadSentence]) -> ExtractedEvent:
-    """Return the event an article is on its publication day.
+def publication_event(context: Context, sentences: list[ReadSentence]) -> ExtractedEvent | None:
+    """Return the event an article is on its publication day, if it is one.
 
     When its first sentence, undated, reports something held ("14.02.2025 The Secretariat hosted a
-    briefing"), that is the event of the day; otherwise the article is a statement published that day.
+    briefing"), that is the event of the day. Otherwise an article of a body's own site (an item
+    headed by its date) is a statement that body published that day; an agency's report (an item
+    with a dateline) is news about something, not a statement, unless its first sentence reports a
+    statement made ("the Council adopted a statement", "МИД распространил заявление").
     """
     item = context.item
     published = item.published
@@ -262,7 +264,8 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
     lead = first[0] if first and not first[0].mentions and not first[0].anniversaries else None
     category = category_of(lead.masked) if lead is not None else None
     held = lead is not None and status_of(lead.masked, 0) is Status.HELD
-    if lead is not None and category not in (None, Category.STATEMENT) and held:
+    agency = item.kind is ItemKind.AGENCY
+    if lead is not None and category is not None and held and (agency or category is not Category.STATEMENT):
         places = places_of(context.text, lead.names)
         title = item.title or _shorten(lead.text)
         principal = principal_body(lead)
@@ -288,6 +291,8 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
             city=places.city,
             country=places.country,
         )
+    if agency:
+        return None
     title = item.title or (_shorten(first[0].text) if first else f"Publication of {published.isoformat()}")
     summary = " ".join(" ".join(" ".join(s.text for s in first).split())[:1000].split())
     return make_event(

@@ -4,7 +4,9 @@ Extraction step "date finding": this module says what dates look like; :mod:`.gr
 named groups of each form mean. Groups: ``d1``/``d2`` days, ``m1``/``m2`` month names, ``n1``/``n2``
 month numbers, ``y1``/``y2`` years, ``ry1``/``ry2`` and ``rel`` relative years ("this year"),
 ``wd`` a weekday, ``dl`` a list of days, ``pre`` a preposition, ``part`` early/late/end of,
-``ord`` and ``unit`` a half or quarter, ``season``. Hyphens, en dashes, em dashes and minus signs
+``ord`` and ``unit`` a half or quarter, ``season``; ``rd`` a day named against the text's own
+("yesterday", "вчера"), ``dir`` a direction ("last", "прошлую"), ``rw``/``rm`` a week or month
+named against the text's own ("last week", "в этом месяце"). Hyphens, en dashes, em dashes and minus signs
 are all dashes.
 """
 
@@ -35,7 +37,7 @@ def _year(name: str) -> str:
 def _year_or_relative(number: str) -> str:
     relative = (
         r"(?:of\s+)?(?:this|next|last)\s+year|(?:этого|текущего|нынешнего|следующего|будущего"
-        r"|прошлого)\s+года|с\.\s?г\."
+        r"|прошлого|сего)\s+года|с\.\s?г\."
     )
     return rf"(?:,?\s+(?:{_year('y' + number)}|(?P<ry{number}>{relative})))?"
 
@@ -113,8 +115,32 @@ _PATTERNS: dict[str, str] = {
         r"(?<![\w])[вВ]\s+(?P<rel>этом|текущем|нынешнем|уходящем|следующем|будущем|наступающем|прошлом"
         r"|минувшем)\s+году(?![\w])"
     ),
+    "relative_day": (
+        # "which today unites six states": a state of things, not a day.
+        r"(?<![\w])(?<!which )(?<!that )(?<!которая )(?<!который )(?<!которое )(?<!которые )"
+        r"(?P<rd>(?i:today|tonight|tomorrow|yesterday|the\s+day\s+before\s+yesterday|the\s+day\s+after"
+        r"\s+tomorrow|сегодня|завтра|вчера|послезавтра|позавчера))(?![\w'’])"
+    ),
+    "weekday": (
+        rf"(?<![\w])(?:(?P<pre>[Oo]n|[Вв]о?)\s+)?(?:(?P<dir>(?i:this|last|next|past|coming|прошл\w+|минувш\w+"
+        rf"|следующ\w+|ближайш\w+|будущ\w+|эт[оу]т?))\s+)?(?P<wd>{_WD})(?![\w])"
+        # "On Tuesday, 4 March" is a date of its own (the form "day"), not a weekday named alone.
+        rf"(?!,?\s+(?:the\s+)?(?:\d|{_M}))"
+    ),
+    "relative_week": (
+        r"(?<![\w])(?i:(?:(?P<rw>last|next|this|the\s+past|the\s+previous|the\s+coming)\s+week)"
+        r"|на\s+(?P<rwr>прошлой|минувшей|этой|текущей|следующей|будущей|предстоящей)\s+неделе)(?![\w])"
+    ),
+    "relative_month": (
+        r"(?<![\w])(?i:(?:(?P<part>earlier|later)\s+)?(?P<rm>this|last|next)\s+month"
+        r"|(?:в\s+)?(?:(?P<partr>начале|конце|середине)\s+)?(?:в\s+)?"
+        r"(?P<rmr>этом|текущем|прошлом|минувшем|следующем|будущем|этого|текущего|прошлого|следующего)\s+месяц[еа])(?![\w])"
+    ),
 }
 #: Each date form, compiled, by the name of the builder in :mod:`.grammar` that reads its groups.
 FORMS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in _PATTERNS.items()}
 #: Text without any of these holds no date: the forms need not be tried.
-HINT = re.compile(rf"\d|{_M}|(?i:year|году|года|полугоди|квартал)")
+HINT = re.compile(
+    rf"\d|{_M}|{_WD}|(?i:year|году|года|полугоди|квартал|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
+    r"|вчера|послезавтра|позавчера|недел|месяц)"
+)

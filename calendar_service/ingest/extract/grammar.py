@@ -20,6 +20,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from calendar_service.ingest.extract.forms import FORMS, HINT
 from calendar_service.ingest.extract.vocabulary import RELATIVE_YEARS, month_number, weekday_number
@@ -45,13 +46,19 @@ class DateMention:
     relative_year: int | None = None  #: the text said "this year" (0), "next year" (1), "last year" (-1)
     weekday: int | None = None  #: ISO weekday the text named, if any
     lead: int = field(default=-1, compare=False)  #: where the match began, before "in"/"on"; -1: at start
+    #: A date named against the day the text is read: ("day", -1) "yesterday", ("week", -1) "last
+    #: week", ("month", 0) "this month", ("weekday", 0) "on Thursday" (with ``weekday``; -1 "last
+    #: Thursday", 1 "next Thursday", 0 the tense decides).
+    relative: tuple[str, int] | None = None
 
     @property
     def has_year(self) -> bool:
-        return self.last.year is not None or self.relative_year is not None
+        return self.last.year is not None or self.relative_year is not None or self.relative is not None
 
     @property
     def precision(self) -> str:
+        if self.relative is not None:
+            return "month" if self.relative[0] == "month" else "day"
         if self.first.day is not None and self.last.day is not None:
             return "day"
         if self.first.month is not None and self.last.month is not None:
@@ -113,6 +120,7 @@ def _ordinal(word: str) -> int:
 
 
 def _valid(date: PartialDate) -> bool:
+    """Tell a possible date from an impossible one (a relative date, all None, is possible)."""
     if date.month is not None and not 1 <= date.month <= 12:
         return False
     if date.day is not None:
@@ -131,7 +139,7 @@ def _fill_first_year(first: PartialDate, last: PartialDate) -> PartialDate:
     return PartialDate(last.year - 1 if before else last.year, first.month, first.day)
 
 
-def _mention(match: re.Match[str], first: PartialDate, last: PartialDate, **extra: int | None) -> DateMention:
+def _mention(match: re.Match[str], first: PartialDate, last: PartialDate, **extra: Any) -> DateMention:
     start = match.start()
     pre = _group(match, "pre")
     if pre is not None and pre.lower() in _PREPOSITIONS:
@@ -256,6 +264,44 @@ def _relative_year(match: re.Match[str]) -> Iterator[DateMention]:
     yield _mention(match, PartialDate(None), PartialDate(None), relative_year=_relative(match, "rel"))
 
 
+_RELATIVE_DAYS = {
+    "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "the day before yesterday": -2,
+    "the day after tomorrow": 2, "сегодня": 0, "завтра": 1, "вчера": -1, "послезавтра": 2, "позавчера": -2,
+}  # fmt: skip
+_BACK = ("last", "past", "previous", "прошл", "минувш", "earlier")
+_AHEAD = ("next", "coming", "следующ", "будущ", "предстоящ", "ближайш", "later")
+
+
+def _direction(word: str | None) -> int:
+    word = (word or "").lower().removeprefix("the ").strip()
+    if word.startswith(_BACK):
+        return -1
+    if word.startswith(_AHEAD):
+        return 1
+    return 0
+
+
+def _relative_day(match: re.Match[str]) -> Iterator[DateMention]:
+    days = _RELATIVE_DAYS[" ".join(match.group("rd").lower().split())]
+    yield _mention(match, PartialDate(None), PartialDate(None), relative=("day", days))
+
+
+def _weekday(match: re.Match[str]) -> Iterator[DateMention]:
+    weekday = weekday_number(match.group("wd"))
+    direction = _direction(_group(match, "dir"))
+    yield _mention(match, PartialDate(None), PartialDate(None), weekday=weekday, relative=("weekday", direction))
+
+
+def _relative_week(match: re.Match[str]) -> Iterator[DateMention]:
+    direction = _direction(match.group("rw") or match.group("rwr"))
+    yield _mention(match, PartialDate(None), PartialDate(None), relative=("week", direction))
+
+
+def _relative_month(match: re.Match[str]) -> Iterator[DateMention]:
+    word = match.group("rm") or match.group("rmr")
+    yield _mention(match, PartialDate(None), PartialDate(None), relative=("month", _direction(word)))
+
+
 _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
     "day_range_across": _days,
     "day_list": _days,
@@ -275,6 +321,10 @@ _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
     "year": _years,
     "relative_en": _relative_year,
     "relative_ru": _relative_year,
+    "relative_day": _relative_day,
+    "weekday": _weekday,
+    "relative_week": _relative_week,
+    "relative_month": _relative_month,
 }
 
 
@@ -315,4 +365,5 @@ def _shift(mention: DateMention, offset: int) -> DateMention:
         mention.relative_year,
         mention.weekday,
         mention.lead + offset,
+        mention.relative,
     )

@@ -6,6 +6,8 @@ paragraph (a line, with hard-wrapped continuation lines joined):
 - a bare web address ends the page: it is the source of the items since the previous address;
 - a short line without final punctuation followed by a dated paragraph is the title of the item
   that paragraph starts;
+- a paragraph that opens with an agency's dateline ("ALMATY, March 14. /TASS/.", :mod:`.dateline`)
+  starts an agency item: the dateline gives its publication date and place, the story follows it;
 - a paragraph that starts with a full numeric date ("15.05.2024", even glued to the next word as
   scraping leaves it: "15.05.202415 May marks ...") or that is only a date with its year is the
   header of an article: the date is its publication date;
@@ -21,6 +23,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from calendar_service.ingest.extract.dateline import Dateline, find_dateline
 from calendar_service.ingest.extract.grammar import DateMention, find_dates
 
 __all__ = ["LEAD_PREFIX", "Item", "ItemKind", "Sentence", "split_items", "split_sentences"]
@@ -52,6 +55,7 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 class ItemKind(StrEnum):
     NEWS = "news"  #: starts with the day of its event: "On 20 December, ..."
     ARTICLE = "article"  #: has a publication date of its own: "15.05.2024"
+    AGENCY = "agency"  #: opens with an agency's dateline: "ALMATY, March 14. /TASS/."
     TEXT = "text"  #: neither: plain text with dates inside
 
 
@@ -74,6 +78,7 @@ class Item:
     published_span: tuple[int, int] | None = None
     source_url: str | None = None
     language: str = "en"
+    place: str | None = None  #: where a dateline says the item was filed, as written
 
 
 @dataclass
@@ -86,6 +91,7 @@ class _Draft:
     published: dt.date | None = None
     published_span: tuple[int, int] | None = None
     source_url: str | None = None
+    place: str | None = None
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -186,7 +192,23 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _drafts(text: str) -> list[_Draft]:
+def _dateline_draft(
+    text: str, start: int, end: int, dateline: Dateline, title: str | None, item_start: int
+) -> _Draft:
+    span = dateline.date_span
+    return _Draft(
+        ItemKind.AGENCY,
+        item_start,
+        end,
+        [(start + dateline.end, end)],
+        title,
+        dateline.published,
+        (start + span[0], start + span[1]) if span else None,
+        place=dateline.place,
+    )
+
+
+def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
     paragraphs = _paragraphs(text)
     drafts: list[_Draft] = []
     pending_url_from = 0
@@ -201,15 +223,27 @@ def _drafts(text: str) -> list[_Draft]:
             index += 1
             continue
         title, item_start = None, start
-        lead = _lead(text, start, end)
-        if index + 1 < len(paragraphs) and not lead and _is_title(text, start, end):
+        dateline = _dateline(text, start, end, reference)
+        lead = None if dateline else _lead(text, start, end)
+        if index + 1 < len(paragraphs) and not lead and not dateline and _is_title(text, start, end):
             following = paragraphs[index + 1]
-            following_lead = _lead(text, *following)
-            if following_lead or _header(text, *following):
+            following_dateline = _dateline(text, *following, reference)
+            following_lead = None if following_dateline else _lead(text, *following)
+            if following_lead or following_dateline or _header(text, *following):
                 title = " ".join(text[start:end].split())
                 index += 1
                 start, end = following
-                lead = following_lead
+                lead, dateline = following_lead, following_dateline
+        if dateline is not None:
+            header_alone = title is None and drafts and drafts[-1].kind is ItemKind.ARTICLE and not drafts[-1].bodies
+            if header_alone:  # "15.05.2024" on a line of its own, then "MINSK, 15 May (BelTA) - ..."
+                drafts[-1].bodies.append((start + dateline.end, end))
+                drafts[-1].end = end
+                drafts[-1].place = dateline.place
+            else:
+                drafts.append(_dateline_draft(text, start, end, dateline, title, item_start))
+            index += 1
+            continue
         header = _header(text, start, end)
         if (
             title is None
@@ -243,10 +277,21 @@ def _drafts(text: str) -> list[_Draft]:
     return drafts
 
 
-def split_items(text: str) -> list[Item]:
-    """Split normalised news text into items, each with its sentences (global offsets)."""
+def _dateline(text: str, start: int, end: int, reference: dt.date | None) -> Dateline | None:
+    if reference is None:
+        return None
+    return find_dateline(text[start:end], reference)
+
+
+def split_items(text: str, reference: dt.date | None = None) -> list[Item]:
+    """Split normalised news text into items, each with its sentences (global offsets).
+
+    Args:
+        reference: the day the text is read; it gives the year of a dateline written without one.
+            Without it, datelines are not looked for.
+    """
     items = []
-    for number, draft in enumerate(_drafts(text), start=1):
+    for number, draft in enumerate(_drafts(text, reference), start=1):
         sentences = tuple(
             Sentence(s, e, paragraph)
             for paragraph, (start, end) in enumerate(draft.bodies)
@@ -264,6 +309,7 @@ def split_items(text: str) -> list[Item]:
                 draft.published_span,
                 draft.source_url,
                 _language(text[draft.start : draft.end]),
+                draft.place,
             )
         )
     return items

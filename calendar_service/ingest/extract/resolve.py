@@ -6,6 +6,11 @@ date) on the side the text points to: the most recent such day on or before the 
 the text says happened, the next one on or after it for what it announces. A weekday the text
 names ("On Tuesday, 4 March") picks the year in which the date falls on that weekday, if one lies
 close enough.
+
+A date named against the day itself ("yesterday", "on Thursday", "last week", "в этом месяце") is
+counted from the anchor: a weekday is the nearest such day on or before it for what happened, on or
+after it for what is to come ("last Thursday" and "next Thursday" say which way themselves); a week
+is Monday to Sunday.
 """
 
 from __future__ import annotations
@@ -83,6 +88,32 @@ def _pick(
     return (after[0][1], after[0][2]) if after else None
 
 
+def _relative(mention: DateMention, anchor: dt.date, tense: Tense) -> tuple[dt.date, dt.date]:
+    assert mention.relative is not None
+    unit, amount = mention.relative
+    if unit == "day":
+        day = anchor + dt.timedelta(days=amount)
+        return day, day
+    if unit == "week":
+        monday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(weeks=amount)
+        return monday, monday + dt.timedelta(days=6)
+    if unit == "month":
+        month = anchor.year * 12 + anchor.month - 1 + amount
+        return period_bounds(month // 12, month % 12 + 1, None)
+    assert mention.weekday is not None
+    back = (anchor.isoweekday() - mention.weekday) % 7
+    ahead = (mention.weekday - anchor.isoweekday()) % 7
+    if amount < 0:  # "last Thursday": before the anchor's own day
+        day = anchor - dt.timedelta(days=back or 7)
+    elif amount > 0:  # "next Thursday"
+        day = anchor + dt.timedelta(days=ahead or 7)
+    elif tense is Tense.PAST:
+        day = anchor - dt.timedelta(days=back)
+    else:
+        day = anchor + dt.timedelta(days=ahead)
+    return day, day
+
+
 def resolve(
     mention: DateMention, *, anchor: dt.date, tense: Tense, anchor_is_published: bool
 ) -> ResolvedDate:
@@ -95,6 +126,9 @@ def resolve(
             names a year the text gave; otherwise that year, too, is inferred.
     """
     precision = Precision(mention.precision)
+    if mention.relative is not None:
+        start, end = _relative(mention, anchor, tense)
+        return ResolvedDate(start, end, precision, year_inferred=not anchor_is_published)
     if mention.last.year is not None:
         first_year = mention.first.year if mention.first.year is not None else mention.last.year
         start, end = _bounds(mention.first, mention.last, first_year, mention.last.year)

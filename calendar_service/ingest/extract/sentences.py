@@ -60,6 +60,15 @@ _TOPIC_BEFORE = re.compile(
     r"|программ\w*|задач\w*|приоритет\w*)\s+(?:(?:for|in|during|of|в|на)\s+)?$",
     _I,
 )
+#: A date that only says when something was said: "told reporters on Thursday", "сообщил 3 марта
+#: телеканал", "said in March that ...". The report is not the event it reports.
+_SPEECH = (
+    r"(?:said|says|told|announced|stated|noted|reported|stressed|emphasi[sz]ed|added|informed|recalled|wrote"
+    r"|commented|sa(?:id|ys) in an interview|сообщил\w*|заявил\w*|отметил\w*|рассказал\w*|подчеркнул\w*"
+    r"|сообщает|сообщается|сообщили|пишет|передает|передаёт|указал\w*|напомнил\w*|уточнил\w*)"
+)
+_SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}(?:\s+\S+){{0,3}}?\s+$", _I)
+_SPEECH_AFTER = re.compile(rf"^[\s,]*(?:\S+\s+){{0,1}}{_SPEECH}\b", _I)
 POSTPONE = re.compile(r"\bpostpon\w*|\brescheduled\b|\bdeferred\b|\bперенес\w*|\bперенос\w*|\bотложен\w*", _I)
 # "(?<!\s)": a run of spaces is tried once, not from each of its positions.
 _CLAUSE_BREAK = re.compile(r";\s*|,\s+(?:and|while|whereas|but|а|но|а также)\s+|(?<!\s)\s+while\s+")
@@ -108,6 +117,8 @@ def _is_bound(text: str, mention: DateMention, sentence_start: int) -> bool:
     if _BOUND_BEFORE.search(before) and not POSTPONE.search(text[sentence_start : mention.begin]):
         return True
     if _DOCUMENT_BEFORE.search(before):
+        return True
+    if _SPEECH_BEFORE.search(before) or _SPEECH_AFTER.match(text, mention.end, mention.end + 60):
         return True
     return mention.precision == "year" and bool(_TOPIC_BEFORE.search(before))
 
