@@ -102,7 +102,7 @@ def main() -> None:
     rows = []
     for run in range(1, arguments.repeat + 1):
         started = time.perf_counter()
-        gazetteer = load_gazetteer(REPO / "data")
+        gazetteer = load_gazetteer()
         extraction = extract_news(data, reference_date=REFERENCE_DATE, gazetteer=gazetteer)
         rows.append((run, time.perf_counter() - started, len(extraction.events)))
 

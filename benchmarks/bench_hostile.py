@@ -212,7 +212,6 @@ def _prepare(root: Path) -> dict[str, str]:
     data, feeds = root / "data", root / "feeds"
     data.mkdir()
     feeds.mkdir()
-    shutil.copy(REPO / "data" / "gazetteer.yaml", data / "gazetteer.yaml")
     settings = {"DATA_DIR": str(data), "FEEDS_DIR": str(feeds), "DATABASE_URL": f"sqlite:///{data / 'calendar.db'}",
                 "BASE_URL": "https://calendar.example.org"}
     env = {**os.environ, **{f"CALENDAR_{key}": value for key, value in settings.items()}}

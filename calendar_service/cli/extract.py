@@ -54,7 +54,7 @@ def _reference_date(context: click.Context, value: dt.datetime | None) -> dt.dat
 
 
 def _table(events: tuple[ExtractedEvent, ...]) -> str:
-    rows = [("start", "end", "category", "status", "countries", "flags", "title")]
+    rows = [("start", "end", "category", "status", "countries", "flags", "conf", "title")]
     for event in events:
         data: dict[str, Any] = event.as_json()
         flags = ("A" if event.anniversary else "-") + ("Y" if event.year_inferred else "-")
@@ -67,6 +67,7 @@ def _table(events: tuple[ExtractedEvent, ...]) -> str:
                 data["status"],
                 ",".join(event.countries) or "-",
                 flags,
+                f"{event.confidence:.2f}",
                 title,
             )
         )

@@ -60,12 +60,16 @@ def _load(path: Path, _mtime_ns: int) -> RussianNames:
 
 
 def load_russian_names(data_dir: str | Path) -> RussianNames:
-    """Return the Russian names of ``<data_dir>/gazetteer.yaml`` (none when there is no gazetteer).
+    """Return the Russian names of the gazetteer (``<data_dir>/gazetteer.yaml``, else the one shipped).
 
     Raises:
-        ConfigurationError: the gazetteer exists but cannot be read.
+        ConfigurationError: the gazetteer cannot be read.
     """
+    from calendar_service.ingest.extract.gazetteer import packaged_gazetteer
+
     path = Path(data_dir) / "gazetteer.yaml"
+    if not path.is_file():
+        path = packaged_gazetteer()
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:

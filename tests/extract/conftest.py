@@ -1,10 +1,9 @@
 """Fixtures of the extraction tests: the repository's gazetteer, an extraction callable, the corpus,
-a real SQLite store in tmp_path and a CLI runner whose DATA_DIR holds the gazetteer."""
+a real SQLite store in tmp_path and a CLI runner with a DATA_DIR of its own (the gazetteer is the one shipped)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ def load_corpus(name: str = "corpus.yaml") -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
-    return load_gazetteer(DATA)
+    return load_gazetteer()
 
 
 @pytest.fixture
@@ -75,10 +74,9 @@ def store(tmp_path: Path) -> sessionmaker[Session]:
 
 @pytest.fixture
 def news_runner(tmp_path: Path) -> CliRunner:
-    """A CLI runner with a data folder holding the gazetteer and a SQLite file, all in tmp_path."""
+    """A CLI runner with a data folder and a SQLite file, all in tmp_path (the gazetteer is the one shipped)."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    shutil.copy(DATA / "gazetteer.yaml", data_dir / "gazetteer.yaml")
     (tmp_path / "feeds").mkdir()
     return CliRunner(
         env={

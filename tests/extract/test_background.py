@@ -75,3 +75,15 @@ def test_an_article_of_a_body_is_its_statement(extract: Extract) -> None:
 def test_category_from_what_happens(extract: Extract, text: str, category: str) -> None:
     events = extract(text, "2025-06-01")
     assert [e.category for e in events] == [category]
+
+
+def test_confidence_is_high_for_a_clear_verb_and_a_full_date_and_low_for_an_inferred_year(extract: Extract) -> None:
+    clear, vague = extract(
+        "On 5 March 2025, a meeting of the CSTO Council of Foreign Ministers was held in Minsk.\n"
+        "In 2026 the CSTO foreign ministers have more to discuss at a meeting, maybe in December.",
+        "2025-06-01",
+    )
+    assert clear.confidence >= 0.9
+    assert vague.year_inferred
+    assert vague.confidence <= 0.6
+    assert all(0 <= event.as_json()["confidence"] <= 1 for event in (clear, vague))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import time_machine
@@ -117,11 +120,13 @@ def test_a_malformed_reference_date_is_a_usage_error(news_runner: CliRunner) -> 
     assert "--reference-date" in result.output
 
 
-def test_a_missing_gazetteer_is_one_line(tmp_path: Path) -> None:
+def test_a_broken_gazetteer_of_ones_own_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "gazetteer.yaml").write_text("cities: [unclosed\n", encoding="utf-8")
     runner = CliRunner(env={"CALENDAR_DATA_DIR": str(tmp_path)})
     result = runner.invoke(main, ["extract", str(SEED), *REFERENCE])
     assert result.exit_code == 1
-    assert "gazetteer" in result.output
+    assert "gazetteer.yaml" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_import_twice_then_dry_run(news_runner: CliRunner) -> None:
@@ -155,3 +160,19 @@ def test_import_refuses_a_source_url_that_is_not_a_web_address(news_runner: CliR
     )
     assert result.exit_code == 1
     assert "source_url" in result.output
+
+
+def test_extract_runs_from_any_folder_with_the_data_it_ships(tmp_path: Path) -> None:
+    """The gazetteer ships inside the package: no data folder, no settings, another working directory."""
+    news = tmp_path / "news.txt"
+    news.write_text("MINSK, March 13. /BelTA/. The CSTO foreign ministers met in Minsk on Tuesday.\n", encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CALENDAR_")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from calendar_service.cli import main; main()", "extract", "news.txt",
+         "--reference-date", "2025-06-01"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [event] = json.loads(result.stdout)["events"]
+    assert (event["start"], event["countries"], event["city"]) == ("2025-03-11", ["BY"], "Minsk")
+    assert not (tmp_path / "data").exists()

@@ -11,8 +11,7 @@ import yaml
 
 from calendar_service.errors import ConfigurationError
 from calendar_service.ingest.extract import Gazetteer, load_gazetteer
-from calendar_service.ingest.extract.gazetteer import Kind, expand_form
-from tests.extract.conftest import DATA
+from calendar_service.ingest.extract.gazetteer import Kind, expand_form, packaged_gazetteer
 
 
 def _names(gazetteer: Gazetteer, text: str) -> list[tuple[str, str]]:
@@ -20,14 +19,14 @@ def _names(gazetteer: Gazetteer, text: str) -> list[tuple[str, str]]:
 
 
 def test_every_code_is_iso_3166(gazetteer: Gazetteer) -> None:
-    document = yaml.safe_load((DATA / "gazetteer.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(packaged_gazetteer().read_text(encoding="utf-8"))
     codes = set(document["countries"]) | {city["country"] for city in document["cities"].values()}
     assert all(pycountry.countries.get(alpha_2=code) for code in codes)
     assert {"RU", "AM", "BY", "KZ", "KG", "TJ"} <= set(document["countries"])
 
 
 def test_every_city_of_the_member_states_has_russian_forms() -> None:
-    document = yaml.safe_load((DATA / "gazetteer.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(packaged_gazetteer().read_text(encoding="utf-8"))
     for name, city in document["cities"].items():
         assert city.get("en"), name
         assert city.get("ru"), name
@@ -125,9 +124,9 @@ def test_an_unknown_country_code_is_refused(tmp_path: Path) -> None:
         load_gazetteer(tmp_path)
 
 
-def test_a_missing_gazetteer_names_the_setting(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="CALENDAR_DATA_DIR"):
-        load_gazetteer(tmp_path)
+def test_without_a_gazetteer_of_its_own_the_data_folder_gives_the_shipped_one(tmp_path: Path) -> None:
+    assert load_gazetteer(tmp_path) is load_gazetteer()
+    assert "Minsk" in load_gazetteer(tmp_path).cities
 
 
 def test_broken_yaml_is_a_configuration_error(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from calendar_service.ingest.extract import extract_events, load_gazetteer
 from calendar_service.store.records import validate_record
-from tests.extract.conftest import DATA, load_corpus
+from tests.extract.conftest import load_corpus
 
 WORDS = [
     "On",
@@ -90,7 +90,7 @@ REFERENCES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12,
 
 def _check(text: str, reference_date: dt.date) -> None:
     # Read through load_gazetteer's cache: hypothesis tests cannot take function-scoped fixtures.
-    for event in extract_events(text, reference_date=reference_date, gazetteer=load_gazetteer(DATA)):
+    for event in extract_events(text, reference_date=reference_date, gazetteer=load_gazetteer()):
         assert event.start <= event.end
         assert event.evidence
         assert event.evidence in text

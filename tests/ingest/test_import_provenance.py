@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service import db
 from calendar_service.cli import main
 from calendar_service.dates import Precision
+from calendar_service.ingest.extract.gazetteer import packaged_gazetteer
 from calendar_service.models import Event, Notice
 from calendar_service.store.provenance import Origin, merge_fields
 from calendar_service.store.queries import get_store_revision
@@ -32,7 +33,7 @@ def news_store(tmp_path: Path) -> tuple[CliRunner, sessionmaker[Session]]:
     """The CLI and a session factory on one SQLite file, with the shipped gazetteer."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    shutil.copy(REPO / "data" / "gazetteer.yaml", data_dir / "gazetteer.yaml")
+    shutil.copy(packaged_gazetteer(), data_dir / "gazetteer.yaml")
     (tmp_path / "feeds").mkdir()
     url = f"sqlite:///{tmp_path / 'calendar.db'}"
     runner = CliRunner(env={"CALENDAR_DATA_DIR": str(data_dir), "CALENDAR_FEEDS_DIR": str(tmp_path / "feeds"),

@@ -20,7 +20,7 @@ from calendar_service import create_app
 from calendar_service.dates import Precision
 from calendar_service.db import get_session_factory, migrate, transaction
 from calendar_service.ingest.dataset import load_dataset
-from calendar_service.ingest.extract.gazetteer import load_gazetteer
+from calendar_service.ingest.extract.gazetteer import load_gazetteer, packaged_gazetteer
 from calendar_service.models import Notice
 from calendar_service.store.records import Status
 from calendar_service.wording.common import format_period
@@ -69,7 +69,7 @@ def test_month_names_come_from_babel_in_both_cases() -> None:
 
 
 def test_the_gazetteer_gives_russian_names_of_bodies_and_cities() -> None:
-    gazetteer = load_gazetteer(REPO / "data")
+    gazetteer = load_gazetteer()
     assert gazetteer.russian_name("Collective Security Treaty Organization") == (
         "Организация Договора о коллективной безопасности")
     assert gazetteer.russian_name("CSTO Council of Defence Ministers") == "Совет министров обороны"
@@ -143,7 +143,7 @@ def test_the_russian_event_page_says_everything_in_russian(app: Any, factory: se
     store(factory, record("event", title_ru="Встреча министров", summary_ru="Министры встретились.",
                           countries=("BY", "KZ"), bodies=("CSTO Council of Foreign Ministers",),
                           status=Status.CANCELLED), now=NOW)
-    shutil.copyfile(REPO / "data" / "gazetteer.yaml", Path(app.config["DATA_DIR"]) / "gazetteer.yaml")
+    shutil.copyfile(packaged_gazetteer(), Path(app.config["DATA_DIR"]) / "gazetteer.yaml")
     client = app.test_client()
     with transaction(factory) as session:
         uid = session.scalars(select(Notice)).first().event.uid  # type: ignore[union-attr]

@@ -15,7 +15,14 @@ import re
 from calendar_service.dates import Precision, format_at_precision, period_bounds
 from calendar_service.ingest.extract.anniversary import Anniversary, founding_date, founding_title
 from calendar_service.ingest.extract.classify import category_named_back, category_of, first_cue, occurs, status_of
-from calendar_service.ingest.extract.events import ExtractedEvent, event_key, period_of, slug, title_core
+from calendar_service.ingest.extract.events import (
+    ExtractedEvent,
+    confidence,
+    event_key,
+    period_of,
+    slug,
+    title_core,
+)
 from calendar_service.ingest.extract.gazetteer import Entry, Kind, NameMatch
 from calendar_service.ingest.extract.grammar import DateMention
 from calendar_service.ingest.extract.items import LEAD_PREFIX, ItemKind
@@ -75,6 +82,9 @@ def founding_event(
     bodies = bodies_of(context.gazetteer.find(anniversary.what))
     return make_event(
         context,
+        confidence=confidence(
+            precision=precision, year_inferred=inferred, occurrence=True, own_clause=True, named_kind=True
+        ),
         key=key,
         title=title,
         summary=sentence.text,
@@ -122,13 +132,16 @@ def dated_events(
     status = status_of(clause, mention.start - clause_start) or status_of(
         sentence.masked, mention.start - offset
     )
+    stated = status is not None
     tense = Tense.PAST if status in (None, Status.HELD) else Tense.FUTURE
     resolved = resolve(
         mention, anchor=context.anchor, tense=tense, anchor_is_published=context.has_publication
     )
     if status is None:
         status = Status.HELD if resolved.start <= context.anchor else Status.PLANNED
+    own_clause = category_of(clause) is not None
     category = category_of(clause) or category_of(sentence.masked) or category_named_back(following)
+    named_kind = category is not None
     if category is None:
         if not occurs(clause):
             return []  # a date nothing happens on: "chaired by Kazakhstan in 2023-2024", "said in March"
@@ -154,6 +167,13 @@ def dated_events(
         "evidence_span": (mention.start, mention.end),
         "city": places.city,
         "country": places.country,
+        "confidence": confidence(
+            precision=resolved.precision,
+            year_inferred=resolved.year_inferred,
+            occurrence=stated or occurs(clause),
+            own_clause=own_clause,
+            named_kind=named_kind,
+        ),
     }
     split = _split_bodies(context.text, sentence) if category is Category.MEETING else []
     if split:
@@ -275,6 +295,14 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
         )
         return make_event(
             context,
+            confidence=confidence(
+                precision=Precision.DAY,
+                year_inferred=False,
+                occurrence=True,
+                own_clause=True,
+                named_kind=True,
+                on_publication_day=True,
+            ),
             key=event_key(category, core, period),
             title=title,
             summary=" ".join(lead.text.split()),
@@ -297,6 +325,10 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
     summary = " ".join(" ".join(" ".join(s.text for s in first).split())[:1000].split())
     return make_event(
         context,
+        # A body's article is its statement of the day: no verb says so, the day is certain.
+        confidence=confidence(
+            precision=Precision.DAY, year_inferred=False, occurrence=False, own_clause=True, named_kind=True
+        ),
         key=f"news:statement:{slug(title_core(title))}:{published.isoformat()}",
         title=title,
         summary=summary or title,

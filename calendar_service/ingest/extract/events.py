@@ -34,7 +34,7 @@ from typing import Any
 from calendar_service.dates import Precision, format_at_precision
 from calendar_service.store.records import MAX_TEXT, MAX_TITLE, Category, EventRecord, Status
 
-__all__ = ["ExtractedEvent", "deduplicate", "event_key", "period_of", "slug"]
+__all__ = ["ExtractedEvent", "confidence", "deduplicate", "event_key", "period_of", "slug"]
 
 _TRANSLIT = str.maketrans(
     dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziyklmnoprstufye", strict=True))
@@ -115,6 +115,7 @@ class ExtractedEvent:
     country: str | None = None
     item: int = 0  #: 1-based number of the item it came from
     offset: int = 0  #: where its evidence starts in the text
+    confidence: float = 0.5  #: how surely the text says it happened on these dates, 0 to 1 (:func:`confidence`)
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON object of ``calendar-service extract --format json``."""
@@ -131,6 +132,7 @@ class ExtractedEvent:
             "anniversary": self.anniversary,
             "year_inferred": self.year_inferred,
             "evidence": self.evidence,
+            "confidence": self.confidence,
             "key": self.key,
             "language": self.language,
             "published": self.published.isoformat(),
@@ -165,6 +167,39 @@ class ExtractedEvent:
             source_url=self.source_url,
             published=self.published,
         )
+
+
+def confidence(
+    *,
+    precision: Precision,
+    year_inferred: bool,
+    occurrence: bool,
+    own_clause: bool,
+    named_kind: bool,
+    on_publication_day: bool = False,
+) -> float:
+    """Return how surely an event happens on its dates, from what the text gave for it.
+
+    Args:
+        occurrence: the text says that it happened or will ("was held", "will take place", "met").
+        own_clause: its kind is named in the clause of its date, not only elsewhere in the sentence.
+        named_kind: the text names what kind of event it is (not only that something happened).
+        on_publication_day: it is dated by the publication day alone, the text giving no date.
+
+    A full date and a clear verb of occurrence score high; a year the text did not give, a date
+    known only to the year, and a sentence that only mentions it (no verb, its kind named elsewhere)
+    score low.
+    """
+    score = 0.55
+    score += 0.2 if occurrence else -0.1
+    score += 0.1 if own_clause else -0.1
+    score += 0.0 if named_kind else -0.1
+    score += {Precision.DAY: 0.1, Precision.MONTH: 0.0, Precision.YEAR: -0.15}[precision]
+    if year_inferred:
+        score -= 0.2
+    if on_publication_day:
+        score -= 0.15
+    return round(min(max(score, 0.05), 0.99), 2)
 
 
 def _clip(text: str, limit: int) -> str:

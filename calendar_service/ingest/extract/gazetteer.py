@@ -1,7 +1,8 @@
 """The gazetteer: names of countries, cities and organisations found in news text.
 
-Extraction step "places and bodies": :func:`load_gazetteer` reads ``<DATA_DIR>/gazetteer.yaml``
-(its header explains the format) and adds the English names of every country from pycountry;
+Extraction step "places and bodies": :func:`load_gazetteer` reads the gazetteer shipped in the package
+(``data/gazetteer.yaml`` beside this module; ``<DATA_DIR>/gazetteer.yaml`` replaces it where there is
+one; its header explains the format) and adds the English names of every country from pycountry;
 :meth:`Gazetteer.find` returns every name it knows in a text, longest first, as :class:`NameMatch`
 values that :mod:`.places` then judges (is this country the venue, or only mentioned?).
 
@@ -12,6 +13,7 @@ whatever the size of the gazetteer.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -25,7 +27,16 @@ import yaml
 from calendar_service.errors import ConfigurationError
 from calendar_service.store.records import is_country_code
 
-__all__ = ["Entry", "Gazetteer", "Kind", "NameMatch", "expand_form", "load_gazetteer", "tokens"]
+__all__ = [
+    "Entry",
+    "Gazetteer",
+    "Kind",
+    "NameMatch",
+    "expand_form",
+    "load_gazetteer",
+    "packaged_gazetteer",
+    "tokens",
+]
 
 FILE_NAME = "gazetteer.yaml"
 _TOKEN = re.compile(r"\w+")
@@ -240,17 +251,27 @@ def _load(path: Path, _mtime_ns: int) -> Gazetteer:
     return _build(document, str(path))
 
 
-def load_gazetteer(data_dir: str | Path) -> Gazetteer:
-    """Return the gazetteer of ``<data_dir>/gazetteer.yaml`` (read once, again when it changes).
+def packaged_gazetteer() -> Path:
+    """Return the path of the gazetteer shipped inside the package."""
+    # The package is installed as files (setuptools, editable or not), never run from a zip, so the
+    # resource is a real file with a modification time.
+    return Path(str(importlib.resources.files(__package__).joinpath("data", FILE_NAME)))
+
+
+def load_gazetteer(data_dir: str | Path | None = None) -> Gazetteer:
+    """Return the gazetteer: ``<data_dir>/gazetteer.yaml`` where there is one, else the one shipped.
+
+    A file of one's own in the data folder replaces the shipped one (to add a venue, copy the shipped
+    file there and edit it); it is read once, and again when it changes.
 
     Raises:
-        ConfigurationError: the file is missing or malformed.
+        ConfigurationError: the file is malformed.
     """
-    path = Path(data_dir) / FILE_NAME
+    path = Path(data_dir) / FILE_NAME if data_dir is not None else None
+    if path is None or not path.is_file():
+        path = packaged_gazetteer()
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
-        raise ConfigurationError(
-            f"the gazetteer {path} does not exist; set CALENDAR_DATA_DIR to the folder holding it"
-        ) from None
+        raise ConfigurationError(f"the gazetteer {path} cannot be read") from None
     return _load(path.resolve(), mtime)
