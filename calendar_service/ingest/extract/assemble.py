@@ -23,7 +23,7 @@ import itertools
 import re
 
 from calendar_service.errors import InvalidInput, Problem
-from calendar_service.ingest.extract.anniversary import Anniversary
+from calendar_service.ingest.extract.anniversary import Anniversary, is_founding_act
 from calendar_service.ingest.extract.classify import category_of, mask
 from calendar_service.ingest.extract.compose import dated_events, founding_event, publication_event
 from calendar_service.ingest.extract.events import ExtractedEvent, deduplicate
@@ -46,6 +46,12 @@ __all__ = ["MAX_DATES_PER_TEXT", "MAX_DATE_TOKENS", "extract_events"]
 _I = re.IGNORECASE
 _CONJUNCTION_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также)?\s*(?:,\s*)?(?:on|в|во)?\s*$", _I)
 _RANK = {"day": 0, "month": 1, "year": 2}
+#: An anniversary said to be now: "Today marks", "the CSTO celebrates", "исполняется".
+_MARKS_NOW = re.compile(
+    r"\btoday\b|\bmark(?:s|ed|ing)?\b|\bcelebrat\w*|\bсегодня\b|\bисполня\w*|\bисполнил\w*|\bотмеча\w*"
+    r"|\bпразднует\b|\bпразднуют\b",
+    _I,
+)
 _NEAR_PUBLICATION = dt.timedelta(days=7)
 #: Most dates read in one text. A day's news holds a few hundred (about five per kilobyte); a text
 #: packed with many times that costs about a millisecond per date and is refused instead.
@@ -198,11 +204,20 @@ def _sentence_events(
     foundings: list[ExtractedEvent] = []
     consumed: set[DateMention] = set()
     for anniversary in sentence.anniversaries:
+        if not is_founding_act(anniversary.what):
+            continue  # "the 80th anniversary of the Victory": no founding act to date
         mention = _commemoration(sentence, anniversary)
-        frame = mask(sentence.masked, [(anniversary.start, anniversary.end)], sentence.span.start)
+        if mention is None and not anniversary.today and not _MARKS_NOW.search(sentence.text):
+            continue  # "a plan devoted to the 25th anniversary": not said to be now
+        # What the sentence says up to the anniversary: "..., which later, in 2002, was transformed"
+        # after it is another clause, and does not make the day a ceremony's.
+        offset = sentence.span.start
+        frame = mask(sentence.masked[: anniversary.end - offset], [(anniversary.start, anniversary.end)], offset)
         marks_the_day = category_of(frame) is None
         if mention is not None and marks_the_day:
             consumed.add(mention)
+        # A date inside the phrase is part of it: "20 years ago today the Charter was signed".
+        consumed.update(m for m in sentence.mentions if anniversary.start <= m.start < anniversary.end)
         foundings.append(founding_event(context, sentence, anniversary, mention, marks_the_day=marks_the_day))
     events: list[ExtractedEvent] = []
     mentions = [m for m in sentence.mentions if m not in consumed]

@@ -69,13 +69,13 @@ def founding_event(
         inferred = resolved.year_inferred and not context.has_publication
         evidence_span = (min(mention.start, anniversary.start), max(mention.end, anniversary.end))
     else:
-        today = _TODAY.search(sentence.text) and context.has_publication
+        today = (anniversary.today or _TODAY.search(sentence.text)) and context.has_publication
         commemorated, precision = context.anchor, Precision.DAY if today else Precision.YEAR
         inferred = not context.has_publication
         evidence_span = (anniversary.start, anniversary.end)
     start = founding_date(commemorated, anniversary.years, precision)
     end = _period_end(start, precision)
-    title = founding_title(anniversary.what, context.item.language)
+    title = founding_title(anniversary.what, context.item.language, done=anniversary.done)
     key = f"news:anniversary:{format_at_precision(start, precision)}"
     if precision is not Precision.DAY:
         key += f":{slug(title_core(title))}"
