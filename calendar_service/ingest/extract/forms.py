@@ -115,6 +115,20 @@ _PATTERNS: dict[str, str] = {
         r"(?<![\w])[вВ]\s+(?P<rel>этом|текущем|нынешнем|уходящем|следующем|будущем|наступающем|прошлом"
         r"|минувшем)\s+году(?![\w])"
     ),
+    # "an October summit", "the October (2021) session", "октябрьский саммит": a month as an attribute.
+    # Not "May": headlines capitalise the verb ("Armenia May Skip CSTO Session").
+    "month_attr": (
+        rf"(?<![\w])(?:(?P<pre>[Aa]n?|[Tt]he|[Ii]ts|[Tt]his|[Ll]ast|[Nn]ext)\s+(?!May\b|MAY\b){_month('m1')}(?:\s+\(?{_year('y1')}\)?)?"
+        rf"|(?P<ma>(?i:январск|февральск|мартовск|апрельск|майск|июньск|июльск|августовск|сентябрьск|октябрьск"
+        rf"|ноябрьск|декабрьск))\w*(?:\s+\(?{_year('y2')}\)?)?)"
+        rf"(?=\s+(?i:summit|session|meeting|exercises?|drills|talks|consultations|conference|visit|forum|council"
+        rf"|саммит|сесси|заседани|учени|встреч|переговор|консультаци|конференци|визит|форум|совещани))"
+    ),
+    # "в третьей декаде мая": days 1-10, 11-20, 21 to the end of the month.
+    "decade": (
+        rf"(?<![\w])(?P<pre>[вВ]о?)\s+(?P<ord>перв\w+|втор\w+|трет\w+)\s+декад\w+\s+{_month('m1')}"
+        rf"{_year_or_relative('1')}"
+    ),
     "relative_day": (
         # "which today unites six states": a state of things, not a day.
         r"(?<![\w])(?<!which )(?<!that )(?<!которая )(?<!который )(?<!которое )(?<!которые )"
@@ -133,6 +147,7 @@ _PATTERNS: dict[str, str] = {
     ),
     "relative_month": (
         r"(?<![\w])(?i:(?:(?P<part>earlier|later)\s+)?(?P<rm>this|last|next)\s+month"
+        r"|(?:at\s+)?the\s+(?:beginning|end|middle)\s+of\s+the\s+month|(?:в\s+)?(?:начале|конце|середине)\s+месяца"
         r"|(?:в\s+)?(?:(?P<partr>начале|конце|середине)\s+)?(?:в\s+)?"
         r"(?P<rmr>этом|текущем|прошлом|минувшем|следующем|будущем|этого|текущего|прошлого|следующего)\s+месяц[еа])(?![\w])"
     ),
@@ -141,6 +156,6 @@ _PATTERNS: dict[str, str] = {
 FORMS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in _PATTERNS.items()}
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
-    rf"\d|{_M}|{_WD}|(?i:year|году|года|полугоди|квартал|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
+    rf"\d|{_M}|{_WD}|(?i:year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
     r"|вчера|послезавтра|позавчера|недел|месяц)"
 )

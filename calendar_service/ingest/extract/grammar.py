@@ -80,7 +80,7 @@ _SEASONS = {
     "осенью": (9, 11),
 }
 #: Prepositions left out of the evidence; Russian ones stay, the case of the month depends on them.
-_PREPOSITIONS = {"in", "during", "on", "at", "by"}
+_PREPOSITIONS = {"in", "during", "on", "at", "by", "a", "an", "the", "its", "this", "last", "next"}
 
 
 def _group(match: re.Match[str], name: str) -> str | None:
@@ -297,6 +297,33 @@ def _relative_week(match: re.Match[str]) -> Iterator[DateMention]:
     yield _mention(match, PartialDate(None), PartialDate(None), relative=("week", direction))
 
 
+_MONTH_ADJECTIVES = (
+    "январск", "февральск", "мартовск", "апрельск", "майск", "июньск",
+    "июльск", "августовск", "сентябрьск", "октябрьск", "ноябрьск", "декабрьск",
+)  # fmt: skip
+
+
+def _month_attr(match: re.Match[str]) -> Iterator[DateMention]:
+    adjective = _group(match, "ma")
+    month = _MONTH_ADJECTIVES.index(adjective.lower()) + 1 if adjective else month_number(match.group("m1"))
+    year = _int(match, "y1") or _int(match, "y2")
+    yield _mention(match, PartialDate(year, month), PartialDate(year, month))
+
+
+def _decade(match: re.Match[str]) -> Iterator[DateMention]:
+    number = _ordinal(match.group("ord"))
+    month = month_number(match.group("m1"))
+    year = _int(match, "y1")
+    relative = _relative(match, "ry1")
+    last_day = calendar.monthrange(year or 2001, month or 1)[1] if number == 3 else number * 10
+    yield _mention(
+        match,
+        PartialDate(year, month, (number - 1) * 10 + 1),
+        PartialDate(year, month, last_day),
+        relative_year=relative,
+    )
+
+
 def _relative_month(match: re.Match[str]) -> Iterator[DateMention]:
     word = match.group("rm") or match.group("rmr")
     yield _mention(match, PartialDate(None), PartialDate(None), relative=("month", _direction(word)))
@@ -321,6 +348,8 @@ _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
     "year": _years,
     "relative_en": _relative_year,
     "relative_ru": _relative_year,
+    "month_attr": _month_attr,
+    "decade": _decade,
     "relative_day": _relative_day,
     "weekday": _weekday,
     "relative_week": _relative_week,

@@ -68,7 +68,10 @@ _SPEECH = (
     r"|сообщает|сообщается|сообщили|пишет|передает|передаёт|указал\w*|напомнил\w*|уточнил\w*)"
 )
 _SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}(?:\s+\S+){{0,3}}?\s+$", _I)
-_SPEECH_AFTER = re.compile(rf"^[\s,]*(?:\S+\s+){{0,1}}{_SPEECH}\b", _I)
+_SPEECH_AFTER = re.compile(rf"[\s,]*(?:\S+\s+){{0,1}}{_SPEECH}\b", _I)  # used with match(): no "^"
+_INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
+#: Web addresses hold numbers that look like dates ("/2024/05/15/", "2024-05-15-meeting"): never dates.
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", _I)
 POSTPONE = re.compile(r"\bpostpon\w*|\brescheduled\b|\bdeferred\b|\bперенес\w*|\bперенос\w*|\bотложен\w*", _I)
 # "(?<!\s)": a run of spaces is tried once, not from each of its positions.
 _CLAUSE_BREAK = re.compile(r";\s*|,\s+(?:and|while|whereas|but|а|но|а также)\s+|(?<!\s)\s+while\s+")
@@ -114,13 +117,26 @@ class ReadSentence:
 
 def _is_bound(text: str, mention: DateMention, sentence_start: int) -> bool:
     before = text[max(sentence_start, mention.begin - 80) : mention.begin]
-    if _BOUND_BEFORE.search(before) and not POSTPONE.search(text[sentence_start : mention.begin]):
+    bound = _BOUND_BEFORE.search(before)
+    if bound and not POSTPONE.search(text[sentence_start : mention.begin]) and not _opens(bound, mention, text):
         return True
     if _DOCUMENT_BEFORE.search(before):
         return True
     if _SPEECH_BEFORE.search(before) or _SPEECH_AFTER.match(text, mention.end, mention.end + 60):
         return True
     return mention.precision == "year" and bool(_TOPIC_BEFORE.search(before))
+
+
+def _opens(bound: re.Match[str], mention: DateMention, text: str) -> bool:
+    """Tell a first or last day ("с 5 июля 2023 года", "until 3 March inclusive") from a bound.
+
+    "с"/"from"/"starting" before a day is when something begins, and "inclusive" after one is the
+    last day of something; "since 2002", "до 2025 года" and "by 1 March" stay bounds.
+    """
+    word = bound.group().split()[0].lower()
+    if _INCLUSIVE.match(text, mention.end, mention.end + 20):
+        return True
+    return mention.precision == "day" and word in {"с", "со", "from", "начиная"}
 
 
 def read_sentences(context: Context) -> list[ReadSentence]:
@@ -171,7 +187,8 @@ def read_sentence(context: Context, span: Sentence) -> ReadSentence:
         NameMatch(m.start + span.start, m.end + span.start, m.entry) for m in context.gazetteer.find(text)
     ]
     masked = mask(text, [(m.start, m.end) for m in names if m.entry.kind is Kind.BODY], span.start)
-    found = find_dates(text, span.start)
+    dated = _URL.sub(lambda url: " " * len(url.group()), text) if "http" in text or "www." in text else text
+    found = find_dates(dated, span.start)
     if len(found) > MAX_DATES_PER_SENTENCE:
         raise _too_much(
             context,
@@ -180,7 +197,7 @@ def read_sentence(context: Context, span: Sentence) -> ReadSentence:
         )
     mentions = [m for m in found if not _is_bound(context.text, m, span.start)]
     if not found:
-        mentions = search_sentence(text, span.start, context.item.language)
+        mentions = search_sentence(dated, span.start, context.item.language)
     return ReadSentence(span, text, names, masked, mentions, find_anniversaries(text, span.start))
 
 

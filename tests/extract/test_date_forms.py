@@ -1,0 +1,66 @@
+"""Date forms of agency news: months as attributes, decades, first and last days, quotes, web addresses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from calendar_service.ingest.extract import ExtractedEvent
+from calendar_service.ingest.extract.grammar import find_dates
+
+Extract = Callable[..., list[ExtractedEvent]]
+EN = "MINSK, March 13. /BelTA/. "
+RU = "13 марта, Минск /БЕЛТА/. "
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        (EN + "Belarus will host an October summit of the CSTO in Minsk.", "2025-10", "2025-10"),
+        (EN + "The October 2025 session of the CSTO Collective Security Council will be held in Minsk.",
+         "2025-10", "2025-10"),
+        (EN + "The November (2025) session of the CSTO Collective Security Council will be held in Minsk.",
+         "2025-11", "2025-11"),
+        (RU + "Октябрьский саммит ОДКБ пройдет в Минске.", "2025-10", "2025-10"),
+        (EN + "The CSTO exercise will be held on April 8th–9 in Belarus.", "2025-04-08", "2025-04-09"),
+        (RU + "Учения ОДКБ пройдут в третьей декаде мая в Беларуси.", "2025-05-21", "2025-05-31"),
+        (RU + "Учения ОДКБ пройдут во второй декаде апреля в Беларуси.", "2025-04-11", "2025-04-20"),
+        (RU + "Учения ОДКБ пройдут в конце месяца в Беларуси.", "2025-03", "2025-03"),
+        (RU + "С 5 июля 2025 года в Беларуси пройдут учения ОДКБ.", "2025-07-05", "2025-07-05"),
+        (EN + "The CSTO exercise in Belarus will last until March 20 inclusive.", "2025-03-20", "2025-03-20"),
+        (RU + "Учения ОДКБ пройдут с 30 декабря 2025 года по 2 января 2026 года в Беларуси.",
+         "2025-12-30", "2026-01-02"),
+        (EN + "The CSTO exercise will be held from 28 March to 4 April in Belarus.", "2025-03-28", "2025-04-04"),
+        (EN + "The CSTO summit (28 November, Minsk) will be the last of the year.", "2025-11-28", "2025-11-28"),
+        (RU + "Саммит ОДКБ пройдет «28 ноября» в Минске.", "2025-11-28", "2025-11-28"),
+    ],
+)
+def test_date_forms(extract: Extract, text: str, start: str, end: str) -> None:
+    events = extract(text, "2025-06-01")
+    assert [(e.as_json()["start"], e.as_json()["end"]) for e in events] == [(start, end)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since 2002, the CSTO has held thirty exercises.",
+        "The exercise must be prepared by 1 March.",
+        "Armenia May Skip the CSTO Session",
+    ],
+)
+def test_bounds_stay_bounds(extract: Extract, text: str) -> None:
+    assert extract(text, "2025-06-01") == []
+
+
+def test_dates_in_web_addresses_are_no_dates(extract: Extract) -> None:
+    events = extract(
+        EN + "The CSTO exercise was held on 11 March, see https://www.belta.by/politics/2024-05-15/exercise-1205.",
+        "2025-06-01",
+    )
+    assert [e.as_json()["start"] for e in events] == ["2025-03-11"]
+
+
+def test_month_adjectives_need_an_event_noun() -> None:
+    assert find_dates("октябрьская революция") == []
+    assert find_dates("the October Revolution") == []
