@@ -21,6 +21,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
+from dataclasses import replace
 
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract.anniversary import Anniversary, is_founding_act
@@ -117,7 +118,7 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         title = item.title if item.kind in (ItemKind.NEWS, ItemKind.AGENCY) and not events else None
         events.extend(_sentence_events(context, sentence, scope, following, title))
-    events = _without_restatements(events)
+    events = _without_repetitions(_without_restatements(events))
     if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
         held_near = any(
             e.status is Status.HELD
@@ -129,6 +130,40 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         if own is not None:
             events.insert(0, own)
     return events
+
+
+def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """Keep one event for one happening reported twice in an item.
+
+    "On 12 March the ministers met in Minsk. ... The meeting of the Council of Foreign Ministers on
+    12 March approved ...": same dates, kind and status, and the bodies of one are among the other's
+    (or it names none). The report that names more bodies is kept, where the first one stood.
+    Meetings of different bodies on one day stay two.
+    """
+    kept: list[ExtractedEvent] = []
+    for event in events:
+        for index, earlier in enumerate(kept):
+            same = (earlier.start, earlier.end, earlier.category, earlier.status, earlier.anniversary) == (
+                event.start, event.end, event.category, event.status, event.anniversary
+            )
+            if not same or earlier.anniversary:
+                continue
+            # The Organization itself is named by every report of its bodies: it tells none apart.
+            bodies, earlier_bodies = set(event.bodies) - {"CSTO"}, set(earlier.bodies) - {"CSTO"}
+            if bodies <= earlier_bodies:
+                break
+            if earlier_bodies <= bodies:
+                kept[index] = replace(
+                    event,
+                    countries=event.countries or earlier.countries,
+                    city=event.city or earlier.city,
+                    country=event.country or earlier.country,
+                    title=earlier.title,
+                )
+                break
+        else:
+            kept.append(event)
+    return kept
 
 
 def _without_restatements(events: list[ExtractedEvent]) -> list[ExtractedEvent]:

@@ -86,7 +86,7 @@ _POSTPONED = re.compile(
 _PLANNED = re.compile(
     r"\bwill\b|\bshall\b|\bwould\b|\b(?:is|are)\s+(?:scheduled|planned|expected|due|set)\b|\b(?:is|are)\s+to\s+be\b"
     r"|\bto be held\b|\bscheduled\b|\bforthcoming\b|\bupcoming\b|\bplans? to\b|\bintends? to\b|\bnext\b"
-    r"|\bбудет\b|\bбудут\b|\bсостоится\b|\bсостоятся\b|\bпройд[её]т\b|\bпройдут\b|\bпроведут\b|\bпроведет\b"
+    r"|\bбудет\b|\bбудут\b|\bпримет\b|\bпримут\b|\bсостоится\b|\bсостоятся\b|\bпройд[её]т\b|\bпройдут\b|\bпроведут\b|\bпроведет\b"
     r"|\bпроведёт\b|\bпланиру\w*|\bзапланирован\w*|\bпредстоящ\w*|\bнамечен\w*|\bожида\w+ся\b"
     r"|\bпредполагается\b|\bследующ\w*",
     _I,

@@ -36,6 +36,19 @@ __all__ = ["dated_events", "founding_event", "make_event", "principal_body", "pu
 _I = re.IGNORECASE
 _SPLIT_NOUN = re.compile(r"\b(?:meetings|sessions|заседани(?:я|й|ях|ями)|встреч(?:и|ах))\b", _I)
 _JOINT = re.compile(r"\bjoint\b|\bсовместн\w*", _I)
+_EVENT_NOUN = re.compile(
+    r"\b(?:sessions?|meetings?|summits?|сесси[яиюей]|заседани[еяюий]\w*|саммит\w*|встреч[аиуей])\b", _I
+)
+#: Between two coordinated phrases: "and", "as well as", "и", "а также", with the adjectives of the next.
+_PHRASE_JOIN = re.compile(
+    r"\s*(?:,\s*)?(?:and|as well as|и|а также)\s+(?:(?:the|a|an|joint|extraordinary|regular|совместн\w*"
+    r"|внеочередн\w*|очередн\w*)\s+)*$",
+    _I,
+)
+#: The adjectives before an event word, part of its phrase: "the joint meeting", "совместного заседания".
+_PHRASE_HEAD = re.compile(
+    r"(?:(?:joint|extraordinary|regular|совместн\w*|внеочередн\w*|очередн\w*)\s+)*$", _I
+)
 _BODY_HEAD_GAP = re.compile(r"^\s*(?:of\s+)?(?:the\s+)?$", _I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также|,\s*and|,\s*и)?\s*(?:the\s+)?$", _I)
 _AFTER_LEAD = re.compile(r"^[\s,:–—-]*")
@@ -175,6 +188,24 @@ def dated_events(
             named_kind=named_kind,
         ),
     }
+    phrases = _coordinated(context.text, sentence) if category is Category.MEETING else []
+    if phrases:
+        return [
+            make_event(
+                context,
+                key=event_key(
+                    category,
+                    " ".join(m.entry.name for m in bodies),
+                    period_of(
+                        keyed.start, keyed.precision, half_yearly=all(m.entry.half_yearly for m in bodies)
+                    ),
+                ),
+                title=_shorten(context.text[start:end]),
+                bodies=tuple(dict.fromkeys(m.entry.name for m in bodies)),
+                **common,
+            )
+            for start, end, bodies in phrases
+        ]
     split = _split_bodies(context.text, sentence) if category is Category.MEETING else []
     if split:
         russian = context.item.language == "ru"
@@ -228,6 +259,41 @@ def principal_body(sentence: ReadSentence) -> Entry | None:
             return after[0].entry
     own = [m for m in specific if m.entry.part_of]
     return (own or specific)[0].entry
+
+
+def _coordinated(text: str, sentence: ReadSentence) -> list[tuple[int, int, list[NameMatch]]]:
+    """Return the meetings of "a session of A and a joint meeting of B, C and D", one per noun phrase.
+
+    Each phrase is an event word followed by the bodies it governs; two or more phrases joined by
+    "and"/"и" are as many events ("сессии СКБ и совместного заседания СМИД, СМО и КССБ" are two).
+    """
+    bodies = [m for m in sentence.names if m.entry.kind is Kind.BODY and m.entry.part_of]
+    phrases: list[tuple[int, int, list[NameMatch]]] = []
+    for noun in _EVENT_NOUN.finditer(sentence.text):
+        start = sentence.span.start + noun.start()
+        if phrases and start < phrases[-1][1]:
+            continue
+        if phrases and not _PHRASE_JOIN.match(text[phrases[-1][1] : start]):
+            if len(phrases) >= 2:
+                break
+            phrases = []
+        position = sentence.span.start + noun.end()
+        governed: list[NameMatch] = []
+        for body in bodies:
+            if body.start < position:
+                continue
+            if not (_BODY_HEAD_GAP if not governed else _LIST_GAP).match(text[position : body.start]):
+                break
+            governed.append(body)
+            position = body.end
+        if not governed:
+            if len(phrases) >= 2:
+                break
+            phrases = []
+            continue
+        head = start - len(_PHRASE_HEAD.search(text, sentence.span.start, start).group())
+        phrases.append((head, position, governed))
+    return phrases if len(phrases) >= 2 else []
 
 
 def _split_bodies(text: str, sentence: ReadSentence) -> list[NameMatch]:
