@@ -25,6 +25,8 @@ import pycountry
 import yaml
 
 from calendar_service.errors import ConfigurationError
+from calendar_service.ingest.extract.morphology import has_cyrillic, lemma
+from calendar_service.ingest.extract.towns import read_towns
 from calendar_service.store.records import is_country_code
 
 __all__ = [
@@ -59,6 +61,7 @@ class Entry:
     country: str | None = None  #: ISO code of a country, adjective or city
     part_of: str | None = None  #: "CSTO" for the Organization's own bodies
     half_yearly: bool = False  #: a body that meets at most twice a year
+    listed: bool = True  #: in the gazetteer itself; a town of the GeoNames extract is not
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,9 @@ class Gazetteer:
         self.cities: dict[str, Entry] = {}
         self._russian: dict[Entry, str] = {}
         self._english: list[str] = []
+        #: Russian names by the normal forms of their words ("нижний новгород"), for every case.
+        self._lemmas: dict[tuple[str, ...], Entry] = {}
+        self._lemma_lengths: dict[str, set[int]] = {}
 
     def body_forms(self) -> list[str]:
         """Return every English form of a city or body (the forms an event may store)."""
@@ -127,13 +133,17 @@ class Gazetteer:
             entry = self._exact.get(words) or self._folded.get(tuple(_fold(word) for word in words))
         return None if entry is None else self._russian.get(entry)
 
-    def add(self, form: str, entry: Entry, *, origin: str, override: bool = True) -> None:
+    def add(self, form: str, entry: Entry, *, origin: str, override: bool = True, normal_forms: bool = True) -> None:
         """Index every expansion of ``form`` as a name of ``entry``.
 
         Raises:
             ConfigurationError: the form already names a different entry (and ``override`` is true).
         """
-        for variant in expand_form(form):
+        variants = expand_form(form)
+        # The normal forms of the first (nominative) form: the other cases are then found too.
+        if normal_forms and has_cyrillic(variants[0]) and not _is_acronym(variants[0]):
+            self.add_normal_form(" ".join(lemma(word.group()) for word in _TOKEN.finditer(variants[0])), entry)
+        for variant in variants:
             words = tuple(match.group() for match in _TOKEN.finditer(variant))
             if not words:
                 continue
@@ -151,9 +161,9 @@ class Gazetteer:
             self._origin[key] = origin
             self._lengths.setdefault(_fold(words[0]), set()).add(len(words))
         if entry.kind is Kind.BODY:
-            self.bodies[entry.name] = entry
+            self.bodies.setdefault(entry.name, entry)
         elif entry.kind is Kind.CITY:
-            self.cities[entry.name] = entry
+            self.cities.setdefault(entry.name, entry)
 
     def find(self, text: str) -> list[NameMatch]:
         """Return the known names in ``text``, left to right, the longest at each place."""
@@ -163,6 +173,8 @@ class Gazetteer:
         while index < len(words):
             lengths = self._lengths.get(_fold(words[index].group()))
             match = self._longest(words, index, lengths) if lengths else None
+            if match is None and words[index].group()[0].isupper() and has_cyrillic(words[index].group()):
+                match = self._longest_lemmas(words, index)
             if match is None:
                 index += 1
                 continue
@@ -177,6 +189,25 @@ class Gazetteer:
                 continue
             exact = tuple(word.group() for word in words[index : index + length])
             entry = self._exact.get(exact) or self._folded.get(tuple(_fold(word) for word in exact))
+            if entry is not None:
+                return length, entry
+        return None
+
+
+    def add_normal_form(self, normal: str, entry: Entry) -> None:
+        """Index a Russian name by the normal forms of its words ("нижний новгород"); the first entry wins."""
+        words = tuple(normal.split())
+        if words:
+            self._lemmas.setdefault(words, entry)
+            self._lemma_lengths.setdefault(words[0], set()).add(len(words))
+
+    def _longest_lemmas(self, words: list[re.Match[str]], index: int) -> tuple[int, Entry] | None:
+        """Find a Russian name in another case: "Нижнем Новгороде" is "Нижний Новгород"."""
+        lengths = self._lemma_lengths.get(lemma(words[index].group()))
+        for length in sorted(lengths or (), reverse=True):
+            if index + length > len(words):
+                continue
+            entry = self._lemmas.get(tuple(lemma(word.group()) for word in words[index : index + length]))
             if entry is not None:
                 return length, entry
         return None
@@ -237,6 +268,13 @@ def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
             value = getattr(country, attribute, None)
             if value and "," not in value:
                 gazetteer.add(value, entry, origin=f"pycountry {country.alpha_2}", override=False)
+    # The towns of the GeoNames extract, after every name above: the gazetteer's own forms win.
+    for town in read_towns():
+        entry = Entry(Kind.CITY, town.name, country=town.country, listed=False)
+        for form in town.names:
+            gazetteer.add(form, entry, origin=f"GeoNames {town.name}", override=False, normal_forms=False)
+        for normal in town.normal_forms:
+            gazetteer.add_normal_form(normal, entry)
     return gazetteer
 
 

@@ -62,8 +62,11 @@ def _is_place(text: str, match: NameMatch, previous: NameMatch | None, previous_
     if _POSSESSIVE.match(after):
         return False
     kind = match.entry.kind
-    if kind is Kind.CITY:
+    if kind is Kind.CITY and match.entry.listed:
         return not _DOCUMENT.match(after)
+    if kind is Kind.CITY:  # a town of the GeoNames extract: only where the text puts something there
+        before = text[max(0, match.start - _WINDOW) : match.start]
+        return bool(_CUE.search(before)) and not _DOCUMENT.match(after)
     if kind is Kind.ADJECTIVE:
         return bool(_GROUND.match(after))
     if kind is not Kind.COUNTRY:
