@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import create_app, db
+from calendar_service import create_app, db, get_settings
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.notices.selection import list_notices
@@ -82,7 +82,7 @@ def main() -> None:
             with transaction(factory) as session:
                 upsert_records(session, _records(min(1000, arguments.notices - offset), offset),
                                now=NOW + dt.timedelta(minutes=offset))
-        settings = app.config
+        settings = get_settings(app)
         stream = list_streams(())[0]
         rows: list[tuple[str, float]] = []
         with transaction(factory) as session:
@@ -108,7 +108,7 @@ def main() -> None:
         with transaction(factory) as session:
             rows.append(("notice feeds only, every stream x3 formats, archives reused (the build's share)",
                          _best(lambda: render_syndication(
-                             session, settings, ArchiveReuse.from_feeds_dir(Path(settings["FEEDS_DIR"]))),
+                             session, settings, ArchiveReuse.from_feeds_dir(settings.feeds_dir)),
                                arguments.repeat)))
         client = app.test_client()
         client.get("/feed.atom")

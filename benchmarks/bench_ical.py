@@ -51,7 +51,7 @@ def _fill(folder: Path, count: int) -> None:
     from calendar_service.models import Event
 
     settings = load_settings(_settings(folder))
-    factory = db.make_session_factory(settings["DATABASE_URL"])
+    factory = db.make_session_factory(settings.database_url)
     db.migrate(factory)
     rows = []
     for number in range(count):
@@ -89,9 +89,8 @@ def _step(folder: Path, step: str) -> dict[str, Any]:
     from calendar_service.publish.calendars import MAIN_CALENDAR, render_definition
     from calendar_service.render.ical import BlockCache
 
-    settings = load_settings(_settings(folder))
-    settings["ICS_PAST_DAYS"] = 100_000
-    factory = db.make_session_factory(settings["DATABASE_URL"])
+    settings = load_settings({**_settings(folder), "ICS_PAST_DAYS": 100_000})
+    factory = db.make_session_factory(settings.database_url)
     if step == "icalendar":
         return _icalendar(factory, settings)
     from calendar_service.publish.blockstore import load_blocks, save_blocks
@@ -167,7 +166,7 @@ def _icalendar(factory: Any, settings: dict[str, Any]) -> dict[str, Any]:
             vevent.add("description", describe_event(event))
             vevent.add("location", describe_location(event))
             vevent.add("categories", [event.category])
-            vevent.add("url", event_url(settings["BASE_URL"], event.uid))
+            vevent.add("url", event_url(settings.base_url, event.uid))
             vevent.add("status", "CONFIRMED")
             vevent.add("class", "PUBLIC")
             calendar.add_component(vevent)

@@ -37,7 +37,7 @@ def _shapes() -> dict[str, bytes]:
 
 
 def _child(path: str) -> None:
-    from calendar_service import create_app, db
+    from calendar_service import create_app, db, get_settings
     from calendar_service.errors import InvalidInput
     from calendar_service.ingest.ics import import_ics
 
@@ -47,7 +47,7 @@ def _child(path: str) -> None:
     db.migrate(factory)
     start = time.perf_counter()
     try:
-        outcome = import_ics(factory, Path(path), app.config, now=NOW).summary()
+        outcome = import_ics(factory, Path(path), get_settings(app), now=NOW).summary()
     except InvalidInput as error:
         outcome = "refused: " + str(error)[:60]
     elapsed = time.perf_counter() - start

@@ -47,13 +47,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--queries", type=int, default=40)
     arguments = parser.parse_args()
-    from calendar_service import create_app, db
+    from calendar_service import create_app, db, get_settings
     from calendar_service.publish.build import build_feeds
 
     with tempfile.TemporaryDirectory() as folder:
         _fill(Path(folder), arguments.events)
         app = create_app(_settings(Path(folder)))
-        build_feeds(db.get_session_factory(app), app.config, now=NOW)
+        build_feeds(db.get_session_factory(app), get_settings(app), now=NOW)
         client = app.test_client()
         rendered = app.extensions["calendar_service.rendered_calendars"]
         etag = client.get("/calendar.ics").headers["ETag"]

@@ -14,29 +14,50 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flask import Flask
 
+    from calendar_service.config import Settings
+
 __version__ = "0.1.0"
-__all__ = ["__version__", "create_app"]
+__all__ = ["__version__", "create_app", "get_settings"]
+
+_EXTENSION = "calendar_service"
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     """Create the web application: settings, database, blueprints. Starts nothing.
 
-    Settings come from :data:`calendar_service.config.DEFAULTS`, then ``CALENDAR_*`` environment
-    variables, then ``config``. No scheduler is ever started here: web workers only serve.
+    ``config`` is either ready :class:`~calendar_service.config.Settings` or a mapping of
+    overrides: settings by their names in docs/settings.md (over the defaults and ``CALENDAR_*``
+    environment variables) and Flask's own configuration keys such as ``TESTING``. No scheduler
+    is ever started here: web workers only serve.
+
+    Raises:
+        ConfigurationError: a setting is unusable, or ``config`` names something that is neither
+            a setting nor a key of Flask's configuration.
     """
     from flask import Flask
 
     from calendar_service import db
-    from calendar_service.config import load_settings
+    from calendar_service.config import Settings, load_settings
     from calendar_service.web import init_app as init_web
 
-    settings = load_settings(config)
     app = Flask(__name__)
-    app.config.update(settings)
-    configure_logging(settings["LOG_LEVEL"])
+    if isinstance(config, Settings):
+        settings = config
+    else:
+        overrides = dict(config or {})
+        app.config.update({key: overrides.pop(key) for key in list(overrides) if key in app.config})
+        settings = load_settings(overrides)
+    app.extensions[_EXTENSION] = settings
+    configure_logging(settings.log_level)
     db.init_app(app)
     init_web(app)
     return app
+
+
+def get_settings(app: Flask) -> Settings:
+    """Return the settings of an application made by :func:`create_app`."""
+    settings: Settings = app.extensions[_EXTENSION]
+    return settings
 
 
 def configure_logging(level: str) -> None:

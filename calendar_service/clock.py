@@ -17,6 +17,6 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def today(timezone: str) -> dt.date:
-    """Return today's date in ``timezone`` (an IANA name such as ``Europe/Moscow``)."""
-    return now().astimezone(zoneinfo.ZoneInfo(timezone)).date()
+def today(timezone: zoneinfo.ZoneInfo) -> dt.date:
+    """Return today's date in ``timezone`` (the service's, CALENDAR_TIMEZONE)."""
+    return now().astimezone(timezone).date()

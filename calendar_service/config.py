@@ -1,147 +1,231 @@
-"""Settings: one documented mapping of defaults, overridden by ``CALENDAR_*`` environment variables.
+"""Settings: one frozen, typed :class:`Settings`, read from ``CALENDAR_*`` environment variables.
 
-The settings table in docs/settings.md follows :data:`DEFAULTS`. Order of precedence, lowest first: the
-defaults, the environment (``CALENDAR_REFRESH_MINUTES=5``), then a mapping passed in code (tests,
-``create_app(config)``). :func:`load_settings` returns the merged, checked result; both the Flask
-app and the CLI use it, so they always agree.
+Each field of :class:`Settings` carries its default (as it would be written in the environment)
+and its meaning; the settings table in docs/settings.md is :func:`settings_table`. Order of
+precedence, lowest first: the defaults, the environment (``CALENDAR_REFRESH_MINUTES=5``), then a
+mapping passed in code (tests, ``create_app(config)``). :func:`load_settings` checks every value
+and returns the settings; both the Flask app and the CLI use it, so they always agree.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from calendar_service.durations import parse_triggers
+from calendar_service.durations import parse_lead
 from calendar_service.errors import ConfigurationError
 
-__all__ = ["DEFAULTS", "ENV_PREFIX", "load_settings", "resolve_database_url"]
+__all__ = ["ENV_PREFIX", "SETTING_NAMES", "Settings", "load_settings", "settings_table"]
 
 ENV_PREFIX = "CALENDAR_"
 
-#: Every setting, its default and what it means. Environment variables carry the ``CALENDAR_`` prefix.
-DEFAULTS: dict[str, tuple[Any, str]] = {
-    "DATA_DIR": ("data", "Folder holding the dataset, the gazetteer and (by default) the SQLite database."),
-    "DATASET": ("events.yaml,reference/*.yaml", "Dataset files in DATA_DIR loaded, in one transaction, into an empty "
-                "store by `serve` and `scheduler`: comma-separated files, folders or glob patterns."),
-    "DATABASE_URL": ("", "SQLAlchemy URL; empty means `sqlite:///<DATA_DIR>/calendar.db`."),
-    "FEEDS_DIR": ("feeds", "Folder the rendered feed files are written into."),
-    "BASE_URL": ("http://127.0.0.1:8000", "Public address of the service, used for every link in feeds."),
-    "TIMEZONE": ("Europe/Moscow", "IANA time zone of the service: default zone of events, of 'today'."),
-    "REFRESH_MINUTES": (15, "Feeds are re-rendered at least this often; also the feeds' advertised refresh."),
-    "CHANGE_POLL_SECONDS": (5, "How often the scheduler looks for store changes to re-render soon after."),
-    "LOG_LEVEL": ("INFO", "Python logging level of the service's own log lines."),
-    "DAILY_AT": ("06:00", "Local time (in TIMEZONE) of the daily anniversary sweep, HH:MM."),
-    "ANNIVERSARY_LEADS": ("7", "Comma-separated days ahead at which an 'anniversary ahead' notice is issued."),
-    "CATCH_UP_DAYS": (31, "After downtime, the daily sweep catches up at most this many missed days."),
-    "LOCK_POLL_SECONDS": (5, "How often a standby scheduler tries to take the scheduler lock over."),
-    "TAG_AUTHORITY": ("calendar-service", "Authority of the permanent `tag:` ids of feeds and entries (RFC 4151): "
-                      "a domain or e-mail address you own. Never change it once feeds are read."),
-    "ICS_PAST_DAYS": (730, "The iCalendar feeds hold events ending at most this many days ago (and all future ones)."),
-    "ANNIVERSARY_YEARS_BACK": (3, "Anniversaries in the calendars start this many years before the current one."),
-    "ANNIVERSARY_YEARS_AHEAD": (10, "Anniversaries in the calendars run until this many years after the current one."),
-    "ANNIVERSARY_ALARMS": ("P7D,P1D", "Reminders of anniversaries in the calendars: days before, comma-separated."),
-    "ANNIVERSARY_ALARM_TIME": ("09:00", "Local time of day at which anniversary reminders ring."),
-    "ALARM_AT": ("09:00", "Local time of day at which a subscriber's `?alarm=P1D` rings on an all-day entry "
-                 "(09:00 the day before), HH:MM."),
-}
 
-_INT_SETTINGS = {"REFRESH_MINUTES": (1, 1440), "CHANGE_POLL_SECONDS": (1, 3600), "CATCH_UP_DAYS": (1, 366),
-                 "LOCK_POLL_SECONDS": (1, 600), "ICS_PAST_DAYS": (0, 36500),
-                 "ANNIVERSARY_YEARS_BACK": (0, 100), "ANNIVERSARY_YEARS_AHEAD": (0, 100)}
+def _setting(default: str, doc: str, parse: Callable[[Any], Any]) -> Any:
+    """Declare a setting: its default as written in the environment, its meaning and its parser."""
+    return dataclasses.field(metadata={"default": default, "doc": doc, "parse": parse})
 
 
-def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for name, value in environ.items():
-        if name.startswith(ENV_PREFIX):
-            key = name[len(ENV_PREFIX):]
-            if key in DEFAULTS:
-                found[key] = value
-    return found
+def _text(value: Any) -> str:
+    return str(value).strip()
 
 
-def _daily_at(value: Any, name: str = "DAILY_AT") -> str:
+def _path(value: Any) -> Path:
+    return Path(str(value))
+
+
+def _whole(low: int, high: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"must be a whole number, not {value!r}") from None
+        if not low <= number <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return number
+
+    return parse
+
+
+def _time_of_day(value: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(value).strip())
     if not match:
-        raise ConfigurationError(f"{ENV_PREFIX}{name} must be a time of day HH:MM, not {value!r}")
-    return f"{int(match[1]):02d}:{match[2]}"
+        raise ValueError(f"must be a time of day HH:MM, not {value!r}")
+    return dt.time(int(match[1]), int(match[2]))
+
+
+def _zone(value: Any) -> zoneinfo.ZoneInfo:
+    if isinstance(value, zoneinfo.ZoneInfo):
+        return value
+    try:
+        return zoneinfo.ZoneInfo(str(value).strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"names an unknown IANA time zone: {value!r}") from None
+
+
+def _base_url(value: Any) -> str:
+    base = str(value).strip().rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"must be an http(s) address, not {base!r}")
+    return base
+
+
+def _log_level(value: Any) -> str:
+    if not re.fullmatch(r"[A-Za-z]+", str(value)):
+        raise ValueError("must be a level name such as INFO")
+    return str(value).upper()
+
+
+def _tag_authority(value: Any) -> str:
+    if not re.fullmatch(r"([A-Za-z0-9._%+-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?", str(value)):
+        raise ValueError("must be a domain name or e-mail address (RFC 4151)")
+    return str(value)
+
+
+def _parts(value: Any) -> list[str]:
+    items: Iterable[Any] = value.split(",") if isinstance(value, str) else value
+    return [str(item).strip() for item in items if str(item).strip()]
 
 
 def _leads(value: Any) -> tuple[int, ...]:
-    parts = str(value).split(",") if isinstance(value, str) else list(value)
     try:
-        leads = sorted({int(str(part).strip()) for part in parts if str(part).strip()}, reverse=True)
-    except ValueError:
-        raise ConfigurationError(
-            f"{ENV_PREFIX}ANNIVERSARY_LEADS must be whole numbers of days separated by commas, not {value!r}"
-        ) from None
+        leads = sorted({int(part) for part in _parts(value)}, reverse=True)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be whole numbers of days separated by commas, not {value!r}") from None
     if not leads or not all(1 <= lead <= 366 for lead in leads):
-        raise ConfigurationError(f"{ENV_PREFIX}ANNIVERSARY_LEADS must list days between 1 and 366, not {value!r}")
+        raise ValueError(f"must list days between 1 and 366, not {value!r}")
     return tuple(leads)
 
 
-def resolve_database_url(settings: Mapping[str, Any]) -> str:
-    """Return the database URL the settings name, defaulting to a SQLite file in DATA_DIR."""
-    url = str(settings.get("DATABASE_URL") or "").strip()
-    if url:
-        return url
-    return f"sqlite:///{Path(settings['DATA_DIR']).resolve() / 'calendar.db'}"
+def _durations(value: Any) -> tuple[dt.timedelta, ...]:
+    if not isinstance(value, str) and all(isinstance(item, dt.timedelta) for item in value):
+        return tuple(sorted(set(value), reverse=True))
+    try:
+        leads = {parse_lead(part) for part in _parts(value)}
+    except ValueError as error:
+        raise ValueError(f"must list ISO 8601 durations such as P7D,P1D: {error}") from None
+    if not leads:
+        raise ValueError("must list at least one ISO 8601 duration such as P1D")
+    return tuple(sorted(leads, reverse=True))
 
 
-def load_settings(
-    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """Merge defaults, environment and ``overrides``, check every value and return the settings.
+@dataclasses.dataclass(frozen=True, slots=True)
+class Settings:
+    """The service's settings, checked and typed; build them with :func:`load_settings`.
+
+    Derive changed settings with :func:`dataclasses.replace` (``replace(settings, base_url=...)``).
+    """
+
+    data_dir: Path = _setting(
+        "data", "Folder holding the dataset, the gazetteer and (by default) the SQLite database.", _path)
+    dataset: str = _setting(
+        "events.yaml,reference/*.yaml",
+        "Dataset files in DATA_DIR loaded, in one transaction, into an empty store by `serve` and `scheduler`: "
+        "comma-separated files, folders or glob patterns.", _text)
+    database_url: str = _setting(
+        "", "SQLAlchemy URL; empty means `sqlite:///<DATA_DIR>/calendar.db`. Any SQLAlchemy URL works, "
+        "e.g. `postgresql+psycopg://user:pass@host/db` (install the driver).", _text)
+    feeds_dir: Path = _setting("feeds", "Folder the rendered feed files are written into.", _path)
+    base_url: str = _setting(
+        "http://127.0.0.1:8000", "Public address of the service, used for every link in feeds. "
+        "Unset, `serve` links to the address it listens on.", _base_url)
+    timezone: zoneinfo.ZoneInfo = _setting(
+        "Europe/Moscow", 'IANA time zone of the service: default zone of events, of "today".', _zone)
+    refresh_minutes: int = _setting(
+        "15", "Feeds are re-rendered at least this often; also the feeds' advertised refresh interval.",
+        _whole(1, 1440))
+    change_poll_seconds: int = _setting(
+        "5", "How often the scheduler looks for store changes, to re-render soon after one.", _whole(1, 3600))
+    log_level: str = _setting("INFO", "Python logging level of the service's own log lines.", _log_level)
+    tag_authority: str = _setting(
+        "calendar-service", "Authority of the permanent `tag:` ids of feeds and entries (RFC 4151): "
+        "a domain or e-mail address you own. Never change it once feeds are read.", _tag_authority)
+    daily_at: dt.time = _setting(
+        "06:00", "Local time (in `CALENDAR_TIMEZONE`) of the daily anniversary sweep, `HH:MM`.", _time_of_day)
+    anniversary_leads: tuple[int, ...] = _setting(
+        "7", 'Comma-separated days ahead at which an "anniversary ahead" notice is issued, e.g. `30,7,1`.', _leads)
+    catch_up_days: int = _setting(
+        "31", "After downtime, the daily sweep catches up at most this many missed days.", _whole(1, 366))
+    lock_poll_seconds: int = _setting(
+        "5", "How often a standby scheduler tries to take the scheduler lock over.", _whole(1, 600))
+    ics_past_days: int = _setting(
+        "730", "Calendars hold events ending at most this many days ago (and all future ones).", _whole(0, 36500))
+    anniversary_years_back: int = _setting(
+        "3", "Anniversaries in the calendars start this many years before the current one.", _whole(0, 100))
+    anniversary_years_ahead: int = _setting(
+        "10", "Anniversaries in the calendars run until this many years after the current one.", _whole(0, 100))
+    anniversary_alarms: tuple[dt.timedelta, ...] = _setting(
+        "P7D,P1D", "Reminders of anniversaries in the calendars: comma-separated ISO 8601 durations before "
+        "the day.", _durations)
+    anniversary_alarm_time: dt.time = _setting(
+        "09:00", "Local time of day at which anniversary reminders ring, `HH:MM`.", _time_of_day)
+    alarm_at: dt.time = _setting(
+        "09:00", "Local time of day at which a subscriber's `alarm` rings on an all-day entry "
+        "(`P1D`: 09:00 the day before), `HH:MM`.", _time_of_day)
+
+    @property
+    def anniversary_triggers(self) -> tuple[dt.timedelta, ...]:
+        """Return the anniversary reminders relative to the start of the day, earliest first.
+
+        ``P7D,P1D`` at 09:00 gives -P6DT15H and -PT15H: 09:00 seven days and one day before.
+        """
+        at = _since_midnight(self.anniversary_alarm_time)
+        return tuple(sorted({at - lead for lead in self.anniversary_alarms}))
+
+    @property
+    def alarm_at_offset(self) -> dt.timedelta:
+        """Return ALARM_AT as the time since midnight."""
+        return _since_midnight(self.alarm_at)
+
+
+def _since_midnight(time_of_day: dt.time) -> dt.timedelta:
+    return dt.timedelta(hours=time_of_day.hour, minutes=time_of_day.minute)
+
+
+_FIELDS = {field.name.upper(): field for field in dataclasses.fields(Settings)}
+
+#: The names of every setting, as in the environment without the ``CALENDAR_`` prefix.
+SETTING_NAMES: tuple[str, ...] = tuple(_FIELDS)
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
+    """Merge defaults, environment and ``overrides`` (keyed by the names of the settings table) and check them.
 
     Raises:
-        ConfigurationError: a value is unusable; the message names the variable.
+        ConfigurationError: a value is unusable, or ``overrides`` names no setting; the message
+            names the variable.
     """
-    settings: dict[str, Any] = {key: default for key, (default, _) in DEFAULTS.items()}
-    settings.update(_from_environment(os.environ if environ is None else environ))
-    if overrides:
-        settings.update({key: value for key, value in overrides.items() if key in DEFAULTS})
-    extra = {key: value for key, value in (overrides or {}).items() if key not in DEFAULTS}
-
-    for key, (low, high) in _INT_SETTINGS.items():
+    unknown = sorted(set(overrides or {}) - set(_FIELDS))
+    if unknown:
+        raise ConfigurationError(f"no such setting: {', '.join(unknown)} (see docs/settings.md)")
+    values: dict[str, Any] = {}
+    for name, field in _FIELDS.items():
+        raw: Any = field.metadata["default"]
+        raw = environ.get(ENV_PREFIX + name, raw)
+        if overrides is not None and name in overrides:
+            raw = overrides[name]
         try:
-            settings[key] = int(settings[key])
-        except (TypeError, ValueError):
-            raise ConfigurationError(f"{ENV_PREFIX}{key} must be a whole number, not {settings[key]!r}") from None
-        if not low <= settings[key] <= high:
-            raise ConfigurationError(f"{ENV_PREFIX}{key} must be between {low} and {high}")
-    try:
-        zoneinfo.ZoneInfo(str(settings["TIMEZONE"]))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ConfigurationError(
-            f"{ENV_PREFIX}TIMEZONE: unknown IANA time zone {settings['TIMEZONE']!r}"
-        ) from None
-    base = str(settings["BASE_URL"]).rstrip("/")
-    parts = urlsplit(base)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
-        raise ConfigurationError(f"{ENV_PREFIX}BASE_URL must be an http(s) address, not {base!r}")
-    settings["BASE_URL"] = base
-    if not re.fullmatch(r"[A-Za-z]+", str(settings["LOG_LEVEL"])):
-        raise ConfigurationError(f"{ENV_PREFIX}LOG_LEVEL must be a level name such as INFO")
-    settings["LOG_LEVEL"] = str(settings["LOG_LEVEL"]).upper()
-    settings["DAILY_AT"] = _daily_at(settings["DAILY_AT"])
-    settings["ALARM_AT"] = _daily_at(settings["ALARM_AT"], "ALARM_AT")
-    settings["ANNIVERSARY_LEADS"] = _leads(settings["ANNIVERSARY_LEADS"])
-    if not re.fullmatch(r"([A-Za-z0-9._%+-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?",
-                        str(settings["TAG_AUTHORITY"])):
-        raise ConfigurationError(f"{ENV_PREFIX}TAG_AUTHORITY must be a domain name or e-mail address (RFC 4151)")
-    settings["DATA_DIR"] = str(settings["DATA_DIR"])
-    settings["FEEDS_DIR"] = str(settings["FEEDS_DIR"])
-    settings["DATABASE_URL"] = resolve_database_url(settings)
-    try:
-        parse_triggers(str(settings["ANNIVERSARY_ALARMS"]), str(settings["ANNIVERSARY_ALARM_TIME"]))
-    except ValueError as error:
-        raise ConfigurationError(
-            f"{ENV_PREFIX}ANNIVERSARY_ALARMS / {ENV_PREFIX}ANNIVERSARY_ALARM_TIME: {error}"
-        ) from None
-    settings.update(extra)
-    return settings
+            values[field.name] = field.metadata["parse"](raw)
+        except ValueError as error:
+            raise ConfigurationError(f"{ENV_PREFIX}{name} {error}") from None
+    if not values["database_url"]:
+        values["database_url"] = f"sqlite:///{values['data_dir'].resolve() / 'calendar.db'}"
+    return Settings(**values)
+
+
+def settings_table() -> str:
+    """Return the Markdown table of every setting, its default and meaning (docs/settings.md)."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, field in _FIELDS.items():
+        default = f"`{field.metadata['default']}`" if field.metadata["default"] else "*(empty)*"
+        rows.append(f"| `{ENV_PREFIX}{name}` | {default} | {field.metadata['doc']} |")
+    return "\n".join(rows) + "\n"

@@ -177,7 +177,9 @@ def migrate(factory: sessionmaker[Session], timeout: float = MIGRATE_TIMEOUT_SEC
 
 def init_app(app: Flask) -> None:
     """Give ``app`` its session factory, built from ``DATABASE_URL``. Migrates nothing."""
-    app.extensions[_EXTENSION] = make_session_factory(app.config["DATABASE_URL"])
+    from calendar_service import get_settings
+
+    app.extensions[_EXTENSION] = make_session_factory(get_settings(app).database_url)
 
 
 def get_session_factory(app: Flask) -> sessionmaker[Session]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["MAX_LEAD", "parse_lead", "parse_triggers"]
+__all__ = ["MAX_LEAD", "parse_lead"]
 
 #: Reminders further ahead than this are refused: no calendar app shows them usefully.
 MAX_LEAD = dt.timedelta(days=366)
@@ -34,19 +34,3 @@ def parse_lead(text: str) -> dt.timedelta:
     if not dt.timedelta(0) < lead <= MAX_LEAD:
         raise ValueError(f"{text!r} must be longer than zero and at most {MAX_LEAD.days} days")
     return lead
-
-
-def parse_triggers(leads: str, at: str) -> tuple[dt.timedelta, ...]:
-    """Return reminder triggers relative to the start of a day: ``leads`` before it, at ``at``.
-
-    ``"P7D,P1D"`` at ``"09:00"`` gives -P6DT15H and -PT15H: 09:00 seven days and one day before.
-
-    Raises:
-        ValueError: a lead is no ISO 8601 duration, or ``at`` is no time of day (HH:MM).
-    """
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", at.strip())
-    if not match:
-        raise ValueError(f"{at!r} is not a time of day such as 09:00")
-    time_of_day = dt.timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
-    triggers = {time_of_day - parse_lead(part) for part in leads.split(",") if part.strip()}
-    return tuple(sorted(triggers))

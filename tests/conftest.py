@@ -9,6 +9,7 @@ network connection outside the loopback range.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import shutil
@@ -23,7 +24,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import create_app, db
+from calendar_service import create_app, db, get_settings
+from calendar_service.config import Settings
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.publish.build import build_feeds
 
@@ -125,21 +127,27 @@ def loaded_template(tmp_path_factory: pytest.TempPathFactory, migrated_template:
     factory = db.get_session_factory(application)
     try:
         load_dataset(factory, DATASET, now=NOW)
-        build_feeds(factory, application.config, now=NOW)
+        build_feeds(factory, get_settings(application), now=NOW)
     finally:
         factory.kw["bind"].dispose()
     return Template(folder / "calendar.db", folder / "feeds")
 
 
-def _sqlite_file(settings: dict[str, Any]) -> Path | None:
-    url = str(settings["DATABASE_URL"])
+def change_settings(app: Flask, **changes: Any) -> Settings:
+    """Give ``app`` its settings with ``changes`` (field names, typed values) and return them."""
+    settings = dataclasses.replace(get_settings(app), **changes)
+    app.extensions["calendar_service"] = settings
+    return settings
+
+
+def _sqlite_file(url: str) -> Path | None:
     return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
 
 
 @pytest.fixture
 def app(settings: dict[str, Any], migrated_template: Template) -> Iterator[Flask]:
     """The application on a migrated, empty SQLite file of this test's own."""
-    database = _sqlite_file(settings)
+    database = _sqlite_file(settings["DATABASE_URL"])
     if database is not None and not database.exists():
         shutil.copyfile(migrated_template.database, database)
     application = create_app(settings)
@@ -156,11 +164,11 @@ def factory(app: Flask) -> sessionmaker[Session]:
 @pytest.fixture
 def loaded(app: Flask, factory: sessionmaker[Session], loaded_template: Template) -> Flask:
     """The app with the repository's dataset loaded at NOW and its feeds built (copied from the template)."""
-    database = _sqlite_file(app.config)
+    database = _sqlite_file(get_settings(app).database_url)
     assert database is not None, "loaded copies a SQLite file; load the dataset yourself for other databases"
     factory.kw["bind"].dispose()  # nothing has connected yet; make sure of it before the file is replaced
     shutil.copyfile(loaded_template.database, database)
-    feeds_dir = Path(app.config["FEEDS_DIR"])
+    feeds_dir = get_settings(app).feeds_dir
     shutil.rmtree(feeds_dir)
     shutil.copytree(loaded_template.feeds_dir, feeds_dir)
     return app

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.db import transaction
 from calendar_service.models import CalendarBlock
 from calendar_service.publish import build
@@ -23,10 +24,10 @@ def _stored(factory: sessionmaker[Session]) -> list[tuple[str, int]]:
 
 def test_a_restarted_process_renders_from_the_stored_blocks(app: Flask, factory: sessionmaker[Session]) -> None:
     store(factory, record("a"), record("b"), record("treaty", start=dt.date(1992, 5, 15), anniversary=True))
-    first = build_feeds(factory, app.config, now=T0)
+    first = build_feeds(factory, get_settings(app), now=T0)
     assert _stored(factory)
     build._CALENDAR_BLOCKS.clear()  # a new process: nothing in memory
-    again = build_feeds(factory, app.config, now=T0)
+    again = build_feeds(factory, get_settings(app), now=T0)
     cache = calendar_blocks(factory)
     assert cache.misses == 0
     assert cache.hits > 0
@@ -36,9 +37,9 @@ def test_a_restarted_process_renders_from_the_stored_blocks(app: Flask, factory:
 def test_a_changed_event_replaces_its_stored_block(app: Flask, factory: sessionmaker[Session]) -> None:
     result = store(factory, record("a"))
     uid = result.created[0]
-    build_feeds(factory, app.config, now=T0)
+    build_feeds(factory, get_settings(app), now=T0)
     store(factory, record("a", title="Renamed"), now=T0 + dt.timedelta(hours=1))
-    build_feeds(factory, app.config, now=T0 + dt.timedelta(hours=1))
+    build_feeds(factory, get_settings(app), now=T0 + dt.timedelta(hours=1))
     sequences = {sequence for stored_uid, sequence in _stored(factory) if stored_uid == uid}
     assert sequences == {1}
     build._CALENDAR_BLOCKS.clear()

@@ -9,17 +9,17 @@ import pytest
 from calendar_service.config import load_settings
 from calendar_service.durations import parse_lead
 from calendar_service.errors import ConfigurationError
-from calendar_service.publish.calendars import anniversary_alarms, anniversary_window
+from calendar_service.publish.calendars import anniversary_window
 
 
 def test_default_reminders_ring_at_nine_seven_days_and_one_day_before() -> None:
-    assert anniversary_alarms(load_settings(environ={})) == (-dt.timedelta(days=6, hours=15),
+    assert load_settings(environ={}).anniversary_triggers == (-dt.timedelta(days=6, hours=15),
                                                              -dt.timedelta(hours=15))
 
 
 def test_reminders_follow_the_settings() -> None:
     settings = load_settings({"ANNIVERSARY_ALARMS": "P14D, PT2H", "ANNIVERSARY_ALARM_TIME": "18:30"}, environ={})
-    assert anniversary_alarms(settings) == (-dt.timedelta(days=13, hours=5, minutes=30),
+    assert settings.anniversary_triggers == (-dt.timedelta(days=13, hours=5, minutes=30),
                                             dt.timedelta(hours=16, minutes=30))
 
 

@@ -8,7 +8,7 @@ from calendar_service.errors import ConfigurationError
 
 @pytest.mark.parametrize("authority", ["calendar-service", "calendar.example.org", "feeds@example.org"])
 def test_a_tag_authority_is_a_domain_or_mail_address(authority: str) -> None:
-    assert load_settings({"TAG_AUTHORITY": authority}, environ={})["TAG_AUTHORITY"] == authority
+    assert load_settings({"TAG_AUTHORITY": authority}, environ={}).tag_authority == authority
 
 
 @pytest.mark.parametrize("authority", ["", "has space", "a,b", "tag:x", "-leading"])

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
-from calendar_service.config import load_settings
+from calendar_service.config import Settings, load_settings
 from calendar_service.ingest.dataset import load_dataset, read_dataset
 from calendar_service.models import JobRun, Notice
 from calendar_service.notices import sweep as notices
@@ -35,16 +35,16 @@ def moscow(day: int, hour: int = 6, minute: int = 0, month: int = 5, year: int =
 
 
 @pytest.fixture
-def make_store(make_settings: Callable[..., dict[str, Any]]) -> Callable[..., tuple[sessionmaker[Session], dict]]:
+def make_store(make_settings: Callable[..., dict[str, Any]]) -> Callable[..., tuple[sessionmaker[Session], Settings]]:
     """Return a factory of (session factory, settings) for the test's database with the dataset loaded.
 
     Each call opens a new engine, as a restarted process would.
     """
     loaded: list[bool] = []
 
-    def make(**overrides: Any) -> tuple[sessionmaker[Session], dict[str, Any]]:
+    def make(**overrides: Any) -> tuple[sessionmaker[Session], Settings]:
         settings = load_settings(make_settings(**overrides), environ={})
-        factory = db.make_session_factory(settings["DATABASE_URL"])
+        factory = db.make_session_factory(settings.database_url)
         db.migrate(factory)
         if not loaded:
             load_dataset(factory, DATASET, now=NOW)
@@ -66,17 +66,17 @@ def watermark(factory: sessionmaker[Session]) -> dt.date | None:
         return None if row is None else row.watermark_date
 
 
-def sweep_at(when: dt.datetime, factory: sessionmaker[Session], settings: dict[str, Any], **kwargs: Any) -> Any:
+def sweep_at(when: dt.datetime, factory: sessionmaker[Session], settings: Settings, **kwargs: Any) -> Any:
     with time_machine.travel(when, tick=False):
         return run_job(factory, settings, "anniversaries", **kwargs)
 
 
 def test_due_day_turns_at_daily_at_in_the_service_time_zone() -> None:
-    assert due_day(moscow(8, 5, 59), "Europe/Moscow", "06:00") == dt.date(2025, 5, 7)
-    assert due_day(moscow(8, 6, 0), "Europe/Moscow", "06:00") == dt.date(2025, 5, 8)
+    assert due_day(moscow(8, 5, 59), zoneinfo.ZoneInfo("Europe/Moscow"), dt.time(6, 0)) == dt.date(2025, 5, 7)
+    assert due_day(moscow(8, 6, 0), zoneinfo.ZoneInfo("Europe/Moscow"), dt.time(6, 0)) == dt.date(2025, 5, 8)
     # 8 May 23:30 in Moscow is still 8 May 20:30 UTC; 9 May 00:30 in Moscow is 8 May in UTC.
-    assert due_day(moscow(9, 0, 30), "Europe/Moscow", "00:00") == dt.date(2025, 5, 9)
-    assert due_day(moscow(9, 0, 30), "UTC", "00:00") == dt.date(2025, 5, 8)
+    assert due_day(moscow(9, 0, 30), zoneinfo.ZoneInfo("Europe/Moscow"), dt.time(0, 0)) == dt.date(2025, 5, 9)
+    assert due_day(moscow(9, 0, 30), zoneinfo.ZoneInfo("UTC"), dt.time(0, 0)) == dt.date(2025, 5, 8)
 
 
 def test_the_notices_for_15_may_are_issued_on_8_and_15_may_once_across_restarts_and_double_runs(

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import inspect
 
-from calendar_service import create_app, db
+from calendar_service import create_app, db, get_settings
 from calendar_service.cli import main
 from tests.conftest import REPO
 from tests.process import read_line_matching, stop
@@ -52,7 +52,8 @@ def test_procfile_web_process_serves_the_published_feeds(loaded: Flask, tmp_path
     command = shlex.split(line.removeprefix("web:").replace("$PORT", str(port)).replace("0.0.0.0", "127.0.0.1"))
     command[0] = str(Path(sys.executable).with_name(command[0]))
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_")},
-           **{f"CALENDAR_{k}": str(loaded.config[k]) for k in ("DATA_DIR", "FEEDS_DIR", "DATABASE_URL", "BASE_URL")}}
+           **{f"CALENDAR_{name.upper()}": str(getattr(get_settings(loaded), name))
+              for name in ("data_dir", "feeds_dir", "database_url", "base_url")}}
     process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     try:
@@ -61,7 +62,7 @@ def test_procfile_web_process_serves_the_published_feeds(loaded: Flask, tmp_path
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/calendar.ics", timeout=30) as response:
             body = response.read()
         assert body.startswith(b"BEGIN:VCALENDAR")
-        published = Path(loaded.config["FEEDS_DIR"]) / "calendar.ics"
+        published = get_settings(loaded).feeds_dir / "calendar.ics"
         assert body == published.read_bytes()
     finally:
         stop(process)

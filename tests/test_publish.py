@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.publish.build import build_feeds
@@ -72,10 +73,10 @@ def test_a_failed_publish_keeps_the_previous_set_described(tmp_path: Path, monke
 
 
 def test_unchanged_data_renders_byte_identical_files(factory: sessionmaker[Session], app: Flask) -> None:
-    settings = app.config
+    settings = get_settings(app)
     load_dataset(factory, DATASET, now=NOW)
     first = build_feeds(factory, settings, now=NOW)
-    feeds = Path(settings["FEEDS_DIR"])
+    feeds = settings.feeds_dir
     snapshot = {name: (feeds / name).read_bytes() for name in first.manifest["files"]}
     second = build_feeds(factory, settings, now=NOW + dt.timedelta(hours=3))
     assert {name: (feeds / name).read_bytes() for name in second.manifest["files"]} == snapshot

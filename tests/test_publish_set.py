@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.db import transaction
 from calendar_service.errors import PublishError
 from calendar_service.ingest.dataset import read_dataset
@@ -57,14 +58,14 @@ def link(*args, **kwargs):
 
 pathlib.Path.replace, os.link = replace, link
 settings = load_settings()
-build_feeds(db.make_session_factory(settings["DATABASE_URL"]), settings, now=dt.datetime.fromisoformat(sys.argv[2]))
+build_feeds(db.make_session_factory(settings.database_url), settings, now=dt.datetime.fromisoformat(sys.argv[2]))
 print(count)
 """
 
 
 def _served(client: FlaskClient) -> dict[str, bytes]:
     """GET every file the manifest names, plain and gzip; check each ETag against the bytes served."""
-    names = sorted(read_manifest(Path(client.application.config["FEEDS_DIR"]))["files"])
+    names = sorted(read_manifest(get_settings(client.application).feeds_dir)["files"])
     assert names
     served = {}
     for name in names:
@@ -88,7 +89,7 @@ def _on_disk(feeds: Path, names: list[str]) -> dict[str, bytes]:
 @pytest.fixture
 def two_sets(loaded: Flask, factory: sessionmaker[Session], tmp_path: Path) -> dict[str, Any]:
     """Set A published in the feeds folder (kept in a copy), the store changed so that a build gives set B."""
-    feeds = Path(loaded.config["FEEDS_DIR"])
+    feeds = get_settings(loaded).feeds_dir
     client = loaded.test_client()
     old = _served(client)
     snapshot = tmp_path / "feeds-a"
@@ -124,7 +125,7 @@ SET_B = {"calendar.ics": b"BEGIN:VCALENDAR B, longer", "feed.atom": b"<feed>B</f
 def test_an_injected_failure_at_each_write_leaves_a_consistent_set(
     app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    feeds = Path(app.config["FEEDS_DIR"])
+    feeds = get_settings(app).feeds_dir
     publish(feeds, SET_A, now=NOW)
     snapshot = tmp_path / "feeds-a"
     shutil.copytree(feeds, snapshot)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from calendar_service import __version__, configure_logging
-from calendar_service.config import load_settings
+from calendar_service.config import Settings, load_settings
 from calendar_service.errors import CalendarServiceError, NoEventsFound
 
 __all__ = ["main", "service_command"]
@@ -39,7 +39,7 @@ def service_command(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def settings_from(context: click.Context) -> dict[str, Any]:
+def settings_from(context: click.Context) -> Settings:
     """Return the settings for this invocation, loaded once."""
     root = context.find_root()
     if "settings" not in root.meta:
@@ -47,8 +47,9 @@ def settings_from(context: click.Context) -> dict[str, Any]:
             root.meta["settings"] = load_settings()
         except CalendarServiceError as error:
             raise Failure(str(error)) from None
-        configure_logging(root.meta["settings"]["LOG_LEVEL"])
-    return root.meta["settings"]
+        configure_logging(root.meta["settings"].log_level)
+    settings: Settings = root.meta["settings"]
+    return settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -50,7 +50,7 @@ def _read(path: str) -> tuple[bytes, str]:
 def _reference_date(context: click.Context, value: dt.datetime | None) -> dt.date:
     if value is not None:
         return value.date()
-    return clock.today(settings_from(context)["TIMEZONE"])
+    return clock.today(settings_from(context).timezone)
 
 
 def _table(events: tuple[ExtractedEvent, ...]) -> str:
@@ -118,7 +118,7 @@ def extract_command(
 ) -> None:
     """Print the dated events a news text holds (PATH, or - for standard input); store nothing."""
     data, source = _read(path)
-    gazetteer = load_gazetteer(settings_from(context)["DATA_DIR"])
+    gazetteer = load_gazetteer(settings_from(context).data_dir)
     extraction = extract_news(
         data,
         reference_date=_reference_date(context, reference_date),
@@ -154,7 +154,7 @@ def import_command(
     from calendar_service.ingest.news import import_news
 
     data, source = _read(path)
-    gazetteer = load_gazetteer(settings_from(context)["DATA_DIR"])
+    gazetteer = load_gazetteer(settings_from(context).data_dir)
     outcome = import_news(
         open_store(context),
         data,

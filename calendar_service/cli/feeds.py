@@ -20,7 +20,7 @@ def build_feeds_command(context: click.Context) -> None:
     settings = settings_from(context)
     result = build_feeds(open_store(context), settings, now=clock.now())
     for name, entry in sorted(result.manifest["files"].items()):
-        click.echo(f"{settings['FEEDS_DIR']}/{name}: {entry['size']} bytes, sha256 {entry['sha256'][:16]}")
+        click.echo(f"{settings.feeds_dir}/{name}: {entry['size']} bytes, sha256 {entry['sha256'][:16]}")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 

@@ -40,7 +40,7 @@ DAY = _Day()
 def anniversaries_command(context: click.Context, today: dt.date | None, days: int) -> None:
     """List the upcoming anniversaries: date, ordinal (English and Russian), jubilee mark."""
     settings = settings_from(context)
-    first = today or clock.today(settings["TIMEZONE"])
+    first = today or clock.today(settings.timezone)
     last = first + dt.timedelta(days=days)
     with transaction(open_store(context)) as session:
         found = list_anniversaries(session, first, last)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import signal
@@ -9,7 +10,6 @@ import sys
 import threading
 import types
 from pathlib import Path
-from typing import Any
 
 import click
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
 from calendar_service.cli.listen import AccessLog, bind, link_base_url
 from calendar_service.cli.store import open_store
+from calendar_service.config import Settings
 from calendar_service.db import transaction
 from calendar_service.errors import CalendarServiceError, ConfigurationError, InvalidInput
 from calendar_service.ingest.dataset import dataset_paths, load_datasets
@@ -38,20 +39,23 @@ class SchedulerLockLost(CalendarServiceError):
     """The scheduler's lock went away (its database connection died): exit, to be restarted."""
 
 
-def prepare(
-    context: click.Context, overrides: dict[str, Any] | None = None
-) -> tuple[sessionmaker[Session], dict[str, Any]]:
-    """Check the folders, migrate, load the dataset into an empty store and render the feeds once."""
-    settings = {**settings_from(context), **(overrides or {})}
-    data_dir = Path(settings["DATA_DIR"])
+def prepare(context: click.Context, *, base_url: str | None = None) -> tuple[sessionmaker[Session], Settings]:
+    """Check the folders, migrate, load the dataset into an empty store and render the feeds once.
+
+    ``base_url``, when given, replaces CALENDAR_BASE_URL in the settings returned.
+    """
+    settings = settings_from(context)
+    if base_url is not None:
+        settings = dataclasses.replace(settings, base_url=base_url)
+    data_dir = settings.data_dir
     if not data_dir.is_dir():
         raise ConfigurationError(f"the data folder {data_dir.resolve()} does not exist (CALENDAR_DATA_DIR)")
-    check_feeds_dir(Path(settings["FEEDS_DIR"]))
+    check_feeds_dir(settings.feeds_dir)
     factory = open_store(context)
     with transaction(factory) as session:
         empty = count_events(session) == 0
     if empty:
-        paths, missing = dataset_paths(data_dir, settings["DATASET"])
+        paths, missing = dataset_paths(data_dir, settings.dataset)
         for entry in missing:
             log.warning("the dataset entry %r (CALENDAR_DATASET) names no file in %s", entry, data_dir)
         if paths:
@@ -124,7 +128,7 @@ def serve_command(context: click.Context, host: str, port: int, threads: int, ac
         base_url, note = link_base_url(os.environ.get("CALENDAR_BASE_URL"), host, listener.getsockname()[1])
         if note:
             log.warning("%s", note)
-        factory, settings = prepare(context, {"BASE_URL": base_url})
+        factory, settings = prepare(context, base_url=base_url)
         app = create_app(settings)
         if access_log:
             app.wsgi_app = AccessLog(app.wsgi_app, _access_logger())  # type: ignore[method-assign]

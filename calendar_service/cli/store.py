@@ -22,7 +22,7 @@ def open_store(context: click.Context) -> sessionmaker[Session]:
     Its engine is disposed of when the command ends, so the command's connections close then (and
     SQLite checkpoints its write-ahead log) rather than whenever they are garbage-collected.
     """
-    factory = db.make_session_factory(settings_from(context)["DATABASE_URL"])
+    factory = db.make_session_factory(settings_from(context).database_url)
     context.call_on_close(factory.kw["bind"].dispose)
     db.migrate(factory)
     return factory
@@ -59,7 +59,7 @@ def import_ics_command(context: click.Context, path: Path) -> None:
 @service_command
 def migrate_command(context: click.Context) -> None:
     """Create or upgrade the database schema (the Procfile's release phase); safe to run at any time."""
-    factory = db.make_session_factory(settings_from(context)["DATABASE_URL"])
+    factory = db.make_session_factory(settings_from(context).database_url)
     try:
         changed = db.migrate(factory)
     finally:

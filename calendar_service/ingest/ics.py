@@ -31,6 +31,7 @@ from icalendar.error import GloballyUniqueTZIDGuessed
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service.config import Settings
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput, Problem
@@ -466,7 +467,7 @@ def read_ics(data: bytes, *, source: str = "<stdin>", default_zone: str = "Europ
     return list(unique.values())
 
 
-def import_ics(factory: sessionmaker[Session], path: Path, settings: Mapping[str, Any], *,
+def import_ics(factory: sessionmaker[Session], path: Path, settings: Settings, *,
                now: dt.datetime) -> UpsertResult:
     """Read ``path`` and store its events in one transaction: all of them or, on any error, none.
 
@@ -479,8 +480,7 @@ def import_ics(factory: sessionmaker[Session], path: Path, settings: Mapping[str
             data = stream.read(MAX_ICS_BYTES + 1)
     except OSError as error:
         raise InvalidInput([Problem(f"cannot read the file: {error.strerror or error}", source=source)]) from None
-    zone = settings["TIMEZONE"]
-    today = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
-    records = read_ics(data, source=source, default_zone=zone, today=today)
+    today = now.astimezone(settings.timezone).date()
+    records = read_ics(data, source=source, default_zone=settings.timezone.key, today=today)
     with transaction(factory) as session:
         return upsert_records(session, records, now=now, origin=Origin.ICS, source=source)

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.anniversaries import Anniversary, occurrences
+from calendar_service.config import Settings
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput
@@ -82,11 +83,10 @@ class SweepResult:
         return text + (f"; {self.skipped} older missed days skipped" if self.skipped else "")
 
 
-def due_day(now: dt.datetime, timezone: str, daily_at: str) -> dt.date:
+def due_day(now: dt.datetime, timezone: zoneinfo.ZoneInfo, daily_at: dt.time) -> dt.date:
     """Return the last day whose sweep is due at ``now``: today from DAILY_AT on, else yesterday."""
-    local = now.astimezone(zoneinfo.ZoneInfo(timezone))
-    hour, minute = (int(part) for part in daily_at.split(":"))
-    if (local.hour, local.minute) >= (hour, minute):
+    local = now.astimezone(timezone)
+    if (local.hour, local.minute) >= (daily_at.hour, daily_at.minute):
         return local.date()
     return local.date() - dt.timedelta(days=1)
 
@@ -181,7 +181,7 @@ OnIssued = Callable[[Session, Sequence[int]], None]
 
 def sweep_anniversaries(
     factory: sessionmaker[Session],
-    settings: Mapping[str, Any],
+    settings: Settings,
     *,
     now: dt.datetime,
     today: dt.date | None = None,
@@ -198,17 +198,17 @@ def sweep_anniversaries(
         InvalidInput: ``today`` has not come yet: notices are never issued ahead of their day.
     """
     forced = today is not None
-    if today is not None and today > now.astimezone(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date():
-        raise InvalidInput(f"{today} has not come yet in {settings['TIMEZONE']}; its notices are issued on the day")
-    target = today if today is not None else due_day(now, settings["TIMEZONE"], settings["DAILY_AT"])
-    leads = tuple(settings["ANNIVERSARY_LEADS"])
+    if today is not None and today > now.astimezone(settings.timezone).date():
+        raise InvalidInput(f"{today} has not come yet in {settings.timezone.key}; its notices are issued on the day")
+    target = today if today is not None else due_day(now, settings.timezone, settings.daily_at)
+    leads = settings.anniversary_leads
     ensure_job_row(factory, ANNIVERSARY_JOB)
     swept: list[DaySweep] = []
     skipped = 0
     while True:
         with transaction(factory) as session:
             row = claim_job_row(session, ANNIVERSARY_JOB)
-            day = _next_day(row.watermark_date, target, forced=forced, catch_up_days=settings["CATCH_UP_DAYS"])
+            day = _next_day(row.watermark_date, target, forced=forced, catch_up_days=settings.catch_up_days)
             if day is None:
                 break
             if not swept and row.watermark_date is not None and row.watermark_date < day - dt.timedelta(days=1):

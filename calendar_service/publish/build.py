@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service.config import Settings
 from calendar_service.db import transaction
 from calendar_service.publish.blockstore import load_blocks, save_blocks
 from calendar_service.publish.calendars import build_calendars
@@ -49,14 +48,14 @@ class BuildResult:
     warnings: tuple[str, ...]
 
 
-def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, now: dt.datetime) -> BuildResult:
+def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.datetime) -> BuildResult:
     """Render every feed from one consistent read of the store and publish them."""
     documents: dict[str, bytes] = {}
-    reuse = ArchiveReuse.from_feeds_dir(Path(settings["FEEDS_DIR"]))
+    reuse = ArchiveReuse.from_feeds_dir(settings.feeds_dir)
     with transaction(factory) as session:
         revision = get_store_revision(session)
         documents.update(render_syndication(session, settings, reuse))
-        today = now.astimezone(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date()
+        today = now.astimezone(settings.timezone).date()
         blocks = calendar_blocks(factory)
         blocks.source = functools.partial(load_blocks, session)
         try:
@@ -74,6 +73,6 @@ def build_feeds(factory: sessionmaker[Session], settings: Mapping[str, Any], *, 
     )
     for warning in warnings:
         log.warning(warning)
-    manifest = publish(Path(settings["FEEDS_DIR"]), documents, now=now,
+    manifest = publish(settings.feeds_dir, documents, now=now,
                        extra={"revision": revision, "warnings": list(warnings), "archive_keys": reuse.keys})
     return BuildResult(revision=revision, manifest=manifest, warnings=warnings)

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calendar_service.anniversaries import occurrences
+from calendar_service.config import Settings
 from calendar_service.dates import Precision
-from calendar_service.durations import parse_triggers
-from calendar_service.errors import ConfigurationError, InvalidInput, Problem
+from calendar_service.errors import InvalidInput, Problem
 from calendar_service.models import Event
 from calendar_service.render import FeedSpec, country_name
 from calendar_service.render.ical import AnniversaryWindow, BlockCache, IcsOptions, render_calendar
@@ -42,7 +42,6 @@ __all__ = [
     "MAIN_CALENDAR",
     "CalendarCount",
     "CalendarDefinition",
-    "anniversary_alarms",
     "anniversary_window",
     "build_calendars",
     "calendar_title",
@@ -127,29 +126,16 @@ def find_calendar(session: Session, name: str) -> CalendarDefinition | None:
     return None
 
 
-def anniversary_alarms(settings: Mapping[str, Any]) -> tuple[dt.timedelta, ...]:
-    """Return the anniversary reminder triggers, relative to the start of the anniversary's day.
-
-    Raises:
-        ConfigurationError: ANNIVERSARY_ALARMS or ANNIVERSARY_ALARM_TIME cannot be read.
-    """
-    try:
-        return parse_triggers(str(settings.get("ANNIVERSARY_ALARMS", "P7D,P1D")),
-                              str(settings.get("ANNIVERSARY_ALARM_TIME", "09:00")))
-    except ValueError as error:
-        raise ConfigurationError(f"CALENDAR_ANNIVERSARY_ALARMS / CALENDAR_ANNIVERSARY_ALARM_TIME: {error}") from None
-
-
-def anniversary_window(settings: Mapping[str, Any], today: dt.date, where: EventFilter = _ANY
+def anniversary_window(settings: Settings, today: dt.date, where: EventFilter = _ANY
                        ) -> AnniversaryWindow:
     """Return the span of anniversaries a calendar shows: a few years back to ten ahead by default."""
-    first = dt.date(today.year - int(settings["ANNIVERSARY_YEARS_BACK"]), 1, 1)
-    last = dt.date(today.year + int(settings["ANNIVERSARY_YEARS_AHEAD"]), 12, 31)
+    first = dt.date(today.year - settings.anniversary_years_back, 1, 1)
+    last = dt.date(today.year + settings.anniversary_years_ahead, 12, 31)
     if where.start is not None:
         first = max(first, where.start)
     if where.end is not None:
         last = min(last, where.end)
-    return AnniversaryWindow(first=first, last=last, alarms=anniversary_alarms(settings))
+    return AnniversaryWindow(first=first, last=last, alarms=settings.anniversary_triggers)
 
 
 _PARAMETERS = {"categories": "category", "countries": "country", "statuses": "status", "bodies": "body"}
@@ -180,14 +166,14 @@ def narrow(base: EventFilter, extra: EventFilter, name: str) -> EventFilter:
     return dataclasses.replace(base, **changes)
 
 
-def select_entries(session: Session, definition: CalendarDefinition, settings: Mapping[str, Any], today: dt.date,
+def select_entries(session: Session, definition: CalendarDefinition, settings: Settings, today: dt.date,
                    options: IcsOptions, where: EventFilter = _ANY
                    ) -> tuple[Sequence[Any], Sequence[Event], AnniversaryWindow | None]:
     """Return (light rows of the events, founding events, anniversary window) of a calendar under a query."""
     where = narrow(definition.where, where, definition.name)
     events: Sequence[Any] = []
     if definition.events:
-        window_start = today - dt.timedelta(days=int(settings["ICS_PAST_DAYS"]))
+        window_start = today - dt.timedelta(days=settings.ics_past_days)
         precisions = () if options.approximate else (Precision.DAY.value,)
         events = list_event_keys(session, dataclasses.replace(where, start=where.start or window_start,
                                                               precisions=precisions))
@@ -212,24 +198,23 @@ def calendar_title(definition: CalendarDefinition, where: EventFilter = _ANY, la
     return f"{MAIN_CALENDAR.title}: {', '.join(parts)}"
 
 
-def feed_spec(definition: CalendarDefinition, settings: Mapping[str, Any], query: str = "", lang: str = "en",
+def feed_spec(definition: CalendarDefinition, settings: Settings, query: str = "", lang: str = "en",
               where: EventFilter = _ANY) -> FeedSpec:
     """Return the self-description of a calendar; ``query`` is the query string of its URL."""
-    base = settings["BASE_URL"]
+    base = settings.base_url
     description = (definition.description_ru or definition.description) if lang == "ru" else definition.description
     return FeedSpec(title=calendar_title(definition, where, lang), description=description,
                     self_url=f"{base}/{definition.name}" + (f"?{query}" if query else ""), base_url=base,
-                    timezone=settings["TIMEZONE"], refresh_minutes=settings["REFRESH_MINUTES"])
+                    timezone=settings.timezone.key, refresh_minutes=settings.refresh_minutes)
 
 
-def complete_options(options: IcsOptions, settings: Mapping[str, Any]) -> IcsOptions:
+def complete_options(options: IcsOptions, settings: Settings) -> IcsOptions:
     """Add what the settings decide to a subscriber's options: ALARM_AT and the gazetteer's Russian names."""
-    hours, minutes = (int(part) for part in str(settings.get("ALARM_AT", "09:00")).split(":"))
-    names = load_russian_names(settings["DATA_DIR"]) if options.lang == "ru" and "DATA_DIR" in settings else NO_NAMES
-    return dataclasses.replace(options, alarm_at=dt.timedelta(hours=hours, minutes=minutes), names=names)
+    names = load_russian_names(settings.data_dir) if options.lang == "ru" else NO_NAMES
+    return dataclasses.replace(options, alarm_at=settings.alarm_at_offset, names=names)
 
 
-def render_definition(session: Session, definition: CalendarDefinition, settings: Mapping[str, Any], *,
+def render_definition(session: Session, definition: CalendarDefinition, settings: Settings, *,
                       today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
                       query: str = "", cache: BlockCache | None = None) -> bytes:
     """Render one calendar, narrowed by ``where`` and shaped by ``options``."""
@@ -255,9 +240,9 @@ def _holds(row: Any, where: EventFilter) -> bool:
             and in_lists(row, where))
 
 
-def count_calendars(session: Session, settings: Mapping[str, Any], today: dt.date) -> dict[str, CalendarCount]:
+def count_calendars(session: Session, settings: Settings, today: dt.date) -> dict[str, CalendarCount]:
     """Count what every published calendar holds now, from one light read of the store."""
-    window_start = today - dt.timedelta(days=int(settings["ICS_PAST_DAYS"]))
+    window_start = today - dt.timedelta(days=settings.ics_past_days)
     names = ["category", "status", "precision", "start_date", "end_date", "country", "countries", "bodies",
              "is_anniversary"]
     rows = session.execute(select(*(getattr(Event, name) for name in names))).all()
@@ -279,7 +264,7 @@ def count_calendars(session: Session, settings: Mapping[str, Any], today: dt.dat
     return counts
 
 
-def build_calendars(session: Session, settings: Mapping[str, Any], *, today: dt.date,
+def build_calendars(session: Session, settings: Settings, *, today: dt.date,
                     cache: BlockCache | None = None) -> dict[str, bytes]:
     """Render every published calendar; return {file name: bytes}."""
     return {definition.name: render_definition(session, definition, settings, today=today, cache=cache)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from calendar_service import __version__
+from calendar_service.config import Settings
 from calendar_service.errors import NotFound
 from calendar_service.models import Notice, NoticeKind
 from calendar_service.notices.selection import (
@@ -103,15 +104,15 @@ def list_streams(countries: Sequence[str]) -> list[Stream]:
     return streams
 
 
-def stream_spec(stream: Stream, settings: Mapping[str, Any], extension: str, lang: str = "en") -> FeedSpec:
+def stream_spec(stream: Stream, settings: Settings, extension: str, lang: str = "en") -> FeedSpec:
     """Return the self-description of a stream's subscription document in one format and language."""
-    base = settings["BASE_URL"]
+    base = settings.base_url
     russian = lang == "ru"
     return FeedSpec(title=stream.title_ru if russian else stream.title,
                     description=stream.description_ru if russian else stream.description,
-                    self_url=f"{base}/{stream.path}.{extension}", base_url=base, timezone=settings["TIMEZONE"],
-                    refresh_minutes=settings["REFRESH_MINUTES"],
-                    tag_authority=settings.get("TAG_AUTHORITY") or "calendar-service", lang=lang)
+                    self_url=f"{base}/{stream.path}.{extension}", base_url=base, timezone=settings.timezone.key,
+                    refresh_minutes=settings.refresh_minutes,
+                    tag_authority=settings.tag_authority, lang=lang)
 
 
 @dataclass
@@ -161,10 +162,10 @@ def _archive_name(stream: Stream, number: int, extension: str) -> str:
     return f"feeds/archive/{stream.slug}/{number}.{extension}"
 
 
-def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Mapping[str, Any],
+def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Settings,
                   reuse: ArchiveReuse | None = None, formats: Mapping[str, Renderer] = FORMATS) -> dict[str, bytes]:
     """Render a stream's subscription documents and archive pages; return them by file name."""
-    base = settings["BASE_URL"]
+    base = settings.base_url
     reuse = reuse or ArchiveReuse()
     pages = archive_pages(newest_first)
     documents: dict[str, bytes] = {}
@@ -186,7 +187,7 @@ def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Mapp
     return documents
 
 
-def render_syndication(session: Session, settings: Mapping[str, Any],
+def render_syndication(session: Session, settings: Settings,
                        reuse: ArchiveReuse | None = None) -> dict[str, bytes]:
     """Render every stream from one read of the store; return the documents by file name.
 
@@ -226,7 +227,7 @@ def count_streams(session: Session) -> dict[str, int]:
             for stream in list_streams(list_countries(session))}
 
 
-def render_selection(session: Session, settings: Mapping[str, Any], stream: Stream, where: EventFilter,
+def render_selection(session: Session, settings: Settings, stream: Stream, where: EventFilter,
                      extension: str, page: int, query: str, lang: str = "en") -> bytes:
     """Render page ``page`` of ``stream`` narrowed by ``where`` (RFC 5005 paged feed).
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import clock
+from calendar_service.config import Settings
 from calendar_service.db import transaction
 from calendar_service.errors import NotFound
 from calendar_service.job_runs import run_recorded
@@ -27,7 +27,7 @@ __all__ = ["JOBS", "anniversaries", "describe_build", "regenerate", "regenerate_
 log = logging.getLogger(__name__)
 
 
-def regenerate(factory: sessionmaker[Session], settings: Mapping[str, Any]) -> BuildResult:
+def regenerate(factory: sessionmaker[Session], settings: Settings) -> BuildResult:
     """Re-render and publish every feed."""
     started = time.perf_counter()
     result = build_feeds(factory, settings, now=clock.now())
@@ -36,7 +36,7 @@ def regenerate(factory: sessionmaker[Session], settings: Mapping[str, Any]) -> B
     return result
 
 
-def regenerate_if_changed(factory: sessionmaker[Session], settings: Mapping[str, Any]) -> BuildResult | None:
+def regenerate_if_changed(factory: sessionmaker[Session], settings: Settings) -> BuildResult | None:
     """Re-render only if the store changed since the feeds were last published.
 
     Polled every few seconds, this debounces bursts: a thousand writes between two polls cost
@@ -44,13 +44,13 @@ def regenerate_if_changed(factory: sessionmaker[Session], settings: Mapping[str,
     """
     with transaction(factory) as session:
         revision = get_store_revision(session)
-    if read_manifest(Path(settings["FEEDS_DIR"])).get("revision") == revision:
+    if read_manifest(settings.feeds_dir).get("revision") == revision:
         return None
     return regenerate(factory, settings)
 
 
 def anniversaries(
-    factory: sessionmaker[Session], settings: Mapping[str, Any], *, today: dt.date | None = None
+    factory: sessionmaker[Session], settings: Settings, *, today: dt.date | None = None
 ) -> SweepResult:
     """Issue the anniversary notices of every day due and not swept yet (see :mod:`..notices`).
 
@@ -72,7 +72,7 @@ JOBS: dict[str, Callable[..., Any]] = {
 
 
 def run_job(
-    factory: sessionmaker[Session], settings: Mapping[str, Any], job: str, *, today: dt.date | None = None
+    factory: sessionmaker[Session], settings: Settings, job: str, *, today: dt.date | None = None
 ) -> Any:
     """Run one job now, recorded in ``job_runs`` and logged with its duration and summary.
 

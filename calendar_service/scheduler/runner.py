@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -32,6 +31,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import clock
+from calendar_service.config import Settings
 from calendar_service.job_runs import record_next_run
 from calendar_service.locks import Lock, database_lock
 from calendar_service.notices.sweep import ANNIVERSARY_JOB
@@ -48,7 +48,7 @@ _LOCK_WATCH = "scheduler-lock-watch"
 
 
 def create_scheduler(
-    factory: sessionmaker[Session], settings: Mapping[str, Any], *, blocking: bool, catch_up: bool = True
+    factory: sessionmaker[Session], settings: Settings, *, blocking: bool, catch_up: bool = True
 ) -> BaseScheduler:
     """Return a scheduler (not started) with every job declared.
 
@@ -58,13 +58,12 @@ def create_scheduler(
     """
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(
-        timezone=settings["TIMEZONE"],
+        timezone=settings.timezone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
-    hour, minute = (int(part) for part in settings["DAILY_AT"].split(":"))
     scheduler.add_job(
         jobs.run_job,
-        CronTrigger(hour=hour, minute=minute, timezone=settings["TIMEZONE"]),
+        CronTrigger(hour=settings.daily_at.hour, minute=settings.daily_at.minute, timezone=settings.timezone),
         args=(factory, settings, ANNIVERSARY_JOB),
         id=ANNIVERSARY_JOB,
         name="issue the day's anniversary notices",
@@ -75,17 +74,17 @@ def create_scheduler(
     scheduler.add_job(
         jobs.run_job,
         "interval",
-        minutes=settings["REFRESH_MINUTES"],
+        minutes=settings.refresh_minutes,
         args=(factory, settings, "regenerate"),
         id="regenerate",
         name="re-render every feed",
         replace_existing=True,
-        next_run_time=clock.now() + dt.timedelta(minutes=settings["REFRESH_MINUTES"]),
+        next_run_time=clock.now() + dt.timedelta(minutes=settings.refresh_minutes),
     )
     scheduler.add_job(
         jobs.run_job,
         "interval",
-        seconds=settings["CHANGE_POLL_SECONDS"],
+        seconds=settings.change_poll_seconds,
         args=(factory, settings, "regenerate-on-change"),
         id="regenerate-on-change",
         name="re-render soon after the store changes",
@@ -157,7 +156,7 @@ class SchedulerLeader:
     def __init__(
         self,
         factory: sessionmaker[Session],
-        settings: Mapping[str, Any],
+        settings: Settings,
         *,
         lock: Lock | None = None,
         on_standby: Callable[[str], None] | None = None,
@@ -177,7 +176,7 @@ class SchedulerLeader:
 
     @property
     def poll_seconds(self) -> int:
-        return int(self.settings["LOCK_POLL_SECONDS"])
+        return self.settings.lock_poll_seconds
 
     def try_lead(self, *, blocking: bool) -> bool:
         """Take the lock if it is free and create (not start) the scheduler; return whether leading."""

@@ -6,9 +6,10 @@ Read by the web layer; it never imports APScheduler, as web workers run no sched
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from calendar_service.config import Settings
 from calendar_service.models import JobRun
 from calendar_service.notices.sweep import ANNIVERSARY_JOB, due_day
 
@@ -20,7 +21,7 @@ def _iso(value: dt.datetime | dt.date | None) -> str | None:
 
 
 def judge_jobs(
-    rows: Sequence[JobRun], settings: Mapping[str, Any], now: dt.datetime
+    rows: Sequence[JobRun], settings: Settings, now: dt.datetime
 ) -> tuple[list[str], dict[str, Any]]:
     """Return the problems found in the jobs' records and a report of every job's runs."""
     problems: list[str] = []
@@ -42,7 +43,7 @@ def judge_jobs(
         report[row.job]["swept_through"] = _iso(row.watermark_date)
         if row.last_result == "failed":
             problems.append(f"the last anniversary sweep failed: {row.last_error}")
-        due = due_day(now, settings["TIMEZONE"], settings["DAILY_AT"])
+        due = due_day(now, settings.timezone, settings.daily_at)
         if row.watermark_date is not None and row.watermark_date < due - dt.timedelta(days=1):
             problems.append(f"anniversary notices are swept only through {row.watermark_date}; "
                             f"{due} is due (is the scheduler running?)")

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
-from calendar_service import clock
+from calendar_service import clock, get_settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
 from calendar_service.models import Event
@@ -38,13 +38,13 @@ WINDOW = dt.timedelta(days=3660)
 
 def _window(where: EventFilter) -> tuple[dt.date, dt.date]:
     """Return the days whose occurrences are listed: as asked, never past ten years from today."""
-    today = clock.today(current_app.config["TIMEZONE"])
+    today = clock.today(get_settings(current_app).timezone)
     first = where.start or today
     return first, min(where.end or first + WINDOW, today + WINDOW)
 
 
 def _dicts(session: Session, events: Sequence[Event], where: EventFilter, limit: int) -> list[dict[str, Any]]:
-    base = current_app.config["BASE_URL"]
+    base = get_settings(current_app).base_url
     window = _window(where)
     overrides = list_overrides(session, [event.uid for event in events if is_series(event)])
     found = []
@@ -61,7 +61,7 @@ def _dicts(session: Session, events: Sequence[Event], where: EventFilter, limit:
 
 @blueprint.get("/events")
 def events() -> Response:
-    base = current_app.config["BASE_URL"]
+    base = get_settings(current_app).base_url
     check_parameters(request.args, FILTER_KEYS)
     with transaction(get_session_factory(current_app)) as session:
         where = parse_filter(request.args, known_bodies=list_bodies(session) if "body" in request.args else ())
@@ -78,5 +78,5 @@ def event(uid: str) -> Response:
         if found is None:
             raise NotFound(f"no event with uid {uid!r}")
         [body] = _dicts(session, [found], EventFilter(), MAX_LISTED)
-    body["calendar"] = subscribe_links(event_ics_url(current_app.config["BASE_URL"], uid))
+    body["calendar"] = subscribe_links(event_ics_url(get_settings(current_app).base_url, uid))
     return jsonify(body)

@@ -15,13 +15,12 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import zoneinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import Response, current_app, request
 
-from calendar_service import clock
+from calendar_service import clock, get_settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
 from calendar_service.models import StoreState
@@ -82,7 +81,7 @@ def _link(url: str) -> dict[str, str]:
 
 
 def _today() -> dt.date:
-    return clock.today(current_app.config["TIMEZONE"])
+    return clock.today(get_settings(current_app).timezone)
 
 
 def _store_facts(session: Session) -> tuple[int, dt.datetime | None]:
@@ -93,7 +92,7 @@ def _store_facts(session: Session) -> tuple[int, dt.datetime | None]:
 
 def _last_modified(changed: dt.datetime | None, today: dt.date) -> dt.datetime:
     # A calendar's window moves with the day, so its bytes may change at midnight without a write.
-    midnight = dt.datetime.combine(today, dt.time(), zoneinfo.ZoneInfo(current_app.config["TIMEZONE"]))
+    midnight = dt.datetime.combine(today, dt.time(), get_settings(current_app).timezone)
     return max(changed, midnight) if changed is not None else midnight
 
 
@@ -119,7 +118,7 @@ def _render_on_request(name: str) -> Response:
             _last_modified(changed, today)))
     if isinstance(document, Response):
         return document
-    return send_document(document, headers=_link(f"{current_app.config['BASE_URL']}/{name}?{query}"))
+    return send_document(document, headers=_link(f"{get_settings(current_app).base_url}/{name}?{query}"))
 
 
 def _render(session: Session, definition: CalendarDefinition, today: dt.date, options: Any, where: Any,
@@ -127,7 +126,8 @@ def _render(session: Session, definition: CalendarDefinition, today: dt.date, op
     blocks: BlockCache = current_app.extensions[_BLOCKS]
     blocks.source = functools.partial(load_blocks, session)  # read what the build stored
     try:
-        return render_definition(session, definition, current_app.config, today=today, options=options, where=where,
+        settings = get_settings(current_app)
+        return render_definition(session, definition, settings, today=today, options=options, where=where,
                                  query=query, cache=blocks)
     finally:
         blocks.source = None
@@ -149,7 +149,7 @@ def _serve(name: str) -> Response:
     if response.status_code == 503:
         with transaction(get_session_factory(current_app)) as session:
             _definition_or_404(session, name)
-    response.headers.update(_link(f"{current_app.config['BASE_URL']}/{name}"))
+    response.headers.update(_link(f"{get_settings(current_app).base_url}/{name}"))
     return response
 
 
@@ -170,11 +170,11 @@ def single_event_calendar(uid: str) -> Response:
     comes as a tentative all-day span that says its date is approximate, as ``approximate=1`` does.
     """
     check_parameters(request.args, ICS_KEYS)
-    settings = current_app.config
+    settings = get_settings(current_app)
     options = complete_options(dataclasses.replace(parse_ics_options(request.args), approximate=True), settings)
-    spec = FeedSpec(title="", description="", self_url=f"{settings['BASE_URL']}/events/{uid}.ics",
-                    base_url=settings["BASE_URL"], timezone=settings["TIMEZONE"],
-                    refresh_minutes=settings["REFRESH_MINUTES"])
+    spec = FeedSpec(title="", description="", self_url=f"{settings.base_url}/events/{uid}.ics",
+                    base_url=settings.base_url, timezone=settings.timezone.key,
+                    refresh_minutes=settings.refresh_minutes)
     with transaction(get_session_factory(current_app)) as session:
         event = get_event(session, uid)
         if event is None:
@@ -191,7 +191,8 @@ def calendar_counts(session: Session) -> dict[str, Any]:
     revision, _ = _store_facts(session)
     today = _today()
     facts: BoundedCache[Any] = current_app.extensions[_FACTS]
-    return facts.get_or_make(("counts", revision, today), lambda: count_calendars(session, current_app.config, today))
+    settings = get_settings(current_app)
+    return facts.get_or_make(("counts", revision, today), lambda: count_calendars(session, settings, today))
 
 
 def describe_calendar(definition: CalendarDefinition, count: Any, base: str) -> dict[str, Any]:
@@ -213,7 +214,7 @@ def describe_calendar(definition: CalendarDefinition, count: Any, base: str) -> 
 
 def list_calendar_entries(session: Session) -> list[dict[str, Any]]:
     """Return every published calendar as :func:`describe_calendar` describes it."""
-    base = current_app.config["BASE_URL"]
+    base = get_settings(current_app).base_url
     files = published_entries()
     counts = calendar_counts(session)
     calendars = []

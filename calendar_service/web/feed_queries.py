@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, current_app, request
 from sqlalchemy import func, select
 
+from calendar_service import get_settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import InvalidInput, NotFound, Problem
 from calendar_service.models import Notice, StoreState
@@ -85,7 +86,7 @@ def _query_response(stream: Stream, extension: str) -> Response:
 
         def render() -> Document:
             query = "&".join(part for part in (canonical_query(where), "lang=ru" if lang == "ru" else "") if part)
-            data = render_selection(session, current_app.config, stream, where, extension, page, query, lang)
+            data = render_selection(session, get_settings(current_app), stream, where, extension, page, query, lang)
             return Document(data, MEDIA_TYPES[f".{extension}"], _last_modified(state))
 
         document = cached_or_rendered(cache, key, current_app.extensions[GATE], render)

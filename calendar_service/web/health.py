@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from calendar_service import clock
+from calendar_service import clock, get_settings
+from calendar_service.config import Settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import ConfigurationError
 from calendar_service.job_runs import list_job_runs
@@ -23,13 +23,13 @@ blueprint = Blueprint("health", __name__)
 
 
 def health_report(
-    settings: dict[str, Any], database: dict[str, Any], now: dt.datetime, jobs: dict[str, Any] | None = None
+    settings: Settings, database: dict[str, Any], now: dt.datetime, jobs: dict[str, Any] | None = None
 ) -> tuple[bool, dict[str, Any]]:
     """Judge the service's health from the database facts, the published manifest and the jobs' runs.
 
     ``jobs`` is what :func:`calendar_service.scheduler.status.judge_jobs` found: its problems and report.
     """
-    manifest = read_manifest(Path(settings["FEEDS_DIR"]))
+    manifest = read_manifest(settings.feeds_dir)
     problems: list[str] = []
     if not database.get("ok"):
         problems.append("database unreachable")
@@ -39,9 +39,9 @@ def health_report(
         problems.append("no feeds published yet")
     else:
         age = (now - dt.datetime.fromisoformat(published_at)).total_seconds()
-        if age > 2 * 60 * settings["REFRESH_MINUTES"]:
+        if age > 2 * 60 * settings.refresh_minutes:
             problems.append(f"feeds are {int(age // 60)} minutes old; the refresh interval is "
-                            f"{settings['REFRESH_MINUTES']} minutes (is the scheduler running?)")
+                            f"{settings.refresh_minutes} minutes (is the scheduler running?)")
     report = {
         "status": "ok" if not problems else "unhealthy",
         "problems": problems,
@@ -69,11 +69,11 @@ def healthz() -> Response:
     try:
         with transaction(get_session_factory(current_app)) as session:
             database = {"ok": True, "events": count_events(session), "revision": get_store_revision(session)}
-            job_problems, job_report = judge_jobs(list_job_runs(session), current_app.config, now)
+            job_problems, job_report = judge_jobs(list_job_runs(session), get_settings(current_app), now)
             jobs = {"problems": job_problems, "report": job_report}
     except (ConfigurationError, SQLAlchemyError) as error:
         database = {"ok": False, "error": type(error).__name__}
-    healthy, report = health_report(dict(current_app.config), database, now, jobs)
+    healthy, report = health_report(get_settings(current_app), database, now, jobs)
     response = jsonify(report)
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"

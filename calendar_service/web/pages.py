@@ -11,12 +11,11 @@ the Russian calendars and notices) and ignore any a shared link carries (``utm_â
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import func, select
 
-from calendar_service import clock
+from calendar_service import clock, get_settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
 from calendar_service.models import Event, Notice, StoreState
@@ -58,17 +57,18 @@ def index() -> Response:
         calendars = list_calendar_entries(session)
         changed = session.scalar(select(StoreState.changed_dt).where(StoreState.id == 1))
         issued = session.scalar(select(func.max(Notice.updated_dt)))
-    today = clock.today(current_app.config["TIMEZONE"])
-    midnight = dt.datetime.combine(today, dt.time(), zoneinfo.ZoneInfo(current_app.config["TIMEZONE"]))
+    settings = get_settings(current_app)
+    today = clock.today(settings.timezone)
+    midnight = dt.datetime.combine(today, dt.time(), settings.timezone)
     html = render_template("index.html", streams=[(stream, counts.get(stream.path, 0)) for stream in streams],
-                           calendars=calendars, base=current_app.config["BASE_URL"])
+                           calendars=calendars, base=settings.base_url)
     return _page(html, max(stamp for stamp in (changed, issued, midnight) if stamp is not None))
 
 
 def _event_words(event: Event, notices: list[Notice], russian: bool) -> dict[str, object]:
     """Everything the event page says, in one language: the words of that language's calendars."""
     if russian:
-        names = load_russian_names(current_app.config["DATA_DIR"])
+        names = load_russian_names(get_settings(current_app).data_dir)
         return {
             "lang": ru.LANG, "labels": ru.EVENT_PAGE, "title": ru.title(event),
             "other_title": event.title if event.title_ru else None, "other_lang": en.LANG,
@@ -92,7 +92,7 @@ def _event_words(event: Event, notices: list[Notice], russian: bool) -> dict[str
 
 @blueprint.get("/events/<uid>")
 def event_page(uid: str) -> Response:
-    base = current_app.config["BASE_URL"]
+    base = get_settings(current_app).base_url
     with transaction(get_session_factory(current_app)) as session:
         event = get_event(session, uid)
         if event is None:

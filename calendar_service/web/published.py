@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from flask import Response, current_app
 
+from calendar_service import get_settings
 from calendar_service.publish.files import MANIFEST, PublishedFile, published_file, read_manifest
 from calendar_service.web.errors import problem
 from calendar_service.web.responses import MEDIA_TYPES, BoundedCache, Document, send_document
@@ -106,4 +107,4 @@ def serve_published(name: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[_EXTENSION] = PublishedFiles(Path(app.config["FEEDS_DIR"]))
+    app.extensions[_EXTENSION] = PublishedFiles(get_settings(app).feeds_dir)

@@ -49,7 +49,7 @@ def test_dataset_paths_reads_files_folders_and_patterns_in_order(tmp_path: Path)
 def test_the_default_setting_names_the_shipped_files() -> None:
     from calendar_service.config import load_settings
 
-    paths, missing = dataset_paths(REPO / "data", load_settings(environ={})["DATASET"])
+    paths, missing = dataset_paths(REPO / "data", load_settings(environ={}).dataset)
     assert paths == [DATASET, *sorted(REFERENCE.glob("*.yaml"))]
     assert missing == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -11,13 +12,14 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput
 from calendar_service.ingest.ics import MAX_ICS_BYTES, import_ics, read_ics
 from calendar_service.models import Event
 from calendar_service.publish.calendars import MAIN_CALENDAR, render_definition
 from calendar_service.store.queries import count_events
-from tests.conftest import TEST_DATA
+from tests.conftest import TEST_DATA, change_settings
 from tests.icshelpers import parse_icalendar
 
 ICS = TEST_DATA / "ics"
@@ -43,14 +45,14 @@ def _read(name: str) -> bytes:
 
 @pytest.mark.parametrize(("name", "count"), sorted(GOOD.items()))
 def test_single_events_are_imported_once(app: Flask, factory: sessionmaker[Session], name: str, count: int) -> None:
-    first = import_ics(factory, ICS / name, app.config, now=NOW)
+    first = import_ics(factory, ICS / name, get_settings(app), now=NOW)
     assert len(first.created) == count
-    second = import_ics(factory, ICS / name, app.config, now=NOW + dt.timedelta(minutes=5))
+    second = import_ics(factory, ICS / name, get_settings(app), now=NOW + dt.timedelta(minutes=5))
     assert (second.created, second.updated, len(second.unchanged)) == ([], [], count)
 
 
 def test_google_all_day_events_keep_their_uid_and_day(app: Flask, factory: sessionmaker[Session]) -> None:
-    import_ics(factory, ICS / "google-public-holidays-xwr-timezone.ics", app.config, now=NOW)
+    import_ics(factory, ICS / "google-public-holidays-xwr-timezone.ics", get_settings(app), now=NOW)
     events = _events(factory)
     assert all(key.startswith("ics:") and event.uid == key.removeprefix("ics:") for key, event in events.items())
     christmas = [e for e in events.values() if e.title == "Christmas Day" and e.start_date.year == 2022]
@@ -59,7 +61,7 @@ def test_google_all_day_events_keep_their_uid_and_day(app: Flask, factory: sessi
 
 
 def test_yearly_all_day_rrule_stays_one_yearly_series(app: Flask, factory: sessionmaker[Session]) -> None:
-    import_ics(factory, ICS / "thunderbird-cyrillic-holidays.ics", app.config, now=NOW)
+    import_ics(factory, ICS / "thunderbird-cyrillic-holidays.ics", get_settings(app), now=NOW)
     new_year = [e for e in _events(factory).values() if e.title == "Новый год"]
     assert [(e.start_date, e.rrule, e.series_end_date) for e in new_year] == [
         (dt.date(2010, 1, 1), "FREQ=YEARLY;INTERVAL=1", None)]
@@ -69,7 +71,7 @@ def test_yearly_all_day_rrule_stays_one_yearly_series(app: Flask, factory: sessi
 
 
 def test_windows_zone_names_become_iana_zones(app: Flask, factory: sessionmaker[Session]) -> None:
-    import_ics(factory, ICS / "outlook-windows-tz-custom.ics", app.config, now=NOW)
+    import_ics(factory, ICS / "outlook-windows-tz-custom.ics", get_settings(app), now=NOW)
     zones = {event.timezone for event in _events(factory).values()}
     assert zones == {"Europe/Warsaw"}
     first = min(_events(factory).values(), key=lambda e: (e.start_date, e.start_time))
@@ -77,7 +79,7 @@ def test_windows_zone_names_become_iana_zones(app: Flask, factory: sessionmaker[
 
 
 def test_floating_times_take_the_service_zone(app: Flask, factory: sessionmaker[Session]) -> None:
-    import_ics(factory, ICS / "mozilla-sunbird-floating-todos.ics", app.config, now=NOW)
+    import_ics(factory, ICS / "mozilla-sunbird-floating-todos.ics", get_settings(app), now=NOW)
     timed = [e for e in _events(factory).values() if e.start_time is not None]
     assert timed
     assert {e.timezone for e in timed} == {"Europe/Moscow"}
@@ -100,20 +102,19 @@ def test_export_import_export_gives_the_same_events(app: Flask, factory: session
 
     for name in ("google-public-holidays-xwr-timezone.ics", "outlook-windows-tz-custom.ics",
                  "apple-iphone-structured-location.ics", "thunderbird-cyrillic-holidays.ics"):
-        import_ics(factory, ICS / name, app.config, now=NOW)
-    app.config["ICS_PAST_DAYS"] = 20_000
+        import_ics(factory, ICS / name, get_settings(app), now=NOW)
+    change_settings(app, ics_past_days=20_000)
 
     def export(application: Flask) -> bytes:
         with transaction(db.get_session_factory(application)) as session:
-            return render_definition(session, MAIN_CALENDAR, application.config, today=TODAY)
+            return render_definition(session, MAIN_CALENDAR, get_settings(application), today=TODAY)
 
     first = export(app)
     exported = tmp_path / "export.ics"
     exported.write_bytes(first)
-    other = create_app({**app.config, "DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"})
-    other.config["ICS_PAST_DAYS"] = 20_000
+    other = create_app(dataclasses.replace(get_settings(app), database_url=f"sqlite:///{tmp_path / 'other.db'}"))
     db.migrate(db.get_session_factory(other))
-    import_ics(db.get_session_factory(other), exported, other.config, now=NOW)
+    import_ics(db.get_session_factory(other), exported, get_settings(other), now=NOW)
     second = export(other)
 
     def shape(data: bytes) -> list[tuple[object, ...]]:
@@ -167,7 +168,7 @@ def test_a_huge_file_is_refused_without_reading_it_all(app: Flask, factory: sess
         stream.seek(50 * 1024 * 1024)
         stream.write(b"END:VCALENDAR\r\n")
     with pytest.raises(InvalidInput, match=f"at most {MAX_ICS_BYTES // 1048576} MB"):
-        import_ics(factory, huge, app.config, now=NOW)
+        import_ics(factory, huge, get_settings(app), now=NOW)
 
 
 def test_nothing_is_stored_when_one_event_is_bad(app: Flask, factory: sessionmaker[Session],
@@ -176,7 +177,7 @@ def test_nothing_is_stored_when_one_event_is_bad(app: Flask, factory: sessionmak
     bad = tmp_path / "bad.ics"
     bad.write_bytes(good.replace(b"DTSTART;VALUE=DATE:20221225", b"DTSTART;VALUE=DATE:20221235", 1))
     with pytest.raises(InvalidInput, match="not a real date"):
-        import_ics(factory, bad, app.config, now=NOW)
+        import_ics(factory, bad, get_settings(app), now=NOW)
     with transaction(factory) as session:
         assert count_events(session) == 0
 

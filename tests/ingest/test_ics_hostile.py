@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput
 from calendar_service.ingest.ics import import_ics, read_ics
@@ -89,7 +90,7 @@ def test_a_hostile_file_is_refused_with_one_line_and_the_store_is_unchanged(
     path.write_bytes(make())
     store(factory, record("kept"))
     with pytest.raises(InvalidInput) as caught:
-        import_ics(factory, path, app.config, now=NOW)
+        import_ics(factory, path, get_settings(app), now=NOW)
     assert reason in str(caught.value)
     assert "\n" not in str(caught.value)
     assert caught.value.problems[0].line is not None
@@ -115,7 +116,7 @@ def test_one_series_of_ten_million_is_kept_as_one_event_without_a_known_end(
 ) -> None:
     path = tmp_path / "count.ics"
     path.write_bytes((HEAD + _event(0, "RRULE:FREQ=DAILY;COUNT=10000000") + TAIL).encode())
-    result = import_ics(factory, path, app.config, now=NOW)
+    result = import_ics(factory, path, get_settings(app), now=NOW)
     assert len(result.created) == 1
     client = app.test_client()
     body = client.get("/api/events/h0@example.org").get_json()
@@ -132,7 +133,7 @@ def test_a_few_series_of_ten_million_fit_the_budget(app: Flask, factory: session
     path = tmp_path / "count.ics"
     path.write_bytes((HEAD + "".join(_event(number, "RRULE:FREQ=DAILY;COUNT=10000000") for number in range(20))
                       + TAIL).encode())
-    assert len(import_ics(factory, path, app.config, now=NOW).created) == 20
+    assert len(import_ics(factory, path, get_settings(app), now=NOW).created) == 20
 
 
 @pytest.mark.parametrize("lines", [100_000])

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput
 from calendar_service.ingest.htmltext import html_to_text
@@ -48,7 +49,7 @@ def test_plain_descriptions_are_left_as_written() -> None:
 
 
 def test_the_text_is_stored_and_published_as_text(app: Flask, factory: sessionmaker[Session]) -> None:
-    import_ics(factory, GOOGLE, app.config, now=NOW)
+    import_ics(factory, GOOGLE, get_settings(app), now=NOW)
     with transaction(factory) as session:
         event = get_event(session, "7r2t4v6x8z0b2d4f6h8j0l2n4p@google.com")
         assert event is not None

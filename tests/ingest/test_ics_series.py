@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -15,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.db import transaction
 from calendar_service.ingest.ics import import_ics
 from calendar_service.models import Event
@@ -63,15 +63,15 @@ def _source_occurrences(names: list[str], uids: set[str], first: dt.date, last: 
 def test_a_series_is_stored_once_and_a_second_import_changes_nothing(
     app: Flask, factory: sessionmaker[Session], name: str, count: int
 ) -> None:
-    first = import_ics(factory, ICS / name, app.config, now=NOW)
+    first = import_ics(factory, ICS / name, get_settings(app), now=NOW)
     assert len(first.created) == count  # one event per VEVENT: no occurrence is expanded
-    second = import_ics(factory, ICS / name, app.config, now=NOW + dt.timedelta(hours=1))
+    second = import_ics(factory, ICS / name, get_settings(app), now=NOW + dt.timedelta(hours=1))
     assert (second.created, second.updated, len(second.unchanged)) == ([], [], count)
 
 
 def test_icloud_export_of_eight_events_stays_eight_with_their_rules(app: Flask,
                                                                     factory: sessionmaker[Session]) -> None:
-    import_ics(factory, ICS / "icloud-recurring-multiday.ics", app.config, now=NOW)
+    import_ics(factory, ICS / "icloud-recurring-multiday.ics", get_settings(app), now=NOW)
     events = _events(factory)
     assert len(events) == 8
     rules = sorted(event.rrule for event in events.values() if event.rrule)
@@ -80,7 +80,7 @@ def test_icloud_export_of_eight_events_stays_eight_with_their_rules(app: Flask,
 
 
 def test_overrides_and_exceptions_are_kept_with_their_series(app: Flask, factory: sessionmaker[Session]) -> None:
-    import_ics(factory, ICS / GOOGLE, app.config, now=NOW)
+    import_ics(factory, ICS / GOOGLE, get_settings(app), now=NOW)
     events = _events(factory)
     weekly = events[f"ics:{WEEKLY}"]
     assert (weekly.uid, weekly.rrule, weekly.exdates) == (WEEKLY, "FREQ=WEEKLY;BYDAY=TU", ("20250225T100000",))
@@ -105,9 +105,9 @@ def test_overrides_and_exceptions_are_kept_with_their_series(app: Flask, factory
 def published(app: Flask, factory: sessionmaker[Session]) -> Iterator[FlaskClient]:
     for name in (GOOGLE, "icloud-recurring-multiday.ics", "thunderbird-cyrillic-holidays.ics",
                  "outlook-windows-tz-custom.ics"):
-        import_ics(factory, ICS / name, app.config, now=NOW)
+        import_ics(factory, ICS / name, get_settings(app), now=NOW)
     with time_machine.travel(NOW, tick=False):
-        build_feeds(factory, app.config, now=NOW)
+        build_feeds(factory, get_settings(app), now=NOW)
         yield app.test_client()
 
 
@@ -123,7 +123,7 @@ WINDOWS = [
 
 def _document(client: FlaskClient, app: Flask, where: str) -> bytes:
     if not where.startswith("/"):
-        return (Path(app.config["FEEDS_DIR"]) / where).read_bytes()
+        return (get_settings(app).feeds_dir / where).read_bytes()
     response = client.get(where)
     assert response.status_code == 200, response.data[:300]
     return response.data

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service.config import load_settings
 from calendar_service.db import transaction
 from calendar_service.models import Event, Notice
 from calendar_service.store.queries import get_event
@@ -17,8 +18,8 @@ from calendar_service.store.writer import upsert_records
 from tests.conftest import NOW
 from tests.notices.test_issue import make_record
 
-SETTINGS = {"BASE_URL": "https://calendar.example.org", "TIMEZONE": "Europe/Moscow", "REFRESH_MINUTES": 15,
-            "TAG_AUTHORITY": "calendar.example.org"}
+SETTINGS = load_settings({"BASE_URL": "https://calendar.example.org", "TIMEZONE": "Europe/Moscow",
+                          "REFRESH_MINUTES": 15, "TAG_AUTHORITY": "calendar.example.org"}, environ={})
 
 
 def add_anniversary_notices(session: Session, uid: str, now: dt.datetime) -> None:

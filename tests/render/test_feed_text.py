@@ -12,6 +12,7 @@ import feedparser
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.db import transaction
 from calendar_service.notices.selection import list_notices
 from calendar_service.publish.build import build_feeds
@@ -88,7 +89,7 @@ def test_entries_issued_in_one_load_have_distinct_ordered_updated(notices_store:
 def test_a_russian_feed_speaks_russian(app: Flask, notices_store: Loader) -> None:
     client = app.test_client()
     factory = notices_store(2)
-    build_feeds(factory, app.config, now=NOW + dt.timedelta(days=10))
+    build_feeds(factory, get_settings(app), now=NOW + dt.timedelta(days=10))
     for url in ("/feed.atom?lang=ru", "/feed.rss?lang=ru", "/feeds/anniversaries.atom?lang=ru",
                 "/feeds/changes.rss?lang=ru"):
         response = client.get(url)

@@ -12,12 +12,14 @@ import time_machine
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.publish.calendars import MAIN_CALENDAR, find_calendar, render_definition
 from calendar_service.render.ical import BlockCache, IcsOptions
 from calendar_service.store.queries import EventFilter
 from calendar_service.store.records import Category, Status
+from tests.conftest import change_settings
 from tests.icshelpers import T0, parse_ical, parse_icalendar, record, store
 
 TODAY = dt.date(2025, 1, 15)
@@ -32,7 +34,7 @@ def render(app: Flask, factory: sessionmaker[Session]) -> Render:
         with transaction(factory) as session:
             definition = find_calendar(session, name)
             assert definition is not None
-            return render_definition(session, definition, app.config, today=today, **kwargs)
+            return render_definition(session, definition, get_settings(app), today=today, **kwargs)
 
     return run
 
@@ -138,7 +140,7 @@ def test_events_older_than_the_window_are_left_out(app: Flask, factory: sessionm
                                                     render: Render) -> None:
     store(factory, record("old", start=dt.date(2022, 12, 1)), record("recent", start=dt.date(2023, 2, 1)))
     assert [e["summary"] for e in parse_icalendar(render())] == ["Meeting recent"]
-    app.config["ICS_PAST_DAYS"] = 10_000
+    change_settings(app, ics_past_days=10_000)
     assert len(parse_icalendar(render())) == 2
 
 

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.dates import Precision
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.publish.build import build_feeds
@@ -53,7 +54,7 @@ def rich(app: Flask, factory: sessionmaker[Session]) -> Flask:
                city="Бишкек", country="KG", title_ru="Заседание: «СКО»", summary_ru="Текст, с; знаками\\"),
         now=NOW,
     )
-    build_feeds(factory, app.config, now=NOW)
+    build_feeds(factory, get_settings(app), now=NOW)
     return app
 
 
@@ -83,7 +84,7 @@ def _same_events(name: str, data: bytes, *, with_js: bool) -> int:
 
 
 def test_every_feed_parses_alike_in_icalendar_and_ical(rich: Flask) -> None:
-    documents = _documents(rich.test_client(), Path(rich.config["FEEDS_DIR"]))
+    documents = _documents(rich.test_client(), get_settings(rich).feeds_dir)
     assert {"calendar.ics", "calendars/anniversaries.ics", "calendars/meetings.ics", "calendars/trainings.ics",
             "calendars/kz.ics", "calendars/by.ics", "calendars/kg.ics"} <= set(documents)
     counts = {name: _same_events(name, data, with_js=False) for name, data in documents.items()}
@@ -93,7 +94,7 @@ def test_every_feed_parses_alike_in_icalendar_and_ical(rich: Flask) -> None:
 
 @pytest.mark.node
 def test_every_feed_parses_alike_in_icaljs(rich: Flask) -> None:
-    documents = _documents(rich.test_client(), Path(rich.config["FEEDS_DIR"]))
+    documents = _documents(rich.test_client(), get_settings(rich).feeds_dir)
     for name, data in documents.items():
         _same_events(name, data, with_js=True)
 

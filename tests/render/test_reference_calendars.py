@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import time_machine
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.ingest.dataset import load_datasets
 from calendar_service.publish.build import build_feeds
 from tests.conftest import DATASET, REPO
@@ -46,12 +46,12 @@ def today() -> Iterator[None]:
 @pytest.fixture
 def shipped(today: None, app: Flask, factory: sessionmaker[Session]) -> Flask:
     load_datasets(factory, FILES, now=TODAY)
-    build_feeds(factory, app.config, now=TODAY)
+    build_feeds(factory, get_settings(app), now=TODAY)
     return app
 
 
 def test_every_calendar_of_the_shipped_data_parses_alike_in_icalendar_and_ical(shipped: Flask) -> None:
-    documents = _documents(shipped.test_client(), Path(shipped.config["FEEDS_DIR"]))
+    documents = _documents(shipped.test_client(), get_settings(shipped).feeds_dir)
     assert {"calendar.ics", "calendars/anniversaries.ics", "calendars/meetings.ics", "calendars/trainings.ics",
             "calendars/am.ics", "calendars/kz.ics", "calendars/kg.ics", "calendars/tj.ics"} <= set(documents)
     counts = {name: _same_events(name, data, with_js=False) for name, data in documents.items()}
@@ -61,7 +61,7 @@ def test_every_calendar_of_the_shipped_data_parses_alike_in_icalendar_and_ical(s
 
 @pytest.mark.node
 def test_every_calendar_of_the_shipped_data_parses_alike_in_icaljs(shipped: Flask) -> None:
-    documents = _documents(shipped.test_client(), Path(shipped.config["FEEDS_DIR"]))
+    documents = _documents(shipped.test_client(), get_settings(shipped).feeds_dir)
     for name, data in documents.items():
         _same_events(name, data, with_js=True)
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import db
+from calendar_service import db, get_settings
 from calendar_service.ingest.dataset import read_dataset
 from calendar_service.publish.files import read_manifest
 from calendar_service.scheduler import jobs
@@ -39,23 +38,23 @@ def test_500_writes_between_polls_give_one_or_two_renders(
     loaded: Flask, factory: sessionmaker[Session], renders: list[int]
 ) -> None:
     record = read_dataset(DATASET)[0]
-    poll = loaded.config["CHANGE_POLL_SECONDS"]
+    poll = get_settings(loaded).change_poll_seconds
     for write in range(500):
         with db.transaction(factory) as session:
             changed = dataclasses.replace(record, summary=f"{record.summary} (revision {write})")
             upsert_records(session, [changed], now=NOW + dt.timedelta(seconds=write * poll / 250))
         if write == 249:  # the poll falls in the middle of the burst
-            jobs.run_job(factory, loaded.config, "regenerate-on-change")
-    jobs.run_job(factory, loaded.config, "regenerate-on-change")  # the next poll, after the burst
-    jobs.run_job(factory, loaded.config, "regenerate-on-change")  # and the one after: nothing new
+            jobs.run_job(factory, get_settings(loaded), "regenerate-on-change")
+    jobs.run_job(factory, get_settings(loaded), "regenerate-on-change")  # the next poll, after the burst
+    jobs.run_job(factory, get_settings(loaded), "regenerate-on-change")  # and the one after: nothing new
     with db.transaction(factory) as session:
         final = get_store_revision(session)
     assert len(renders) == 2
     assert renders[-1] == final
-    assert read_manifest(Path(loaded.config["FEEDS_DIR"]))["revision"] == final
+    assert read_manifest(get_settings(loaded).feeds_dir)["revision"] == final
 
 
 def test_no_change_no_render(loaded: Flask, factory: sessionmaker[Session], renders: list[int]) -> None:
     for _ in range(3):
-        assert jobs.run_job(factory, loaded.config, "regenerate-on-change") is None
+        assert jobs.run_job(factory, get_settings(loaded), "regenerate-on-change") is None
     assert renders == []

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.notices import sweep as notices
 from calendar_service.scheduler import jobs
 from tests.conftest import NOW
@@ -18,8 +19,8 @@ from tests.conftest import NOW
 
 def test_health_reports_each_jobs_runs(loaded: Flask, factory: sessionmaker[Session], client: FlaskClient) -> None:
     with time_machine.travel(NOW, tick=False):
-        jobs.run_job(factory, loaded.config, "anniversaries")
-        jobs.run_job(factory, loaded.config, "regenerate-on-change")
+        jobs.run_job(factory, get_settings(loaded), "anniversaries")
+        jobs.run_job(factory, get_settings(loaded), "regenerate-on-change")
         response = client.get("/healthz")
     assert response.status_code == 200, response.json
     report = response.json["jobs"]
@@ -42,9 +43,9 @@ def test_a_failed_anniversary_sweep_makes_health_fail(
         with monkeypatch.context() as patch:
             patch.setattr(notices, "advance_watermark", broken)
             with pytest.raises(RuntimeError):
-                jobs.run_job(factory, loaded.config, "anniversaries")
+                jobs.run_job(factory, get_settings(loaded), "anniversaries")
         failing = client.get("/healthz")
-        jobs.run_job(factory, loaded.config, "anniversaries")
+        jobs.run_job(factory, get_settings(loaded), "anniversaries")
         healed = client.get("/healthz")
     assert failing.status_code == 503
     assert "the last anniversary sweep failed: RuntimeError: boom" in failing.json["problems"]
@@ -55,7 +56,7 @@ def test_a_failed_anniversary_sweep_makes_health_fail(
 def test_a_sweep_days_behind_makes_health_fail(loaded: Flask, factory: sessionmaker[Session],
                                                client: FlaskClient) -> None:
     with time_machine.travel(NOW - dt.timedelta(days=3), tick=False):
-        jobs.run_job(factory, loaded.config, "anniversaries")
+        jobs.run_job(factory, get_settings(loaded), "anniversaries")
     with time_machine.travel(NOW, tick=False):
         response = client.get("/healthz")
     assert response.status_code == 503

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 
 import feedparser
 import pytest
@@ -15,6 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.cli import main
 from calendar_service.db import transaction
 from calendar_service.models import Notice
@@ -43,17 +43,17 @@ def test_a_scheduled_sweep_is_published_by_the_next_change_poll(
     loaded: Flask, factory: sessionmaker[Session]
 ) -> None:
     with time_machine.travel(SWEEP_DAY, tick=False):
-        result = jobs.run_job(factory, loaded.config, "anniversaries")
+        result = jobs.run_job(factory, get_settings(loaded), "anniversaries")
         issued = _anniversary_titles(factory)
         assert result.issued >= 1
         assert issued
         assert not issued & _feed_titles(loaded)
         # The change poll, due every CHANGE_POLL_SECONDS, renders the notices; no periodic render ran.
-        build = jobs.run_job(factory, loaded.config, "regenerate-on-change")
+        build = jobs.run_job(factory, get_settings(loaded), "regenerate-on-change")
     assert build is not None
     assert issued <= _feed_titles(loaded)
     with transaction(factory) as session:
-        assert read_manifest(Path(loaded.config["FEEDS_DIR"]))["revision"] == get_store_revision(session)
+        assert read_manifest(get_settings(loaded).feeds_dir)["revision"] == get_store_revision(session)
 
 
 def test_run_job_publishes_the_notices_it_issued(loaded: Flask, factory: sessionmaker[Session],
@@ -69,20 +69,20 @@ def test_run_job_publishes_the_notices_it_issued(loaded: Flask, factory: session
 
 
 def test_a_sweep_that_issued_nothing_leaves_the_feeds_alone(loaded: Flask, factory: sessionmaker[Session]) -> None:
-    manifest = read_manifest(Path(loaded.config["FEEDS_DIR"]))
+    manifest = read_manifest(get_settings(loaded).feeds_dir)
     with time_machine.travel(dt.datetime(2025, 3, 1, 7, 0, tzinfo=dt.UTC), tick=False):
-        result = jobs.run_job(factory, loaded.config, "anniversaries")
+        result = jobs.run_job(factory, get_settings(loaded), "anniversaries")
         assert result.issued == 0
-        assert jobs.regenerate_if_changed(factory, loaded.config) is None
-    assert read_manifest(Path(loaded.config["FEEDS_DIR"])) == manifest
+        assert jobs.regenerate_if_changed(factory, get_settings(loaded)) is None
+    assert read_manifest(get_settings(loaded).feeds_dir) == manifest
 
 
 def test_a_job_run_with_nothing_to_do_logs_at_debug(
     loaded: Flask, factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="calendar_service.job_runs")
-    jobs.run_job(factory, loaded.config, "regenerate-on-change")  # the feeds are current: nothing to do
-    jobs.run_job(factory, loaded.config, "regenerate")
+    jobs.run_job(factory, get_settings(loaded), "regenerate-on-change")  # the feeds are current: nothing to do
+    jobs.run_job(factory, get_settings(loaded), "regenerate")
     levels = [(record.levelname, record.getMessage().split(":")[0]) for record in caplog.records
               if record.name == "calendar_service.job_runs"]
     assert [level for level, _ in levels] == ["DEBUG", "INFO"]

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
-from calendar_service.config import load_settings
+from calendar_service.config import Settings, load_settings
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.locks import ADVISORY_KEYS, AdvisoryLock, database_lock
 from calendar_service.models import Notice
@@ -29,10 +29,12 @@ MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 
 
 @pytest.fixture
-def make_store(postgres_url: str, pg_engine: Callable[[], Engine]) -> Callable[..., tuple[sessionmaker[Session], dict]]:
+def make_store(
+    postgres_url: str, pg_engine: Callable[[], Engine]
+) -> Callable[..., tuple[sessionmaker[Session], Settings]]:
     """A factory of (session factory, settings) on the test's database, migrated; engines disposed after."""
 
-    def make(**overrides: str) -> tuple[sessionmaker[Session], dict]:
+    def make(**overrides: str) -> tuple[sessionmaker[Session], Settings]:
         settings = load_settings({"DATABASE_URL": postgres_url, **overrides}, environ={})
         factory = sessionmaker(bind=pg_engine(), expire_on_commit=False)
         db.migrate(factory)
@@ -52,7 +54,7 @@ def _wait_until(condition: Callable[[], bool], what: str, seconds: float = 60) -
     raise AssertionError(f"timed out waiting for {what}")
 
 
-MakeStore = Callable[..., tuple[sessionmaker[Session], dict]]
+MakeStore = Callable[..., tuple[sessionmaker[Session], Settings]]
 
 
 def test_concurrent_sweeps_issue_each_notice_once(make_store: MakeStore) -> None:
@@ -63,7 +65,7 @@ def test_concurrent_sweeps_issue_each_notice_once(make_store: MakeStore) -> None
     start = threading.Barrier(len(stores))
     errors: list[BaseException] = []
 
-    def run(factory: sessionmaker[Session], settings: dict) -> None:
+    def run(factory: sessionmaker[Session], settings: Settings) -> None:
         try:
             start.wait()
             notices.sweep_anniversaries(factory, settings, now=dt.datetime(2025, 5, 16, 7, tzinfo=MOSCOW))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import zoneinfo
@@ -17,7 +18,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import db
+from calendar_service import db, get_settings
+from calendar_service.config import Settings
 from calendar_service.job_runs import holder_name
 from calendar_service.locks import FileLock
 from calendar_service.models import JobRun
@@ -30,8 +32,8 @@ MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 def test_every_job_is_declared_with_an_id_and_the_house_defaults(
     loaded: Flask, factory: sessionmaker[Session]
 ) -> None:
-    assert isinstance(create_scheduler(factory, loaded.config, blocking=True), BlockingScheduler)
-    scheduler = create_scheduler(factory, loaded.config, blocking=False)
+    assert isinstance(create_scheduler(factory, get_settings(loaded), blocking=True), BlockingScheduler)
+    scheduler = create_scheduler(factory, get_settings(loaded), blocking=False)
     assert isinstance(scheduler, BackgroundScheduler)
     assert all(replace for _job, _store, replace in scheduler._pending_jobs)
     scheduler.start(paused=True)  # job defaults are applied as jobs enter the job store
@@ -57,13 +59,14 @@ def test_every_job_is_declared_with_an_id_and_the_house_defaults(
 def test_the_anniversary_sweep_runs_daily_at_daily_at_in_the_service_time_zone(
     loaded: Flask, factory: sessionmaker[Session]
 ) -> None:
-    scheduler = create_scheduler(factory, loaded.config, blocking=False)
+    scheduler = create_scheduler(factory, get_settings(loaded), blocking=False)
     trigger = scheduler.get_job("anniversaries").trigger
     assert isinstance(trigger, CronTrigger)
     after = dt.datetime(2025, 5, 8, 7, 0, tzinfo=MOSCOW)
     assert trigger.get_next_fire_time(None, after) == dt.datetime(2025, 5, 9, 6, 0, tzinfo=MOSCOW)
-    other = create_scheduler(factory, {**loaded.config, "DAILY_AT": "09:15", "TIMEZONE": "Asia/Almaty"},
-                             blocking=False).get_job("anniversaries").trigger
+    almaty_settings = dataclasses.replace(get_settings(loaded), daily_at=dt.time(9, 15),
+                                          timezone=zoneinfo.ZoneInfo("Asia/Almaty"))
+    other = create_scheduler(factory, almaty_settings, blocking=False).get_job("anniversaries").trigger
     almaty = zoneinfo.ZoneInfo("Asia/Almaty")
     assert other.get_next_fire_time(None, dt.datetime(2025, 5, 8, 10, tzinfo=almaty)) == dt.datetime(
         2025, 5, 9, 9, 15, tzinfo=almaty)
@@ -71,16 +74,16 @@ def test_the_anniversary_sweep_runs_daily_at_daily_at_in_the_service_time_zone(
 
 def test_the_anniversary_sweep_also_runs_at_start_to_catch_up(loaded: Flask, factory: sessionmaker[Session]) -> None:
     with time_machine.travel(dt.datetime(2025, 5, 8, 9, 0, tzinfo=MOSCOW), tick=False):
-        scheduler = create_scheduler(factory, loaded.config, blocking=False)
+        scheduler = create_scheduler(factory, get_settings(loaded), blocking=False)
         assert scheduler.get_job("anniversaries").next_run_time == dt.datetime(2025, 5, 8, 6, 0, tzinfo=dt.UTC)
-        later = create_scheduler(factory, loaded.config, blocking=False, catch_up=False)
+        later = create_scheduler(factory, get_settings(loaded), blocking=False, catch_up=False)
         assert not hasattr(later.get_job("anniversaries"), "next_run_time")
 
 
 def test_run_job_records_each_run(loaded: Flask, factory: sessionmaker[Session]) -> None:
     with time_machine.travel(dt.datetime(2025, 5, 8, 6, 30, tzinfo=MOSCOW), tick=False):
-        jobs.run_job(factory, loaded.config, "anniversaries")
-        jobs.run_job(factory, loaded.config, "regenerate-on-change")
+        jobs.run_job(factory, get_settings(loaded), "anniversaries")
+        jobs.run_job(factory, get_settings(loaded), "regenerate-on-change")
     with db.transaction(factory) as session:
         sweep = session.get(JobRun, "anniversaries")
         assert sweep is not None
@@ -104,25 +107,25 @@ def test_a_failed_run_is_recorded_and_raised(
 
     monkeypatch.setattr(jobs, "build_feeds", broken)
     with pytest.raises(OSError, match="disk full"):
-        jobs.run_job(factory, loaded.config, "regenerate")
+        jobs.run_job(factory, get_settings(loaded), "regenerate")
     with db.transaction(factory) as session:
         row = session.get(JobRun, "regenerate")
         assert row is not None
         assert (row.last_result, row.last_error) == ("failed", "OSError: disk full")
 
 
-def _leader(factory: sessionmaker[Session], config: dict[str, Any], lock: FileLock,
+def _leader(factory: sessionmaker[Session], settings: Settings, lock: FileLock,
             said: list[str]) -> SchedulerLeader:
-    return SchedulerLeader(factory, {**config, "LOCK_POLL_SECONDS": 1}, lock=lock, on_standby=said.append,
-                           on_lead=said.append)
+    return SchedulerLeader(factory, dataclasses.replace(settings, lock_poll_seconds=1), lock=lock,
+                           on_standby=said.append, on_lead=said.append)
 
 
 def test_only_the_lock_holder_leads_and_a_standby_takes_over(
     loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
 ) -> None:
     said: list[str] = []
-    first = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
-    second = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
+    first = _leader(factory, get_settings(loaded), FileLock(tmp_path / "s.lock"), said)
+    second = _leader(factory, get_settings(loaded), FileLock(tmp_path / "s.lock"), said)
     assert first.try_lead(blocking=False)
     assert not second.try_lead(blocking=False)
     assert second.scheduler is None
@@ -140,7 +143,7 @@ def test_a_background_standby_starts_its_scheduler_when_the_holder_goes(
     said: list[str] = []
     holder = FileLock(tmp_path / "s.lock")
     assert holder.acquire()
-    standby = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
+    standby = _leader(factory, get_settings(loaded), FileLock(tmp_path / "s.lock"), said)
     standby.start_background()
     try:
         assert standby.scheduler is None
@@ -178,8 +181,8 @@ def test_a_stop_asked_from_another_thread_ends_a_blocking_scheduler_and_its_stan
     loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
 ) -> None:
     said: list[str] = []
-    leader = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
-    standby = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), said)
+    leader = _leader(factory, get_settings(loaded), FileLock(tmp_path / "s.lock"), said)
+    standby = _leader(factory, get_settings(loaded), FileLock(tmp_path / "s.lock"), said)
     runs = [threading.Thread(target=leader.run_blocking), threading.Thread(target=standby.run_blocking)]
     runs[0].start()
     for _ in range(200):  # bounded: the leader's scheduler is running, the standby is waiting
@@ -206,7 +209,7 @@ def test_a_stop_asked_from_another_thread_ends_a_blocking_scheduler_and_its_stan
 def test_a_stop_asked_before_the_scheduler_starts_keeps_it_from_starting(
     loaded: Flask, factory: sessionmaker[Session], tmp_path: Any
 ) -> None:
-    leader = _leader(factory, dict(loaded.config), FileLock(tmp_path / "s.lock"), [])
+    leader = _leader(factory, get_settings(loaded), FileLock(tmp_path / "s.lock"), [])
     leader.request_stop()
     run = threading.Thread(target=leader.run_blocking)
     run.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from calendar_service.config import load_settings
@@ -10,17 +12,17 @@ from calendar_service.errors import ConfigurationError
 
 def test_defaults() -> None:
     settings = load_settings(environ={})
-    assert settings["DAILY_AT"] == "06:00"
-    assert settings["ANNIVERSARY_LEADS"] == (7,)
-    assert settings["CATCH_UP_DAYS"] == 31
-    assert settings["LOCK_POLL_SECONDS"] == 5
-    assert settings["TIMEZONE"] == "Europe/Moscow"
+    assert settings.daily_at == dt.time(6, 0)
+    assert settings.anniversary_leads == (7,)
+    assert settings.catch_up_days == 31
+    assert settings.lock_poll_seconds == 5
+    assert settings.timezone.key == "Europe/Moscow"
 
 
 def test_values_from_the_environment_are_normalized() -> None:
     settings = load_settings(environ={"CALENDAR_DAILY_AT": "7:05", "CALENDAR_ANNIVERSARY_LEADS": " 1, 30,7,7 "})
-    assert settings["DAILY_AT"] == "07:05"
-    assert settings["ANNIVERSARY_LEADS"] == (30, 7, 1)
+    assert settings.daily_at == dt.time(7, 5)
+    assert settings.anniversary_leads == (30, 7, 1)
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [

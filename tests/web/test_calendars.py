@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -13,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.publish.build import build_feeds
 from calendar_service.store.records import Status
 from tests.conftest import NOW
@@ -20,7 +20,7 @@ from tests.icshelpers import parse_ical, parse_icalendar, record, store
 
 
 def _manifest(app: Flask) -> dict[str, object]:
-    return json.loads((Path(app.config["FEEDS_DIR"]) / "manifest.json").read_text())
+    return json.loads((get_settings(app).feeds_dir / "manifest.json").read_text())
 
 
 def test_published_calendar_is_served_with_its_manifest_etag(client: FlaskClient, loaded: Flask) -> None:
@@ -29,7 +29,7 @@ def test_published_calendar_is_served_with_its_manifest_etag(client: FlaskClient
     assert response.content_type == "text/calendar; charset=utf-8"
     entry = _manifest(loaded)["files"]["calendar.ics"]
     assert response.get_etag()[0] == entry["sha256"][:32]
-    assert response.data == (Path(loaded.config["FEEDS_DIR"]) / "calendar.ics").read_bytes()
+    assert response.data == (get_settings(loaded).feeds_dir / "calendar.ics").read_bytes()
     assert client.get("/calendar.ics", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     packed = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip"})
     assert gzip.decompress(packed.data) == response.data
@@ -166,15 +166,15 @@ def test_index_and_api_offer_webcal_and_google_links(client: FlaskClient) -> Non
 
 def test_a_subscribed_copy_stays_in_step(app: Flask, factory: sessionmaker[Session]) -> None:
     store(factory, record("a"), record("b"))
-    build_feeds(factory, app.config, now=NOW)
+    build_feeds(factory, get_settings(app), now=NOW)
     client = app.test_client()
     first = client.get("/calendar.ics")
-    build_feeds(factory, app.config, now=NOW + dt.timedelta(hours=1))
+    build_feeds(factory, get_settings(app), now=NOW + dt.timedelta(hours=1))
     second = client.get("/calendar.ics")
     assert (second.data, second.headers["ETag"]) == (first.data, first.headers["ETag"])
     store(factory, record("a", start=dt.date(2025, 3, 21)), record("b", status=Status.CANCELLED),
           now=NOW + dt.timedelta(hours=2))
-    build_feeds(factory, app.config, now=NOW + dt.timedelta(hours=2))
+    build_feeds(factory, get_settings(app), now=NOW + dt.timedelta(hours=2))
     before = {e["uid"]: e for e in parse_ical(first.data)}
     after = {e["uid"]: e for e in parse_ical(client.get("/calendar.ics").data)}
     assert set(after) == set(before)
@@ -187,7 +187,7 @@ def test_big_feeds_are_reported_in_the_log_and_on_healthz(app: Flask, factory: s
     first = dt.date(2025, 1, 1)
     store(factory, *(record(f"e{i}", summary="Long text. " * 100, start=first + dt.timedelta(days=i % 300))
                      for i in range(800)))
-    result = build_feeds(factory, app.config, now=NOW)
+    result = build_feeds(factory, get_settings(app), now=NOW)
     assert any(w.startswith("calendar.ics is ") for w in result.warnings)
     assert "Google Calendar drops events" in caplog.text
     health = app.test_client().get("/healthz").get_json()

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.publish.build import build_feeds
 from calendar_service.render.ical import BlockCache
 from calendar_service.render.paging import PAGE_SIZE
@@ -57,7 +58,7 @@ def test_a_bad_query_is_a_400_naming_the_parameter(client: FlaskClient, url: str
 
 def test_an_archive_page_takes_no_parameters(app: Flask, factory: sessionmaker[Session]) -> None:
     store(factory, *(record(f"e{number}") for number in range(PAGE_SIZE)))
-    build_feeds(factory, app.config, now=NOW)
+    build_feeds(factory, get_settings(app), now=NOW)
     client = app.test_client()
     assert client.get("/feeds/archive/all/1.atom").status_code == 200
     [problem] = _problems(client, "/feeds/archive/all/1.atom?category=meeting")

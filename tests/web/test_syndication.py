@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -14,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import create_app, db
+from calendar_service import create_app, db, get_settings
 from calendar_service.db import transaction
 from calendar_service.publish.build import build_feeds
 from calendar_service.store.writer import derive_uid, upsert_records
@@ -105,7 +104,7 @@ def test_ids_and_updated_hold_across_re_renders_and_restarts(client: FlaskClient
                                                             factory: sessionmaker[Session]) -> None:
     before = {url: client.get(url).data for url in FEEDS}
     restarted = _fresh_app(settings)
-    build_feeds(db.get_session_factory(restarted), restarted.config, now=NOW + dt.timedelta(days=3))
+    build_feeds(db.get_session_factory(restarted), get_settings(restarted), now=NOW + dt.timedelta(days=3))
     after = {url: restarted.test_client().get(url).data for url in FEEDS}
     assert after == before
 
@@ -117,7 +116,7 @@ def test_a_change_is_a_new_entry_and_the_old_ones_stay(client: FlaskClient, load
         upsert_records(session, [make_record()], now=NOW + dt.timedelta(days=1))
     with transaction(factory) as session:
         upsert_records(session, [make_record(status="cancelled")], now=NOW + dt.timedelta(days=2))
-    build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=2))
+    build_feeds(factory, get_settings(loaded), now=NOW + dt.timedelta(days=2))
     entries = feedparser.parse(client.get("/feed.atom").data).entries
     assert entries[0].title.startswith("Cancelled: Session of the CSTO Collective Security Council")
     assert {entry.id: entry.updated for entry in entries if entry.id in old} == old
@@ -127,7 +126,7 @@ def test_a_long_stream_is_archived_and_served(loaded: Flask, factory: sessionmak
     with transaction(factory) as session:
         upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(100)],
                        now=NOW + dt.timedelta(days=1))
-    build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=1))
+    build_feeds(factory, get_settings(loaded), now=NOW + dt.timedelta(days=1))
     client = loaded.test_client()
     current = feedparser.parse(client.get("/feed.atom").data)
     assert len(current.entries) == 50
@@ -171,7 +170,7 @@ def test_entry_ids_survive_a_rebuilt_store(client: FlaskClient, make_settings: A
     factory = db.get_session_factory(rebuilt)
     db.migrate(factory)
     load_dataset(factory, DATASET, now=NOW + dt.timedelta(days=30))
-    build_feeds(factory, rebuilt.config, now=NOW + dt.timedelta(days=30))
+    build_feeds(factory, get_settings(rebuilt), now=NOW + dt.timedelta(days=30))
     assert sorted(entry.id for entry in feedparser.parse(rebuilt.test_client().get("/feed.atom").data).entries) \
         == sorted(ids)
 
@@ -183,7 +182,7 @@ def test_unchanged_archive_pages_are_reused_not_rendered(loaded: Flask, factory:
     with transaction(factory) as session:
         upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(100)],
                        now=NOW + dt.timedelta(days=1))
-    first = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=1))
+    first = build_feeds(factory, get_settings(loaded), now=NOW + dt.timedelta(days=1))
     archives = sorted(name for name in first.manifest["files"] if name.startswith("feeds/archive/"))
     assert archives
     rendered: list[str] = []
@@ -196,12 +195,12 @@ def test_unchanged_archive_pages_are_reused_not_rendered(loaded: Flask, factory:
         return data
 
     monkeypatch.setattr(syndication.ArchiveReuse, "load", spy)
-    again = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=2))
+    again = build_feeds(factory, get_settings(loaded), now=NOW + dt.timedelta(days=2))
     assert rendered == []
     assert again.manifest["files"] == first.manifest["files"]
     # a file that no longer matches its manifest entry is rendered again, not trusted
-    (Path(loaded.config["FEEDS_DIR"]) / archives[0]).write_bytes(b"damaged")
-    build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=3))
+    (get_settings(loaded).feeds_dir / archives[0]).write_bytes(b"damaged")
+    build_feeds(factory, get_settings(loaded), now=NOW + dt.timedelta(days=3))
     assert rendered == [archives[0]]
 
 
@@ -221,12 +220,12 @@ def test_a_back_dated_notice_leaves_full_archive_pages_as_they_were(loaded: Flas
     with transaction(factory) as session:
         upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(100)],
                        now=NOW + dt.timedelta(days=1))
-    first = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=1))
+    first = build_feeds(factory, get_settings(loaded), now=NOW + dt.timedelta(days=1))
     with transaction(factory) as session:  # a sweep catching up after downtime dates its notices in the past
         uid = get_event(session, derive_uid("extra-7"))
         assert uid is not None
         add_anniversary_notices(session, uid.uid, NOW - dt.timedelta(days=400))
-    again = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=2))
+    again = build_feeds(factory, get_settings(loaded), now=NOW + dt.timedelta(days=2))
     archives = [name for name in first.manifest["files"] if name.startswith("feeds/archive/all/")]
     assert archives
     assert all(again.manifest["files"][name] == first.manifest["files"][name] for name in archives)
@@ -238,7 +237,7 @@ def test_every_published_feed_and_archive_page_parses(loaded: Flask, factory: se
     with transaction(factory) as session:
         upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(60)],
                        now=NOW + dt.timedelta(days=1))
-    result = build_feeds(factory, loaded.config, now=NOW + dt.timedelta(days=1))
+    result = build_feeds(factory, get_settings(loaded), now=NOW + dt.timedelta(days=1))
     client = loaded.test_client()
     names = sorted(name for name in result.manifest["files"] if name.endswith((".atom", ".rss", ".json")))
     assert any(name.startswith("feeds/archive/kz/") for name in names)

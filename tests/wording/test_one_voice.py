@@ -6,7 +6,6 @@ import datetime as dt
 import html
 import re
 import shutil
-from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -16,7 +15,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import create_app
+from calendar_service import create_app, get_settings
 from calendar_service.dates import Precision
 from calendar_service.db import get_session_factory, migrate, transaction
 from calendar_service.ingest.dataset import load_dataset
@@ -143,7 +142,7 @@ def test_the_russian_event_page_says_everything_in_russian(app: Any, factory: se
     store(factory, record("event", title_ru="Встреча министров", summary_ru="Министры встретились.",
                           countries=("BY", "KZ"), bodies=("CSTO Council of Foreign Ministers",),
                           status=Status.CANCELLED), now=NOW)
-    shutil.copyfile(packaged_gazetteer(), Path(app.config["DATA_DIR"]) / "gazetteer.yaml")
+    shutil.copyfile(packaged_gazetteer(), get_settings(app).data_dir / "gazetteer.yaml")
     client = app.test_client()
     with transaction(factory) as session:
         uid = session.scalars(select(Notice)).first().event.uid  # type: ignore[union-attr]
