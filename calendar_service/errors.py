@@ -7,7 +7,9 @@
           ├── InvalidInput             input refused; carries every Problem (source, record, field, line)
           │    └── NoEventsFound       text read fine but no dated event was found in it
           ├── ConfigurationError       a CALENDAR_* setting or a folder it names is unusable
-          ├── NotFound                 an event, feed or file that does not exist
+          ├── NotFound                 an event, feed, file, token or proposal that does not exist
+          ├── NotAllowed               no valid API token (401), or it lacks the scope (403)
+          ├── EditConflict             an edit made against a version that is no longer current (412/428)
           └── PublishError             a feed file could not be written; the previous one stands
 
 Library errors (YAML, SQLAlchemy, OSError, icalendar) are translated into this tree once, at the
@@ -23,8 +25,10 @@ from dataclasses import dataclass
 __all__ = [
     "CalendarServiceError",
     "ConfigurationError",
+    "EditConflict",
     "InvalidInput",
     "NoEventsFound",
+    "NotAllowed",
     "NotFound",
     "Problem",
     "PublishError",
@@ -87,3 +91,19 @@ class NotFound(CalendarServiceError):
 
 class PublishError(CalendarServiceError):
     """A feed file could not be written; the previous file is left as it was."""
+
+
+class NotAllowed(CalendarServiceError):
+    """The caller presented no valid token (``status`` 401), or one without the scope needed (403)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class EditConflict(CalendarServiceError):
+    """An edit names no version (``status`` 428) or one that is no longer current (412): nothing changed."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status

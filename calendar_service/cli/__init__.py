@@ -62,9 +62,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from calendar_service.cli import feeds, jobs, serve, stats, store
+    from calendar_service.cli import feeds, jobs, serve, stats, store, tokens
 
-    for module in (store, stats, feeds, serve, jobs):
+    for module in (store, stats, feeds, serve, jobs, tokens):
         for command in module.COMMANDS:
             main.add_command(command)
     try:

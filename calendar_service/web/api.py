@@ -23,6 +23,7 @@ from calendar_service.render import event_ics_url
 from calendar_service.render.json import event_to_dict, recurrence_to_dict
 from calendar_service.render.occurrences import MAX_LISTED, is_series, list_occurrences
 from calendar_service.store.queries import EventFilter, get_event, list_bodies, list_events, list_overrides
+from calendar_service.web.auth import authenticate
 from calendar_service.web.calendar_queries import subscribe_links
 from calendar_service.web.filters import FILTER_KEYS, canonical_query, check_parameters, parse_filter
 
@@ -80,3 +81,10 @@ def event(uid: str) -> Response:
         [body] = _dicts(session, [found], EventFilter(), MAX_LISTED)
     body["calendar"] = subscribe_links(event_ics_url(get_settings(current_app).base_url, uid))
     return jsonify(body)
+
+
+@blueprint.get("/token")
+def token() -> Response:
+    """Say whose token this request carries and what it allows (to check a token before using it)."""
+    caller = authenticate(None)
+    return jsonify({"name": caller.name, "scopes": sorted(caller.scopes)})

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from calendar_service.errors import CalendarServiceError, ConfigurationError, InvalidInput, NotFound
+from calendar_service.errors import (
+    CalendarServiceError,
+    ConfigurationError,
+    EditConflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -41,6 +48,14 @@ def _http_error(error: HTTPException) -> Response:
 def _service_error(error: CalendarServiceError) -> Response:
     if isinstance(error, NotFound):
         return problem(404, "Not Found", str(error))
+    if isinstance(error, NotAllowed):
+        response = problem(error.status, "Unauthorized" if error.status == 401 else "Forbidden", str(error))
+        if error.status == 401:  # RFC 6750 §3
+            response.headers["WWW-Authenticate"] = 'Bearer realm="calendar-service"'
+        return response
+    if isinstance(error, EditConflict):
+        return problem(error.status, "Precondition Failed" if error.status == 412 else "Precondition Required",
+                       str(error))
     if isinstance(error, InvalidInput):
         return problem(400, "Bad Request", str(error), problems=[p.as_dict() for p in error.problems])
     if isinstance(error, ConfigurationError):
