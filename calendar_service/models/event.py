@@ -69,6 +69,11 @@ class Event(Base):
     recurrence_id: Mapped[str | None] = mapped_column(String(32))
     #: Bumped on every material change (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: Bumped by every write of the row, material or not: the API's ETag.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: Every UPDATE checks and bumps ``version`` (SQLAlchemy's optimistic concurrency), so an edit
+    #: made against a version someone else replaced meanwhile fails instead of overwriting theirs.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
     created_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_dt: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

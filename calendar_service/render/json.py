@@ -10,7 +10,7 @@ from calendar_service.models import Event
 from calendar_service.render import country_name, event_ics_url, event_url
 from calendar_service.render.occurrences import Occurrence
 
-__all__ = ["event_to_dict", "recurrence_to_dict"]
+__all__ = ["event_to_dict", "provenance", "recurrence_to_dict"]
 
 
 def event_to_dict(event: Event, base_url: str) -> dict[str, Any]:
@@ -44,11 +44,30 @@ def event_to_dict(event: Event, base_url: str) -> dict[str, Any]:
             "published": event.published_date.isoformat() if event.published_date else None,
         },
         "sequence": event.sequence,
+        "version": event.version,
         "created": event.created_dt.isoformat(),
         "updated": event.updated_dt.isoformat(),
         "links": {"self": event_url(base_url, event.uid), "ics": event_ics_url(base_url, event.uid)},
         "recurrence": None,
+        "provenance": provenance(event),
     }
+
+
+#: Event column -> the field name the API and the dataset use, where they differ.
+_FIELD_NAMES = {"start_date": "start", "end_date": "end", "is_anniversary": "anniversary",
+                "is_year_inferred": "year_inferred", "published_date": "published", "series_end_date": "series_end"}
+
+
+def provenance(event: Event) -> dict[str, dict[str, str | None]]:
+    """Return where each field's value came from: ``{"start": {"origin": "editor", "editor": "alice"}}``.
+
+    Fields stored before origins were kept are left out (their origin is unknown).
+    """
+    found: dict[str, dict[str, str | None]] = {}
+    for column, tag in sorted((event.field_origins or {}).items()):
+        origin, _, editor = tag.partition(":")
+        found[_FIELD_NAMES.get(column, column)] = {"origin": origin, "editor": editor or None}
+    return found
 
 
 def _when(value: dt.date | dt.datetime) -> str:

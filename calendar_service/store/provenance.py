@@ -1,12 +1,13 @@
 """Where an event's values came from, and which source may replace which: pure functions.
 
 Every field of an event records its origin: ``dataset`` (``load``), ``ics`` (``import-ics``),
-``import`` (news read by the extractor) or ``editor``. A value made by people is never replaced
-by a value read by machine: a source replaces a field only if it ranks at least as high as the
-field's origin. A lower-ranked source that reads something else is reported as a
-:class:`Difference` and the stored value stays. A field a person left empty is theirs too: the
-reader's value for it is reported, not stored. A news reader's silence (an empty value) never
-erases anything.
+``import`` (news read by the extractor), ``source`` (a watched source) or ``editor:<name>`` (the
+API or an accepted proposal, with the name of the token used). A value made by people (an editor,
+the dataset) is never replaced by a value read by machine (news, ``.ics``, a watched source): a
+source replaces a field only if it ranks at least as high as the field's origin. A lower-ranked
+source that reads something else is reported as a :class:`Difference` and the stored value stays.
+A field a person left empty is theirs too: the reader's value for it is reported, not stored. A
+news reader's silence (an empty value) never erases anything.
 """
 
 from __future__ import annotations
@@ -15,24 +16,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Difference", "FieldMerge", "Origin", "is_empty", "merge_fields"]
+__all__ = ["Difference", "FieldMerge", "Origin", "is_empty", "is_read_by_machine", "merge_fields"]
 
 
 class Origin(StrEnum):
     DATASET = "dataset"
     ICS = "ics"
     IMPORT = "import"
+    SOURCE = "source"
     EDITOR = "editor"
 
 
-_RANK = {Origin.IMPORT: 1, Origin.ICS: 2, Origin.DATASET: 2, Origin.EDITOR: 3}
+_RANK = {Origin.IMPORT: 1, Origin.SOURCE: 1, Origin.ICS: 1, Origin.DATASET: 2, Origin.EDITOR: 3}
 #: Rows stored before origins were recorded may have been made by people: treated like the dataset.
 _UNKNOWN_RANK = 2
 
 
 def _rank(origin: str | None) -> int:
     try:
-        return _RANK[Origin(origin)] if origin else _UNKNOWN_RANK
+        return _RANK[Origin(origin.partition(":")[0])] if origin else _UNKNOWN_RANK
     except ValueError:
         return _UNKNOWN_RANK
 
@@ -57,6 +59,11 @@ class FieldMerge:
     differences: tuple[Difference, ...] = ()
 
 
+def is_read_by_machine(origin: Origin) -> bool:
+    """Tell whether values from ``origin`` were read by machine (news, ``.ics``, a watched source)."""
+    return _RANK[origin] == 1
+
+
 def is_empty(value: object) -> bool:
     """Tell whether a stored or read value says nothing (None, "", an empty list)."""
     return value is None or value == "" or value == ()
@@ -70,6 +77,7 @@ def merge_fields(
     origin: Origin,
     *,
     labels: Mapping[str, str] | None = None,
+    tag: str | None = None,
 ) -> FieldMerge:
     """Decide, field by field, what a record from ``origin`` changes in a stored event.
 
@@ -77,7 +85,9 @@ def merge_fields(
         stored: column -> stored value; ``origins``: column -> origin of that value.
         incoming: column -> the value the record gives.
         labels: column -> the record's field name, for the differences reported.
+        tag: the origin recorded for the fields written (``editor:alice``); default ``origin``'s value.
     """
+    tag = tag or origin.value
     changes: dict[str, object] = {}
     merged = dict(origins)
     differences: list[Difference] = []
@@ -87,13 +97,13 @@ def merge_fields(
         owner = origins.get(column)
         if value == current:
             if rank > _rank(owner):
-                merged[column] = origin.value  # a higher source confirms the value: it is theirs now
+                merged[column] = tag  # a higher source confirms the value: it is theirs now
             continue
-        if origin is Origin.IMPORT and is_empty(value):
+        if _RANK[origin] == 1 and origin is not Origin.ICS and is_empty(value):
             continue
         if rank >= _rank(owner):
             changes[column] = value
-            merged[column] = origin.value
+            merged[column] = tag
         else:
             differences.append(Difference(key=key, field=(labels or {}).get(column, column), stored=current,
                                           read=value, origin=owner or "unknown"))

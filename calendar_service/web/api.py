@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from apiflask import APIBlueprint
+from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
 from calendar_service import clock, get_settings
@@ -26,10 +27,11 @@ from calendar_service.store.queries import EventFilter, get_event, list_bodies, 
 from calendar_service.web.auth import authenticate
 from calendar_service.web.calendar_queries import subscribe_links
 from calendar_service.web.filters import FILTER_KEYS, canonical_query, check_parameters, parse_filter
+from calendar_service.web.schemas import EventListOut, EventOut, ProblemOut, TokenOut
 
-__all__ = ["blueprint"]
+__all__ = ["blueprint", "etag_of"]
 
-blueprint = Blueprint("api", __name__, url_prefix="/api")
+blueprint = APIBlueprint("api", __name__, url_prefix="/api", tag="Events")
 
 #: Occurrences listed per series in a list of events.
 LISTED_IN_LIST = 10
@@ -60,8 +62,20 @@ def _dicts(session: Session, events: Sequence[Event], where: EventFilter, limit:
     return found
 
 
+def etag_of(event: Event) -> str:
+    """Return the strong ETag of an event's API representation: its row version."""
+    return f'"v{event.version}"'
+
+
 @blueprint.get("/events")
+@blueprint.output(EventListOut)
+@blueprint.doc(responses={400: {"description": "an unknown filter or value", "content": {
+    "application/problem+json": {"schema": ProblemOut}}}})
 def events() -> Response:
+    """List events.
+
+    Filters `from`, `to` (YYYY-MM-DD, overlapping), `category`, `country`, `body`, `status`, each repeatable.
+    """
     base = get_settings(current_app).base_url
     check_parameters(request.args, FILTER_KEYS)
     with transaction(get_session_factory(current_app)) as session:
@@ -73,17 +87,37 @@ def events() -> Response:
 
 
 @blueprint.get("/events/<uid>")
+@blueprint.output(EventOut)
 def event(uid: str) -> Response:
+    """Get one event, a series with its occurrences from today on."""
     with transaction(get_session_factory(current_app)) as session:
         found = get_event(session, uid)
         if found is None:
             raise NotFound(f"no event with uid {uid!r}")
         [body] = _dicts(session, [found], EventFilter(), MAX_LISTED)
-    body["calendar"] = subscribe_links(event_ics_url(get_settings(current_app).base_url, uid))
-    return jsonify(body)
+    return event_response(body, found)
+
+
+def event_response(body: dict[str, Any], found: Event, status: int = 200) -> Response:
+    """Answer ``body`` (the event as JSON) with its ETag and links."""
+    body["calendar"] = subscribe_links(event_ics_url(get_settings(current_app).base_url, found.uid))
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["ETag"] = etag_of(found)
+    return response
+
+
+def dict_of(session: Session, found: Event) -> dict[str, Any]:
+    """Return ``found`` as the API answers it."""
+    [body] = _dicts(session, [found], EventFilter(), MAX_LISTED)
+    return body
 
 
 @blueprint.get("/token")
+@blueprint.output(TokenOut)
+@blueprint.doc(security="bearer", responses={
+    401: {"description": "no valid token", "content": {"application/problem+json": {"schema": ProblemOut}}},
+    403: {"description": "no token exists yet", "content": {"application/problem+json": {"schema": ProblemOut}}}})
 def token() -> Response:
     """Say whose token this request carries and what it allows (to check a token before using it)."""
     caller = authenticate(None)

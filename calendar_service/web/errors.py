@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from apiflask.exceptions import HTTPError
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
@@ -45,6 +46,32 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
+def _request_error(error: HTTPError) -> Response:
+    """Answer a request its schema refused (APIFlask, webargs) with each problem and its field."""
+    problems: list[dict[str, Any]] = []
+    for location, messages in (error.detail or {}).items():
+        if not isinstance(messages, dict):  # the body as a whole: not JSON
+            problems.append({"field": _WHOLE.get(location, location), "message": "; ".join(map(str, _flat(messages)))})
+            continue
+        for name, texts in messages.items():
+            problems.append({"field": _WHOLE.get(str(name), str(name)), "message": "; ".join(map(str, _flat(texts)))})
+    detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems) or error.message
+    return problem(error.status_code, "Bad Request" if error.status_code == 400 else str(error.message),
+                   detail, problems=problems)
+
+
+#: What marshmallow and webargs call the request's body as a whole.
+_WHOLE = {"json": "body", "_schema": "body"}
+
+
+def _flat(messages: Any) -> list[Any]:
+    if isinstance(messages, dict):
+        return [f"{key}: {text}" for key, value in messages.items() for text in _flat(value)]
+    if isinstance(messages, list | tuple):
+        return [text for item in messages for text in _flat(item)]
+    return [messages]
+
+
 def _service_error(error: CalendarServiceError) -> Response:
     if isinstance(error, NotFound):
         return problem(404, "Not Found", str(error))
@@ -72,4 +99,5 @@ def _unexpected(error: Exception) -> Response:
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CalendarServiceError, _service_error)
+    app.register_error_handler(HTTPError, _request_error)
     app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,256 @@
+"""The API's shapes, as marshmallow schemas: they validate requests and make the OpenAPI document.
+
+One schema per shape; APIFlask reads them both to check a request body (``@input``) and to
+document it, so the document cannot drift from what is enforced. What a schema cannot say (control
+characters, markup, a field's relation to the stored event) is checked by the store's own
+validation (:func:`calendar_service.store.records.validate_record`) and answered the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from calendar_service.dates import Precision, parse_at_precision
+from calendar_service.store.records import LIMITS, MAX_ITEMS, Category, Status, is_country_code
+
+__all__ = [
+    "EventIn",
+    "EventOut",
+    "EventPatch",
+    "HistoryOut",
+    "ProblemOut",
+]
+
+_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class PartialDate(fields.String):
+    """A date known to the day, month or year: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Regexp(_PARTIAL_DATE, error="not a date of the form YYYY-MM-DD, "
+                                                  "YYYY-MM or YYYY"), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if re.match(_PARTIAL_DATE, text):
+            try:
+                parse_at_precision(text)
+            except ValueError as error:
+                raise ValidationError(f"no such date: {text} ({error})") from None
+        return text
+
+
+def _country(code: str) -> None:
+    if not is_country_code(code):
+        raise ValidationError(f"unknown ISO 3166-1 alpha-2 country code {code[:10]!r}")
+
+
+def _text(name: str, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=LIMITS[name]), **kwargs)
+
+
+def _boolean(**kwargs: Any) -> fields.Boolean:
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
+class _EventFields(Schema):
+    class Meta:
+        unknown = RAISE
+
+    title = _text("title", metadata={"description": "one line of plain text"})
+    title_ru = _text("title_ru", allow_none=True)
+    summary = _text("summary")
+    summary_ru = _text("summary_ru", allow_none=True)
+    start = PartialDate(metadata={"description": "first day, month or year; its form says the precision"})
+    end = PartialDate(allow_none=True, metadata={"description": "last day, month or year, in the form of start; "
+                                                 "default: the period start names"})
+    precision = fields.String(validate=validate.OneOf([p.value for p in Precision]), allow_none=True,
+                              metadata={"description": "optional; must fit the form of start"})
+    start_time = fields.String(validate=validate.Regexp(_TIME), allow_none=True, metadata={"example": "10:00"})
+    end_time = fields.String(validate=validate.Regexp(_TIME), allow_none=True)
+    timezone = _text("timezone", metadata={"description": "IANA time zone of the times"})
+    category = fields.String(validate=validate.OneOf([c.value for c in Category]))
+    status = fields.String(validate=validate.OneOf([s.value for s in Status]))
+    city = _text("city", allow_none=True)
+    country = fields.String(validate=[validate.Regexp(r"^[A-Z]{2}$"), _country], allow_none=True)
+    countries = fields.List(fields.String(validate=[validate.Regexp(r"^[A-Z]{2}$"), _country]),
+                            validate=validate.Length(max=MAX_ITEMS))
+    bodies = fields.List(fields.String(validate=validate.Length(min=1, max=LIMITS["bodies"])),
+                         validate=validate.Length(max=MAX_ITEMS))
+    anniversary = _boolean()
+    evidence = _text("evidence", allow_none=True)
+    source_url = fields.String(validate=[validate.Length(max=LIMITS["source_url"]),
+                                         validate.Regexp(r"^https?://\S+$")], allow_none=True)
+    published = fields.Date(allow_none=True, metadata={"description": "when the source was published"})
+
+
+class EventIn(_EventFields):
+    """A new event."""
+
+    id = fields.String(validate=[validate.Length(min=1, max=LIMITS["key"]), validate.Regexp(r"^[^\s].*$")],
+                       metadata={"description": "natural id, for matching later loads; default: one is made"})
+    title = _text("title", required=True)
+    start = PartialDate(required=True)
+    category = fields.String(required=True, validate=validate.OneOf([c.value for c in Category]))
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in Status]))
+
+
+class EventPatch(_EventFields):
+    """The fields to change; those left out keep their value, ``null`` empties an optional one."""
+
+
+def record_fields(data: dict[str, Any], *, current_start: tuple[dt.date, dt.date, Precision] | None = None,
+                  current_end: dt.date | None = None) -> dict[str, Any]:
+    """Turn a validated body into :class:`~calendar_service.store.records.EventRecord` field values.
+
+    ``current_*`` are the stored event's dates, for a change that names only one of start and end.
+
+    Raises:
+        ValidationError: start, end and precision do not fit together.
+    """
+    values = {name: value for name, value in data.items() if name not in {"start", "end", "precision", "id"}}
+    for name in ("start_time", "end_time"):
+        if values.get(name) is not None:
+            values[name] = dt.time.fromisoformat(values[name])
+    for name in ("countries", "bodies"):
+        if name in values:
+            values[name] = tuple(values[name])
+    for name in ("summary", "timezone"):
+        if name in values and values[name] is None:
+            del values[name]
+    if values.get("category") is not None:
+        values["category"] = Category(values["category"])
+    if values.get("status") is not None:
+        values["status"] = Status(values["status"])
+    if {"start", "end", "precision"} & set(data):
+        values.update(_period(data, current_start, current_end))
+    return values
+
+
+def _period(data: dict[str, Any], current_start: tuple[dt.date, dt.date, Precision] | None,
+            current_end: dt.date | None) -> dict[str, Any]:
+    if "start" in data:
+        first, last, precision = parse_at_precision(data["start"])
+    elif current_start is not None:
+        first, last, precision = current_start
+    else:  # pragma: no cover - EventIn requires start
+        raise ValidationError("a start date is required", "start")
+    asked = data.get("precision")
+    if asked is not None and asked != precision.value:
+        raise ValidationError(f"the start {data.get('start', 'stored')!r} is known to the {precision.value}, "
+                              f"not the {asked}: write it as {_forms[asked]}", "precision")
+    if data.get("end") is not None:
+        _, end, end_precision = parse_at_precision(data["end"])
+        if end_precision is not precision:
+            raise ValidationError(f"start is known to the {precision.value} but end to the {end_precision.value}",
+                                  "end")
+    elif "end" not in data and current_end is not None and current_start is not None \
+            and current_start[2] is precision:
+        # A start moved within the same precision keeps the stored end, which must still follow it.
+        if current_end < first:
+            raise ValidationError(f"the stored end ({current_end}) is before the new start ({first}): "
+                                  "send end too", "end")
+        end = current_end
+    else:
+        end = last
+    return {"start": first, "end": end, "precision": precision}
+
+
+_forms = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}
+
+
+class ProblemOut(Schema):
+    """An error (RFC 9457 problem details): what went wrong, and each problem with its field."""
+
+    status = fields.Integer(required=True)
+    title = fields.String(required=True)
+    detail = fields.String()
+    problems = fields.List(fields.Dict(), metadata={"description": "each problem: message, field, record, line"})
+
+
+class _Location(Schema):
+    city = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    country_name = fields.String(allow_none=True)
+
+
+class _Source(Schema):
+    url = fields.String(allow_none=True)
+    published = fields.String(allow_none=True)
+
+
+class _Origin(Schema):
+    origin = fields.String(required=True, metadata={"description": "editor, dataset, import, ics or source"})
+    editor = fields.String(allow_none=True, metadata={"description": "the token name, for an editor's value"})
+
+
+class EventOut(Schema):
+    """An event as the API answers it: dates at their precision, and where each value came from."""
+
+    uid = fields.String(required=True)
+    title = fields.String(required=True)
+    title_ru = fields.String(allow_none=True)
+    summary = fields.String()
+    summary_ru = fields.String(allow_none=True)
+    start = fields.String(required=True)
+    end = fields.String(required=True)
+    precision = fields.String(required=True)
+    start_time = fields.String(allow_none=True)
+    end_time = fields.String(allow_none=True)
+    timezone = fields.String()
+    category = fields.String(required=True)
+    status = fields.String(required=True)
+    location = fields.Nested(_Location)
+    countries = fields.List(fields.String())
+    bodies = fields.List(fields.String())
+    anniversary = fields.Boolean()
+    year_inferred = fields.Boolean()
+    evidence = fields.String(allow_none=True)
+    source = fields.Nested(_Source)
+    sequence = fields.Integer(required=True)
+    version = fields.Integer(metadata={"description": "bumped by every write; the ETag"})
+    created = fields.String()
+    updated = fields.String()
+    links = fields.Dict()
+    recurrence = fields.Dict(allow_none=True)
+    calendar = fields.Dict()
+    provenance = fields.Dict(keys=fields.String(), values=fields.Nested(_Origin))
+
+
+class ListedEvent(EventOut):
+    """An event in a list (the same shape; a class of its own so the document names each once)."""
+
+
+class EventListOut(Schema):
+    count = fields.Integer(required=True)
+    events = fields.List(fields.Nested(ListedEvent), required=True)
+    calendar = fields.Dict()
+
+
+class _Change(Schema):
+    at = fields.String(required=True)
+    by = fields.String(required=True, metadata={"description": "editor:<token name>, dataset, import, ics"})
+    action = fields.String(required=True, metadata={"description": "created, updated, cancelled or purged"})
+    sequence = fields.Integer(required=True)
+    changes = fields.Dict(required=True, metadata={"description": "field -> {before, after}"})
+
+
+class HistoryOut(Schema):
+    uid = fields.String(required=True)
+    changes = fields.List(fields.Nested(_Change), required=True)
+
+
+class TokenOut(Schema):
+    name = fields.String(required=True)
+    scopes = fields.List(fields.String(), required=True)
+
+
+class PurgeQuery(Schema):
+    purge = fields.Integer(validate=validate.OneOf([0, 1]), load_default=0,
+                           metadata={"description": "1: remove the event for good (admin scope)"})
