@@ -62,9 +62,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from calendar_service.cli import feeds, jobs, serve, stats, store, tokens
+    from calendar_service.cli import feeds, jobs, proposals, serve, stats, store, tokens
 
-    for module in (store, stats, feeds, serve, jobs, tokens):
+    for module in (store, stats, feeds, serve, jobs, tokens, proposals):
         for command in module.COMMANDS:
             main.add_command(command)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +14,9 @@ from calendar_service.cli import service_command, settings_from
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract import MAX_BYTES, ExtractedEvent, extract_news, load_gazetteer
 from calendar_service.store.provenance import Difference
+
+if TYPE_CHECKING:
+    from calendar_service.models import Proposal
 
 __all__ = ["extract_command", "import_command"]
 
@@ -140,6 +143,7 @@ def extract_command(
 @_REFERENCE_DATE
 @_SOURCE_URL
 @click.option("--dry-run", is_flag=True, help="Do everything but store: report what would change.")
+@click.option("--publish", is_flag=True, help="Store the new events the text holds at once instead of proposing them.")
 @click.pass_context
 @service_command
 def import_command(
@@ -148,8 +152,13 @@ def import_command(
     reference_date: dt.datetime | None,
     source_url: str | None,
     dry_run: bool,
+    publish: bool,
 ) -> None:
-    """Extract the dated events of a news text and store them, all or none (PATH, or - for stdin)."""
+    """Extract the dated events of a news text and store them, all or none (PATH, or - for stdin).
+
+    What the dataset or an editor made stays; where the text reads another date, place or status,
+    and for each new event (unless --publish), a proposal is made for `calendar-service proposals`.
+    """
     from calendar_service.cli.store import open_store
     from calendar_service.ingest.news import import_news
 
@@ -164,10 +173,13 @@ def import_command(
         source_url=source_url,
         dry_run=dry_run,
         source=source,
+        publish=publish,
     )
     if outcome.encoding != "utf-8":
         click.echo(f"{source}: read as {outcome.encoding}", err=True)
     click.echo(f"{source}: {outcome.summary()}")
+    for proposal in outcome.outcome.proposed:
+        click.echo(f"  proposed {describe_proposal(proposal)}")
     for difference in outcome.result.differences:
         click.echo(f"  kept {describe_difference(difference)}")
 
@@ -177,10 +189,20 @@ def _shown(value: object) -> str:
         return "(empty)"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, tuple):
+    if isinstance(value, tuple | list):
         value = ", ".join(str(part) for part in value)
     text = " ".join(str(value).split())
     return repr(text if len(text) <= 80 else text[:79] + "…")
+
+
+def describe_proposal(proposal: Proposal) -> str:
+    """Say in one line what a proposal would change (its number, when stored, included)."""
+    number = f"#{proposal.id} " if proposal.id is not None else ""
+    if proposal.field is None:
+        fields = proposal.proposed["value"]
+        return (f"{number}new event {proposal.event_key}: {fields.get('start')} {_shown(fields.get('title'))}")
+    return (f"{number}{proposal.event_key} {proposal.field}: stored {_shown(proposal.current['value'])} "
+            f"({proposal.current_origin}), read {_shown(proposal.proposed['value'])}")
 
 
 def describe_difference(difference: Difference) -> str:

@@ -48,10 +48,13 @@ def load_command(context: click.Context, paths: tuple[Path, ...]) -> None:
 @service_command
 def import_ics_command(context: click.Context, path: Path) -> None:
     """Import the events of an .ics file (all of them or, on any error, none); UIDs are kept."""
+    from calendar_service.cli.extract import describe_proposal
     from calendar_service.ingest.ics import import_ics
 
-    result = import_ics(open_store(context), path, settings_from(context), now=clock.now())
-    click.echo(f"{path}: {result.summary()}")
+    outcome = import_ics(open_store(context), path, settings_from(context), now=clock.now())
+    click.echo(f"{path}: {outcome.summary()}")
+    for proposal in outcome.proposed:
+        click.echo(f"  proposed {describe_proposal(proposal)}")
 
 
 @click.command("migrate")

@@ -38,6 +38,7 @@ from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.htmltext import html_to_text
 from calendar_service.ingest.series import Budget, recurrence_id, series_fields
 from calendar_service.render.ical import STATUS_PROPERTY
+from calendar_service.store.proposals import ImportOutcome, import_records
 from calendar_service.store.records import (
     MAX_NAME,
     MAX_TEXT,
@@ -48,9 +49,9 @@ from calendar_service.store.records import (
     find_markup,
     validate_record,
 )
-from calendar_service.store.writer import Origin, UpsertResult, derive_uid, upsert_records
+from calendar_service.store.writer import Origin, derive_uid
 
-__all__ = ["MAX_ICS_BYTES", "check_ics", "import_ics", "read_ics"]
+__all__ = ["MAX_ICS_BYTES", "check_ics", "import_ics", "import_ics_data", "read_ics"]
 
 MAX_ICS_BYTES = 20 * 1024 * 1024
 #: Reading stops after this many problems: enough to fix a file, and a hostile one costs no more.
@@ -468,7 +469,7 @@ def read_ics(data: bytes, *, source: str = "<stdin>", default_zone: str = "Europ
 
 
 def import_ics(factory: sessionmaker[Session], path: Path, settings: Settings, *,
-               now: dt.datetime) -> UpsertResult:
+               now: dt.datetime) -> ImportOutcome:
     """Read ``path`` and store its events in one transaction: all of them or, on any error, none.
 
     Raises:
@@ -480,7 +481,20 @@ def import_ics(factory: sessionmaker[Session], path: Path, settings: Settings, *
             data = stream.read(MAX_ICS_BYTES + 1)
     except OSError as error:
         raise InvalidInput([Problem(f"cannot read the file: {error.strerror or error}", source=source)]) from None
+    return import_ics_data(factory, data, settings, now=now, source=source)
+
+
+def import_ics_data(factory: sessionmaker[Session], data: bytes, settings: Settings, *,
+                    now: dt.datetime, source: str = "<stdin>") -> ImportOutcome:
+    """Store the events of an .ics file's bytes in one transaction: all of them or, on any error, none.
+
+    New events are created (a person chose the file); where the file differs from a value an editor
+    or the dataset made, the stored value stays and the file's value is proposed.
+
+    Raises:
+        InvalidInput: the file is malformed; nothing was stored.
+    """
     today = now.astimezone(settings.timezone).date()
     records = read_ics(data, source=source, default_zone=settings.timezone.key, today=today)
     with transaction(factory) as session:
-        return upsert_records(session, records, now=now, origin=Origin.ICS, source=source)
+        return import_records(session, records, now=now, origin=Origin.ICS, source=source, publish=True)

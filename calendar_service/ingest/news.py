@@ -5,7 +5,8 @@ The one way news enters the store: the ``import`` command and the HTTP endpoint 
 identity, see :mod:`calendar_service.ingest.extract.events`); a newer text reporting an event with a
 changed date or status updates that event, which keeps its uid and gets its sequence bumped. What
 the dataset or an editor made is never overwritten: where the text reads otherwise, the import
-reports the difference and keeps the stored value.
+keeps the stored value and proposes the reading to a reviewer (:mod:`calendar_service.store.proposals`);
+a new event is proposed too, unless the caller publishes it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.db import transaction
 from calendar_service.ingest.extract import ExtractedEvent, Gazetteer, extract_news
-from calendar_service.store.writer import Origin, UpsertResult, upsert_records
+from calendar_service.store.proposals import ImportOutcome, import_records
+from calendar_service.store.writer import Origin, UpsertResult
 
 __all__ = ["NewsImport", "import_news"]
 
@@ -27,13 +29,17 @@ class NewsImport:
     """What one import found and did (or, in a dry run, would have done)."""
 
     events: tuple[ExtractedEvent, ...]
-    result: UpsertResult
+    outcome: ImportOutcome
     encoding: str  #: what the input was read as
     dry_run: bool = False
 
+    @property
+    def result(self) -> UpsertResult:
+        return self.outcome.result
+
     def summary(self) -> str:
         count = len(self.events)
-        line = f"{count} event{'s' if count != 1 else ''}: {self.result.summary()}"
+        line = f"{count} event{'s' if count != 1 else ''}: {self.outcome.summary()}"
         if self.result.differences:
             kept = len(self.result.differences)
             line += f"; {kept} stored value{'s' if kept != 1 else ''} kept where the text reads otherwise"
@@ -43,9 +49,9 @@ class NewsImport:
 class _RollBack(Exception):
     """Raised inside the transaction of a dry run so that it rolls back."""
 
-    def __init__(self, result: UpsertResult) -> None:
+    def __init__(self, outcome: ImportOutcome) -> None:
         super().__init__("dry run")
-        self.result = result
+        self.outcome = outcome
 
 
 def import_news(
@@ -58,6 +64,7 @@ def import_news(
     source_url: str | None = None,
     dry_run: bool = False,
     source: str | None = None,
+    publish: bool = False,
 ) -> NewsImport:
     """Extract the events of a news text and store them in one transaction.
 
@@ -68,6 +75,7 @@ def import_news(
         reference_date: the day the text is read (see :func:`calendar_service.ingest.extract.extract_news`).
         now: the time of the import, stamped on created and updated events.
         source: the input's name for messages ("news.txt", "<stdin>").
+        publish: store new events at once instead of proposing them.
 
     Raises:
         InvalidInput: bad input, or an event the store refuses; nothing was stored.
@@ -82,11 +90,14 @@ def import_news(
         source=source,
     )
     records = [event.to_record() for event in extraction.events]
+    # The reader gives a confidence per event where it can; older readers give none.
+    confidence = {event.key: getattr(event, "confidence", None) for event in extraction.events}
     try:
         with transaction(session_factory) as session:
-            result = upsert_records(session, records, now=now, origin=Origin.IMPORT, source=source)
+            outcome = import_records(session, records, now=now, origin=Origin.IMPORT, source=source,
+                                     publish=publish, confidence=confidence)
             if dry_run:
-                raise _RollBack(result)
+                raise _RollBack(outcome)
     except _RollBack as rolled_back:
-        result = rolled_back.result
-    return NewsImport(extraction.events, result, extraction.encoding, dry_run)
+        outcome = rolled_back.outcome
+    return NewsImport(extraction.events, outcome, extraction.encoding, dry_run)

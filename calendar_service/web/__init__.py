@@ -12,7 +12,17 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and error handler on ``app``."""
-    from calendar_service.web import api, calendar_queries, edits, errors, feed_queries, health, pages, published
+    from calendar_service.web import (
+        api,
+        calendar_queries,
+        edits,
+        errors,
+        feed_queries,
+        health,
+        pages,
+        published,
+        review,
+    )
     from calendar_service.web.openapi import problem_content_types
     from calendar_service.web.responses import GATE, RenderGate
 
@@ -25,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(edits.blueprint)
+    app.register_blueprint(review.blueprint)
     app.spec_processor(problem_content_types)  # type: ignore[attr-defined]
     app.register_blueprint(health.blueprint)
 

@@ -55,7 +55,7 @@ def errors_documented(*statuses: int) -> dict[int, Any]:
     """Return the OpenAPI responses of the errors a route answers, as problem+json bodies."""
     reasons = {400: "invalid input, each problem naming its field", 401: "no valid bearer token",
                403: "the token lacks the scope, or no token exists yet", 404: "no such event",
-               409: "the proposal was decided already", 412: "If-Match names a version that is no longer current",
+               409: "a proposal was decided already", 412: "If-Match names a version that is no longer current",
                413: "the body is over 1 MB", 415: "the body is not JSON",
                428: "If-Match is required"}
     return {status: {"description": reasons[status],

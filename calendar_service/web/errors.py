@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from apiflask.exceptions import HTTPError
@@ -81,8 +82,7 @@ def _service_error(error: CalendarServiceError) -> Response:
             response.headers["WWW-Authenticate"] = 'Bearer realm="calendar-service"'
         return response
     if isinstance(error, EditConflict):
-        return problem(error.status, "Precondition Failed" if error.status == 412 else "Precondition Required",
-                       str(error))
+        return problem(error.status, HTTPStatus(error.status).phrase, str(error))
     if isinstance(error, InvalidInput):
         return problem(400, "Bad Request", str(error), problems=[p.as_dict() for p in error.problems])
     if isinstance(error, ConfigurationError):

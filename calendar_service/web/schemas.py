@@ -254,3 +254,61 @@ class TokenOut(Schema):
 class PurgeQuery(Schema):
     purge = fields.Integer(validate=validate.OneOf([0, 1]), load_default=0,
                            metadata={"description": "1: remove the event for good (admin scope)"})
+
+
+class ProposalOut(Schema):
+    """A value read by machine that differs from what people made, or a new event, awaiting review."""
+
+    id = fields.Integer(required=True)
+    event = fields.String(allow_none=True, metadata={"description": "the event's uid; null for a new event"})
+    key = fields.String(required=True)
+    field = fields.String(allow_none=True, metadata={"description": "null: the whole event is new"})
+    current = fields.Raw(allow_none=True, metadata={"description": "the stored value"})
+    current_origin = fields.String(allow_none=True)
+    proposed = fields.Raw(allow_none=True, metadata={"description": "the value read; a new event's fields"})
+    evidence = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    origin = fields.String(required=True, metadata={"description": "import, ics or source"})
+    confidence = fields.Float(allow_none=True)
+    state = fields.String(required=True, metadata={"description": "open, accepted or rejected"})
+    created = fields.String(required=True)
+    decided = fields.String(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+
+
+class ProposalListOut(Schema):
+    count = fields.Integer(required=True)
+    proposals = fields.List(fields.Nested(ProposalOut), required=True)
+
+
+class ProposalQuery(Schema):
+    state = fields.String(validate=validate.OneOf(["open", "accepted", "rejected", "all"]), load_default="open")
+
+
+class DecisionIn(Schema):
+    """The proposals to accept or reject, all in one transaction."""
+
+    class Meta:
+        unknown = RAISE
+
+    ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**62)), required=True,
+                      validate=validate.Length(min=1, max=1000))
+
+
+class ImportQuery(Schema):
+    reference_date = fields.Date(metadata={"description": "the day the text is read (default: today)"})
+    source_url = fields.String(validate=[validate.Length(max=LIMITS["source_url"]),
+                                         validate.Regexp(r"^https?://\S+$")])
+    publish = fields.Boolean(load_default=False, metadata={"description": "store new events instead of proposing"})
+    dry_run = fields.Boolean(load_default=False)
+
+
+class ImportOut(Schema):
+    format = fields.String(required=True, metadata={"description": "news or ics"})
+    events = fields.Integer(required=True, metadata={"description": "events read"})
+    created = fields.List(fields.String(), required=True)
+    updated = fields.List(fields.String(), required=True)
+    unchanged = fields.List(fields.String(), required=True)
+    proposed = fields.List(fields.Nested(ProposalOut), required=True)
+    proposed_before = fields.Integer(required=True)
+    dry_run = fields.Boolean(required=True)

@@ -130,18 +130,22 @@ def test_a_broken_gazetteer_of_ones_own_is_one_line(tmp_path: Path) -> None:
 
 
 def test_import_twice_then_dry_run(news_runner: CliRunner) -> None:
-    first = news_runner.invoke(main, ["import", str(SEED), *REFERENCE])
+    first = news_runner.invoke(main, ["import", str(SEED), *REFERENCE, "--publish"])
     assert first.exit_code == 0, first.output
-    assert first.output == f"{SEED}: 12 events: 12 created, 0 updated, 0 unchanged\n"
+    assert first.output == f"{SEED}: 12 events: 12 created, 0 updated, 0 unchanged, 0 proposed\n"
     again = news_runner.invoke(main, ["import", str(SEED), *REFERENCE])
-    assert again.output.endswith("0 created, 0 updated, 12 unchanged\n")
+    assert again.output.endswith("0 created, 0 updated, 12 unchanged, 0 proposed\n")
     # A year later the two undated items are December 2025 (new events), and the two dated news items
     # without a publication date of their own take the new reference date as theirs.
-    later = news_runner.invoke(main, ["import", str(SEED), "--reference-date", "2026-01-15", "--dry-run"])
+    later = news_runner.invoke(main, ["import", str(SEED), "--reference-date", "2026-01-15", "--dry-run",
+                                      "--publish"])
     assert later.exit_code == 0, later.output
-    assert later.output.endswith("2 created, 2 updated, 8 unchanged (dry run: nothing stored)\n")
+    assert later.output.endswith("2 created, 2 updated, 8 unchanged, 0 proposed (dry run: nothing stored)\n")
+    # Without --publish the two new events are proposed, not stored.
+    proposed = news_runner.invoke(main, ["import", str(SEED), "--reference-date", "2026-01-15", "--dry-run"])
+    assert "0 created, 2 updated, 8 unchanged, 2 proposed (dry run: nothing stored)\n" in proposed.output
     still = news_runner.invoke(main, ["import", str(SEED), *REFERENCE])
-    assert still.output.endswith("0 created, 0 updated, 12 unchanged\n")
+    assert still.output.endswith("0 created, 0 updated, 12 unchanged, 0 proposed\n")
 
 
 def test_import_with_no_dates_exits_1_and_stores_nothing(news_runner: CliRunner) -> None:
@@ -149,7 +153,7 @@ def test_import_with_no_dates_exits_1_and_stores_nothing(news_runner: CliRunner)
     assert result.exit_code == 1
     assert "no dated event found" in result.output
     listed = news_runner.invoke(main, ["import", str(SEED), *REFERENCE, "--dry-run"])
-    assert "12 created" in listed.output
+    assert "0 created, 0 updated, 0 unchanged, 12 proposed" in listed.output
 
 
 def test_import_refuses_a_source_url_that_is_not_a_web_address(news_runner: CliRunner) -> None:

@@ -101,7 +101,7 @@ def test_many_anniversaries_in_one_item_are_read(extract: Extract) -> None:
 
 
 def test_a_hostile_import_stores_nothing(store: sessionmaker[Session], gazetteer: Gazetteer) -> None:
-    import_news(store, SEED.read_bytes(), reference_date=REFERENCE, now=NOW, gazetteer=gazetteer)
+    import_news(store, SEED.read_bytes(), reference_date=REFERENCE, now=NOW, gazetteer=gazetteer, publish=True)
     before = _count(store)
     with pytest.raises(InvalidInput, match=r"^news\.txt:\d+: item \d+ has a sentence of "):
         import_news(store, SEED.read_text(encoding="utf-8") + "\n" + "15 May " * 1_000,

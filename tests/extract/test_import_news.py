@@ -20,6 +20,7 @@ Store = sessionmaker[Session]
 def _import(store: Store, gazetteer: Gazetteer, data: bytes | str, **options: object) -> object:
     options.setdefault("reference_date", REFERENCE)
     options.setdefault("now", NOW)
+    options.setdefault("publish", True)  # these tests are about storing; proposals are tested in tests/editors
     return import_news(store, data, gazetteer=gazetteer, **options)  # type: ignore[arg-type]
 
 
@@ -35,9 +36,9 @@ def _count(store: Store) -> int:
 
 def test_seed_import_then_again_changes_nothing(store: Store, gazetteer: Gazetteer) -> None:
     first = _import(store, gazetteer, SEED.read_bytes())
-    assert first.summary() == "12 events: 12 created, 0 updated, 0 unchanged"
+    assert first.summary() == "12 events: 12 created, 0 updated, 0 unchanged, 0 proposed"
     second = _import(store, gazetteer, SEED.read_bytes(), now=NOW + dt.timedelta(hours=1))
-    assert second.summary() == "12 events: 0 created, 0 updated, 12 unchanged"
+    assert second.summary() == "12 events: 0 created, 0 updated, 12 unchanged, 0 proposed"
     events = _events(store)
     assert len(events) == 12
     assert all(event.sequence == 0 for event in events)
@@ -69,7 +70,7 @@ def test_a_newer_text_updates_the_event_it_reports(store: Store, gazetteer: Gaze
         "has been postponed to 10 September 2025.",
         reference_date=dt.date(2025, 5, 20),
     )
-    assert result.summary() == "1 event: 0 created, 1 updated, 0 unchanged"
+    assert result.summary() == "1 event: 0 created, 1 updated, 0 unchanged, 0 proposed"
     [after] = _events(store)
     assert after.uid == before.uid
     assert after.sequence == before.sequence + 1
@@ -92,7 +93,7 @@ def test_russian_text_fills_the_russian_fields_too(store: Store, gazetteer: Gaze
 
 def test_dry_run_stores_nothing_but_reports(store: Store, gazetteer: Gazetteer) -> None:
     result = _import(store, gazetteer, SEED.read_bytes(), dry_run=True)
-    assert result.summary() == "12 events: 12 created, 0 updated, 0 unchanged (dry run: nothing stored)"
+    assert result.summary() == "12 events: 12 created, 0 updated, 0 unchanged, 0 proposed (dry run: nothing stored)"
     assert _count(store) == 0
 
 

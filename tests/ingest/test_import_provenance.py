@@ -66,7 +66,7 @@ def test_importing_the_seed_over_the_dataset_changes_nothing_and_reports_differe
     assert after == before  # no update, no sequence bump, no notice, no new revision
     assert all(event["sequence"] == 0 and event["origin"] == "dataset" for event in after[0])
     summary, *kept = real.output.splitlines()
-    assert summary.startswith(f"{SEED}: 12 events: 0 created, 0 updated, 12 unchanged; ")
+    assert summary.startswith(f"{SEED}: 12 events: 0 created, 0 updated, 12 unchanged, 1 proposed; ")
     assert kept
     assert dry.output.splitlines()[1:] == kept  # the dry run reports the same differences
     assert dry.output.splitlines()[0].endswith("(dry run: nothing stored)")
@@ -84,11 +84,11 @@ def test_importing_the_seed_over_the_dataset_changes_nothing_and_reports_differe
 
 def test_the_dataset_loaded_over_an_import_takes_over(news_store: tuple[CliRunner, sessionmaker[Session]]) -> None:
     runner, factory = news_store
-    assert runner.invoke(main, ["import", str(SEED), "--reference-date", "2025-01-15"]).exit_code == 0
+    assert runner.invoke(main, ["import", str(SEED), "--reference-date", "2025-01-15", "--publish"]).exit_code == 0
     loaded = runner.invoke(main, ["load", str(DATASET)])
     assert loaded.output == f"{DATASET}: 0 created, 12 updated, 0 unchanged\n"
     again = runner.invoke(main, ["import", str(SEED), "--reference-date", "2025-01-15"])
-    assert " 0 updated, 12 unchanged; " in again.output
+    assert " 0 updated, 12 unchanged, " in again.output
     with db.transaction(factory) as session:
         treaty = session.scalar(select(Event).where(Event.key == "news:anniversary:1992-05-15"))
         assert treaty is not None
