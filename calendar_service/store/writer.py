@@ -20,10 +20,11 @@ again in the UPDATE, so an edit made against a version someone replaced meanwhil
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -219,9 +220,11 @@ def _row(session: Session, uid: str, expected_version: int | None) -> Event:
     return row
 
 
-def _flush(session: Session, uid: str) -> None:
+@contextlib.contextmanager
+def _conflicts(uid: str) -> Iterator[None]:
+    """Turn SQLAlchemy's version check failing (on any flush, autoflush included) into a 412."""
     try:
-        session.flush()
+        yield
     except StaleDataError:
         raise EditConflict(412, f"event {uid} was changed by someone else meanwhile: read it again, "
                                 "then retry") from None
@@ -262,12 +265,13 @@ def edit_event(session: Session, uid: str, changes: Mapping[str, object], *, now
     changed = {column: value for column, value in values.items() if column in named and value != getattr(row, column)}
     origins = dict(row.field_origins or {})
     origins.update(dict.fromkeys(named, actor))
-    if origins != (row.field_origins or {}):
-        row.field_origins = origins
-    if changed:
-        _apply(session, row, changed, now=now.replace(microsecond=0), actor=actor, action=action)
-        mark_changed(session, now.replace(microsecond=0))
-    _flush(session, uid)
+    with _conflicts(uid):
+        if origins != (row.field_origins or {}):
+            row.field_origins = origins
+        if changed:
+            _apply(session, row, changed, now=now.replace(microsecond=0), actor=actor, action=action)
+            mark_changed(session, now.replace(microsecond=0))
+        session.flush()
     return row
 
 
@@ -288,11 +292,12 @@ def purge_event(session: Session, uid: str, *, now: dt.datetime, actor: str,
     """
     row = _row(session, uid, expected_version)
     now = now.replace(microsecond=0)
-    overrides = list(session.scalars(select(Event).where(Event.series_uid == uid)))
-    for event in [*overrides, row]:
-        values = _values(record_from_row(event))
-        record_change(session, event.uid, Action.PURGED, actor=actor, now=now, sequence=event.sequence,
-                      before=_labelled(values), after={})
-        session.delete(event)
-    _flush(session, uid)
-    mark_changed(session, now)
+    with _conflicts(uid):
+        overrides = list(session.scalars(select(Event).where(Event.series_uid == uid)))
+        for event in [*overrides, row]:
+            values = _values(record_from_row(event))
+            record_change(session, event.uid, Action.PURGED, actor=actor, now=now, sequence=event.sequence,
+                          before=_labelled(values), after={})
+            session.delete(event)
+        session.flush()
+        mark_changed(session, now)
