@@ -276,9 +276,13 @@ class ProposalOut(Schema):
     decided_by = fields.String(allow_none=True)
 
 
+class ListedProposal(ProposalOut):
+    """A proposal in a list (a class of its own so the document names each shape once)."""
+
+
 class ProposalListOut(Schema):
     count = fields.Integer(required=True)
-    proposals = fields.List(fields.Nested(ProposalOut), required=True)
+    proposals = fields.List(fields.Nested(ListedProposal), required=True)
 
 
 class ProposalQuery(Schema):
@@ -309,6 +313,6 @@ class ImportOut(Schema):
     created = fields.List(fields.String(), required=True)
     updated = fields.List(fields.String(), required=True)
     unchanged = fields.List(fields.String(), required=True)
-    proposed = fields.List(fields.Nested(ProposalOut), required=True)
+    proposed = fields.List(fields.Nested(ListedProposal), required=True)
     proposed_before = fields.Integer(required=True)
     dry_run = fields.Boolean(required=True)
