@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from calendar_service import get_settings
 from tests.editors.test_write_api import NEW
 
 
 def _dump(app: Flask) -> str:
     """Return a hash of the whole store, as SQL text (independent of pages and the WAL)."""
-    database = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    database = Path(get_settings(app).database_url.removeprefix("sqlite:///"))
     connection = sqlite3.connect(database)
     try:
         return hashlib.sha256("\n".join(connection.iterdump()).encode()).hexdigest()

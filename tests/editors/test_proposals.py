@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.cli import main
 from calendar_service.db import transaction
 from calendar_service.models import Notice, StoreState
@@ -28,16 +28,17 @@ NEW_TEXT = ("On 14 March 2025, the CSTO Council of Foreign Ministers held a meet
 
 @pytest.fixture
 def desk(loaded: Flask, make_token: Callable[..., dict[str, str]]) -> dict[str, Any]:
-    """The loaded store with a gazetteer, a CLI pointed at it, an editor and a reviewer."""
-    shutil.copy(REPO / "data" / "gazetteer.yaml", Path(loaded.config["DATA_DIR"]) / "gazetteer.yaml")
-    env = {f"CALENDAR_{key}": str(loaded.config[key]) for key in ("DATA_DIR", "FEEDS_DIR", "DATABASE_URL")}
+    """The loaded store, a CLI pointed at it, an editor and a reviewer."""
+    settings = get_settings(loaded)
+    env = {"CALENDAR_DATA_DIR": str(settings.data_dir), "CALENDAR_FEEDS_DIR": str(settings.feeds_dir),
+           "CALENDAR_DATABASE_URL": settings.database_url}
     return {"runner": CliRunner(env=env), "client": loaded.test_client(), "editor": make_token("alice", "write"),
             "reviewer": make_token("rev", "review")}
 
 
 def _events(app: Flask) -> str:
     """A hash of every event row, as SQL text."""
-    connection = sqlite3.connect(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    connection = sqlite3.connect(get_settings(app).database_url.removeprefix("sqlite:///"))
     try:
         rows = connection.execute("SELECT * FROM events ORDER BY id").fetchall()
     finally:

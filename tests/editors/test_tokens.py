@@ -11,6 +11,7 @@ from typing import Any
 from click.testing import CliRunner
 from flask import Flask
 
+from calendar_service import get_settings
 from calendar_service.cli import main
 
 
@@ -75,7 +76,7 @@ def test_a_revoked_token_is_refused_at_once(loaded: Flask, make_token: Callable[
     header = make_token("alice", "write")
     client = loaded.test_client()
     assert client.get("/api/token", headers=header).status_code == 200
-    env = {"CALENDAR_DATABASE_URL": loaded.config["DATABASE_URL"], "CALENDAR_DATA_DIR": loaded.config["DATA_DIR"]}
+    env = {"CALENDAR_DATABASE_URL": get_settings(loaded).database_url}
     revoked = runner.invoke(main, ["tokens", "revoke", "alice"], env=env)
     assert revoked.exit_code == 0
     assert "revoked" in revoked.output

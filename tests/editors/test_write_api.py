@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendar_service import get_settings
 from calendar_service.db import transaction
 from calendar_service.models import Notice, StoreState
 from calendar_service.publish.build import build_feeds
@@ -84,7 +85,7 @@ def test_a_change_needs_the_current_etag_and_bumps_the_sequence(
         notices = [(n.kind, n.event_sequence) for n in session.scalars(select(Notice)) if n.event.uid == uid]
     assert ("changed", 1) in notices
     # The calendar rendered after the change carries the new dates and SEQUENCE.
-    build_feeds(factory, loaded.config, now=NOW.replace(hour=13))
+    build_feeds(factory, get_settings(loaded), now=NOW.replace(hour=13))
     calendar = icalendar.Calendar.from_ical(http.get(f"/events/{uid}.ics").data)
     [vevent] = calendar.walk("VEVENT")
     assert str(vevent["DTSTART"].dt) == "2025-03-19"
@@ -110,7 +111,7 @@ def test_delete_cancels_and_the_event_stays_visible(
     cancelled = http.delete(f"/api/events/{uid}", headers={**editor, "If-Match": created.headers["ETag"]})
     assert cancelled.status_code == 200
     assert cancelled.get_json()["status"] == "cancelled"
-    build_feeds(factory, loaded.config, now=NOW.replace(hour=13))
+    build_feeds(factory, get_settings(loaded), now=NOW.replace(hour=13))
     [vevent] = icalendar.Calendar.from_ical(http.get(f"/events/{uid}.ics").data).walk("VEVENT")
     assert str(vevent["STATUS"]) == "CANCELLED"
     assert http.get(f"/api/events/{uid}/history").get_json()["changes"][-1]["action"] == "cancelled"
