@@ -9,9 +9,9 @@ import pytest
 
 from calendar_service.ingest.extract import ExtractedEvent
 
-#: Thursday 13 March 2025.
-HEADER = "MINSK, March 13. /BelTA/. "
-HEADER_RU = "13 марта, Минск /БЕЛТА/. "
+#: Thursday 13 March 2025, the year written: days counted from it are not inferred.
+HEADER = "MINSK, 13.03.2025 (BelTA) - "
+HEADER_RU = "Минск, 13.03.2025 (БЕЛТА). "
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,12 @@ def test_russian_relative_days(
     event = extract_one(HEADER_RU + sentence, "2025-06-01").as_json()
     assert (event["start"], event["end"]) == (start, end or start)
     assert event["year_inferred"] is False
+
+
+def test_under_a_dateline_without_a_year_the_year_is_inferred(extract_one: Callable[..., ExtractedEvent]) -> None:
+    text = "MINSK, March 13. /BelTA/. The CSTO Secretary General met the minister on Tuesday."
+    event = extract_one(text, "2025-06-01")
+    assert (event.start, event.year_inferred) == (dt.date(2025, 3, 11), True)
 
 
 def test_without_a_publication_day_the_reading_day_is_the_anchor_and_the_year_is_inferred(

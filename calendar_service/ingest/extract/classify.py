@@ -36,7 +36,9 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
     Category.STATEMENT: re.compile(
         r"\bstatements?\b|\bdeclarations?\b|\bappeal(?:ed)?\b|\bmessage\b|\bcongratulat\w*"
         r"|\bpress release\b|\bcommented\b|\bpress (?:conferences?|briefings?)\b"
-        r"|\bbriefings? (?:for|to) (?:the )?(?:journalists|reporters|press|media)\b|\bбрифинг\w*|\bпресс-конференци\w*"
+        # A briefing speaks to the press; one "for the diplomatic corps" is a meeting with diplomats.
+        r"|\b(?:news )?briefings?\b(?! (?:for|with) (?:the )?(?:diplomat|ambassador|representative))"
+        r"|\bбрифинг\w*|\bпресс-конференци\w*|\binterviews?\b|\bинтервью\b"
         r"|\bзаявлени\w*|\bобращени\w*|\bпослани\w*|\bпоздрав\w*"
         r"|\bдекларац\w*|\bкомментари\w*",
         _I,
@@ -52,7 +54,8 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
     ),
     Category.MEETING: re.compile(
         r"\bmeetings?\b|\bmet\b|\bmeet\b|\bsessions?\b|\bsummits?\b|\btalks\b|\bnegotiations\b|\bconferences?\b"
-        r"|\bforums?\b|\bround[- ]table\b|\bseminars?\b|\bvisit(?:s|ed)?\b|\bbriefing\b"
+        r"|\bforums?\b|\bround[- ]table\b|\bseminars?\b|\bvisit(?:s|ed)?\b"
+        r"|\bbriefing\b(?= (?:for|with) (?:the )?(?:diplomat|ambassador|representative))"
         r"|\b(?:working|official) trip\b"
         r"|\bзаседани\w*|\bвстреч\w*|\bсовещани\w*|\bсаммит\w*|\bпереговор\w*|\bсесси[ияюей]\w*|\bконференци\w*"
         r"|\bфорум\w*|\bкругл\w* стол\w*|\bсеминар\w*|\bвизит\w*|\bпосети\w*|\bрабоч\w+ поездк\w*",

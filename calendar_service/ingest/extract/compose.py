@@ -26,7 +26,7 @@ from calendar_service.ingest.extract.events import (
 from calendar_service.ingest.extract.gazetteer import Entry, Kind, NameMatch
 from calendar_service.ingest.extract.grammar import DateMention
 from calendar_service.ingest.extract.items import LEAD_PREFIX, ItemKind
-from calendar_service.ingest.extract.places import bodies_of, places_of
+from calendar_service.ingest.extract.places import Places, bodies_of, places_of
 from calendar_service.ingest.extract.resolve import Tense, resolve
 from calendar_service.ingest.extract.sentences import Context, ReadSentence, clause_of
 from calendar_service.store.records import Category, Status
@@ -74,17 +74,17 @@ def founding_event(
     """
     if mention is not None:
         resolved = resolve(
-            mention, anchor=context.anchor, tense=Tense.PAST, anchor_is_published=context.has_publication
+            mention, anchor=context.anchor, tense=Tense.PAST, anchor_is_published=context.publication_year_written
         )
         commemorated, precision = resolved.start, resolved.precision
         if not marks_the_day:
             precision = Precision.YEAR
-        inferred = resolved.year_inferred and not context.has_publication
+        inferred = resolved.year_inferred and not context.publication_year_written
         evidence_span = (min(mention.start, anniversary.start), max(mention.end, anniversary.end))
     else:
         today = (anniversary.today or _TODAY.search(sentence.text)) and context.has_publication
         commemorated, precision = context.anchor, Precision.DAY if today else Precision.YEAR
-        inferred = not context.has_publication
+        inferred = not context.publication_year_written
         evidence_span = (anniversary.start, anniversary.end)
     start = founding_date(commemorated, anniversary.years, precision)
     end = _period_end(start, precision)
@@ -148,7 +148,7 @@ def dated_events(
     stated = status is not None
     tense = Tense.PAST if status in (None, Status.HELD) else Tense.FUTURE
     resolved = resolve(
-        mention, anchor=context.anchor, tense=tense, anchor_is_published=context.has_publication
+        mention, anchor=context.anchor, tense=tense, anchor_is_published=context.publication_year_written
     )
     if status is None:
         status = Status.HELD if resolved.start <= context.anchor else Status.PLANNED
@@ -160,12 +160,14 @@ def dated_events(
             return []  # a date nothing happens on: "chaired by Kazakhstan in 2023-2024", "said in March"
         category = Category.OTHER
     keyed = (
-        resolve(original, anchor=context.anchor, tense=tense, anchor_is_published=context.has_publication)
+        resolve(original, anchor=context.anchor, tense=tense, anchor_is_published=context.publication_year_written)
         if original is not None
         else resolved
     )
     scope_names = [name for part in scope for name in part.names]
     places = places_of(context.text, scope_names)
+    if not places.countries and (category is Category.STATEMENT or _near(resolved.start, resolved.end, context.anchor)):
+        places = dateline_place(context) or places
     summary = " ".join(" ".join(part.text.split()) for part in scope)
     common = {
         "summary": summary,
@@ -240,6 +242,27 @@ def dated_events(
             **common,
         )
     ]
+
+
+#: How far from the publication day an event may lie for the dateline's place to be taken as its
+#: venue when the text names none: agencies file from where the news happens, on or about the day.
+_DATELINE_REACH = dt.timedelta(days=7)
+
+
+def _near(start: dt.date, end: dt.date, anchor: dt.date) -> bool:
+    return start - _DATELINE_REACH <= anchor <= end + _DATELINE_REACH
+
+
+def dateline_place(context: Context) -> Places | None:
+    """Return the place of the item's dateline ("ALMATY, March 14. /TASS/." is Almaty), if known."""
+    if context.item.place is None:
+        return None
+    for match in context.gazetteer.find(context.item.place):
+        if match.entry.kind is Kind.CITY and match.entry.country:
+            return Places((match.entry.country,), match.entry.name, match.entry.country)
+        if match.entry.kind is Kind.COUNTRY:
+            return Places((match.entry.name,), None, match.entry.name)
+    return None
 
 
 def principal_body(sentence: ReadSentence) -> Entry | None:
@@ -353,6 +376,8 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
     agency = item.kind is ItemKind.AGENCY
     if lead is not None and category is not None and held and (agency or category is not Category.STATEMENT):
         places = places_of(context.text, lead.names)
+        if not places.countries:
+            places = dateline_place(context) or places
         title = item.title or _shorten(lead.text)
         principal = principal_body(lead)
         core = principal.name if principal is not None else title_core(title)
@@ -363,7 +388,7 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
             context,
             confidence=confidence(
                 precision=Precision.DAY,
-                year_inferred=False,
+                year_inferred=not context.publication_year_written,
                 occurrence=True,
                 own_clause=True,
                 named_kind=True,
@@ -380,7 +405,7 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
             countries=places.countries,
             bodies=bodies_of(lead.names),
             anniversary=False,
-            year_inferred=False,
+            year_inferred=not context.publication_year_written,
             evidence_span=span,
             city=places.city,
             country=places.country,

@@ -31,7 +31,8 @@ _AGENCIES = (
     r"|RIA\s+Novosti|Interfax|INTERFAX(?:\.RU)?|Интерфакс|ИНТЕРФАКС|Armenpress|ARMENPRESS|Арменпресс|АРМЕНПРЕСС"
     r"|Kabar|KABAR|Кабар|КАБАР|Khovar|KHOVAR|Ховар|ХОВАР|ARKA|АРКА|news\.am|NEWS\.am|Trend|AKIpress"
     r"|24\.kg|Tengrinews|Xinhua|Синьхуа|ЦАМТО|ОДКБинформ|ОДКБ-информ|Минобороны|MIA|МИА|Report|Азертадж"
-    r"|Regnum|REGNUM|Регнум|ИА\s+[\w«»\" -]{2,20}|NIAT|НИАТ\s+«Ховар»|BELTA|Вести|Известия|ТВ\s+БРИКС"
+    r"|Regnum|REGNUM|Регнум|Asia-Plus|ASIA-Plus|Азия-Плюс|Kun\.uz|Armradio|ИА\s+[\w«»\" -]{2,20}|NIAT"
+    r"|НИАТ\s+«Ховар»|BELTA|Вести|Известия|ТВ\s+БРИКС"
 )
 _WORD = r"[A-ZА-ЯЁ][\w'’-]*\.?"
 _PLACE = rf"(?P<place>{_WORD}(?:[ -]{_WORD}){{0,2}})"
@@ -45,7 +46,7 @@ _DATE = rf"(?:{_NUMERIC}|(?:{_DAY_MONTH}|{_MONTH_DAY}){_YEAR}){_TIME}"
 _SEP = r"\s*[,.]?\s*"
 _SLASHED = r"/\s*[^/\n]{2,40}?\s*/"
 _BRACKETED = r"\((?:[^()\n]|\([^()\n]*\)){2,40}\)"
-_END = r"\s*(?:[.:]\s*[-–—]?|[-–—]|,)?\s*"
+_END = r"\s*(?:[.:]\s*(?:[-–—]{1,2})?|[-–—]{1,2}|,)?\s*"
 _PATTERNS = (
     # Place and/or date, then an agency between slashes or brackets.
     re.compile(
@@ -55,7 +56,7 @@ _PATTERNS = (
     # Place and/or date, then a known agency and a dash or a full stop: "МОСКВА, 14 мар — РИА Новости."
     re.compile(
         rf"^(?:{_PLACE}{_SEP})?(?:(?P<date>{_DATE})\s*[,.]?\s*(?:[-–—]\s*)?)?(?P<agency>(?:{_AGENCIES}))"
-        rf"\s*(?:[.:]\s*[-–—]?|[-–—])\s*"
+        rf"\s*(?:[.:]\s*(?:[-–—]{{1,2}})?|[-–—]{{1,2}}|,)\s*"
     ),
     # A known agency first: "ЦАМТО, 27 ноября." / "TASS, March 14."
     re.compile(rf"^(?P<agency>(?:{_AGENCIES})),\s+(?P<date>{_DATE})\s*[.:]\s*(?:[-–—]\s*)?"),
@@ -137,11 +138,14 @@ def find_dateline(paragraph: str, reference: dt.date) -> Dateline | None:
     return None
 
 
+_KNOWN_AGENCY = re.compile(rf"^\(\s*(?:{_AGENCIES})\s*\)$")
 _BRACKET_AGENCY = re.compile(rf"(?:{_AGENCIES})|^[(/]\s*[A-ZА-ЯЁ][\w.«»\"” -]*\s*[)/]$")
 
 
 def _is_agency(agency: str, place: str | None, date: str | None) -> bool:
     """Tell an agency in brackets from a bracket that opens the story ("(CSTO) ...")."""
     if agency.startswith("/"):
+        return True
+    if _KNOWN_AGENCY.search(agency):  # "BISHKEK (AKIpress) -": a known agency needs no date
         return True
     return bool(date) and bool(_BRACKET_AGENCY.search(agency))

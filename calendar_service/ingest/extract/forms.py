@@ -78,11 +78,11 @@ _PATTERNS: dict[str, str] = {
     ),
     "iso": r"(?<![\d-])(?P<y1>(?:19|20)\d\d)-(?P<n1>[01]\d)-(?P<d1>[0-3]\d)(?![\d])",
     "month_range": (
-        rf"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Ff]rom|[Bb]etween|[вВ]|[вВ]о|[сС])\s+)?{_month('m1')}"
+        rf"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Ff]rom|[Bb]etween|[Ff]or|[вВ]|[вВ]о|[сС]|[нН]а)\s+)?{_month('m1')}"
         rf"(?:\s+{_year('y1')})?(?:{_DASH}|\s+(?:to|and|through|по|и|до)\s+){_month('m2')}{_year_or_relative('2')}"
     ),
     "month": (
-        rf"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Aa]t|[вВ]|[вВ]о)\s+)?(?:(?<![\w])(?:the\s+)?(?P<part>early|mid|late|beginning\s+of"
+        rf"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Aa]t|[Ff]or|[вВ]|[вВ]о|[нН]а)\s+)?(?:(?<![\w])(?:the\s+)?(?P<part>early|mid|late|beginning\s+of"
         rf"|end\s+of|middle\s+of|начале|конце|середине)[\s-]+)?{_month('m1')}(?:\s+of)?{_year_or_relative('1')}"
     ),
     "part_en": (
@@ -92,7 +92,7 @@ _PATTERNS: dict[str, str] = {
         + ")"
     ),
     "part_ru": (
-        r"(?<![\w])(?P<pre>[вВ]о?)\s+(?P<ord>перв\w+|втор\w+|трет\w+|четв[её]рт\w+|[1-4]-?м|I{1,3}|IV)\s+"
+        r"(?<![\w])(?P<pre>[вВ]о?|[нН]а)\s+(?P<ord>перв\w+|втор\w+|трет\w+|четв[её]рт\w+|[1-4]-?[мео]|I{1,3}|IV)\s+"
         r"(?P<unit>полугоди\w+|половин\w+|квартал\w+)(?:\s+(?:"
         + _year("y1")
         + r"|(?P<rel>текущего|этого|нынешнего|следующего|будущего)\s+года))?"

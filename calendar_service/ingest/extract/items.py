@@ -79,6 +79,7 @@ class Item:
     source_url: str | None = None
     language: str = "en"
     place: str | None = None  #: where a dateline says the item was filed, as written
+    year_written: bool = True  #: the publication date's year is written (a dateline may leave it out)
 
 
 @dataclass
@@ -92,6 +93,7 @@ class _Draft:
     published_span: tuple[int, int] | None = None
     source_url: str | None = None
     place: str | None = None
+    year_written: bool = True
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -205,6 +207,7 @@ def _dateline_draft(
         dateline.published,
         (start + span[0], start + span[1]) if span else None,
         place=dateline.place,
+        year_written=dateline.year_written,
     )
 
 
@@ -310,6 +313,7 @@ def split_items(text: str, reference: dt.date | None = None) -> list[Item]:
                 draft.source_url,
                 _language(text[draft.start : draft.end]),
                 draft.place,
+                draft.year_written,
             )
         )
     return items

@@ -69,7 +69,12 @@ def _infer(mention: DateMention, anchor: dt.date, tense: Tense) -> tuple[dt.date
     candidates = _candidates(mention, anchor)
     if mention.weekday is not None and mention.precision == "day":
         named = [c for c in candidates if c[1].isoweekday() == mention.weekday]
-        chosen = _pick(named, anchor, tense)
+        # The year within a year of the anchor where the day falls on that weekday, whichever side:
+        # "will meet on Thursday, June 26" read a few days late is that June, not one years ahead.
+        close = [c for c in named if abs((c[1] - anchor).days) <= 366]
+        if len(close) == 1:
+            return close[0][1], close[0][2]
+        chosen = _pick(close or named, anchor, tense)
         if chosen is not None:
             return chosen
     chosen = _pick(candidates, anchor, tense)

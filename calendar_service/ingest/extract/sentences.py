@@ -67,6 +67,7 @@ _SPEECH = (
     r"|commented|sa(?:id|ys) in an interview|сообщил\w*|заявил\w*|отметил\w*|рассказал\w*|подчеркнул\w*"
     r"|сообщает|сообщается|сообщили|пишет|передает|передаёт|указал\w*|напомнил\w*|уточнил\w*)"
 )
+_STATEMENT_NOUN = re.compile(r"\b(?:briefing|press conference|interview|брифинг\w*|пресс-конференци\w*|интервью)\b", _I)
 _SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}(?:\s+\S+){{0,3}}?\s+$", _I)
 _SPEECH_AFTER = re.compile(rf"[\s,]*(?:\S+\s+){{0,1}}{_SPEECH}\b", _I)  # used with match(): no "^"
 _INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
@@ -90,6 +91,11 @@ class Context:
     @property
     def has_publication(self) -> bool:
         return self.item.published is not None
+
+    @property
+    def publication_year_written(self) -> bool:
+        """The item's publication date has a year the text wrote ("ALMATY, March 14." has none)."""
+        return self.item.published is not None and self.item.year_written
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,10 @@ def _is_bound(text: str, mention: DateMention, sentence_start: int) -> bool:
         return True
     if _DOCUMENT_BEFORE.search(before):
         return True
-    if _SPEECH_BEFORE.search(before) or _SPEECH_AFTER.match(text, mention.end, mention.end + 60):
+    speech = _SPEECH_BEFORE.search(before)
+    if speech and not _STATEMENT_NOUN.search(speech.group()):  # "told a briefing on Wednesday": its day
+        return True
+    if _SPEECH_AFTER.match(text, mention.end, mention.end + 60):
         return True
     return mention.precision == "year" and bool(_TOPIC_BEFORE.search(before))
 
