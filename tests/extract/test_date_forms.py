@@ -64,3 +64,20 @@ def test_dates_in_web_addresses_are_no_dates(extract: Extract) -> None:
 def test_month_adjectives_need_an_event_noun() -> None:
     assert find_dates("октябрьская революция") == []
     assert find_dates("the October Revolution") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("DUSHANBE, 16.04.2025 (NIAT Khovar) – A CSTO anti-drug operation started in Tajikistan today. It will last"
+         " until April 19 inclusive, the agency said.", "2025-04-16", "2025-04-19"),
+        ("Минск, 03.05.2025 (БЕЛТА). Сегодня на полигоне под Брестом началось учение ОДКБ. Учение продлится до"
+         " 9 мая.", "2025-05-03", "2025-05-09"),
+        ("Минск, 03.05.2025 (БЕЛТА). Церемония открытия учения ОДКБ состоялась сегодня под Брестом. Учения"
+         " продлятся пять дней.", "2025-05-03", "2025-05-07"),
+    ],
+)
+def test_an_exercise_under_way_ends_on_its_last_day(extract: Extract, text: str, start: str, end: str) -> None:
+    [event] = extract(text, "2025-06-01")
+    assert (event.as_json()["start"], event.as_json()["end"], event.status) == (start, end, "held")
+    assert event.category in {"training", "operation"}

@@ -23,6 +23,7 @@ import itertools
 import re
 from dataclasses import replace
 
+from calendar_service.dates import Precision
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract.anniversary import Anniversary, is_founding_act
 from calendar_service.ingest.extract.classify import category_of, mask
@@ -31,6 +32,7 @@ from calendar_service.ingest.extract.events import ExtractedEvent, deduplicate
 from calendar_service.ingest.extract.gazetteer import Gazetteer
 from calendar_service.ingest.extract.grammar import DateMention
 from calendar_service.ingest.extract.items import ItemKind, split_items
+from calendar_service.ingest.extract.resolve import Tense, resolve
 from calendar_service.ingest.extract.sentences import (
     POSTPONE,
     Context,
@@ -47,6 +49,7 @@ __all__ = ["MAX_DATES_PER_TEXT", "MAX_DATE_TOKENS", "extract_events"]
 _I = re.IGNORECASE
 _CONJUNCTION_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также)?\s*(?:,\s*)?(?:on|в|во)?\s*$", _I)
 _RANK = {"day": 0, "month": 1, "year": 2}
+_INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
 #: An anniversary said to be now: "Today marks", "the CSTO celebrates", "исполняется".
 _MARKS_NOW = re.compile(
     r"\btoday\b|\bmark(?:s|ed|ing)?\b|\bcelebrat\w*|\bсегодня\b|\bисполня\w*|\bисполнил\w*|\bотмеча\w*"
@@ -107,7 +110,11 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
     item = context.item
     events: list[ExtractedEvent] = []
     for index, sentence in enumerate(sentences):
+        if sentence.ends and _under_way(events) is None:  # nothing under way: the last day is a date
+            ends = [m for m in sentence.ends if not _is_plain_bound(context, m)]
+            sentence = replace(sentence, mentions=sorted([*sentence.mentions, *ends], key=lambda m: m.start), ends=[])
         if not sentence.mentions and not sentence.anniversaries:
+            _extend_under_way(context, sentence, events)
             continue
         scope = [sentence]
         for later in itertools.islice(sentences, index + 1, None):
@@ -118,6 +125,7 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         title = item.title if item.kind in (ItemKind.NEWS, ItemKind.AGENCY) and not events else None
         events.extend(_sentence_events(context, sentence, scope, following, title))
+        _extend_under_way(context, sentence, events)
     events = _without_repetitions(_without_restatements(events))
     if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
         held_near = any(
@@ -130,6 +138,50 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         if own is not None:
             events.insert(0, own)
     return events
+
+
+#: Longest an exercise or operation read from its first day and its last is taken to run.
+_LONGEST_RUN = dt.timedelta(days=62)
+
+
+def _extend_under_way(context: Context, sentence: ReadSentence, events: list[ExtractedEvent]) -> None:
+    """Give the exercise or operation under way its last day: "started today ... will last until 19 April".
+
+    The last day ("until", "продлится до", "will be completed by") or the length ("продлятся пять дней")
+    of a sentence extends the latest one-day exercise or operation of the item; an end with nothing
+    under way before it is a date of its own.
+    """
+    if not sentence.ends and sentence.days is None:
+        return
+    index = _under_way(events)
+    if index is not None:
+        event = events[index]
+        if sentence.ends:
+            mention = sentence.ends[0]
+            end = resolve(mention, anchor=event.start, tense=Tense.FUTURE, anchor_is_published=True).end
+        else:
+            end = event.start + dt.timedelta(days=(sentence.days or 1) - 1)
+        if event.start < end <= event.start + _LONGEST_RUN:
+            status = Status.HELD if event.start <= context.anchor else event.status
+            events[index] = replace(event, end=end, status=status)
+
+
+def _under_way(events: list[ExtractedEvent]) -> int | None:
+    """Return the index of the latest one-day exercise or operation of the item, if it is the latest event."""
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.anniversary:
+            continue
+        one_day = event.precision is Precision.DAY and event.start == event.end
+        if event.category in (Category.TRAINING, Category.OPERATION) and one_day:
+            return index
+        return None
+    return None
+
+
+def _is_plain_bound(context: Context, mention: DateMention) -> bool:
+    """Tell "until 20 March" (a deadline, no date of an event) from "until 20 March inclusive"."""
+    return not _INCLUSIVE.match(context.text, mention.end, mention.end + 20)
 
 
 def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:

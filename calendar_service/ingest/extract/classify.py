@@ -23,7 +23,7 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
     Category.CONSULTATION: re.compile(r"\bconsultations?\b|\bконсультаци\w*", _I),
     Category.TRAINING: re.compile(
         r"\btrainings?\b|\bexercises?\b|\bdrills?\b|\bcommand[- ]staff\b|\bучени[йяеюи]\w*|\bтрениров\w*"
-        r"|\bкомандно-штабн\w*|\bсборы\b|\bстажировк\w*",
+        r"|\bкомандно-штабн\w*|\bсборы\b|\bстажировк\w*|\bпроверк\w* (?:боевой )?готовности|\breadiness check\w*",
         _I,
     ),
     Category.OPERATION: re.compile(
@@ -146,6 +146,13 @@ _ADJUNCT = re.compile(
 )
 
 
+_OPENING = re.compile(
+    r"(?:(?:opening|closing)\s+)?(?:ceremony|церемони\w*|торжественн\w*)(?:\s+(?:of|of the|открытия|закрытия|открытие"
+    r"|закрытие))?\b",
+    _I,
+)
+
+
 @functools.lru_cache(maxsize=256)
 def first_cue(text: str) -> tuple[int, Category] | None:
     """Return where the first category cue in ``text`` starts, and its category.
@@ -166,6 +173,13 @@ def first_cue(text: str) -> tuple[int, Category] | None:
             if best is None or match.start() < best[0]:
                 best = (match.start(), category)
             break
+    if best is not None and best[1] is Category.OTHER:
+        # "the opening ceremony of the exercise", "открытие учения": the exercise has begun.
+        opening = _OPENING.match(text, best[0])
+        if opening:
+            after = first_cue(text[opening.end() :])
+            if after is not None and after[1] in (Category.TRAINING, Category.OPERATION) and after[0] < 40:
+                return opening.end() + after[0], after[1]
     return best or framed
 
 

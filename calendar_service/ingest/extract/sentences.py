@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from calendar_service.errors import InvalidInput, Problem
@@ -73,6 +73,24 @@ _SPEECH_AFTER = re.compile(rf"[\s,]*(?:\S+\s+){{0,1}}{_SPEECH}\b", _I)  # used w
 _INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
 #: Web addresses hold numbers that look like dates ("/2024/05/15/", "2024-05-15-meeting"): never dates.
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", _I)
+#: Something under way goes on until a day: "will last until", "продлится до", "will be completed by".
+_LASTS = re.compile(
+    r"\b(?:will\s+)?(?:last|lasts|run|runs|continue|continues)\s+(?:until|till|through|to)\b"
+    r"|\bwill be (?:completed|over|finished) by\b|\bпродл(?:ится|ятся|ится)\s+(?:до|по)\b"
+    r"|\bзавершится\b|\bзавершатся\b|\bбудет завершен\w*",
+    _I,
+)
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9,
+    "десять": 10,
+}  # fmt: skip
+_DURATION = re.compile(
+    r"\b(?:will\s+)?(?:last|lasts|run|runs|продлится|продлятся)\s+(?:for\s+)?(?P<n>\d{1,2}|"
+    + "|".join(_NUMBER_WORDS)
+    + r")\s+(?:days|дн\w*)\b",
+    _I,
+)
 POSTPONE = re.compile(r"\bpostpon\w*|\brescheduled\b|\bdeferred\b|\bперенес\w*|\bперенос\w*|\bотложен\w*", _I)
 # "(?<!\s)": a run of spaces is tried once, not from each of its positions.
 _CLAUSE_BREAK = re.compile(r";\s*|,\s+(?:and|while|whereas|but|а|но|а также)\s+|(?<!\s)\s+while\s+")
@@ -108,6 +126,10 @@ class ReadSentence:
     masked: str  #: the sentence with body names blanked out, for classification
     mentions: list[DateMention]
     anniversaries: list[Anniversary]
+    #: Where something under way ends: "will last until 19 April", "продлится до 29 октября" (a day),
+    #: "продлятся пять дней" (a number of days, as a mention-less count).
+    ends: list[DateMention] = field(default_factory=list)
+    days: int | None = None
 
     @cached_property
     def clause_spans(self) -> list[tuple[int, int]]:
@@ -207,7 +229,16 @@ def read_sentence(context: Context, span: Sentence) -> ReadSentence:
     mentions = [m for m in found if not _is_bound(context.text, m, span.start)]
     if not found:
         mentions = search_sentence(dated, span.start, context.item.language)
-    return ReadSentence(span, text, names, masked, mentions, find_anniversaries(text, span.start))
+    lasts = _LASTS.search(text)
+    ends = [m for m in found if lasts and m.precision == "day" and m.start > span.start + lasts.start()]
+    mentions = [m for m in mentions if m not in ends]
+    duration = _DURATION.search(text)
+    days = _number(duration.group("n")) if duration else None
+    return ReadSentence(span, text, names, masked, mentions, find_anniversaries(text, span.start), ends, days)
+
+
+def _number(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower())
 
 
 def clauses(sentence: ReadSentence) -> list[tuple[int, int]]:
