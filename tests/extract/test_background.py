@@ -87,3 +87,21 @@ def test_confidence_is_high_for_a_clear_verb_and_a_full_date_and_low_for_an_infe
     assert vague.year_inferred
     assert vague.confidence <= 0.6
     assert all(0 <= event.as_json()["confidence"] <= 1 for event in (clear, vague))
+
+
+def test_who_told_the_news_does_not_unmake_its_date(extract: Extract) -> None:
+    [event] = extract(
+        "МОСКВА, 3 марта. /ТАСС/. Заседание СМИД ОДКБ, намеченное на 18 марта в Ереване, перенесено на 2 апреля,"
+        " сообщили в Секретариате организации.",
+        "2025-03-05",
+    )
+    assert (event.start, event.status) == (dt.date(2025, 4, 2), "postponed")
+
+
+def test_a_briefing_of_someone_else_is_the_day_of_a_remark(extract: Extract) -> None:
+    events = extract(
+        "Заседание СМИД ОДКБ пройдет 27 ноября в Бишкеке перед сессией Совета коллективной безопасности,"
+        " сообщила на брифинге 20 ноября официальный представитель МИД России.",
+        "2025-11-21",
+    )
+    assert [e.start for e in events] == [dt.date(2025, 11, 27)]

@@ -68,8 +68,13 @@ _SPEECH = (
     r"|сообщает|сообщается|сообщили|пишет|передает|передаёт|указал\w*|напомнил\w*|уточнил\w*)"
 )
 _STATEMENT_NOUN = re.compile(r"\b(?:briefing|press conference|interview|брифинг\w*|пресс-конференци\w*|интервью)\b", _I)
+#: Between a speaker and the verb: a name and a rank, no comma ("the CSTO Joint Staff Colonel-General
+#: Anatoly Sidorov told").
+_SUBJECT_GAP = re.compile(r"[^,;.]{0,60}$")
 _SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}(?:\s+\S+){{0,3}}?\s+$", _I)
-_SPEECH_AFTER = re.compile(rf"[\s,]*(?:\S+\s+){{0,1}}{_SPEECH}\b", _I)  # used with match(): no "^"
+# Used with match(), where "^" never matches. No comma between: in "перенесено на 2 апреля, сообщили
+# в Секретариате" the date is the news, the verb only says who told it.
+_SPEECH_AFTER = re.compile(rf"\s+(?:[^\s,]+\s+)?{_SPEECH}\b", _I)
 _INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
 #: Web addresses hold numbers that look like dates ("/2024/05/15/", "2024-05-15-meeting"): never dates.
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", _I)
@@ -143,7 +148,7 @@ class ReadSentence:
         return spans
 
 
-def _is_bound(text: str, mention: DateMention, sentence_start: int) -> bool:
+def _is_bound(text: str, mention: DateMention, sentence_start: int, *, csto_ends: tuple[int, ...] = ()) -> bool:
     before = text[max(sentence_start, mention.begin - 80) : mention.begin]
     bound = _BOUND_BEFORE.search(before)
     if bound and not POSTPONE.search(text[sentence_start : mention.begin]) and not _opens(bound, mention, text):
@@ -151,7 +156,11 @@ def _is_bound(text: str, mention: DateMention, sentence_start: int) -> bool:
     if _DOCUMENT_BEFORE.search(before):
         return True
     speech = _SPEECH_BEFORE.search(before)
-    if speech and not _STATEMENT_NOUN.search(speech.group()):  # "told a briefing on Wednesday": its day
+    # "the Chief of the CSTO Joint Staff told a briefing on Wednesday": a CSTO body's briefing is an event.
+    speaker_is_csto = speech is not None and any(
+        _SUBJECT_GAP.match(text, end, mention.begin - len(before) + speech.start()) for end in csto_ends
+    )
+    if speech and not (speaker_is_csto and _STATEMENT_NOUN.search(speech.group())):
         return True
     if _SPEECH_AFTER.match(text, mention.end, mention.end + 60):
         return True
@@ -226,7 +235,8 @@ def read_sentence(context: Context, span: Sentence) -> ReadSentence:
             span,
             f"has a sentence with {len(found):,} dates; at most {MAX_DATES_PER_SENTENCE} are read in one sentence",
         )
-    mentions = [m for m in found if not _is_bound(context.text, m, span.start)]
+    csto_ends = tuple(m.end for m in names if m.entry.kind is Kind.BODY and m.entry.part_of)
+    mentions = [m for m in found if not _is_bound(context.text, m, span.start, csto_ends=csto_ends)]
     if not found:
         mentions = search_sentence(dated, span.start, context.item.language)
     lasts = _LASTS.search(text)
