@@ -74,6 +74,9 @@ def test_without_a_publication_day_the_reading_day_is_the_anchor_and_the_year_is
     assert (event.start, event.year_inferred) == (dt.date(2025, 3, 11), True)
 
 
-def test_a_written_date_outranks_today(extract_one: Callable[..., ExtractedEvent]) -> None:
-    event = extract_one("The decision was taken in 2002 to found the CSTO, which today unites six states.")
-    assert event.start == dt.date(2002, 1, 1)
+def test_a_written_date_outranks_today(extract: Callable[..., list[ExtractedEvent]]) -> None:
+    events = extract("15.05.2024 The decision was taken in 2002 to found the CSTO, which today unites six states.")
+    assert [(e.start, e.category) for e in events] == [
+        (dt.date(2024, 5, 15), "statement"),
+        (dt.date(2002, 1, 1), "milestone"),
+    ]

@@ -152,6 +152,8 @@ def dated_events(
     )
     if status is None:
         status = Status.HELD if resolved.start <= context.anchor else Status.PLANNED
+    if _is_history(context, clause, resolved.precision, resolved.end):
+        return []
     own_clause = category_of(clause) is not None
     category = category_of(clause) or category_of(sentence.masked) or category_named_back(following)
     named_kind = category is not None
@@ -244,6 +246,36 @@ def dated_events(
     ]
 
 
+#: A chairmanship or a count of events ("five extraordinary sessions in 2022") is no event of its own.
+_CHAIR = re.compile(
+    r"\bchair(?:s|ed|ing|manship)?\b|\bpresid(?:es|ed|ency)\b|\bпредседательств\w*|\bпредседател\w*", _I
+)
+_COUNT = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|два|две|три|четыре|пять|шесть|семь|восемь|девять"
+    r"|десять)\s+(?:\w+\s+)?(?:sessions|meetings|exercises|events|сесси\w*|заседани\w*|учени\w*|мероприяти\w*)",
+    _I,
+)
+
+
+def _is_history(context: Context, clause: str, precision: Precision, end: dt.date) -> bool:
+    """Tell background from news in an agency's report or plain text.
+
+    A year before the year of the item ("signed in 1992", "created in 2002", "obligations in 2021")
+    is history there, and a chairmanship or a count of events is background in any year. A body's
+    own article (an item headed by its date) may recall its history as events: it is left alone.
+    """
+    if precision is not Precision.YEAR or context.item.kind in (ItemKind.ARTICLE, ItemKind.NEWS):
+        return False
+    if end.year < context.anchor.year:
+        return True
+    if _COUNT.search(clause):
+        return True
+    # "the chairmanship will pass to Russia, which will host the session": the session is news.
+    return _CHAIR.search(clause) is not None and category_of(clause) is None
+
+
+#: The CSTO's own news service: its items are the Organization's statements, like its site's articles.
+_OWN_OUTLET = re.compile(r"ОДКБ-?информ|CSTO-?inform|odkb-csto", _I)
 #: How far from the publication day an event may lie for the dateline's place to be taken as its
 #: venue when the text names none: agencies file from where the news happens, on or about the day.
 _DATELINE_REACH = dt.timedelta(days=7)
@@ -410,7 +442,8 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
             city=places.city,
             country=places.country,
         )
-    if agency:
+    story = item.sentences[0].start if item.sentences else item.end
+    if agency and not _OWN_OUTLET.search(context.text, item.start, story):
         return None
     title = item.title or (_shorten(first[0].text) if first else f"Publication of {published.isoformat()}")
     summary = " ".join(" ".join(" ".join(s.text for s in first).split())[:1000].split())

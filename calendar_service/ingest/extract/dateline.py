@@ -58,6 +58,8 @@ _PATTERNS = (
         rf"^(?:{_PLACE}{_SEP})?(?:(?P<date>{_DATE})\s*[,.]?\s*(?:[-–—]\s*)?)?(?P<agency>(?:{_AGENCIES}))"
         rf"\s*(?:[.:]\s*(?:[-–—]{{1,2}})?|[-–—]{{1,2}}|,)\s*"
     ),
+    # A place in capitals and a date, then a dash: "ASTANA, Nov. 8 – A session ...".
+    re.compile(rf"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ-]{{2,}}),\s+(?P<date>{_DATE})\s*[-–—]{{1,2}}\s*"),
     # A known agency first: "ЦАМТО, 27 ноября." / "TASS, March 14."
     re.compile(rf"^(?P<agency>(?:{_AGENCIES})),\s+(?P<date>{_DATE})\s*[.:]\s*(?:[-–—]\s*)?"),
 )
