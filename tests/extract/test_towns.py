@@ -61,3 +61,18 @@ def test_the_venue_of_an_event(extract: Extract, text: str, countries: tuple[str
 def test_a_town_named_without_a_place_word_is_no_venue(extract: Extract) -> None:
     [event] = extract("On 20 May, Ambassador Kirov met the CSTO Secretary General.", "2025-06-01")
     assert (event.countries, event.city) == ((), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Учения ОДКБ пройдут 20 мая на полигоне в Витебской области Белоруссии.", ("BY",)),
+        ("Kazakhstan will host the CSTO exercise on 20 May.", ("KZ",)),
+        ("Казахстан примет участие в учениях ОДКБ 20 мая.", ()),
+        ("MINSK, May 20. /BelTA/. The CSTO foreign ministers met today via videoconference.", ()),
+        ("MINSK, May 20. /BelTA/. The CSTO foreign ministers met today.", ("BY",)),
+    ],
+)
+def test_venues_of_agency_news(extract: Extract, text: str, countries: tuple[str, ...]) -> None:
+    [event] = extract(text, "2025-06-01")
+    assert event.countries == countries

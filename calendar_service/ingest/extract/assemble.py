@@ -265,8 +265,10 @@ def _primaries(
         offset = sentence.span.start
         if chosen and category_of(sentence.masked[start - offset : end - offset]) is None:
             continue
-        # A date written out outranks one named against the day ("in 2002 ..., which today unites").
-        best = min(inside, key=lambda m: (m.relative is not None, _RANK[m.precision], m.start))
+        # A date written out outranks one named against the day ("in 2002 ..., which today unites");
+        # among days named against it, the finest wins ("this year's first session was held today").
+        written = any(m.relative is None and m.relative_year is None for m in inside)
+        best = min(inside, key=lambda m: (written and m.relative is not None, _RANK[m.precision], m.start))
         chosen.extend(_joined(sentence, inside, best))
     return [(mention, None) for mention in chosen]
 

@@ -168,7 +168,9 @@ def dated_events(
     )
     scope_names = [name for part in scope for name in part.names]
     places = places_of(context.text, scope_names)
-    if not places.countries and (category is Category.STATEMENT or _near(resolved.start, resolved.end, context.anchor)):
+    remote = _REMOTE.search(sentence.text) is not None  # a videoconference is held nowhere
+    near = category is Category.STATEMENT or _near(resolved.start, resolved.end, context.anchor)
+    if not places.countries and near and not remote:
         places = dateline_place(context) or places
     summary = " ".join(" ".join(part.text.split()) for part in scope)
     common = {
@@ -274,6 +276,7 @@ def _is_history(context: Context, clause: str, precision: Precision, end: dt.dat
     return _CHAIR.search(clause) is not None and category_of(clause) is None
 
 
+_REMOTE = re.compile(r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bвидеоконференц\w*|\bвидеосвяз\w*", _I)
 #: The CSTO's own news service: its items are the Organization's statements, like its site's articles.
 _OWN_OUTLET = re.compile(r"ОДКБ-?информ|CSTO-?inform|odkb-csto", _I)
 #: How far from the publication day an event may lie for the dateline's place to be taken as its

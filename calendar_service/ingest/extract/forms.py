@@ -16,7 +16,7 @@ import re
 
 from calendar_service.ingest.extract.vocabulary import month_pattern, weekday_pattern
 
-__all__ = ["FORMS", "HINT"]
+__all__ = ["FORMS", "HINT", "NEEDLES"]
 
 _M = month_pattern()
 _WD = weekday_pattern()
@@ -130,9 +130,7 @@ _PATTERNS: dict[str, str] = {
         rf"{_year_or_relative('1')}"
     ),
     "relative_day": (
-        # "which today unites six states": a state of things, not a day.
-        r"(?<![\w])(?<!which )(?<!that )(?<!которая )(?<!который )(?<!которое )(?<!которые )"
-        r"(?P<rd>(?i:today|tonight|tomorrow|yesterday|the\s+day\s+before\s+yesterday|the\s+day\s+after"
+        r"(?<![\w])(?P<rd>(?i:today|tonight|tomorrow|yesterday|the\s+day\s+before\s+yesterday|the\s+day\s+after"
         r"\s+tomorrow|сегодня|завтра|вчера|послезавтра|позавчера))(?![\w'’])"
     ),
     "weekday": (
@@ -154,6 +152,29 @@ _PATTERNS: dict[str, str] = {
 }
 #: Each date form, compiled, by the name of the builder in :mod:`.grammar` that reads its groups.
 FORMS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in _PATTERNS.items()}
+_DIGIT = re.compile(r"\d")
+_MONTH_NAME = re.compile(_M)
+#: What each form cannot match without: a form is tried on a text only where its needle is found, so
+#: that a sentence costs a few scans for the forms it may hold, not one for every form.
+NEEDLES: dict[str, re.Pattern[str]] = {
+    **dict.fromkeys(
+        ("day_range_across", "day_list", "day_range", "us_range", "us_day", "day", "numeric", "numeric_range",
+         "iso", "year_range", "year"),
+        _DIGIT,
+    ),
+    **dict.fromkeys(("month_range", "month"), _MONTH_NAME),
+    "part_en": re.compile(r"(?i:half|quarter)"),
+    "part_ru": re.compile(r"(?i:полугоди|половин|квартал)"),
+    "season": re.compile(r"(?i:spring|summer|autumn|fall|весной|летом|осенью)"),
+    "relative_en": re.compile(r"(?i:year)"),
+    "relative_ru": re.compile(r"(?i:году)"),
+    "month_attr": re.compile(rf"{_M}|(?i:ьск)"),
+    "decade": re.compile(r"(?i:декад)"),
+    "relative_day": re.compile(r"(?i:today|tonight|tomorrow|yesterday|сегодня|завтра|вчера|позавчера)"),
+    "weekday": re.compile(_WD),
+    "relative_week": re.compile(r"(?i:week|недел)"),
+    "relative_month": re.compile(r"(?i:month|месяц)"),
+}  # fmt: skip
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
     rf"\d|{_M}|{_WD}|(?i:year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"

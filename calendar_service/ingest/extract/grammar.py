@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from calendar_service.ingest.extract.forms import FORMS, HINT
+from calendar_service.ingest.extract.forms import FORMS, HINT, NEEDLES
 from calendar_service.ingest.extract.vocabulary import RELATIVE_YEARS, month_number, weekday_number
 
 __all__ = ["DateMention", "PartialDate", "find_dates"]
@@ -281,7 +281,13 @@ def _direction(word: str | None) -> int:
     return 0
 
 
+#: "which today unites six states": a state of things, not a day.
+_STATE_BEFORE = re.compile(r"(?:which|that|которая|который|которое|которые)\s+$", re.IGNORECASE)
+
+
 def _relative_day(match: re.Match[str]) -> Iterator[DateMention]:
+    if _STATE_BEFORE.search(match.string, max(0, match.start() - 12), match.start()):
+        return
     days = _RELATIVE_DAYS[" ".join(match.group("rd").lower().split())]
     yield _mention(match, PartialDate(None), PartialDate(None), relative=("day", days))
 
@@ -367,6 +373,8 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
         return []
     candidates: list[tuple[int, int, list[DateMention]]] = []
     for name, pattern in FORMS.items():
+        if not NEEDLES[name].search(text):
+            continue
         for match in pattern.finditer(text):
             built = list(_BUILDERS[name](match))
             if built:  # an impossible date ("30 February 2024") still hides the shorter forms inside it

@@ -26,7 +26,9 @@ _CUE = re.compile(
     r"|\bв|\bво|\bна территори(?:и|ях)|\bтерритори[июя]|\bв городе|\bв г\.|\bв столице|\bпомощ[ьи]"
     r"|\bпосетил\w*|\bвизит\w* в|\bпоездк\w* в|\bприбыл\w* в|\bпод|\bвблизи"
     # "in Nesvizh, Belarus": a town the gazetteer does not know, then its country.
-    r"|\b(?:in|в|во)\s+[A-ZА-ЯЁ][\w-]+(?:\s+[A-ZА-ЯЁ][\w-]+)?,)\s+(?:the\s+)?$",
+    r"|\b(?:in|в|во)\s+[A-ZА-ЯЁ][\w-]+(?:\s+[A-ZА-ЯЁ][\w-]+)?,"
+    # "в Витебской области Белоруссии", "in the Vitebsk region of Belarus": a region, then its country.
+    r"|\b(?:области|районе|крае|регионе|region of|province of|oblast of|district of))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _TOPIC = re.compile(
@@ -45,6 +47,12 @@ _DOCUMENT = re.compile(
     r"^\s*(?:declarations?|treaty|agreements?|accords?|conventions?|charter|principles|process|format"
     r"|деклараци\w*|договор\w*|соглашени\w*|конвенци\w*|процесс\w*|формат\w*)\b",
     re.IGNORECASE,
+)
+_HOSTS = re.compile(
+    # Not "примет участие": taking part is not hosting.
+    r"\s+(?:will\s+host|hosts|hosted|is\s+hosting|will\s+be\s+the\s+host|примет\s+у\s+себя|принимает\s+у\s+себя"
+    r"|станет\s+хозяйкой|станет\s+площадкой)\b",
+    re.I,
 )
 _POSSESSIVE = re.compile(r"^['’]s\b")
 _WINDOW = 60
@@ -73,6 +81,8 @@ def _is_place(text: str, match: NameMatch, previous: NameMatch | None, previous_
         return False
     before = text[max(0, match.start - _WINDOW) : match.start]
     if previous_was_place and previous is not None and _CHAIN_GAP.match(text[previous.end : match.start]):
+        return True
+    if _HOSTS.match(after):  # "Kazakhstan will host the exercise", "Беларусь примет учения"
         return True
     return bool(_CUE.search(before)) and not _TOPIC.search(before)
 
