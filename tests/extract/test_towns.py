@@ -76,3 +76,12 @@ def test_a_town_named_without_a_place_word_is_no_venue(extract: Extract) -> None
 def test_venues_of_agency_news(extract: Extract, text: str, countries: tuple[str, ...]) -> None:
     [event] = extract(text, "2025-06-01")
     assert event.countries == countries
+
+
+def test_there_is_where_the_event_before_was(extract: Extract) -> None:
+    session, ministers = extract(
+        "Москва. 28 сентября. ИНТЕРФАКС - Сессия Совета коллективной безопасности ОДКБ пройдет 14 октября в Ереване."
+        " Накануне, 13 октября, там же состоится заседание Совета министров иностранных дел.",
+        "2025-10-01",
+    )
+    assert (session.countries, ministers.countries) == (("AM",), ("AM",))

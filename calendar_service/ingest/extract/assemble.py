@@ -49,6 +49,12 @@ __all__ = ["MAX_DATES_PER_TEXT", "MAX_DATE_TOKENS", "extract_events"]
 _I = re.IGNORECASE
 _CONJUNCTION_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также)?\s*(?:,\s*)?(?:on|в|во)?\s*$", _I)
 _RANK = {"day": 0, "month": 1, "year": 2}
+#: Words that put an event where the one before it was: "там же", "there", "on the eve of the session".
+_THERE = re.compile(
+    r"\bтам же\b|\bthere\b|\bin the same (?:place|city)\b|\bon the eve of\b|\bon the sidelines of\b"
+    r"|\bнакануне\b|\bна полях\b|\bв тот же день\b",
+    _I,
+)
 _INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
 #: An anniversary said to be now: "Today marks", "the CSTO celebrates", "исполняется".
 _MARKS_NOW = re.compile(
@@ -124,7 +130,8 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
             scope.append(later)
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         title = item.title if item.kind in (ItemKind.NEWS, ItemKind.AGENCY) and not events else None
-        events.extend(_sentence_events(context, sentence, scope, following, title))
+        new = _sentence_events(context, sentence, scope, following, title)
+        events.extend(_there(sentence, events, new))
         _extend_under_way(context, sentence, events)
     events = _without_repetitions(_without_restatements(events))
     if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
@@ -164,6 +171,19 @@ def _extend_under_way(context: Context, sentence: ReadSentence, events: list[Ext
         if event.start < end <= event.start + _LONGEST_RUN:
             status = Status.HELD if event.start <= context.anchor else event.status
             events[index] = replace(event, end=end, status=status)
+
+
+def _there(sentence: ReadSentence, before: list[ExtractedEvent], new: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """Give events placed "there" ("там же", "on the eve of the session") the venue of the event before."""
+    if not before or not _THERE.search(sentence.text):
+        return new
+    venue = before[-1]
+    return [
+        replace(event, countries=venue.countries, city=venue.city, country=venue.country)
+        if not event.countries and not event.anniversary
+        else event
+        for event in new
+    ]
 
 
 def _under_way(events: list[ExtractedEvent]) -> int | None:
