@@ -118,27 +118,29 @@ def serve_command(context: click.Context, host: str, port: int, threads: int, ac
 
     Without CALENDAR_BASE_URL the feeds link to the address the server listens on.
     """
-    import waitress
+    from waitress.server import create_server
 
     from calendar_service import create_app
 
     settings_from(context)  # logging is configured before the first line is logged
     listener = bind(host, port)
+    port = listener.getsockname()[1]  # the one the system chose for --port 0
     try:
-        base_url, note = link_base_url(os.environ.get("CALENDAR_BASE_URL"), host, listener.getsockname()[1])
+        base_url, note = link_base_url(os.environ.get("CALENDAR_BASE_URL"), host, port)
         if note:
             log.warning("%s", note)
         factory, settings = prepare(context, base_url=base_url)
         app = create_app(settings)
         if access_log:
+            # Flask's documented way to wrap the app in WSGI middleware; mypy refuses assigning a method.
             app.wsgi_app = AccessLog(app.wsgi_app, _access_logger())  # type: ignore[method-assign]
         leader = SchedulerLeader(factory, settings, on_standby=_say, on_lead=_say)
-        server = waitress.create_server(app, sockets=[listener], threads=threads, ident="calendar-service")
+        server = create_server(app, sockets=[listener], threads=threads, ident="calendar-service")
     except BaseException:
         listener.close()
         raise
-    address = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
-    click.echo(f"calendar-service {address}/  calendar: webcal://{host}:{server.effective_port}/calendar.ics"  # type: ignore[union-attr]
+    address = f"http://{host}:{port}"
+    click.echo(f"calendar-service {address}/  calendar: webcal://{host}:{port}/calendar.ics"
                f"  feed: {address}/feed.atom  links: {base_url}/")
     _stop_on_sigterm()
     leader.start_background()

@@ -92,7 +92,10 @@ def _node(event: Any, resolver: _Resolver) -> Node:
         tag = event.tag
         if tag is None or tag == "!":
             tag = resolver.resolve(ScalarNode, event.value, event.implicit)
-        return ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        # types-PyYAML lets events carry libyaml's marks but nodes only Python's; PyYAML's own
+        # composer hands an event's marks to its node whichever parser made them.
+        return ScalarNode(tag, event.value, event.start_mark, event.end_mark,  # type: ignore[arg-type]
+                          style=event.style)
     kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
     tag = event.tag
     if tag is None or tag == "!":
@@ -114,12 +117,12 @@ def _compose(parser: Any) -> Node | None:
     while root is None:
         event = parser.get_event()
         if isinstance(event, (SequenceEndEvent, MappingEndEvent)):
-            node = open_nodes.pop()
-            node.end_mark = event.end_mark
+            closed = open_nodes.pop()
+            closed.end_mark = event.end_mark
             pending_keys.pop()
             seen_keys.pop()
             if not open_nodes:
-                root = node
+                root = closed
             continue
         if isinstance(event, AliasEvent):
             raise _Refused("aliases (*name) are not read; write the value out in full", event.start_mark)

@@ -182,9 +182,9 @@ def check_ics(text: str, source: str) -> _Scan:
             if stack and stack[-1][0] == "VEVENT":
                 event_properties[-1].setdefault(name, number)
             _check_value(name, params, value.strip(), number, source, problems)
-            zone = re.search(r';TZID=("[^"]*"|[^;:]*)', ";" + params, re.IGNORECASE)
-            if zone:
-                used_zones.append((zone.group(1).strip('"'), number))
+            tzid = re.search(r';TZID=("[^"]*"|[^;:]*)', ";" + params, re.IGNORECASE)
+            if tzid:
+                used_zones.append((tzid.group(1).strip('"'), number))
     for component, number in stack:
         problems.append(Problem(f"BEGIN:{component} is never ended (no END:{component})", source=source, line=number))
     for zone, number in used_zones:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
+from calendar_service.errors import ConfigurationError
 from calendar_service.models import Base
 
 config = context.config
@@ -12,16 +13,19 @@ target_metadata = Base.metadata
 
 
 def run() -> None:
-    connection = config.attributes.get("connection")
+    connection: Connection | None = config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise ConfigurationError("no database to migrate: calendar_service.db.migrate names one")
+        engine = create_engine(url)
         with engine.begin() as own:
             _run_on(own)
         return
     _run_on(connection)
 
 
-def _run_on(connection: object) -> None:
+def _run_on(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

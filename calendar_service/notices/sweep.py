@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -148,10 +149,7 @@ def issue_notices(session: Session, rows: Sequence[Mapping[str, Any]], *, now: d
     values = [{**row, "issued_dt": stamp, "updated_dt": stamp} for row in rows]
     dialect = session.get_bind().dialect.name
     if dialect in {"sqlite", "postgresql"}:
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
         statement = insert(Notice).values(values).on_conflict_do_nothing(index_elements=list(_KEY))
         return list(session.scalars(statement.returning(Notice.id)).all())
     issued: list[int] = []

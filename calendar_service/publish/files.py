@@ -148,7 +148,7 @@ def _store_object(feeds_dir: Path, name: str, data: bytes, old: Mapping[str, Any
         # A content-addressed object that exists holds these bytes: write_atomic never leaves a part.
         if not (path.is_file() and path.stat().st_size == len(content)):
             write_atomic(path, content)
-    unchanged = bool(old) and old.get("sha256") == digest  # type: ignore[union-attr]
+    unchanged = old is not None and old.get("sha256") == digest
     return {
         "sha256": digest,
         "size": len(data),

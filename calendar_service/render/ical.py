@@ -88,7 +88,12 @@ class AnniversaryWindow:
 
 
 def is_timed(event: Event) -> bool:
-    return event.start_time is not None and event.precision == _DAY
+    return _start_time(event) is not None
+
+
+def _start_time(event: Event) -> dt.time | None:
+    """Return the time the event starts at, if it has one: only an event known to the day has."""
+    return event.start_time if event.precision == _DAY else None
 
 
 def _title(event: Event, lang: str) -> str:
@@ -138,10 +143,11 @@ def _all_day(first: dt.date, last: dt.date) -> list[bytes]:
 
 
 def _when(event: Event) -> list[bytes]:
-    if not is_timed(event):
+    start_time = _start_time(event)
+    if start_time is None:
         return _all_day(event.start_date, event.end_date)
-    start = dt.datetime.combine(event.start_date, event.start_time)
-    end = dt.datetime.combine(event.end_date, event.end_time or event.start_time)
+    start = dt.datetime.combine(event.start_date, start_time)
+    end = dt.datetime.combine(event.end_date, event.end_time or start_time)
     if event.timezone == "UTC":
         lines = [content_line("DTSTART", format_utc(start.replace(tzinfo=dt.UTC)))]
         if end > start:
@@ -180,8 +186,8 @@ def _recurrence(event: Event) -> list[bytes]:
             else:
                 local = instant.astimezone(zoneinfo.ZoneInfo(event.timezone))
                 lines.append(content_line("RECURRENCE-ID", format_local(local), {"TZID": event.timezone}))
-    if getattr(event, "rrule", None):
-        lines.append(content_line("RRULE", event.rrule))
+    if rrule := getattr(event, "rrule", None):
+        lines.append(content_line("RRULE", rrule))
     for name, values in (("RDATE", getattr(event, "rdates", ())), ("EXDATE", getattr(event, "exdates", ()))):
         if values:
             lines.append(_stamps(name, values, event))
@@ -497,7 +503,7 @@ def _chunk_blocks(chunk: list[Any], blocks: dict[tuple[str, int], bytes], varian
     if None not in found:
         if cache is not None:
             cache.record(len(chunk), 0)
-        return found  # type: ignore[return-value]
+        return [block for block in found if block is not None]
     full: Mapping[int, Event] = {}
     if load is not None:
         missing = [entry.id for entry, block in zip(chunk, found, strict=True)
@@ -518,7 +524,7 @@ def _chunk_blocks(chunk: list[Any], blocks: dict[tuple[str, int], bytes], varian
             cache.add(variant, blocks, keys[index], block)
     if cache is not None:
         cache.record(len(chunk) - misses, misses)
-    return found  # type: ignore[return-value]
+    return [block for block in found if block is not None]  # every one is rendered by now
 
 
 def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True, **kwargs: object) -> bytes:

@@ -81,7 +81,8 @@ def send_document(document: Document, *, max_age: int = 300, headers: Mapping[st
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
     for name, value in (headers or {}).items():
         response.headers[name] = value
-    return response.make_conditional(request)
+    response.make_conditional(request)  # answers 304 or 206 in place
+    return response
 
 
 class BoundedCache(Generic[V]):

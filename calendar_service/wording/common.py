@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import Literal
 
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
@@ -36,7 +37,7 @@ def _locale(lang: str) -> Locale:
 
 def month_name(month: int, lang: str, *, after_day: bool) -> str:
     """Return the wide name of ``month`` (1-12); ``after_day`` gives the form used in "15 May"."""
-    context = "format" if after_day else "stand-alone"
+    context: Literal["format", "stand-alone"] = "format" if after_day else "stand-alone"
     return str(get_month_names("wide", context, _locale(lang))[month])
 
 

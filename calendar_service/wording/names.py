@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 __all__ = ["NO_NAMES", "RussianNames", "load_russian_names"]
 
@@ -45,9 +46,13 @@ class RussianNames:
 NO_NAMES = RussianNames()
 
 
-def russian_names_of(gazetteer: object, names: Iterable[str]) -> RussianNames:
+class _KnowsRussianNames(Protocol):
+    def russian_name(self, name: str) -> str | None: ...
+
+
+def russian_names_of(gazetteer: _KnowsRussianNames, names: Iterable[str]) -> RussianNames:
     """Return the Russian names the gazetteer knows for ``names``."""
-    found = {name: gazetteer.russian_name(name) for name in names}  # type: ignore[attr-defined]
+    found = {name: gazetteer.russian_name(name) for name in names}
     return RussianNames({name: russian for name, russian in found.items() if russian})
 
 

@@ -183,7 +183,6 @@ def dated_events(
         "countries": places.countries,
         "anniversary": False,
         "year_inferred": resolved.year_inferred,
-        "evidence_span": (mention.start, mention.end),
         "city": places.city,
         "country": places.country,
         "confidence": confidence(
@@ -208,6 +207,7 @@ def dated_events(
                 ),
                 title=_shorten(context.text[start:end]),
                 bodies=tuple(dict.fromkeys(m.entry.name for m in bodies)),
+                evidence_span=(mention.start, mention.end),
                 **common,
             )
             for start, end, bodies in phrases
@@ -227,6 +227,7 @@ def dated_events(
                 if russian
                 else f"Meeting of the {match.entry.name}",
                 bodies=(match.entry.name,),
+                evidence_span=(mention.start, mention.end),
                 **common,
             )
             for match in split
@@ -243,6 +244,7 @@ def dated_events(
             key=event_key(category, core, period),
             title=title,
             bodies=bodies_of(scope_names),
+            evidence_span=(mention.start, mention.end),
             **common,
         )
     ]
@@ -349,7 +351,8 @@ def _coordinated(text: str, sentence: ReadSentence) -> list[tuple[int, int, list
                 break
             phrases = []
             continue
-        head = start - len(_PHRASE_HEAD.search(text, sentence.span.start, start).group())
+        words = _PHRASE_HEAD.search(text, sentence.span.start, start)  # matches, if only nothing
+        head = start - (len(words.group()) if words else 0)
         phrases.append((head, position, governed))
     return phrases if len(phrases) >= 2 else []
 
@@ -379,7 +382,8 @@ def _split_bodies(text: str, sentence: ReadSentence) -> list[NameMatch]:
 def _title(text: str, sentence: ReadSentence, mention: DateMention) -> str:
     start = sentence.span.start
     if LEAD_PREFIX.match(text[start : mention.begin]):
-        start = mention.end + _AFTER_LEAD.match(text[mention.end : sentence.span.end]).end()
+        gap = _AFTER_LEAD.match(text[mention.end : sentence.span.end])  # matches, if only nothing
+        start = mention.end + (gap.end() if gap else 0)
     return _shorten(text[start : sentence.span.end])
 
 

@@ -52,7 +52,8 @@ def _parser(language: str) -> DateDataParser:
 
 
 def _parts(text: str, language: str) -> tuple[str, ...]:
-    return tuple(_parser(language).get_date_data(text).parts or ())
+    # DateData.parts is dateparser 1.5's; types-dateparser does not know it yet.
+    return tuple(_parser(language).get_date_data(text).parts or ())  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -262,12 +262,12 @@ def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
             gazetteer.name_in_russian(body, form)
         gazetteer._english += [variant for form in _forms(block, "en") for variant in expand_form(form)]
     # pycountry's English names reach every other country; the gazetteer's own forms win.
-    for country in pycountry.countries:
-        entry = Entry(Kind.COUNTRY, country.alpha_2, country=country.alpha_2)
+    for record in pycountry.countries:
+        entry = Entry(Kind.COUNTRY, record.alpha_2, country=record.alpha_2)
         for attribute in ("name", "official_name", "common_name"):
-            value = getattr(country, attribute, None)
+            value = getattr(record, attribute, None)
             if value and "," not in value:
-                gazetteer.add(value, entry, origin=f"pycountry {country.alpha_2}", override=False)
+                gazetteer.add(value, entry, origin=f"pycountry {record.alpha_2}", override=False)
     # The towns of the GeoNames extract, after every name above: the gazetteer's own forms win.
     for town in read_towns():
         entry = Entry(Kind.CITY, town.name, country=town.country, listed=False)

@@ -190,9 +190,9 @@ def _days(match: re.Match[str]) -> Iterator[DateMention]:
         return
     joined_by_and = re.search(r"\s(?:and|и)\s", match.group()) is not None and month1 == month2
     if joined_by_and and day2 != (day1 or 0) + 1:
-        for day in (day1, day2):
+        for one_day in (day1, day2):
             yield _mention(
-                match, PartialDate(year, month1, day), PartialDate(year, month1, day), relative_year=relative
+                match, PartialDate(year, month1, one_day), PartialDate(year, month1, one_day), relative_year=relative
             )
         return
     yield _mention(

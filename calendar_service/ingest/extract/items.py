@@ -134,11 +134,14 @@ def _header(text: str, start: int, end: int) -> tuple[dt.date, tuple[int, int], 
     mentions = find_dates(paragraph[:80])
     if mentions and not paragraph[: mentions[0].begin].strip():
         mention = mentions[0]
-        whole = (
-            mention.first == mention.last and mention.first.day is not None and mention.first.year is not None
-        )
-        if whole and _HEADER_REST.match(paragraph[mention.end :]):
-            first = mention.first
+        first = mention.first
+        if (
+            first == mention.last
+            and first.year is not None
+            and first.month is not None
+            and first.day is not None
+            and _HEADER_REST.match(paragraph[mention.end :])
+        ):
             return (
                 dt.date(first.year, first.month, first.day),
                 (start + mention.start, start + mention.end),
