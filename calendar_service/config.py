@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from calendar_service.durations import parse_lead
+from calendar_service.durations import MAX_LEAD, parse_lead
 from calendar_service.errors import ConfigurationError
 
 __all__ = ["ENV_PREFIX", "SETTING_NAMES", "Settings", "load_settings", "settings_table"]
@@ -91,14 +91,16 @@ def _tag_authority(value: Any) -> str:
     return str(value)
 
 
-def _parts(value: Any) -> list[str]:
-    items: Iterable[Any] = value.split(",") if isinstance(value, str) else value
-    return [str(item).strip() for item in items if str(item).strip()]
+def _items(value: Any) -> list[Any]:
+    """Return the comma-separated parts of a text, or the items of a list (or the one value) given in code."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return list(value) if isinstance(value, Iterable) else [value]
 
 
 def _leads(value: Any) -> tuple[int, ...]:
     try:
-        leads = sorted({int(part) for part in _parts(value)}, reverse=True)
+        leads = sorted({int(part) for part in _items(value)}, reverse=True)
     except (TypeError, ValueError):
         raise ValueError(f"must be whole numbers of days separated by commas, not {value!r}") from None
     if not leads or not all(1 <= lead <= 366 for lead in leads):
@@ -106,11 +108,17 @@ def _leads(value: Any) -> tuple[int, ...]:
     return tuple(leads)
 
 
+def _duration(item: Any) -> dt.timedelta:
+    if not isinstance(item, dt.timedelta):
+        return parse_lead(str(item))
+    if not dt.timedelta(0) < item <= MAX_LEAD:
+        raise ValueError(f"{item} must be longer than zero and at most {MAX_LEAD.days} days")
+    return item
+
+
 def _durations(value: Any) -> tuple[dt.timedelta, ...]:
-    if not isinstance(value, str) and all(isinstance(item, dt.timedelta) for item in value):
-        return tuple(sorted(set(value), reverse=True))
     try:
-        leads = {parse_lead(part) for part in _parts(value)}
+        leads = {_duration(item) for item in _items(value)}
     except ValueError as error:
         raise ValueError(f"must list ISO 8601 durations such as P7D,P1D: {error}") from None
     if not leads:

@@ -68,6 +68,10 @@ def test_overrides_in_code_take_typed_values_too() -> None:
                               "ANNIVERSARY_LEADS": [1, 30], "REFRESH_MINUTES": 7}, environ={})
     assert (settings.timezone.key, settings.daily_at, settings.anniversary_leads, settings.refresh_minutes) == (
         "Asia/Almaty", dt.time(9, 15), (30, 1), 7)
+    alarms = load_settings({"ANNIVERSARY_ALARMS": [dt.timedelta(days=200), dt.timedelta(hours=2)]}, environ={})
+    assert alarms.anniversary_alarms == (dt.timedelta(days=200), dt.timedelta(hours=2))
+    with pytest.raises(ConfigurationError, match=r"CALENDAR_ANNIVERSARY_ALARMS .* at most 366 days"):
+        load_settings({"ANNIVERSARY_ALARMS": dt.timedelta(days=400)}, environ={})
 
 
 def test_an_unknown_setting_in_code_is_refused_by_name() -> None:
