@@ -12,8 +12,10 @@ import click
 from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
 from calendar_service.errors import InvalidInput, Problem
-from calendar_service.ingest.extract import MAX_BYTES, ExtractedEvent, extract_news, load_gazetteer
-from calendar_service.store.provenance import Difference
+
+if TYPE_CHECKING:
+    from calendar_service.ingest.extract import ExtractedEvent
+    from calendar_service.store.provenance import Difference
 
 if TYPE_CHECKING:
     from calendar_service.models import Proposal
@@ -25,6 +27,8 @@ _STDIN = "<stdin>"
 
 def _read(path: str) -> tuple[bytes, str]:
     """Return the bytes of ``path`` (``-``: standard input) and its name, reading at most 5 MB."""
+    from calendar_service.ingest.extract import MAX_BYTES
+
     if path == "-":
         with click.open_file("-", "rb") as stream:
             data = stream.read(MAX_BYTES + 1)
@@ -120,6 +124,8 @@ def extract_command(
     output_format: str,
 ) -> None:
     """Print the dated events a news text holds (PATH, or - for standard input); store nothing."""
+    from calendar_service.ingest.extract import extract_news, load_gazetteer
+
     data, source = _read(path)
     gazetteer = load_gazetteer(settings_from(context).data_dir)
     extraction = extract_news(
@@ -160,6 +166,7 @@ def import_command(
     and for each new event (unless --publish), a proposal is made for `calendar-service proposals`.
     """
     from calendar_service.cli.store import open_store
+    from calendar_service.ingest.extract import load_gazetteer
     from calendar_service.ingest.news import import_news
 
     data, source = _read(path)

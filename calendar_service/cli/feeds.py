@@ -7,9 +7,8 @@ import click
 from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
 from calendar_service.cli.store import open_store
-from calendar_service.publish.build import build_feeds
 
-__all__ = ["COMMANDS"]
+__all__ = ["build_feeds_command"]
 
 
 @click.command("build-feeds")
@@ -17,6 +16,8 @@ __all__ = ["COMMANDS"]
 @service_command
 def build_feeds_command(context: click.Context) -> None:
     """Render every feed into the feeds folder (CALENDAR_FEEDS_DIR)."""
+    from calendar_service.publish.build import build_feeds
+
     settings = settings_from(context)
     result = build_feeds(open_store(context), settings, now=clock.now())
     for name, entry in sorted(result.manifest["files"].items()):
@@ -24,5 +25,3 @@ def build_feeds_command(context: click.Context) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
-
-COMMANDS = (build_feeds_command,)

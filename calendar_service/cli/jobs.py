@@ -9,11 +9,9 @@ import click
 from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
 from calendar_service.cli.store import open_store
-from calendar_service.db import transaction
-from calendar_service.notices.sweep import ANNIVERSARY_JOB, list_anniversaries
-from calendar_service.scheduler.jobs import JOBS, describe_build, run_job
+from calendar_service.scheduler import ANNIVERSARY_JOB, JOB_NAMES
 
-__all__ = ["COMMANDS"]
+__all__ = ["anniversaries_command", "run_job_command"]
 
 
 class _Day(click.ParamType):
@@ -39,6 +37,9 @@ DAY = _Day()
 @service_command
 def anniversaries_command(context: click.Context, today: dt.date | None, days: int) -> None:
     """List the upcoming anniversaries: date, ordinal (English and Russian), jubilee mark."""
+    from calendar_service.db import transaction
+    from calendar_service.notices.sweep import list_anniversaries
+
     settings = settings_from(context)
     first = today or clock.today(settings.timezone)
     last = first + dt.timedelta(days=days)
@@ -57,13 +58,15 @@ def anniversaries_command(context: click.Context, today: dt.date | None, days: i
 
 
 @click.command("run-job")
-@click.argument("job", type=click.Choice(sorted(JOBS)))
+@click.argument("job", type=click.Choice(sorted(JOB_NAMES)))
 @click.option("--today", type=DAY,
               help="Run as the scheduler would on this day (anniversaries: sweep up to and including it).")
 @click.pass_context
 @service_command
 def run_job_command(context: click.Context, job: str, today: dt.date | None) -> None:
     """Run one scheduled job once, now, recorded like a scheduled run."""
+    from calendar_service.scheduler.jobs import describe_build, run_job
+
     settings = settings_from(context)
     factory = open_store(context)
     result = run_job(factory, settings, job, today=today)
@@ -78,5 +81,3 @@ def run_job_command(context: click.Context, job: str, today: dt.date | None) -> 
     else:
         click.echo(f"{job}: {describe_build(result)}")
 
-
-COMMANDS = (anniversaries_command, run_job_command)

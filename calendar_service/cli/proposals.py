@@ -8,9 +8,8 @@ import click
 
 from calendar_service import clock
 from calendar_service.cli import service_command
-from calendar_service.db import transaction
 
-__all__ = ["COMMANDS"]
+__all__ = ["proposals_command"]
 
 _BY = click.option("--by", "by", default=None,
                    help="The reviewer's name, recorded in the history (default: the login name).")
@@ -31,6 +30,7 @@ def proposals_command(context: click.Context, state: str) -> None:
         return
     from calendar_service.cli.extract import describe_proposal
     from calendar_service.cli.store import open_store
+    from calendar_service.db import transaction
     from calendar_service.store.proposals import State, list_proposals
 
     with transaction(open_store(context)) as session:
@@ -56,6 +56,7 @@ def proposals_command(context: click.Context, state: str) -> None:
 def accept_command(context: click.Context, ids: tuple[int, ...], by: str | None) -> None:
     """Apply proposals IDS, all in one transaction (each event's sequence bumped, its notice issued)."""
     from calendar_service.cli.store import open_store
+    from calendar_service.db import transaction
     from calendar_service.store.proposals import accept_proposals
 
     with transaction(open_store(context)) as session:
@@ -72,6 +73,7 @@ def accept_command(context: click.Context, ids: tuple[int, ...], by: str | None)
 def reject_command(context: click.Context, ids: tuple[int, ...], by: str | None) -> None:
     """Reject proposals IDS: the same reading is not proposed again."""
     from calendar_service.cli.store import open_store
+    from calendar_service.db import transaction
     from calendar_service.store.proposals import reject_proposals
 
     with transaction(open_store(context)) as session:
@@ -79,5 +81,3 @@ def reject_command(context: click.Context, ids: tuple[int, ...], by: str | None)
         names = ", ".join(f"#{p.id}" for p in rejected)
     click.echo(f"rejected {names}")
 
-
-COMMANDS = (proposals_command,)

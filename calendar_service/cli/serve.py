@@ -10,27 +10,22 @@ import sys
 import threading
 import types
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
-from calendar_service.cli.listen import AccessLog, bind, link_base_url
 from calendar_service.cli.store import open_store
-from calendar_service.config import Settings
-from calendar_service.db import transaction
 from calendar_service.errors import CalendarServiceError, ConfigurationError, InvalidInput
-from calendar_service.ingest.dataset import dataset_paths, load_datasets
-from calendar_service.notices.issue import announce_unannounced
-from calendar_service.publish.build import build_feeds
-from calendar_service.publish.files import check_feeds_dir
-from calendar_service.scheduler.runner import SchedulerLeader
-from calendar_service.store.queries import count_events
-from calendar_service.store.writer import mark_changed
 
-__all__ = ["COMMANDS"]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from calendar_service.config import Settings
+    from calendar_service.scheduler.runner import SchedulerLeader
+
+__all__ = ["scheduler_command", "serve_command"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +39,14 @@ def prepare(context: click.Context, *, base_url: str | None = None) -> tuple[ses
 
     ``base_url``, when given, replaces CALENDAR_BASE_URL in the settings returned.
     """
+    from calendar_service.db import transaction
+    from calendar_service.ingest.dataset import dataset_paths
+    from calendar_service.notices.issue import announce_unannounced
+    from calendar_service.publish.build import build_feeds
+    from calendar_service.publish.files import check_feeds_dir
+    from calendar_service.store.queries import count_events
+    from calendar_service.store.writer import mark_changed
+
     settings = settings_from(context)
     if base_url is not None:
         settings = dataclasses.replace(settings, base_url=base_url)
@@ -72,6 +75,12 @@ def prepare(context: click.Context, *, base_url: str | None = None) -> tuple[ses
 def _load_into_empty_store(factory: sessionmaker[Session], paths: list[Path]) -> None:
     # Two processes started together on a fresh database both find it empty; the one that loses
     # the race fails on the unique keys or on SQLite's lock, and finds the dataset loaded.
+    from sqlalchemy.exc import IntegrityError
+
+    from calendar_service.db import transaction
+    from calendar_service.ingest.dataset import load_datasets
+    from calendar_service.store.queries import count_events
+
     dataset = ", ".join(str(path) for path in paths)
     try:
         result = load_datasets(factory, paths, now=clock.now())
@@ -121,6 +130,8 @@ def serve_command(context: click.Context, host: str, port: int, threads: int, ac
     from waitress.server import create_server
 
     from calendar_service import create_app
+    from calendar_service.cli.listen import AccessLog, bind, link_base_url
+    from calendar_service.scheduler.runner import SchedulerLeader
 
     settings_from(context)  # logging is configured before the first line is logged
     listener = bind(host, port)
@@ -171,6 +182,8 @@ def _access_logger() -> logging.Logger:
 @service_command
 def scheduler_command(context: click.Context) -> None:
     """Run the scheduler alone, in the foreground (the Procfile's clock process)."""
+    from calendar_service.scheduler.runner import SchedulerLeader
+
     factory, settings = prepare(context)
     leader = SchedulerLeader(factory, settings, on_standby=_say, on_lead=_say)
     _request_stop_on_sigterm(leader)
@@ -184,5 +197,3 @@ def scheduler_command(context: click.Context) -> None:
     if leader.lost_lock:
         raise SchedulerLockLost("the scheduler lost its lock and stopped; restart it to stand by again")
 
-
-COMMANDS = (serve_command, scheduler_command)

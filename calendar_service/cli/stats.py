@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from calendar_service.cli import service_command
 from calendar_service.cli.store import open_store
-from calendar_service.db import transaction
-from calendar_service.store.stats import DecadeCounts, list_starts_and_categories, tally
 
-__all__ = ["COMMANDS", "format_counts"]
+if TYPE_CHECKING:
+    from calendar_service.store.stats import DecadeCounts
+
+__all__ = ["format_counts", "stats_command"]
 
 
 def format_counts(counts: DecadeCounts) -> str:
@@ -35,6 +37,9 @@ def format_counts(counts: DecadeCounts) -> str:
 @service_command
 def stats_command(context: click.Context, paths: tuple[Path, ...]) -> None:
     """Count events per decade and category: of the dataset files or folders given, else of the store."""
+    from calendar_service.db import transaction
+    from calendar_service.store.stats import list_starts_and_categories, tally
+
     if paths:
         from calendar_service.ingest.dataset import expand_paths, read_datasets
 
@@ -44,5 +49,3 @@ def stats_command(context: click.Context, paths: tuple[Path, ...]) -> None:
             counts = tally(list_starts_and_categories(session))
     click.echo(format_counts(counts))
 
-
-COMMANDS = (stats_command,)

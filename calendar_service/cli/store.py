@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import clock, db
+from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
 
-__all__ = ["COMMANDS", "open_store"]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["import_ics_command", "load_command", "migrate_command", "open_store"]
 
 
 def open_store(context: click.Context) -> sessionmaker[Session]:
@@ -22,6 +25,8 @@ def open_store(context: click.Context) -> sessionmaker[Session]:
     Its engine is disposed of when the command ends, so the command's connections close then (and
     SQLite checkpoints its write-ahead log) rather than whenever they are garbage-collected.
     """
+    from calendar_service import db
+
     factory = db.make_session_factory(settings_from(context).database_url)
     context.call_on_close(factory.kw["bind"].dispose)
     db.migrate(factory)
@@ -62,6 +67,8 @@ def import_ics_command(context: click.Context, path: Path) -> None:
 @service_command
 def migrate_command(context: click.Context) -> None:
     """Create or upgrade the database schema (the Procfile's release phase); safe to run at any time."""
+    from calendar_service import db
+
     factory = db.make_session_factory(settings_from(context).database_url)
     try:
         changed = db.migrate(factory)
@@ -69,5 +76,3 @@ def migrate_command(context: click.Context) -> None:
         factory.kw["bind"].dispose()
     click.echo("database schema migrated to the newest revision" if changed else "database schema is up to date")
 
-
-COMMANDS = (load_command, import_ics_command, migrate_command)

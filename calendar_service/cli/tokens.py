@@ -6,9 +6,8 @@ import click
 
 from calendar_service import clock
 from calendar_service.cli import service_command
-from calendar_service.db import transaction
 
-__all__ = ["COMMANDS"]
+__all__ = ["tokens_command"]
 
 
 @click.group("tokens")
@@ -26,6 +25,7 @@ def tokens_command() -> None:
 def create_command(context: click.Context, name: str, scopes: tuple[str, ...]) -> None:
     """Make a token and print it once: only its hash is kept."""
     from calendar_service.cli.store import open_store
+    from calendar_service.db import transaction
     from calendar_service.store.tokens import create_token
 
     with transaction(open_store(context)) as session:
@@ -41,6 +41,7 @@ def create_command(context: click.Context, name: str, scopes: tuple[str, ...]) -
 def list_command(context: click.Context) -> None:
     """List tokens by name: scopes, when made, whether revoked (never the secrets)."""
     from calendar_service.cli.store import open_store
+    from calendar_service.db import transaction
     from calendar_service.store.tokens import list_tokens
 
     with transaction(open_store(context)) as session:
@@ -63,11 +64,10 @@ def list_command(context: click.Context) -> None:
 def revoke_command(context: click.Context, name: str) -> None:
     """Revoke the token NAME at once; its name stays taken."""
     from calendar_service.cli.store import open_store
+    from calendar_service.db import transaction
     from calendar_service.store.tokens import revoke_token
 
     with transaction(open_store(context)) as session:
         changed = revoke_token(session, name, now=clock.now())
     click.echo(f"token {name!r} revoked" if changed else f"token {name!r} was revoked already")
 
-
-COMMANDS = (tokens_command,)

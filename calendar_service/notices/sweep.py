@@ -34,6 +34,7 @@ from calendar_service.db import transaction
 from calendar_service.errors import InvalidInput
 from calendar_service.job_runs import advance_watermark, claim_job_row, ensure_job_row
 from calendar_service.models import Event, Notice, NoticeKind
+from calendar_service.scheduler import ANNIVERSARY_JOB
 from calendar_service.wording.notices import NoticeText, anniversary_ahead_text, anniversary_today_text
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ANNIVERSARY_JOB = "anniversaries"
 _KEY = ("event_id", "kind", "occurrence_year", "lead_days", "event_sequence")
 
 

@@ -16,9 +16,10 @@ from calendar_service.config import Settings
 from calendar_service.db import transaction
 from calendar_service.errors import NotFound
 from calendar_service.job_runs import run_recorded
-from calendar_service.notices.sweep import ANNIVERSARY_JOB, SweepResult, sweep_anniversaries
+from calendar_service.notices.sweep import SweepResult, sweep_anniversaries
 from calendar_service.publish.build import BuildResult, build_feeds
 from calendar_service.publish.files import read_manifest
+from calendar_service.scheduler import ANNIVERSARY_JOB
 from calendar_service.store.queries import get_store_revision
 from calendar_service.store.writer import mark_changed
 

@@ -34,8 +34,7 @@ from calendar_service import clock
 from calendar_service.config import Settings
 from calendar_service.job_runs import record_next_run
 from calendar_service.locks import Lock, database_lock
-from calendar_service.notices.sweep import ANNIVERSARY_JOB
-from calendar_service.scheduler import jobs
+from calendar_service.scheduler import ANNIVERSARY_JOB, jobs
 
 __all__ = ["SchedulerLeader", "create_scheduler"]
 

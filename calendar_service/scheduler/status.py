@@ -11,7 +11,8 @@ from typing import Any
 
 from calendar_service.config import Settings
 from calendar_service.models import JobRun
-from calendar_service.notices.sweep import ANNIVERSARY_JOB, due_day
+from calendar_service.notices.sweep import due_day
+from calendar_service.scheduler import ANNIVERSARY_JOB
 
 __all__ = ["judge_jobs"]
 
