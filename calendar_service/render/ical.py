@@ -17,7 +17,7 @@ import functools
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import icalendar
 
@@ -527,11 +527,23 @@ def _chunk_blocks(chunk: list[Any], blocks: dict[tuple[str, int], bytes], varian
     return [block for block in found if block is not None]  # every one is rendered by now
 
 
-def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True, **kwargs: object) -> bytes:
+class CalendarOptions(TypedDict, total=False):
+    """The options :func:`render_calendar` passes on to :func:`iter_calendar`."""
+
+    options: IcsOptions
+    founding: Iterable[Event]
+    anniversaries: AnniversaryWindow | None
+    cache: BlockCache | None
+    load: Callable[[list[int]], Mapping[int, Event]] | None
+    today: dt.date | None
+
+
+def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True,
+                    **kwargs: Unpack[CalendarOptions]) -> bytes:
     """Render ``events`` as one calendar document (see :func:`iter_calendar` for the options).
 
     Args:
         named: carry the calendar's name and refresh hints; off for a single-event download,
             where Outlook would otherwise create a whole new calendar.
     """
-    return b"".join(list(iter_calendar(events, spec, named=named, **kwargs)))  # type: ignore[arg-type]
+    return b"".join(list(iter_calendar(events, spec, named=named, **kwargs)))

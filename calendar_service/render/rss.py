@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -33,8 +34,8 @@ class _HistoryFeed(BaseExtension):
     def __init__(self) -> None:
         self.items: list[tuple[str, str]] = []
 
-    def extend_rss(self, feed: object) -> object:
-        channel = feed[0]  # type: ignore[index]
+    def extend_rss(self, feed: Any) -> Any:  # feedgen hands its lxml <rss> element; neither ships types
+        channel = feed[0]
         for rel, href in self.items:
             xml_elem(f"{{{_ATOM_NS}}}link", channel, href=href, rel=rel, type="application/rss+xml")
         return feed

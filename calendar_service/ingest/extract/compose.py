@@ -488,5 +488,6 @@ def make_event(context: Context, *, evidence_span: tuple[int, int], **fields: ob
         source_url=context.source_url,
         item=context.item.number,
         offset=start,
+        # The rest of ExtractedEvent's fields, by name; the dataclass refuses a wrong or missing one.
         **fields,  # type: ignore[arg-type]
     )
