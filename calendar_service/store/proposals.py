@@ -93,7 +93,7 @@ def _decode(name: str, value: object) -> object:
     if name in {"countries", "bodies", "rdates", "exdates"}:
         return tuple(value)  # type: ignore[arg-type]
     kinds = {"precision": Precision, "category": Category, "status": Status}
-    return kinds[name](value) if name in kinds else value
+    return kinds[name](str(value)) if name in kinds else value
 
 
 def _record_json(record: EventRecord) -> dict[str, object]:

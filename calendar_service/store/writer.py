@@ -26,6 +26,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -256,7 +257,8 @@ def edit_event(session: Session, uid: str, changes: Mapping[str, object], *, now
         InvalidInput: the changed record is invalid.
     """
     row = _row(session, uid, expected_version)
-    record = dataclasses.replace(record_from_row(row), **changes)
+    fields: dict[str, Any] = dict(changes)  # names and values are checked by validate_record next
+    record = dataclasses.replace(record_from_row(row), **fields)
     problems = validate_record(record)
     if problems:
         raise InvalidInput(problems)

@@ -67,10 +67,15 @@ def etag_of(event: Event) -> str:
     return f'"v{event.version}"'
 
 
+def _problems(reasons: dict[int, str]) -> dict[int, Any]:
+    """Return the OpenAPI responses of errors answered as problem+json bodies, by status."""
+    return {status: {"description": reason, "content": {"application/problem+json": {"schema": ProblemOut}}}
+            for status, reason in reasons.items()}
+
+
 @blueprint.get("/events")
 @blueprint.output(EventListOut)
-@blueprint.doc(responses={400: {"description": "an unknown filter or value", "content": {
-    "application/problem+json": {"schema": ProblemOut}}}})
+@blueprint.doc(responses=_problems({400: "an unknown filter or value"}))
 def events() -> Response:
     """List events.
 
@@ -115,9 +120,7 @@ def dict_of(session: Session, found: Event) -> dict[str, Any]:
 
 @blueprint.get("/token")
 @blueprint.output(TokenOut)
-@blueprint.doc(security="bearer", responses={
-    401: {"description": "no valid token", "content": {"application/problem+json": {"schema": ProblemOut}}},
-    403: {"description": "no token exists yet", "content": {"application/problem+json": {"schema": ProblemOut}}}})
+@blueprint.doc(security="bearer", responses=_problems({401: "no valid token", 403: "no token exists yet"}))
 def token() -> Response:
     """Say whose token this request carries and what it allows (to check a token before using it)."""
     caller = authenticate(None)

@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from apiflask import Schema  # marshmallow's Schema, the one APIFlask's decorators are typed for
+from marshmallow import RAISE, ValidationError, fields, validate
 
 from calendar_service.dates import Precision, parse_at_precision
 from calendar_service.store.records import LIMITS, MAX_ITEMS, Category, Status, is_country_code
