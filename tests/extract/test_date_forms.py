@@ -34,6 +34,9 @@ RU = "13 марта, Минск /БЕЛТА/. "
         (EN + "The CSTO exercise will be held from 28 March to 4 April in Belarus.", "2025-03-28", "2025-04-04"),
         (EN + "The CSTO summit (28 November, Minsk) will be the last of the year.", "2025-11-28", "2025-11-28"),
         (RU + "Саммит ОДКБ пройдет «28 ноября» в Минске.", "2025-11-28", "2025-11-28"),
+        (EN + "Armenia will not attend the CSTO's November summit in Minsk.", "2025-11", "2025-11"),
+        (RU + "Следующее заседание Ассамблеи ОДКБ намечено на весну 2026 года.", "2026-03", "2026-05"),
+        (RU + "Учение ОДКБ «Эшелон», запланированное на конец апреля, отменено.", "2025-04", "2025-04"),
     ],
 )
 def test_date_forms(extract: Extract, text: str, start: str, end: str) -> None:
@@ -81,3 +84,19 @@ def test_an_exercise_under_way_ends_on_its_last_day(extract: Extract, text: str,
     [event] = extract(text, "2025-06-01")
     assert (event.as_json()["start"], event.as_json()["end"], event.status) == (start, end, "held")
     assert event.category in {"training", "operation"}
+
+
+def test_a_plan_for_next_year_is_a_topic(extract: Extract) -> None:
+    events = extract(
+        EN + "The CSTO defence ministers will meet in Almaty on May 23. They are to review the plan of joint"
+        " training for the next year.",
+        "2025-06-01",
+    )
+    assert [e.as_json()["start"] for e in events] == ["2025-05-23"]
+
+
+def test_cancelled_anywhere_in_the_sentence(extract: Extract) -> None:
+    [event] = extract(
+        EN + "The CSTO exercise had been planned for September in Armenia; it will not take place.", "2025-06-01"
+    )
+    assert (event.as_json()["start"], event.status) == ("2025-09", "cancelled")

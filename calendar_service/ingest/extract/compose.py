@@ -145,6 +145,10 @@ def dated_events(
     status = status_of(clause, mention.start - clause_start) or status_of(
         sentence.masked, mention.start - offset
     )
+    # "had been planned for September; it will not take place": cancelled wherever the sentence says so.
+    stated_in_sentence = status_of(sentence.masked, mention.start - offset)
+    if stated_in_sentence in (Status.CANCELLED, Status.POSTPONED) and original is None:
+        status = stated_in_sentence
     stated = status is not None
     tense = Tense.PAST if status in (None, Status.HELD) else Tense.FUTURE
     resolved = resolve(

@@ -83,7 +83,8 @@ _PATTERNS: dict[str, str] = {
     ),
     "month": (
         rf"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Aa]t|[Ff]or|[вВ]|[вВ]о|[нН]а)\s+)?(?:(?<![\w])(?:the\s+)?(?P<part>early|mid|late|beginning\s+of"
-        rf"|end\s+of|middle\s+of|начале|конце|середине)[\s-]+)?{_month('m1')}(?:\s+of)?{_year_or_relative('1')}"
+        rf"|end\s+of|middle\s+of|начале|конце|середине|начало|конец|середину)[\s-]+)?{_month('m1')}(?:\s+of)?"
+        rf"{_year_or_relative('1')}"
     ),
     "part_en": (
         r"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Bb]y)\s+)?(?:(?<![\w])the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
@@ -98,8 +99,8 @@ _PATTERNS: dict[str, str] = {
         + r"|(?P<rel>текущего|этого|нынешнего|следующего|будущего)\s+года))?"
     ),
     "season": (
-        r"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring)\s+)?(?:the\s+)?(?<![\w])(?P<season>spring|summer|autumn|fall|[Вв]есной|[Лл]етом"
-        r"|[Оо]сенью)\s+(?:of\s+)?(?:"
+        r"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Ff]or|[Нн]а)\s+)?(?:the\s+)?(?<![\w])(?P<season>spring|summer|autumn|fall"
+        r"|[Вв]есной|[Лл]етом|[Оо]сенью|[Вв]есну|[Лл]ето|[Оо]сень)\s+(?:of\s+)?(?:"
         + _year("y1")
         + r"|(?P<rel>this|next|этого|текущего|следующего|будущего)\s+(?:year|года))"
     ),
@@ -118,7 +119,7 @@ _PATTERNS: dict[str, str] = {
     # "an October summit", "the October (2021) session", "октябрьский саммит": a month as an attribute.
     # Not "May": headlines capitalise the verb ("Armenia May Skip CSTO Session").
     "month_attr": (
-        rf"(?<![\w])(?:(?P<pre>[Aa]n?|[Tt]he|[Ii]ts|[Tt]his|[Ll]ast|[Nn]ext)\s+(?!May\b|MAY\b){_month('m1')}(?:\s+\(?{_year('y1')}\)?)?"
+        rf"(?<![\w])(?:(?P<pre>[Aa]n?|[Tt]he|[Ii]ts|[Tt]his|[Ll]ast|[Nn]ext|[A-Z][\w.]*['’]s)\s+(?!May\b|MAY\b){_month('m1')}(?:\s+\(?{_year('y1')}\)?)?"
         rf"|(?P<ma>(?i:январск|февральск|мартовск|апрельск|майск|июньск|июльск|августовск|сентябрьск|октябрьск"
         rf"|ноябрьск|декабрьск))\w*(?:\s+\(?{_year('y2')}\)?)?)"
         rf"(?=\s+(?i:summit|session|meeting|exercises?|drills|talks|consultations|conference|visit|forum|council"
@@ -165,7 +166,7 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     **dict.fromkeys(("month_range", "month"), _MONTH_NAME),
     "part_en": re.compile(r"(?i:half|quarter)"),
     "part_ru": re.compile(r"(?i:полугоди|половин|квартал)"),
-    "season": re.compile(r"(?i:spring|summer|autumn|fall|весной|летом|осенью)"),
+    "season": re.compile(r"(?i:spring|summer|autumn|fall|весн|лет|осен)"),
     "relative_en": re.compile(r"(?i:year)"),
     "relative_ru": re.compile(r"(?i:году)"),
     "month_attr": re.compile(rf"{_M}|(?i:ьск)"),

@@ -78,6 +78,9 @@ _SEASONS = {
     "весной": (3, 5),
     "летом": (6, 8),
     "осенью": (9, 11),
+    "весну": (3, 5),
+    "лето": (6, 8),
+    "осень": (9, 11),
 }
 #: Prepositions left out of the evidence; Russian ones stay, the case of the month depends on them.
 _PREPOSITIONS = {"in", "during", "on", "at", "by", "a", "an", "the", "its", "this", "last", "next"}

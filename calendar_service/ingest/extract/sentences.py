@@ -57,7 +57,9 @@ _DOCUMENT_BEFORE = re.compile(
 )
 _TOPIC_BEFORE = re.compile(
     r"\b(?:activities|events|measures|plans?|programmes?|programs?|work|tasks|priorities|мероприяти\w*|план\w*"
-    r"|программ\w*|задач\w*|приоритет\w*)\s+(?:(?:for|in|during|of|в|на)\s+)?$",
+    r"|программ\w*|задач\w*|приоритет\w*)\s+(?:(?:for|in|during|of|в|на)\s+)?$"
+    # "the plan of joint training for the next year", "план совместной подготовки на 2026 год"
+    r"|\b(?:plans?|план\w*|programmes?|программ\w*)\s+(?:[^\s.;,]+\s+){1,4}(?:for|на)\s+(?:the\s+)?$",
     _I,
 )
 #: A date that only says when something was said: "told reporters on Thursday", "сообщил 3 марта
