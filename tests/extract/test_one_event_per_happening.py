@@ -55,3 +55,20 @@ def test_one_meeting_reported_twice_is_one(extract: Extract) -> None:
         ("BY",),
         ("CSTO Council of Foreign Ministers",),
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DUSHANBE, April 26, 2025, Asia-Plus -- Sessions of the CSTO Council of Defence Ministers and the Committee"
+        " of Secretaries of Security Councils will take place in Dushanbe on April 27 and April 29 respectively.",
+        "Душанбе, 26.04.2025 (НИАТ «Ховар»). Заседания Совета министров обороны и Комитета секретарей советов"
+        " безопасности ОДКБ пройдут в Душанбе 27 и 29 апреля соответственно.",
+    ],
+)
+def test_respectively_pairs_dates_with_bodies(extract: Extract, text: str) -> None:
+    events = extract(text, "2025-06-01")
+    assert [(e.start.day, e.bodies) for e in events] == [
+        (27, ("CSTO Council of Defence Ministers",)),
+        (29, ("CSTO Committee of Secretaries of Security Councils",)),
+    ]

@@ -55,6 +55,7 @@ _THERE = re.compile(
     r"|\bнакануне\b|\bна полях\b|\bв тот же день\b",
     _I,
 )
+_RESPECTIVELY = re.compile(r"\brespectively\b|\bсоответственно\b", _I)
 _INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
 #: An anniversary said to be now: "Today marks", "the CSTO celebrates", "исполняется".
 _MARKS_NOW = re.compile(
@@ -330,9 +331,16 @@ def _sentence_events(
         foundings.append(founding_event(context, sentence, anniversary, mention, marks_the_day=marks_the_day))
     events: list[ExtractedEvent] = []
     mentions = [m for m in sentence.mentions if m not in consumed]
-    for mention, original in _primaries(sentence, mentions):
-        events.extend(dated_events(context, sentence, scope, following, mention, original, title))
+    primaries = _primaries(sentence, mentions)
+    per_date = []
+    for mention, original in primaries:
+        per_date.append(dated_events(context, sentence, scope, following, mention, original, title))
         title = None
+    if _RESPECTIVELY.search(sentence.text) and len(per_date) > 1 and all(len(e) == len(per_date) for e in per_date):
+        # "sessions of A and B on 27 and 29 April respectively": the n-th date is the n-th body's.
+        events.extend(dated[index] for index, dated in enumerate(per_date))
+    else:
+        events.extend(event for dated in per_date for event in dated)
     return events + foundings
 
 
