@@ -19,7 +19,7 @@ from tests.extract.scoring import check_item, score_item, total
 
 #: per half: the least date F1 and the least share of matched events with every field right
 FLOORS = {
-    "agency-dev.yaml": {"f1": 0.88, "fields": 0.89},
+    "agency-dev.yaml": {"f1": 0.89, "fields": 0.89},
     "agency-heldout.yaml": {"f1": 0.88, "fields": 0.97},
 }
 
