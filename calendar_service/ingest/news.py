@@ -90,8 +90,7 @@ def import_news(
         source=source,
     )
     records = [event.to_record() for event in extraction.events]
-    # The reader gives a confidence per event where it can; older readers give none.
-    confidence = {event.key: getattr(event, "confidence", None) for event in extraction.events}
+    confidence = {event.key: event.confidence for event in extraction.events}
     try:
         with transaction(session_factory) as session:
             outcome = import_records(session, records, now=now, origin=Origin.IMPORT, source=source,

@@ -65,6 +65,7 @@ def test_the_seed_over_the_dataset_changes_nothing_and_proposes_only_real_differ
     assert proposal["current_origin"] == "dataset"
     assert proposal["origin"] == "import"
     assert "2022" in proposal["evidence"]
+    assert 0 < proposal["confidence"] <= 1  # the reader's own confidence in the event
     again = desk["runner"].invoke(main, ["import", str(SEED), *REFERENCE])
     assert "0 proposed (1 proposed before)" in again.output
     assert len(_open(desk["client"], desk["reviewer"])) == 1
