@@ -134,7 +134,8 @@ class Settings:
     """
 
     data_dir: Path = _setting(
-        "data", "Folder holding the dataset, the gazetteer and (by default) the SQLite database.", _path)
+        "data", "Folder holding the dataset, (by default) the SQLite database and any `gazetteer.yaml` "
+        "replacing the shipped one.", _path)
     dataset: str = _setting(
         "events.yaml,reference/*.yaml",
         "Dataset files in DATA_DIR loaded, in one transaction, into an empty store by `serve` and `scheduler`: "
