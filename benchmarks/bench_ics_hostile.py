@@ -28,10 +28,10 @@ NOW = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def _shapes() -> dict[str, bytes]:
-    from tests.ingest.test_ics_hostile import REFUSED, _folded_description, _megabyte_of
+    from tests.ingest.test_ics_hostile import MEGABYTE, REFUSED, _folded_description, _megabyte_of
 
     shapes = {"baseline: single events": _megabyte_of("DESCRIPTION:plain")}
-    shapes.update({name: make() for name, (make, _) in sorted(REFUSED.items())})
+    shapes.update({name: make(MEGABYTE) for name, (make, _) in sorted(REFUSED.items())})
     shapes["100,000 continuation lines"] = _folded_description(100_000)
     return shapes
 
