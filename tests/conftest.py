@@ -9,6 +9,7 @@ network connection outside the loopback range.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import ipaddress
@@ -138,6 +139,23 @@ def change_settings(app: Flask, **changes: Any) -> Settings:
     settings = dataclasses.replace(get_settings(app), **changes)
     app.extensions["calendar_service"] = settings
     return settings
+
+
+@contextlib.contextmanager
+def shared_app(folder: Path, template: Template) -> Iterator[Flask]:
+    """An app on a copy of ``template`` in ``folder``, for a module-scoped fixture whose tests only read.
+
+    A fixture that fills a store and builds its feeds once for a module of tests that only GET
+    from it uses this in place of ``app``: the store is built once, not once per test.
+    """
+    settings = _template_settings(folder)
+    shutil.copyfile(template.database, folder / "calendar.db")
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    try:
+        yield application
+    finally:
+        db.get_session_factory(application).kw["bind"].dispose()
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -93,15 +93,15 @@ def parse_ical(data: bytes) -> list[dict[str, Any]]:
     } for event in calendar.events]
 
 
-def parse_icaljs(data: bytes) -> dict[str, Any]:
-    """Parse with Mozilla's ical.js under node.
+def node() -> str:
+    """Return the path of node with ical.js installed beside the tests.
 
     Where node or the package is missing the check is skipped with the way to install them, except
     under CI (``CI=true``), where ``.ci/run`` installs both and a missing one is a failure.
     """
-    node = shutil.which("node")
+    found = shutil.which("node")
     problem = None
-    if not node:
+    if not found:
         problem = "node is not installed: install Node.js 20 and run `npm ci --prefix tests/js`"
     elif not (JS / "node_modules" / "ical.js").is_dir():
         problem = "ical.js is not installed: run `npm ci --prefix tests/js`"
@@ -109,7 +109,22 @@ def parse_icaljs(data: bytes) -> dict[str, Any]:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(problem)
         pytest.skip(problem)
-    completed = subprocess.run([node, str(JS / "parse.mjs")], input=data, capture_output=True, timeout=120,
-                               check=False)
+    assert found is not None
+    return found
+
+
+def parse_icaljs(data: bytes) -> dict[str, Any]:
+    """Parse with Mozilla's ical.js under node."""
+    [parsed] = parse_icaljs_many([data])
+    return parsed
+
+
+def parse_icaljs_many(documents: list[bytes]) -> list[dict[str, Any]]:
+    """Parse each of ``documents`` with Mozilla's ical.js, all in one node process."""
+    payload = json.dumps([data.decode("utf-8") for data in documents]).encode()
+    completed = subprocess.run([node(), str(JS / "parse.mjs"), "--many"], input=payload, capture_output=True,
+                               timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr.decode()
-    return json.loads(completed.stdout)
+    parsed = json.loads(completed.stdout)
+    assert len(parsed) == len(documents)
+    return parsed

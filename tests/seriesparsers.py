@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import zoneinfo
 
@@ -17,7 +16,7 @@ import icalendar
 import recurring_ical_events
 from ical.calendar_stream import IcsCalendarStream
 
-from tests.icshelpers import JS, parse_icaljs
+from tests.icshelpers import JS, node
 
 Occurrences = list[tuple[str, str, str]]
 
@@ -44,10 +43,7 @@ def occurrences_ical(data: bytes, first: dt.date, last: dt.date) -> Occurrences:
 
 
 def occurrences_icaljs(data: bytes, first: dt.date, last: dt.date) -> Occurrences:
-    parse_icaljs(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n")  # skips without node
-    node = shutil.which("node")
-    assert node is not None
-    completed = subprocess.run([node, str(JS / "occurrences.mjs"), first.isoformat(), last.isoformat()],
+    completed = subprocess.run([node(), str(JS / "occurrences.mjs"), first.isoformat(), last.isoformat()],
                                input=data, capture_output=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr.decode()
     return sorted((item["uid"], item["start"], item["status"] or "") for item in json.loads(completed.stdout))

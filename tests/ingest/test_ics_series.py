@@ -14,12 +14,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import get_settings
+from calendar_service import db, get_settings
 from calendar_service.db import transaction
 from calendar_service.ingest.ics import import_ics
 from calendar_service.models import Event
 from calendar_service.publish.build import build_feeds
-from tests.conftest import TEST_DATA
+from tests.conftest import TEST_DATA, Template, shared_app
 from tests.seriesparsers import (
     occurrences_ical,
     occurrences_icaljs,
@@ -101,14 +101,24 @@ def test_overrides_and_exceptions_are_kept_with_their_series(app: Flask, factory
         "FREQ=YEARLY;UNTIL=20300406", ("20251020",), None, dt.date(2025, 4, 8), dt.date(2029, 4, 8))
 
 
+@pytest.fixture(scope="module")
+def published_store(tmp_path_factory: pytest.TempPathFactory, migrated_template: Template) -> Iterator[Flask]:
+    """Four exports imported and the feeds built, once for the module: the tests that use it only read."""
+    with shared_app(tmp_path_factory.mktemp("series"), migrated_template) as app:
+        factory = db.get_session_factory(app)
+        for name in (GOOGLE, "icloud-recurring-multiday.ics", "thunderbird-cyrillic-holidays.ics",
+                     "outlook-windows-tz-custom.ics"):
+            import_ics(factory, ICS / name, get_settings(app), now=NOW)
+        with time_machine.travel(NOW, tick=False):
+            build_feeds(factory, get_settings(app), now=NOW)
+        yield app
+
+
 @pytest.fixture
-def published(app: Flask, factory: sessionmaker[Session]) -> Iterator[FlaskClient]:
-    for name in (GOOGLE, "icloud-recurring-multiday.ics", "thunderbird-cyrillic-holidays.ics",
-                 "outlook-windows-tz-custom.ics"):
-        import_ics(factory, ICS / name, get_settings(app), now=NOW)
+def published(published_store: Flask) -> Iterator[FlaskClient]:
+    """A client of the published store, on NOW."""
     with time_machine.travel(NOW, tick=False):
-        build_feeds(factory, get_settings(app), now=NOW)
-        yield app.test_client()
+        yield published_store.test_client()
 
 
 WINDOWS = [
@@ -121,9 +131,9 @@ WINDOWS = [
 ]
 
 
-def _document(client: FlaskClient, app: Flask, where: str) -> bytes:
+def _document(client: FlaskClient, where: str) -> bytes:
     if not where.startswith("/"):
-        return (get_settings(app).feeds_dir / where).read_bytes()
+        return (get_settings(client.application).feeds_dir / where).read_bytes()
     response = client.get(where)
     assert response.status_code == 200, response.data[:300]
     return response.data
@@ -131,9 +141,9 @@ def _document(client: FlaskClient, app: Flask, where: str) -> bytes:
 
 @pytest.mark.parametrize(("where", "first", "last"), WINDOWS)
 def test_every_calendar_holding_a_series_renders_it_as_a_series(
-    published: FlaskClient, app: Flask, where: str, first: dt.date, last: dt.date
+    published: FlaskClient, where: str, first: dt.date, last: dt.date
 ) -> None:
-    data = _document(published, app, where)
+    data = _document(published, where)
     calendar = icalendar.Calendar.from_ical(data)
     vevents = calendar.walk("VEVENT")
     assert any("RRULE" in event for event in vevents)
@@ -151,9 +161,9 @@ def test_every_calendar_holding_a_series_renders_it_as_a_series(
 @pytest.mark.node
 @pytest.mark.parametrize(("where", "first", "last"), WINDOWS)
 def test_icaljs_expands_the_published_series_alike(
-    published: FlaskClient, app: Flask, where: str, first: dt.date, last: dt.date
+    published: FlaskClient, where: str, first: dt.date, last: dt.date
 ) -> None:
-    data = _document(published, app, where)
+    data = _document(published, where)
     assert occurrences_icaljs(data, first, last) == occurrences_recurring_ical_events(data, first, last)
 
 

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +15,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import get_settings
+from calendar_service import db, get_settings
 from calendar_service.dates import Precision
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.publish.build import build_feeds
 from calendar_service.store.records import Category, Status
-from tests.conftest import DATASET, NOW
-from tests.icshelpers import parse_ical, parse_icalendar, parse_icaljs, record, store
+from tests.conftest import DATASET, NOW, Template, shared_app
+from tests.icshelpers import parse_ical, parse_icalendar, parse_icaljs, parse_icaljs_many, record, store
 
 QUERIES = (
     "/calendar.ics?category=meeting&category=consultation&country=KZ",
@@ -33,9 +35,20 @@ QUERIES = (
 )
 
 
-@pytest.fixture
-def rich(app: Flask, factory: sessionmaker[Session]) -> Flask:
-    """The dataset plus events exercising every shape: zones, statuses, precisions, awkward text."""
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory, migrated_template: Template) -> Iterator[Flask]:
+    """The dataset plus events exercising every shape: zones, statuses, precisions, awkward text.
+
+    Built once for the module: its tests only read.
+    """
+    with shared_app(tmp_path_factory.mktemp("rich"), migrated_template) as app:
+        factory = db.get_session_factory(app)
+        _fill(factory)
+        build_feeds(factory, get_settings(app), now=NOW)
+        yield app
+
+
+def _fill(factory: sessionmaker[Session]) -> None:
     load_dataset(factory, DATASET, now=NOW)
     store(
         factory,
@@ -54,8 +67,6 @@ def rich(app: Flask, factory: sessionmaker[Session]) -> Flask:
                city="Бишкек", country="KG", title_ru="Заседание: «СКО»", summary_ru="Текст, с; знаками\\"),
         now=NOW,
     )
-    build_feeds(factory, get_settings(app), now=NOW)
-    return app
 
 
 def _documents(client: FlaskClient, feeds_dir: Path) -> dict[str, bytes]:
@@ -67,36 +78,43 @@ def _documents(client: FlaskClient, feeds_dir: Path) -> dict[str, bytes]:
     return documents
 
 
-def _same_events(name: str, data: bytes, *, with_js: bool) -> int:
-    lenient = parse_icalendar(data)
+#: icalendar's reading of each document, kept for the module's other tests of the same bytes.
+_lenient = functools.cache(parse_icalendar)
+
+
+def _same_events(name: str, data: bytes) -> int:
+    """Check that icalendar and ical read the same events in ``data``; return how many."""
+    lenient = _lenient(data)
     strict = parse_ical(data)
     assert [e["uid"] for e in lenient] == [e["uid"] for e in strict], name
     assert [e["summary"] for e in lenient] == [e["summary"] for e in strict], name
     assert [e["description"] for e in lenient] == [e["description"] for e in strict], name
     assert [e["start"] for e in lenient] == [e["start"] for e in strict], name
-    if with_js:
-        mozilla = parse_icaljs(data)
+    return len(lenient)
+
+
+def _same_events_in_icaljs(documents: dict[str, bytes]) -> None:
+    """Check that ical.js reads the events icalendar reads in each document (one node process for all)."""
+    for (name, data), mozilla in zip(documents.items(), parse_icaljs_many(list(documents.values())), strict=True):
+        lenient = _lenient(data)
         assert mozilla["count"] == len(lenient), name
         assert [e["uid"] for e in mozilla["events"]] == [e["uid"] for e in lenient], name
         assert [e["summary"] for e in mozilla["events"]] == [e["summary"] for e in lenient], name
         assert [e["description"] for e in mozilla["events"]] == [e["description"] for e in lenient], name
-    return len(lenient)
 
 
 def test_every_feed_parses_alike_in_icalendar_and_ical(rich: Flask) -> None:
     documents = _documents(rich.test_client(), get_settings(rich).feeds_dir)
     assert {"calendar.ics", "calendars/anniversaries.ics", "calendars/meetings.ics", "calendars/trainings.ics",
             "calendars/kz.ics", "calendars/by.ics", "calendars/kg.ics"} <= set(documents)
-    counts = {name: _same_events(name, data, with_js=False) for name, data in documents.items()}
+    counts = {name: _same_events(name, data) for name, data in documents.items()}
     assert counts["calendar.ics"] > 20
     assert counts["calendars/anniversaries.ics"] == 28  # two founding events, 14 years each
 
 
 @pytest.mark.node
 def test_every_feed_parses_alike_in_icaljs(rich: Flask) -> None:
-    documents = _documents(rich.test_client(), get_settings(rich).feeds_dir)
-    for name, data in documents.items():
-        _same_events(name, data, with_js=True)
+    _same_events_in_icaljs(_documents(rich.test_client(), get_settings(rich).feeds_dir))
 
 
 @pytest.mark.node

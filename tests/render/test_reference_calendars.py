@@ -12,14 +12,13 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from flask import Flask
-from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import get_settings
+from calendar_service import db, get_settings
 from calendar_service.ingest.dataset import load_datasets
 from calendar_service.publish.build import build_feeds
-from tests.conftest import DATASET, REPO
+from tests.conftest import DATASET, REPO, Template, shared_app
 from tests.icshelpers import parse_icalendar
-from tests.render.test_ical_parsers import _documents, _same_events
+from tests.render.test_ical_parsers import _documents, _same_events, _same_events_in_icaljs
 
 FILES = [DATASET, *sorted((REPO / "data" / "reference").glob("*.yaml"))]
 TODAY = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
@@ -43,27 +42,35 @@ def today() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="module")
+def shipped_store(tmp_path_factory: pytest.TempPathFactory, migrated_template: Template) -> Iterator[Flask]:
+    """Every shipped file loaded and the feeds built on TODAY, once for the module: its tests only read."""
+    with shared_app(tmp_path_factory.mktemp("shipped"), migrated_template) as app:
+        with time_machine.travel(TODAY, tick=False):
+            factory = db.get_session_factory(app)
+            load_datasets(factory, FILES, now=TODAY)
+            build_feeds(factory, get_settings(app), now=TODAY)
+        yield app
+
+
 @pytest.fixture
-def shipped(today: None, app: Flask, factory: sessionmaker[Session]) -> Flask:
-    load_datasets(factory, FILES, now=TODAY)
-    build_feeds(factory, get_settings(app), now=TODAY)
-    return app
+def shipped(today: None, shipped_store: Flask) -> Flask:
+    """The shipped store, read on TODAY."""
+    return shipped_store
 
 
 def test_every_calendar_of_the_shipped_data_parses_alike_in_icalendar_and_ical(shipped: Flask) -> None:
     documents = _documents(shipped.test_client(), get_settings(shipped).feeds_dir)
     assert {"calendar.ics", "calendars/anniversaries.ics", "calendars/meetings.ics", "calendars/trainings.ics",
             "calendars/am.ics", "calendars/kz.ics", "calendars/kg.ics", "calendars/tj.ics"} <= set(documents)
-    counts = {name: _same_events(name, data, with_js=False) for name, data in documents.items()}
+    counts = {name: _same_events(name, data) for name, data in documents.items()}
     assert counts["calendars/anniversaries.ics"] == 4 * 14  # four founding acts, 3 years back to 10 ahead
     assert counts["calendar.ics"] > 60
 
 
 @pytest.mark.node
 def test_every_calendar_of_the_shipped_data_parses_alike_in_icaljs(shipped: Flask) -> None:
-    documents = _documents(shipped.test_client(), get_settings(shipped).feeds_dir)
-    for name, data in documents.items():
-        _same_events(name, data, with_js=True)
+    _same_events_in_icaljs(_documents(shipped.test_client(), get_settings(shipped).feeds_dir))
 
 
 def test_the_anniversary_calendar_names_every_founding_act_with_its_ordinal(shipped: Flask) -> None:
