@@ -30,6 +30,8 @@ from calendar_service.config import Settings
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.publish.build import build_feeds
 
+pytest_plugins = ("tests.pg",)  # the PostgreSQL fixtures
+
 REPO = Path(__file__).resolve().parent.parent
 DATASET = REPO / "data" / "events.yaml"
 TEST_DATA = Path(__file__).resolve().parent / "data"

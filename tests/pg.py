@@ -1,24 +1,38 @@
-"""A throwaway PostgreSQL server for the tests that need one.
+"""A throwaway PostgreSQL server for the tests that need one, and fixtures for its databases.
 
 ``CALENDAR_TEST_POSTGRES_URL`` names an existing server (a database the tests may fill and
 empty); otherwise, when PostgreSQL's programs are installed, a server is created in a temporary
-folder, listening only on a Unix socket there, and removed afterwards.
+folder, listening only on a Unix socket there, and removed afterwards: one per test process, so
+that parallel workers never share one.
+
+The fixtures (a plugin of tests/conftest.py) give each test a database of its own, named after the
+worker, created empty or as a copy of one migrated once per session (``CREATE DATABASE ...
+TEMPLATE``). Every connection a fixture's engines open is closed by that fixture when the test
+ends, pass or fail, the ones still checked out (a lock's) included: a connection left to the
+garbage collector would warn during some later test, which ``filterwarnings = error`` then fails.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pwd
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["postgres_server"]
+from calendar_service import db
+
+__all__ = ["Engines", "database", "postgres_server"]
 
 
 def _bin_dir() -> Path | None:
@@ -74,3 +88,111 @@ def postgres_server() -> Iterator[str]:
                            check=False, capture_output=True, text=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+class Engines:
+    """Engines opened for one test or module; :meth:`close` closes every connection they opened."""
+
+    def __init__(self) -> None:
+        self._engines: list[Engine] = []
+        self._connections: list[Any] = []
+
+    def add(self, engine: Engine) -> Engine:
+        """Track ``engine``'s connections from now on; return it."""
+        event.listen(engine, "connect", lambda connection, _record: self._connections.append(connection))
+        self._engines.append(engine)
+        return engine
+
+    def engine(self, url: str) -> Engine:
+        """Return the service's engine for ``url``."""
+        return self.add(db.make_engine(url))
+
+    def session_factory(self, url: str) -> sessionmaker[Session]:
+        """Return a session factory on ``url``, as ``db.make_session_factory`` makes it."""
+        return sessionmaker(bind=self.engine(url), expire_on_commit=False)
+
+    def close(self) -> None:
+        for engine in self._engines:
+            engine.dispose()
+        for connection in self._connections:  # those still checked out, such as a lock's
+            connection.close()
+        self._engines.clear()
+        self._connections.clear()
+
+
+@contextlib.contextmanager
+def engines() -> Iterator[Engines]:
+    opened = Engines()
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+_numbers = itertools.count(1)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextlib.contextmanager
+def database(admin_url: str, *, template: str | None = None) -> Iterator[str]:
+    """Create a database (empty, or a copy of ``template``) for this worker; yield its URL; drop it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"calendar_test_{worker}_{os.getpid()}_{next(_numbers)}"
+    copy = f" TEMPLATE {_quoted(template)}" if template else ""
+    with engines() as opened:
+        admin = opened.add(create_engine(admin_url, isolation_level="AUTOCOMMIT"))
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted(name)}"))
+            connection.execute(text(f"CREATE DATABASE {_quoted(name)}{copy}"))
+        try:
+            yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                # FORCE: a killed process's connection may not have been noticed by the server yet.
+                connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """The URL of the session's PostgreSQL server (skips the test where there is none)."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin_url: str) -> Iterator[str]:
+    """The name of a database migrated to the newest schema once per session, copied by ``migrated_postgres_url``."""
+    with database(postgres_admin_url) as url, engines() as opened:
+        db.migrate(opened.session_factory(url))
+        opened.close()  # CREATE DATABASE ... TEMPLATE needs the template without connections
+        yield str(make_url(url).database)
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    with database(postgres_admin_url) as url:
+        yield url
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_admin_url: str, postgres_template: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL database at the newest schema (a copy of the template), dropped after the test."""
+    with database(postgres_admin_url, template=postgres_template) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_engines() -> Iterator[Engines]:
+    """Engines for the test, every connection of which is closed when it ends."""
+    with engines() as opened:
+        yield opened
+
+
+@pytest.fixture
+def pg_engine(postgres_url: str, pg_engines: Engines) -> Callable[[], Engine]:
+    """A factory of engines on the test's (empty) database, each closed when the test ends."""
+    return lambda: pg_engines.engine(postgres_url)

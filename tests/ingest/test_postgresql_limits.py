@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import db
 from calendar_service.dates import Precision
 from calendar_service.errors import InvalidInput
 from calendar_service.ingest.dataset import load_dataset
@@ -23,21 +22,16 @@ from calendar_service.models import Event, StoreState
 from calendar_service.store.records import Category, EventRecord, Status
 from calendar_service.store.writer import upsert_records
 from tests.conftest import DATASET, NOW
-from tests.pg import postgres_server
+from tests.pg import database, engines
 
 pytestmark = pytest.mark.postgresql
 
 
 @pytest.fixture(scope="module")
-def pg_store() -> Iterator[sessionmaker[Session]]:
+def pg_store(postgres_admin_url: str, postgres_template: str) -> Iterator[sessionmaker[Session]]:
     """A migrated PostgreSQL store, shared by the tests of this module (each checks it is unchanged)."""
-    with postgres_server() as url:
-        factory = db.make_session_factory(url)
-        db.migrate(factory)
-        try:
-            yield factory
-        finally:
-            factory.kw["bind"].dispose()
+    with database(postgres_admin_url, template=postgres_template) as url, engines() as opened:
+        yield opened.session_factory(url)
 
 
 def _state(factory: sessionmaker[Session]) -> tuple[int, int]:

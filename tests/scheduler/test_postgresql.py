@@ -20,24 +20,28 @@ from calendar_service.models import Notice
 from calendar_service.notices import sweep as notices
 from calendar_service.scheduler.runner import SchedulerLeader
 from tests.conftest import DATASET, NOW
+from tests.pg import Engines
 
 ANNIVERSARY_NOTICE = Notice.kind.in_(("anniversary_ahead", "anniversary_today"))  # not announced/changed
 
 pytestmark = pytest.mark.postgresql
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
+#: The connections holding an advisory lock in this test's database (the server may hold others').
+LOCK_HOLDERS = ("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :key"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
 
 
 @pytest.fixture
 def make_store(
-    postgres_url: str, pg_engine: Callable[[], Engine]
+    migrated_postgres_url: str, pg_engines: Engines
 ) -> Callable[..., tuple[sessionmaker[Session], Settings]]:
-    """A factory of (session factory, settings) on the test's database, migrated; engines disposed after."""
+    """A factory of (session factory, settings) on the test's migrated database; connections closed after."""
 
     def make(**overrides: str) -> tuple[sessionmaker[Session], Settings]:
-        settings = load_settings({"DATABASE_URL": postgres_url, **overrides}, environ={})
-        factory = sessionmaker(bind=pg_engine(), expire_on_commit=False)
-        db.migrate(factory)
+        settings = load_settings({"DATABASE_URL": migrated_postgres_url, **overrides}, environ={})
+        factory = pg_engines.session_factory(migrated_postgres_url)
+        assert not db.migrate(factory)  # already at the newest schema: a copy of the session's template
         return factory, settings
 
     return make
@@ -117,8 +121,7 @@ def test_the_advisory_lock_has_one_holder_and_dies_with_its_connection(pg_engine
 
     # The holder's connection dies (its process was killed, the network went): the server lets go.
     with engines[2].connect() as admin:
-        pids = admin.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :key"),
-                             {"key": ADVISORY_KEYS["scheduler"]}).scalars().all()
+        pids = admin.execute(text(LOCK_HOLDERS), {"key": ADVISORY_KEYS["scheduler"]}).scalars().all()
         assert len(pids) == 1
         admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pids[0]})
         admin.commit()
@@ -141,20 +144,20 @@ def test_an_advisory_lock_waits_for_its_holder_at_most_the_timeout(pg_engine: Ca
 
 
 def test_a_background_scheduler_that_loses_its_lock_stands_by_again(
-    make_store: MakeStore, pg_engine: Callable[[], Engine]
+    make_store: MakeStore, migrated_postgres_url: str, pg_engines: Engines
 ) -> None:
     factory, settings = make_store(LOCK_POLL_SECONDS="1")
     load_dataset(factory, DATASET, now=NOW)
     said: list[str] = []
     leader = SchedulerLeader(factory, settings, on_standby=said.append, on_lead=said.append)
-    admin = pg_engine()
+    admin = pg_engines.engine(migrated_postgres_url)
     leader.start_background()
     try:
         assert leader.scheduler is not None
         first = leader.scheduler
         with admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                                    "AND objid = :key"), {"key": ADVISORY_KEYS["scheduler"]})
+            connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM ({LOCK_HOLDERS}) AS holders"),
+                               {"key": ADVISORY_KEYS["scheduler"]})
             connection.commit()
         _wait_until(lambda: leader.lost_lock, "the lock watch to notice")
         # Nobody else holds the lock, so the standby takes it again with a new scheduler.

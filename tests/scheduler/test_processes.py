@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import db
@@ -30,6 +30,7 @@ from calendar_service.models import JobRun, Notice
 from calendar_service.publish.files import read_manifest
 from calendar_service.store.queries import get_store_revision
 from tests.conftest import DATASET, NOW
+from tests.pg import Engines, engines
 from tests.process import SAY_SECONDS, Process, wait_for_any
 
 ANNIVERSARY_NOTICE = Notice.kind.in_(("anniversary_ahead", "anniversary_today"))  # not announced/changed
@@ -83,9 +84,8 @@ def service(
         "CALENDAR_BASE_URL": "https://calendar.example.org", "PYTHONUNBUFFERED": "1",
         "CALENDAR_LOG_LEVEL": "DEBUG",  # a run that found nothing to do says so only at DEBUG
     })
-    factory: sessionmaker[Session] = db.make_session_factory(url)
-    yield env, factory, data_dir
-    factory.kw["bind"].dispose()
+    with engines() as opened:
+        yield env, opened.session_factory(url), data_dir
 
 
 def _job_runs(factory: sessionmaker[Session]) -> dict[str, JobRun]:
@@ -209,7 +209,7 @@ def test_serve_beside_a_running_scheduler_serves_and_stands_by(
 
 
 @pytest.mark.postgresql
-def test_a_scheduler_that_loses_its_advisory_lock_stops(postgres_url: str, tmp_path: Path,
+def test_a_scheduler_that_loses_its_advisory_lock_stops(postgres_url: str, tmp_path: Path, pg_engines: Engines,
                                                         processes: list[Process]) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "feeds").mkdir()
@@ -219,13 +219,11 @@ def test_a_scheduler_that_loses_its_advisory_lock_stops(postgres_url: str, tmp_p
     scheduler = service_process(["scheduler"], env)
     processes.append(scheduler)
     scheduler.wait_for(LEADING)
-    admin = create_engine(postgres_url)
-    try:
-        with admin.connect() as connection:  # the lock's connection dies, as when the network goes
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                                    "AND objid = :key"), {"key": ADVISORY_KEYS["scheduler"]})
-            connection.commit()
-    finally:
-        admin.dispose()
+    # The lock's connection dies, as when the network goes.
+    with pg_engines.engine(postgres_url).connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                                "AND objid = :key AND database = (SELECT oid FROM pg_database "
+                                "WHERE datname = current_database())"), {"key": ADVISORY_KEYS["scheduler"]})
+        connection.commit()
     scheduler.wait_for("the scheduler lost its lock and stopped")
     assert scheduler.popen.wait(timeout=SAY_SECONDS) == 1
