@@ -190,7 +190,15 @@ def test_a_series_in_a_zone_with_summer_time_keeps_its_wall_clock_time(published
 
 
 def test_the_same_store_renders_the_same_bytes(published: FlaskClient) -> None:
-    assert published.get("/calendar.ics?category=other").data == published.get("/calendar.ics?category=other").data
+    first = published.get("/calendar.ics?category=other").data
+    assert published.get("/calendar.ics?category=other").data == first
+    # What the bytes hold, read by icalendar: the series with their own rules, each once.
+    vevents = icalendar.Calendar.from_ical(first).walk("VEVENT")
+    rules = {str(event["UID"]): event["RRULE"].to_ical().decode() for event in vevents if "RRULE" in event}
+    assert rules[WEEKLY] == "FREQ=WEEKLY;BYDAY=TU"
+    assert rules[MONTHLY] == "FREQ=MONTHLY;COUNT=12;BYDAY=1WE"
+    assert rules[YEARLY] == "FREQ=YEARLY;UNTIL=20300406"
+    assert len(rules) == len([event for event in vevents if "RRULE" in event])
 
 
 def test_the_api_lists_a_series_once_with_its_occurrences_in_a_window(published: FlaskClient) -> None:
