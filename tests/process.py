@@ -55,9 +55,9 @@ _said = threading.Condition()
 class Process:
     """A subprocess whose merged output a thread reads line by line; tests wait on what it says."""
 
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+    def __init__(self, command: list[str], env: dict[str, str], *, stdin: bool = False) -> None:
         self.popen = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, text=True)
+                                      stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, text=True)
         self.lines: list[str] = []
         self._ended = False
         self._reader = threading.Thread(target=self._read, name=f"output of {self.popen.pid}", daemon=True)
@@ -72,6 +72,12 @@ class Process:
         with _said:
             self._ended = True
             _said.notify_all()
+
+    def send(self, text: str) -> None:
+        """Write ``text`` to the process's input (started with ``stdin=True``)."""
+        assert self.popen.stdin is not None
+        self.popen.stdin.write(text)
+        self.popen.stdin.flush()
 
     @property
     def pid(self) -> int:
@@ -112,6 +118,8 @@ class Process:
         self._reader.join(timeout=SAY_SECONDS)
         assert self.popen.stdout is not None
         self.popen.stdout.close()
+        if self.popen.stdin is not None:
+            self.popen.stdin.close()
 
 
 def wait_for_any(processes: list[Process], text: str, *, seconds: float = SAY_SECONDS) -> Process:

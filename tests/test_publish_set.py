@@ -11,7 +11,6 @@ import hashlib
 import os
 import shutil
 import signal
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,37 +28,54 @@ from calendar_service.ingest.dataset import read_dataset
 from calendar_service.publish.files import OBJECTS, publish, read_manifest
 from calendar_service.store.writer import upsert_records
 from tests.conftest import DATASET, NOW
+from tests.process import Process
 
-#: Builds the feeds and SIGKILLs itself right after its Nth file-system switch (rename or link);
-#: with N = 0 it finishes and prints how many there were.
-KILLING_BUILD = """
-import datetime as dt, os, pathlib, signal, sys
+#: Reads numbers N on stdin, one a line; for each, a forked child builds the feeds and SIGKILLs
+#: itself right after its Nth file-system switch (rename or link), or with N = 0 finishes and says
+#: how many there were. The parent prints how each child ended. One process imports the service
+#: once; each build is a process of its own, killed for real.
+KILLING_BUILDS = """
+import datetime as dt, os, pathlib, signal, sys, traceback
 from calendar_service import db
 from calendar_service.config import load_settings
 from calendar_service.publish.build import build_feeds
 
-limit, count = int(sys.argv[1]), 0
 real_replace, real_link = pathlib.Path.replace, os.link
+settings, now = load_settings(), dt.datetime.fromisoformat(sys.argv[1])
 
-def tick():
-    global count
-    count += 1
-    if count == limit:
-        os.kill(os.getpid(), signal.SIGKILL)
+def build(limit):
+    count = 0
 
-def replace(self, target):
-    result = real_replace(self, target)
-    tick()
-    return result
+    def tick():
+        nonlocal count
+        count += 1
+        if count == limit:
+            os.kill(os.getpid(), signal.SIGKILL)
 
-def link(*args, **kwargs):
-    real_link(*args, **kwargs)
-    tick()
+    def replace(self, target):
+        result = real_replace(self, target)
+        tick()
+        return result
 
-pathlib.Path.replace, os.link = replace, link
-settings = load_settings()
-build_feeds(db.make_session_factory(settings.database_url), settings, now=dt.datetime.fromisoformat(sys.argv[2]))
-print(count)
+    def link(*args, **kwargs):
+        real_link(*args, **kwargs)
+        tick()
+
+    pathlib.Path.replace, os.link = replace, link
+    build_feeds(db.make_session_factory(settings.database_url), settings, now=now)
+    print("switches", count, flush=True)
+
+for line in sys.stdin:
+    child = os.fork()
+    if child == 0:
+        try:
+            build(int(line))
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(child, 0)
+    print("ended", os.waitstatus_to_exitcode(status), flush=True)
 """
 
 
@@ -178,15 +194,27 @@ def test_a_build_killed_at_any_write_serves_matching_etags(two_sets: dict[str, A
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_")}
     env.update({f"CALENDAR_{key}": str(value) for key, value in settings.items()})
     when = (NOW + dt.timedelta(hours=1)).isoformat()
+    builds = Process([sys.executable, "-c", KILLING_BUILDS, when], env, stdin=True)
+    ended = 0
 
-    def build(kill_at: int) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-c", KILLING_BUILD, str(kill_at), when], env=env,
-                              capture_output=True, text=True, timeout=300, check=False)
+    def build(kill_at: int) -> int:
+        """Run one build in a child of ``builds``; return its exit status (negative: the signal)."""
+        nonlocal ended
+        builds.send(f"{kill_at}\n")
+        ended += 1
+        line = builds.wait_for("ended ", times=ended)
+        return int(line.split()[-1])
 
     two_sets["restore"]()  # the copy does not keep hard links: count the writes from the copy, as below
-    finished = build(0)
-    assert finished.returncode == 0, finished.stderr
-    total = int(finished.stdout.split()[-1])
+    try:
+        _killed_builds(two_sets, build, builds)
+    finally:
+        builds.stop()
+
+
+def _killed_builds(two_sets: dict[str, Any], build: Callable[[int], int], builds: Process) -> None:
+    assert build(0) == 0, "\n".join(builds.lines)
+    total = int(builds.wait_for("switches ").split()[-1])
     new = _served(two_sets["client"])
     assert new != two_sets["old"]
     # The first switch, points through the objects and the links, the last link, the manifest's switch.
@@ -195,12 +223,12 @@ def test_a_build_killed_at_any_write_serves_matching_etags(two_sets: dict[str, A
     for kill_at in points:
         two_sets["restore"]()
         killed = build(kill_at)
-        assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr)
+        assert killed == -signal.SIGKILL, (kill_at, "\n".join(builds.lines))
         seen.append(_check(two_sets, new))
     assert seen[0] == "old"
     assert seen[-1] == "new"  # killed right after the manifest's switch
     # The next build after a kill finishes the job and clears what the killed one left behind.
-    assert build(0).returncode == 0
+    assert build(0) == 0
     assert _served(two_sets["client"]) == new
     referenced = {entry[key] for entry in read_manifest(two_sets["feeds"])["files"].values()
                   for key in ("object", "gzip_object")}
