@@ -7,13 +7,10 @@ and on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import db
 from calendar_service.db import transaction
 from calendar_service.errors import EditConflict
 from calendar_service.ingest.dataset import load_dataset
@@ -21,7 +18,7 @@ from calendar_service.models import Event
 from calendar_service.store.history import list_changes
 from calendar_service.store.writer import edit_event
 from tests.conftest import DATASET, NOW
-from tests.pg import postgres_server
+from tests.pg import Engines
 
 
 def _race(factory: sessionmaker[Session]) -> None:
@@ -51,16 +48,12 @@ def test_a_concurrent_edit_fails_on_sqlite(factory: sessionmaker[Session]) -> No
     _race(factory)
 
 
-@pytest.fixture(scope="module")
-def pg_factory() -> Iterator[sessionmaker[Session]]:
-    with postgres_server() as url:
-        factory = db.make_session_factory(url)
-        db.migrate(factory)
-        load_dataset(factory, DATASET, now=NOW)
-        try:
-            yield factory
-        finally:
-            factory.kw["bind"].dispose()
+@pytest.fixture
+def pg_factory(migrated_postgres_url: str, pg_engines: Engines) -> sessionmaker[Session]:
+    """A migrated PostgreSQL store of the test's own, loaded with the dataset; its connections closed after."""
+    factory = pg_engines.session_factory(migrated_postgres_url)
+    load_dataset(factory, DATASET, now=NOW)
+    return factory
 
 
 @pytest.mark.postgresql
