@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
         published,
         review,
     )
-    from calendar_service.web.openapi import problem_content_types
+    from calendar_service.web.openapi import finish_document
     from calendar_service.web.responses import GATE, RenderGate
 
     app.extensions[GATE] = RenderGate()
@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.blueprint)
     app.register_blueprint(edits.blueprint)
     app.register_blueprint(review.blueprint)
-    app.spec_processor(problem_content_types)  # type: ignore[attr-defined]
+    app.spec_processor(finish_document)  # type: ignore[attr-defined]
     app.register_blueprint(health.blueprint)
 
 

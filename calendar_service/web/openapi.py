@@ -12,7 +12,7 @@ from typing import Any
 
 from calendar_service.web.schemas import ProblemOut
 
-__all__ = ["MAX_BODY_BYTES", "OPENAPI_SETTINGS", "problem_content_types"]
+__all__ = ["MAX_BODY_BYTES", "OPENAPI_SETTINGS", "RAW_BODIES", "finish_document"]
 
 #: The largest request body accepted (413 past it).
 MAX_BODY_BYTES = 1024 * 1024
@@ -37,8 +37,25 @@ OPENAPI_SETTINGS: dict[str, Any] = {
 }
 
 
-def problem_content_types(spec: dict[str, Any]) -> dict[str, Any]:
-    """Say ``application/problem+json`` for every error response, as the service answers them."""
+#: Operations whose body is a document rather than JSON, by (path, method): the media types they
+#: read. Such bodies have no schema to generate them from, so they are declared here.
+RAW_BODIES: dict[tuple[str, str], dict[str, str]] = {
+    ("/api/import", "post"): {
+        "text/plain": "news text in English or Russian, one or more items (UTF-8)",
+        "text/calendar": "an iCalendar (.ics) file",
+    },
+}
+
+
+def finish_document(spec: dict[str, Any]) -> dict[str, Any]:
+    """Declare the document bodies of :data:`RAW_BODIES` and say ``application/problem+json`` for
+    every error response, as the service answers them."""
+    for (path, method), media_types in RAW_BODIES.items():
+        operation = spec.get("paths", {}).get(path, {}).get(method)
+        if operation is not None:
+            operation["requestBody"] = {"required": True, "content": {
+                media_type: {"schema": {"type": "string", "maxLength": MAX_BODY_BYTES, "description": description}}
+                for media_type, description in media_types.items()}}
     for path in spec.get("paths", {}).values():
         for operation in path.values():
             if not isinstance(operation, dict):

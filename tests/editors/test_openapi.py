@@ -49,6 +49,11 @@ def test_the_document_is_openapi_3_1_of_the_api_only(loaded: Flask) -> None:
     assert event_in["additionalProperties"] is False
     post = document["paths"]["/api/events"]["post"]
     assert "application/problem+json" in post["responses"]["400"]["content"]
+    # The import reads documents, not JSON: both kinds are declared, so clients and fuzzers send them.
+    body = document["paths"]["/api/import"]["post"]["requestBody"]
+    assert body["required"] is True
+    assert set(body["content"]) == {"text/plain", "text/calendar"}
+    assert all(media["schema"]["type"] == "string" for media in body["content"].values())
     assert loaded.test_client().get("/api/docs").status_code == 200
 
 
