@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +36,6 @@ def test_serve_on_a_fresh_checkout_serves_both_feeds(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        started = time.monotonic()
         match = read_line_matching(process, r"http://127\.0\.0\.1:(\d+)/", STARTUP_SECONDS)
         base = f"http://127.0.0.1:{match.group(1)}"
         with urllib.request.urlopen(f"{base}/calendar.ics", timeout=10) as response:
@@ -45,12 +43,10 @@ def test_serve_on_a_fresh_checkout_serves_both_feeds(tmp_path: Path) -> None:
             calendar = icalendar.Calendar.from_ical(response.read())
         with urllib.request.urlopen(f"{base}/feed.atom", timeout=10) as response:
             feed = feedparser.parse(response.read())
-        elapsed = time.monotonic() - started
         events = [e for e in calendar.walk("VEVENT") if not str(e["UID"]).startswith("anniversary-")]
         assert len(events) == 6
         assert feed.bozo == 0
         assert len(feed.entries) == 12
-        assert elapsed < STARTUP_SECONDS
         assert (data / "calendar.db").is_file()
     finally:
         status = stop(process)
