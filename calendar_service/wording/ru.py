@@ -20,6 +20,7 @@ from babel import Locale
 
 from calendar_service.anniversaries import Anniversary
 from calendar_service.dates import Precision
+from calendar_service.russian import analyzer, has_cyrillic
 from calendar_service.wording.common import count_of, format_day, format_period, sentence, weekday_name
 from calendar_service.wording.names import NO_NAMES, RussianNames
 
@@ -61,15 +62,9 @@ STATUSES = {"held": "состоялось", "planned": "запланирован
 EVENT_PAGE = {"site": "Календарь ОДКБ", "countries": "Страны", "bodies": "Органы",
               "add": "Добавить в календарь (.ics)", "source": "Источник", "notices": "Уведомления",
               "other_title": "In English"}
-_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _WORD = re.compile(r"\S+")
 _DECLINED = {"NOUN", "ADJF", "PRTF"}
 _LIKELY = 0.01
-
-
-@functools.cache
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 @functools.lru_cache(maxsize=512)
@@ -122,7 +117,7 @@ def describe_location(event: Event, names: RussianNames = NO_NAMES) -> str:
 
 def is_russian(text: str | None) -> bool:
     """Tell whether ``text`` is written in Cyrillic (a quote from an English source is not)."""
-    return bool(text and _CYRILLIC.search(text))
+    return has_cyrillic(text)
 
 
 def title(event: Event) -> str:
@@ -176,7 +171,7 @@ def describe_event(event: Event, names: RussianNames = NO_NAMES) -> str:
 def _nominative(word: str) -> list[pymorphy3.analyzer.Parse]:
     # A reading the dictionary deems very unlikely («К» as an abbreviated noun) is no reading.
     found = []
-    for parse in _morph().parse(word):
+    for parse in analyzer().parse(word):
         if parse.tag.POS not in _DECLINED or parse.tag.case != "nomn":
             continue
         if "Anum" in parse.tag or (parse.score >= _LIKELY and "Abbr" not in parse.tag):  # «40-е» is Abbr too
@@ -186,7 +181,7 @@ def _nominative(word: str) -> list[pymorphy3.analyzer.Parse]:
 
 def _is_clause(words: list[str]) -> bool:
     # «… Масадыков встретился с …» is a sentence, not a name: it has a finite verb.
-    return any(_morph().parse(word)[0].tag.POS == "VERB" for word in words)
+    return any(analyzer().parse(word)[0].tag.POS == "VERB" for word in words)
 
 
 def _recase(declined: str, original: str, *, first: bool) -> str:
