@@ -19,7 +19,9 @@ def init_app(app: Flask) -> None:
         errors,
         feed_queries,
         health,
-        pages,
+        i18n,
+        layout,
+        pages,  # noqa: F401 - declares the pages' routes on the layout's blueprint
         published,
         review,
     )
@@ -32,7 +34,8 @@ def init_app(app: Flask) -> None:
     published.init_app(app)
     calendar_queries.init_app(app)
     feed_queries.init_app(app)
-    app.register_blueprint(pages.blueprint)
+    i18n.init_app(app)
+    app.register_blueprint(layout.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(edits.blueprint)
     app.register_blueprint(review.blueprint)

@@ -1,93 +1,146 @@
-"""Minimal HTML pages: the index (what the service is, every feed, autodiscovery) and one per event.
+"""The pages people read: what is coming (``/``), one event (``/events/<uid>``), the anniversaries.
 
-Feed readers and browsers find the feeds through the ``<link rel="alternate">`` elements of these
-pages; the index says how many events each calendar and notices each feed holds now, and never
-offers a one-click subscription to an empty calendar without saying so. Templates autoescape, so
-stored text is shown, never run. Pages are served like every document (ETag, Last-Modified, gzip);
-unlike calendars and feeds they take no parameters (but ``lang=ru`` on an event page, in the words of
-the Russian calendars and notices) and ignore any a shared link carries (``utm_…``).
+Each view opens a session, gathers what the page shows and hands it to :func:`serve_page`, which
+renders the template once per state of the store and answers with ETag and 304. The words about
+events come from :mod:`calendar_service.wording` (through a :class:`~calendar_service.wording.voice.Voice`),
+the interface's from the message catalogues. The month grid is in :mod:`.month`, the subscription
+builder in :mod:`.subscribe`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import func, select
+from flask import Response, current_app
+from flask_babel import lazy_gettext
+from sqlalchemy.orm import Session
 
-from calendar_service import clock, get_settings
+from calendar_service import get_settings
+from calendar_service.anniversaries import Anniversary, occurrences
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
-from calendar_service.models import Event, Notice, StoreState
-from calendar_service.notices.selection import list_countries, list_event_notices
+from calendar_service.models import Event
+from calendar_service.notices.selection import list_countries, list_event_notices, list_notices
 from calendar_service.publish.streams import list_streams
-from calendar_service.render import event_ics_url, event_url
-from calendar_service.store.queries import get_event
+from calendar_service.render import event_ics_url, event_page_url, event_url
+from calendar_service.russian import has_cyrillic
+from calendar_service.store.history import list_changes
+from calendar_service.store.queries import EventFilter, get_event, list_anniversary_events, list_events
 from calendar_service.web.calendar_queries import list_calendar_entries
 from calendar_service.web.feed_queries import stream_counts
-from calendar_service.web.responses import MEDIA_TYPES, Document, send_document
-from calendar_service.wording import en, ru
-from calendar_service.wording.names import load_russian_names
+from calendar_service.web.layout import blueprint, current_voice, page_today, serve_page
+from calendar_service.wording.voice import Voice
 
-__all__ = ["blueprint"]
+__all__ = ["Upcoming", "blueprint", "google_calendar_link", "list_next_anniversaries"]
 
-blueprint = Blueprint("pages", __name__)
-
-
-@blueprint.after_request
-def _policy(response: Response) -> Response:
-    # The pages run no script at all: say so, so injected markup could not run either.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+#: How many of each kind the front page lists.
+_UPCOMING, _ANNIVERSARIES, _NOTICES = 60, 6, 8
 
 
-def _page(html: str, last_modified: dt.datetime | None) -> Response:
-    return send_document(Document(html.encode("utf-8"), MEDIA_TYPES[".html"], last_modified), max_age=60)
+@dataclass(frozen=True)
+class Upcoming:
+    """A month (or, for events known only to the year, a year) of upcoming events."""
+
+    year: int
+    month: int | None
+    events: list[Event]
+
+
+def group_upcoming(events: list[Event]) -> list[Upcoming]:
+    """Group events by the month they start in; events known only to the year go after that year's months."""
+    def key(event: Event) -> tuple[int, int]:
+        return (event.start_date.year, 13 if event.precision == "year" else event.start_date.month)
+
+    groups = []
+    for (year, month), members in itertools.groupby(sorted(events, key=lambda e: (key(e), e.start_date, e.uid)),
+                                                   key=key):
+        groups.append(Upcoming(year, None if month == 13 else month, list(members)))
+    return groups
+
+
+def list_next_anniversaries(session: Session, today: dt.date) -> list[tuple[Anniversary, Event]]:
+    """Return the next anniversary of every commemorated founding event, soonest first."""
+    found = []
+    for event in list_anniversary_events(session):
+        upcoming = next(occurrences(event.start_date, today, today + dt.timedelta(days=366)), None)
+        if upcoming is not None:
+            found.append((upcoming, event))
+    return sorted(found, key=lambda pair: (pair[0].day, pair[1].uid))
+
+
+_ACTIONS = {"created": lazy_gettext("added"), "updated": lazy_gettext("changed"),
+            "cancelled": lazy_gettext("cancelled"), "purged": lazy_gettext("removed")}
+_FIELDS = {"title": lazy_gettext("title"), "title_ru": lazy_gettext("Russian title"),
+           "summary": lazy_gettext("summary"), "summary_ru": lazy_gettext("Russian summary"),
+           "start_date": lazy_gettext("start"), "end_date": lazy_gettext("end"),
+           "precision": lazy_gettext("precision of the date"), "start_time": lazy_gettext("start time"),
+           "end_time": lazy_gettext("end time"), "timezone": lazy_gettext("time zone"),
+           "category": lazy_gettext("kind"), "status": lazy_gettext("status"), "city": lazy_gettext("city"),
+           "country": lazy_gettext("country"), "countries": lazy_gettext("countries"),
+           "bodies": lazy_gettext("bodies"), "is_anniversary": lazy_gettext("anniversary"),
+           "is_year_inferred": lazy_gettext("inferred year"), "evidence": lazy_gettext("evidence"),
+           "source_url": lazy_gettext("source"), "published_date": lazy_gettext("publication date"),
+           "rrule": lazy_gettext("recurrence"), "rdates": lazy_gettext("recurrence"),
+           "exdates": lazy_gettext("recurrence"), "series_end_date": lazy_gettext("recurrence")}
+
+
+@blueprint.app_template_global()
+def action_name(action: str) -> str:
+    """Name what a change of an event did, in the page's language."""
+    return str(_ACTIONS.get(action, action))
+
+
+@blueprint.app_template_global()
+def field_name(field: str) -> str:
+    """Name a changed field of an event, in the page's language."""
+    return str(_FIELDS.get(field, lazy_gettext("other details")))
+
+
+@blueprint.app_template_test("cyrillic")
+def is_cyrillic(text: str | None) -> bool:
+    return has_cyrillic(text)
 
 
 @blueprint.get("/")
 def index() -> Response:
     with transaction(get_session_factory(current_app)) as session:
-        countries = list_countries(session)
-        streams = list_streams(countries)
-        counts = stream_counts(session)
-        calendars = list_calendar_entries(session)
-        changed = session.scalar(select(StoreState.changed_dt).where(StoreState.id == 1))
-        issued = session.scalar(select(func.max(Notice.updated_dt)))
-    settings = get_settings(current_app)
-    today = clock.today(settings.timezone)
-    midnight = dt.datetime.combine(today, dt.time(), settings.timezone)
-    html = render_template("index.html", streams=[(stream, counts.get(stream.path, 0)) for stream in streams],
-                           calendars=calendars, base=settings.base_url)
-    return _page(html, max(stamp for stamp in (changed, issued, midnight) if stamp is not None))
+        def context() -> dict[str, Any]:
+            today = page_today()
+            events = list_events(session, EventFilter(start=today))
+            streams = list_streams(list_countries(session))
+            counts = stream_counts(session)
+            return {"section": "upcoming", "months": group_upcoming(list(events[:_UPCOMING])),
+                    "anniversaries": list_next_anniversaries(session, today)[:_ANNIVERSARIES],
+                    "notices": list_notices(session)[:_NOTICES], "calendars": list_calendar_entries(session),
+                    "streams": [(stream, counts.get(stream.path, 0)) for stream in streams]}
+
+        return serve_page(session, None, "index.html", context)
 
 
-def _event_words(event: Event, notices: list[Notice], russian: bool) -> dict[str, object]:
-    """Everything the event page says, in one language: the words of that language's calendars."""
-    if russian:
-        names = load_russian_names(get_settings(current_app).data_dir)
-        return {
-            "lang": ru.LANG, "labels": ru.EVENT_PAGE, "title": ru.title(event),
-            "other_title": event.title if event.title_ru else None, "other_lang": en.LANG,
-            "summary": ru.summary(event, names), "other_summary": None,
-            "dates": ru.describe_dates(event), "place": ru.describe_location(event, names),
-            "status": ru.status_name(event.status), "category": ru.category_name(event.category),
-            "countries": [ru.country_name(code) for code in event.countries],
-            "bodies": [names.get(body) for body in event.bodies],
-            "notices": [(notice.issued_dt, notice.title_ru or notice.title) for notice in notices],
-        }
-    return {
-        "lang": en.LANG, "labels": en.EVENT_PAGE, "title": event.title,
-        "other_title": event.title_ru, "other_lang": ru.LANG,
-        "summary": event.summary, "other_summary": event.summary_ru,
-        "dates": en.describe_dates(event), "place": en.describe_location(event),
-        "status": en.status_name(event.status), "category": en.category_name(event.category),
-        "countries": [en.country_name(code) for code in event.countries], "bodies": list(event.bodies),
-        "notices": [(notice.issued_dt, notice.title) for notice in notices],
-    }
+def google_calendar_link(event: Event, voice: Voice, page_url: str) -> str:
+    """Return a Google Calendar link that adds ``event`` (an approximate one as its whole span, said so)."""
+    if event.start_time is not None and event.precision == "day":
+        end_time = event.end_time or event.start_time
+        start = dt.datetime.combine(event.start_date, event.start_time)
+        end = dt.datetime.combine(event.end_date, end_time)
+        dates = f"{start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}"
+        extra = [("ctz", event.timezone)]
+    else:  # all day; Google's end day is exclusive, as in iCalendar
+        dates = f"{event.start_date:%Y%m%d}/{event.end_date + dt.timedelta(days=1):%Y%m%d}"
+        extra = []
+    title = voice.title(event)
+    if voice.is_approximate(event):
+        title += f" ({voice.dates_qualified(event)})"
+    details = "\n\n".join(part for part in (voice.summary(event).strip(), page_url) if part)
+    pairs = [("action", "TEMPLATE"), ("text", title), ("dates", dates), ("details", details), *extra]
+    place = voice.place(event)
+    if place:
+        pairs.append(("location", place))
+    return "https://calendar.google.com/calendar/render?" + urlencode(pairs)
 
 
 @blueprint.get("/events/<uid>")
@@ -97,10 +150,23 @@ def event_page(uid: str) -> Response:
         event = get_event(session, uid)
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
-        notices = list(list_event_notices(session, event))
-        # ``lang=ru``: the same words as the Russian calendars and notices.
-        words = _event_words(event, notices, request.args.get("lang") == "ru")
-        html = render_template("event.html", event=event, words=words, base=base,
-                               ics_url=event_ics_url(base, uid), api_url=event_url(base, uid))
-        stamps = [event.updated_dt, *(notice.updated_dt for notice in notices)]
-    return _page(html, max(stamps))
+
+        def context() -> dict[str, Any]:
+            voice = current_voice()
+            page_url = event_page_url(base, uid)
+            ics = event_ics_url(base, uid) + ("?lang=ru" if voice.is_russian else "")
+            return {"event": event, "notices": list_event_notices(session, event),
+                    "changes": list_changes(session, uid),
+                    "page_url": page_url, "ics_url": ics, "api_url": event_url(base, uid),
+                    "google_url": google_calendar_link(event, voice, page_url)}
+
+        return serve_page(session, uid, "event.html", context, event.updated_dt)
+
+
+@blueprint.get("/anniversaries")
+def anniversaries() -> Response:
+    with transaction(get_session_factory(current_app)) as session:
+        def context() -> dict[str, Any]:
+            return {"section": "anniversaries", "anniversaries": list_next_anniversaries(session, page_today())}
+
+        return serve_page(session, None, "anniversaries.html", context)

@@ -18,7 +18,7 @@ from babel.units import format_unit
 
 from calendar_service.dates import Precision
 
-__all__ = ["WORDING_REVISION", "count_of", "format_period", "has_markup", "month_name", "plain",
+__all__ = ["WORDING_REVISION", "babel_locale", "count_of", "format_period", "has_markup", "month_name", "plain",
            "sentence", "weekday_name"]
 
 #: Bumped whenever the wording of a rendered entry changes, so blocks rendered (and kept in the
@@ -33,6 +33,11 @@ _MARKUP = re.compile(r"<\s*[/!?]?\s*[A-Za-z]")
 @functools.cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(_LOCALES[lang])
+
+
+def babel_locale(lang: str) -> Locale:
+    """Return the Babel locale the texts of ``lang`` (``en``, ``ru``) are written in."""
+    return _locale(lang)
 
 
 def month_name(month: int, lang: str, *, after_day: bool) -> str:

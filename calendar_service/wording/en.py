@@ -22,14 +22,11 @@ if TYPE_CHECKING:
     from calendar_service.models import Event
     from calendar_service.store.queries import EventFilter
 
-__all__ = ["EVENT_PAGE", "anniversary_description", "anniversary_phrase", "anniversary_title", "category_name",
+__all__ = ["anniversary_description", "anniversary_phrase", "anniversary_title", "category_name",
            "country_name", "date", "describe_dates", "describe_day", "describe_event", "describe_location",
            "describe_selection", "event_name", "status_name", "weekday"]
 
 LANG = "en"
-#: The labels of an event's page.
-EVENT_PAGE = {"site": "CSTO calendar", "countries": "Countries", "bodies": "Bodies", "add": "Add to calendar (.ics)",
-              "source": "Source", "notices": "Notices", "other_title": "In Russian"}
 #: "Signing of the Treaty", "Entry into force of the Charter": a verbal noun (with any lower-case words
 #: after it) heading an "of" phrase.
 _NOUN_OF = re.compile(r"^(?:The\s+)?([A-Z][a-z]+(?:\s+[a-z]+)*?)(\s+of\s+.+)$")

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CATEGORIES",
-    "EVENT_PAGE",
     "STATUSES",
     "anniversary_description",
     "anniversary_phrase",
@@ -58,10 +57,6 @@ CATEGORIES = {"meeting": "встреча", "consultation": "консультац
               "anniversary": "годовщина", "jubilee": "юбилей"}
 #: Status -> how a Russian text states it.
 STATUSES = {"held": "состоялось", "planned": "запланировано", "postponed": "отложено", "cancelled": "отменено"}
-#: The labels of an event's page.
-EVENT_PAGE = {"site": "Календарь ОДКБ", "countries": "Страны", "bodies": "Органы",
-              "add": "Добавить в календарь (.ics)", "source": "Источник", "notices": "Уведомления",
-              "other_title": "In English"}
 _WORD = re.compile(r"\S+")
 _DECLINED = {"NOUN", "ADJF", "PRTF"}
 _LIKELY = 0.01

@@ -1,0 +1,143 @@
+"""The pages people read, through the Flask test client, in both languages."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.html
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from calendar_service.db import get_session_factory, transaction
+from calendar_service.models import Event
+from tests.conftest import NOW, Template, shared_app
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, loaded_template: Template) -> Iterator[Flask]:
+    """The repository's dataset, loaded and built once for the module (whose tests only read)."""
+    folder = tmp_path_factory.mktemp("pages")
+    with shared_app(folder, loaded_template) as app:
+        shutil.rmtree(folder / "feeds")
+        shutil.copytree(loaded_template.feeds_dir, folder / "feeds")
+        yield app
+
+
+@pytest.fixture
+def browser(site: Flask) -> Iterator[FlaskClient]:
+    """A client of the site on the day the dataset was read."""
+    with time_machine.travel(NOW, tick=False):
+        yield site.test_client()
+
+
+def _tree(client: FlaskClient, url: str, **kwargs: Any) -> Any:
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.data[:500])
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def _uid(site: Flask, title_start: str) -> str:
+    with transaction(get_session_factory(site)) as session:
+        return session.scalars(select(Event.uid).where(Event.title.startswith(title_start))).one()
+
+
+def _text(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_every_page_has_a_language_a_title_and_one_heading(browser: FlaskClient, site: Flask) -> None:
+    uid = _uid(site, "Signing of the Collective Security Treaty")
+    for url in ("/", "/anniversaries", f"/events/{uid}"):
+        for lang, site_name in (("en", "CSTO calendar"), ("ru", "Календарь ОДКБ")):
+            tree = _tree(browser, f"{url}?lang={lang}")
+            assert tree.get("lang") == lang
+            assert tree.findtext(".//title").endswith(site_name)
+            assert len(tree.xpath("//h1")) == 1
+            assert tree.xpath("//main[@id='main']")
+            assert tree.xpath("//link[@rel='alternate' and @type='application/atom+xml']")
+
+
+def test_the_language_switch_is_remembered(site: Flask) -> None:
+    client = site.test_client()
+    english = _tree(client, "/anniversaries")
+    assert english.get("lang") == "en"
+    [switch] = english.xpath("//nav[@class='languages']//a[@hreflang='ru']")
+    assert switch.get("lang") == "ru"
+    answer = client.get(switch.get("href").removeprefix("https://calendar.example.org"))
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == "/anniversaries"
+    assert "lang=ru" in answer.headers["Set-Cookie"]
+    assert _tree(client, "/anniversaries").get("lang") == "ru"  # remembered
+    assert _tree(client, "/anniversaries?lang=en").get("lang") == "en"  # a link in another language wins
+    assert client.get("/language/ru?next=https://elsewhere.example/").headers["Location"] == "/"
+    assert client.get("/language/fr").status_code == 404
+
+
+def test_the_browser_language_is_the_first_guess(site: Flask) -> None:
+    client = site.test_client()
+    assert _tree(client, "/", headers={"Accept-Language": "ru-RU,ru;q=0.9"}).get("lang") == "ru"
+    assert _tree(client, "/", headers={"Accept-Language": "de-DE"}).get("lang") == "en"
+
+
+def test_pages_answer_304_and_vary_with_the_language(browser: FlaskClient) -> None:
+    first = browser.get("/anniversaries")
+    assert first.headers["ETag"]
+    assert first.headers["Last-Modified"]
+    assert "Accept-Language" in first.headers["Vary"]
+    assert "Cookie" in first.headers["Vary"]
+    assert first.headers["Content-Language"] == "en"
+    assert browser.get("/anniversaries", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    russian = browser.get("/anniversaries?lang=ru")
+    assert russian.headers["ETag"] != first.headers["ETag"]
+
+
+def test_the_anniversaries_page_names_ordinals_and_jubilees(browser: FlaskClient, site: Flask) -> None:
+    uid = _uid(site, "Signing of the Collective Security Treaty")
+    tree = _tree(browser, "/anniversaries")
+    [row] = [row for row in tree.xpath("//tbody/tr") if uid in row.xpath(".//a/@href")[0]]
+    cells = [_text(cell) for cell in row.xpath("td")]
+    assert cells[1] == "15 May 1992"
+    assert cells[2] == "15 May 2025: 33rd anniversary"
+    russian = _tree(browser, "/anniversaries?lang=ru")
+    [row] = [row for row in russian.xpath("//tbody/tr") if uid in row.xpath(".//a/@href")[0]]
+    assert [_text(cell) for cell in row.xpath("td")][2] == "15 мая 2025 г.: 33-я годовщина"
+
+
+def test_the_event_page_in_full(browser: FlaskClient, site: Flask) -> None:
+    uid = _uid(site, "Signing of the Collective Security Treaty")
+    tree = _tree(browser, f"/events/{uid}")
+    assert _text(tree.xpath("//h1")[0]) == "Signing of the Collective Security Treaty"
+    meta = {element.get("property"): element.get("content") for element in tree.xpath("//meta[@property]")}
+    assert meta["og:url"] == f"https://calendar.example.org/events/{uid}"
+    assert meta["og:title"] == "Signing of the Collective Security Treaty"
+    assert meta["og:description"].startswith("15 May 1992")
+    links = tree.xpath("//a/@href")
+    assert f"https://calendar.example.org/events/{uid}.ics" in links
+    google = next(link for link in links if link.startswith("https://calendar.google.com/calendar/render?"))
+    assert "action=TEMPLATE" in google
+    assert "dates=19920515%2F19920516" in google
+    assert "https://www.mid.ru/ru/foreign_policy/news/1950668/" in links
+    assert tree.xpath("//section[@aria-labelledby='history']//li")
+    russian = _tree(browser, f"/events/{uid}?lang=ru")
+    assert f"https://calendar.example.org/events/{uid}.ics?lang=ru" in russian.xpath("//a/@href")
+    assert _text(russian.xpath("//h1")[0]) == "Подписание Договора о коллективной безопасности"
+
+
+def test_an_approximate_event_says_so(browser: FlaskClient, site: Flask) -> None:
+    with transaction(get_session_factory(site)) as session:
+        event = session.scalars(select(Event).where(Event.precision == "month")).first()
+        assert event is not None
+        uid = event.uid
+    tree = _tree(browser, f"/events/{uid}")
+    assert "dates to be confirmed" in _text(tree.xpath("//p[contains(@class, 'when')]")[0])
+    russian = _tree(browser, f"/events/{uid}?lang=ru")
+    assert "даты уточняются" in _text(russian.xpath("//p[contains(@class, 'when')]")[0])
+
+
+def test_an_unknown_event_is_a_404(browser: FlaskClient) -> None:
+    assert browser.get("/events/no-such-event").status_code == 404
