@@ -85,6 +85,15 @@ def _log_level(value: Any) -> str:
     return str(value).upper()
 
 
+def _flag(value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"must be 1 or 0, not {value!r}")
+
+
 def _tag_authority(value: Any) -> str:
     if not re.fullmatch(r"([A-Za-z0-9._%+-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?", str(value)):
         raise ValueError("must be a domain name or e-mail address (RFC 4151)")
@@ -180,6 +189,18 @@ class Settings:
     alarm_at: dt.time = _setting(
         "09:00", "Local time of day at which a subscriber's `alarm` rings on an all-day entry "
         "(`P1D`: 09:00 the day before), `HH:MM`.", _time_of_day)
+    sources_every: int = _setting(
+        "30", "Minutes between two runs of the `fetch` job, which reads the watched news sources.", _whole(1, 1440))
+    sources_allow_private: bool = _setting(
+        "0", "`1` lets requests to the outside reach private, loopback and link-local addresses "
+        "(tests, local setups); `0` refuses them, after DNS resolution too.", _flag)
+    sources_timeout: int = _setting(
+        "10", "Seconds a request to a source may take to connect, and between two reads.", _whole(1, 300))
+    sources_max_bytes: int = _setting(
+        "5000000", "Largest feed or page read from a source, in bytes; reading stops past it.",
+        _whole(10_000, 100_000_000))
+    sources_host_pause: int = _setting(
+        "2", "Seconds between two requests to the same host (one request at a time per host).", _whole(0, 600))
 
     @property
     def anniversary_triggers(self) -> tuple[dt.timedelta, ...]:

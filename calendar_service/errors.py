@@ -10,9 +10,12 @@
           ├── NotFound                 an event, feed, file, token or proposal that does not exist
           ├── NotAllowed               no valid API token (401), or it lacks the scope (403)
           ├── EditConflict             an edit made against a version that is no longer current (412/428)
-          └── PublishError             a feed file could not be written; the previous one stands
+          ├── PublishError             a feed file could not be written; the previous one stands
+          └── FetchError               a request to the outside failed (network, timeout, status, size)
+               ├── UnsafeURL           an address the service may not fetch (scheme, credentials, private)
+               └── ResponseTooLarge    a body longer than its cap; the rest was not read
 
-Library errors (YAML, SQLAlchemy, OSError, icalendar) are translated into this tree once, at the
+Library errors (YAML, SQLAlchemy, OSError, icalendar, httpx) are translated into this tree once, at the
 boundary where they occur. The CLI prints ``str(error)`` as one line; the web layer answers a
 JSON problem body.
 """
@@ -26,12 +29,15 @@ __all__ = [
     "CalendarServiceError",
     "ConfigurationError",
     "EditConflict",
+    "FetchError",
     "InvalidInput",
     "NoEventsFound",
     "NotAllowed",
     "NotFound",
     "Problem",
     "PublishError",
+    "ResponseTooLarge",
+    "UnsafeURL",
 ]
 
 
@@ -107,3 +113,15 @@ class EditConflict(CalendarServiceError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+class FetchError(CalendarServiceError):
+    """A request to the outside failed: no connection, a timeout, an error status or a body too long."""
+
+
+class UnsafeURL(FetchError):
+    """An address the service may not fetch: not http(s), with credentials, or a private address."""
+
+
+class ResponseTooLarge(FetchError):
+    """A response body longer than its cap; reading stopped at the cap."""
