@@ -23,7 +23,7 @@ import icalendar
 
 from calendar_service.anniversaries import Anniversary, occurrences
 from calendar_service.dates import Precision
-from calendar_service.render import FeedSpec, event_url
+from calendar_service.render import FeedSpec, event_page_url
 from calendar_service.render.blocks import BlockCache
 from calendar_service.render.icstext import (
     content_line,
@@ -94,6 +94,11 @@ def is_timed(event: Event) -> bool:
 def _start_time(event: Event) -> dt.time | None:
     """Return the time the event starts at, if it has one: only an event known to the day has."""
     return event.start_time if event.precision == _DAY else None
+
+
+def _page_url(base_url: str, uid: str, lang: str) -> str:
+    """Return the event's page (in the calendar's language): what a calendar program links as its URL."""
+    return event_page_url(base_url, uid) + ("?lang=ru" if lang == "ru" else "")
 
 
 def _title(event: Event, lang: str) -> str:
@@ -228,7 +233,7 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
     if location:
         lines.append(content_line("LOCATION", escape_text(location)))
     lines.append(content_line("CATEGORIES", _categories([event.category], lang)))
-    lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
+    lines.append(content_line("URL", _page_url(base_url, event.uid, lang), {"VALUE": "URI"}))
     lines.append(content_line("STATUS", status))
     lines.append(content_line(STATUS_PROPERTY, event.status))
     lines.append(b"CLASS:PUBLIC\r\n")
@@ -311,7 +316,7 @@ def render_anniversary_block(event: Event, anniversary: Anniversary, base_url: s
     lines.append(content_line("DESCRIPTION", escape_text(description)))
     categories = ["anniversary", "jubilee"] if anniversary.is_jubilee else ["anniversary"]
     lines.append(content_line("CATEGORIES", _categories(categories, options.lang)))
-    lines.append(content_line("URL", event_url(base_url, event.uid), {"VALUE": "URI"}))
+    lines.append(content_line("URL", _page_url(base_url, event.uid, options.lang), {"VALUE": "URI"}))
     lines += [b"STATUS:CONFIRMED\r\n", b"CLASS:PUBLIC\r\n", b"TRANSP:TRANSPARENT\r\n",
               b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n", _END_EVENT]
     return add_alarms(b"".join(lines), _anniversary_triggers(options, window))

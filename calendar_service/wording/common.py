@@ -23,7 +23,7 @@ __all__ = ["WORDING_REVISION", "babel_locale", "count_of", "format_period", "has
 
 #: Bumped whenever the wording of a rendered entry changes, so blocks rendered (and kept in the
 #: store) by an earlier wording are rendered again instead of reused.
-WORDING_REVISION = 2
+WORDING_REVISION = 3
 
 _LOCALES = {"en": "en_GB", "ru": "ru"}
 #: A tag opening or closing in plain text: "<img", "</b", "<!--", "<?xml".

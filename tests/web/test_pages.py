@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
 
+import feedparser
+import icalendar
 import lxml.html
 import pytest
 import time_machine
@@ -141,3 +144,25 @@ def test_an_approximate_event_says_so(browser: FlaskClient, site: Flask) -> None
 
 def test_an_unknown_event_is_a_404(browser: FlaskClient) -> None:
     assert browser.get("/events/no-such-event").status_code == 404
+
+
+def test_every_calendar_event_links_its_page(browser: FlaskClient) -> None:
+    for url, suffix in (("/calendar.ics?approximate=1", ""), ("/calendar.ics?lang=ru&approximate=1", "?lang=ru")):
+        calendar = icalendar.Calendar.from_ical(browser.get(url).data)
+        events = calendar.walk("VEVENT")
+        assert events
+        for event in events:
+            link = str(event["URL"])
+            assert re.fullmatch(r"https://calendar\.example\.org/events/[^/?]+" + re.escape(suffix), link), link
+            page = browser.get(link.removeprefix("https://calendar.example.org"))
+            assert page.status_code == 200
+            assert page.headers["Content-Language"] == ("ru" if suffix else "en")
+
+
+def test_every_notice_links_its_page_as_the_html_alternate(browser: FlaskClient) -> None:
+    for url in ("/feed.atom", "/feed.atom?lang=ru"):
+        entries = feedparser.parse(browser.get(url).data).entries
+        assert entries
+        for entry in entries:
+            [page] = [link.href for link in entry.links if link.rel == "alternate" and link.type == "text/html"]
+            assert browser.get(page.removeprefix("https://calendar.example.org")).status_code == 200
