@@ -46,6 +46,7 @@ __all__ = [
     "build_calendars",
     "calendar_title",
     "count_calendars",
+    "count_selection",
     "find_calendar",
     "list_calendars",
     "list_countries",
@@ -240,28 +241,43 @@ def _holds(row: Any, where: EventFilter) -> bool:
             and in_lists(row, where))
 
 
+_COUNTED = ("category", "status", "precision", "start_date", "end_date", "country", "countries", "bodies",
+            "is_anniversary")
+
+
 def count_calendars(session: Session, settings: Settings, today: dt.date) -> dict[str, CalendarCount]:
     """Count what every published calendar holds now, from one light read of the store."""
     window_start = today - dt.timedelta(days=settings.ics_past_days)
-    names = ["category", "status", "precision", "start_date", "end_date", "country", "countries", "bodies",
-             "is_anniversary"]
-    rows = session.execute(select(*(getattr(Event, name) for name in names))).all()
+    rows = session.execute(select(*(getattr(Event, name) for name in _COUNTED))).all()
     first, last = anniversary_window(settings, today).first, anniversary_window(settings, today).last
-    counts = {}
-    for definition in list_calendars(session):
-        entries = approximate = 0
-        where = dataclasses.replace(definition.where, start=window_start)
-        for row in rows:
-            if definition.events and _holds(row, where):
-                if row.precision == Precision.DAY.value:
-                    entries += 1
-                else:
-                    approximate += 1
-            if definition.anniversaries and row.is_anniversary and row.precision == Precision.DAY.value \
-                    and _holds(row, dataclasses.replace(definition.where, start=None)):
-                entries += sum(1 for _ in occurrences(row.start_date, first, last))
-        counts[definition.name] = CalendarCount(entries, approximate)
-    return counts
+    return {definition.name: _count(rows, definition, definition.where, window_start, first, last)
+            for definition in list_calendars(session)}
+
+
+def _count(rows: Sequence[Any], definition: CalendarDefinition, where: EventFilter, window_start: dt.date,
+           first: dt.date, last: dt.date) -> CalendarCount:
+    entries = approximate = 0
+    events_where = dataclasses.replace(where, start=window_start)
+    for row in rows:
+        if definition.events and _holds(row, events_where):
+            if row.precision == Precision.DAY.value:
+                entries += 1
+            else:
+                approximate += 1
+        if definition.anniversaries and row.is_anniversary and row.precision == Precision.DAY.value \
+                and _holds(row, dataclasses.replace(where, start=None)):
+            entries += sum(1 for _ in occurrences(row.start_date, first, last))
+    return CalendarCount(entries, approximate)
+
+
+def count_selection(session: Session, settings: Settings, today: dt.date, where: EventFilter,
+                    definition: CalendarDefinition = MAIN_CALENDAR) -> CalendarCount:
+    """Count what ``definition`` narrowed by ``where`` holds now (as :func:`count_calendars` counts)."""
+    window_start = today - dt.timedelta(days=settings.ics_past_days)
+    rows = session.execute(select(*(getattr(Event, name) for name in _COUNTED))).all()
+    window = anniversary_window(settings, today)
+    narrowed = narrow(definition.where, dataclasses.replace(where, start=None, end=None), definition.name)
+    return _count(rows, definition, narrowed, window_start, window.first, window.last)
 
 
 def build_calendars(session: Session, settings: Settings, *, today: dt.date,

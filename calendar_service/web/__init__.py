@@ -21,9 +21,11 @@ def init_app(app: Flask) -> None:
         health,
         i18n,
         layout,
+        month,  # noqa: F401 - declares the month page on the layout's blueprint
         pages,  # noqa: F401 - declares the pages' routes on the layout's blueprint
         published,
         review,
+        subscribe,  # noqa: F401 - declares the subscription builder on the layout's blueprint
     )
     from calendar_service.web.openapi import finish_document
     from calendar_service.web.responses import GATE, RenderGate

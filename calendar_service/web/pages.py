@@ -24,21 +24,18 @@ from calendar_service.anniversaries import Anniversary, occurrences
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
 from calendar_service.models import Event
-from calendar_service.notices.selection import list_countries, list_event_notices, list_notices
-from calendar_service.publish.streams import list_streams
+from calendar_service.notices.selection import list_event_notices, list_notices
 from calendar_service.render import event_ics_url, event_page_url, event_url
 from calendar_service.russian import has_cyrillic
 from calendar_service.store.history import list_changes
 from calendar_service.store.queries import EventFilter, get_event, list_anniversary_events, list_events
-from calendar_service.web.calendar_queries import list_calendar_entries
-from calendar_service.web.feed_queries import stream_counts
 from calendar_service.web.layout import blueprint, current_voice, page_today, serve_page
 from calendar_service.wording.voice import Voice
 
 __all__ = ["Upcoming", "blueprint", "google_calendar_link", "list_next_anniversaries"]
 
 #: How many of each kind the front page lists.
-_UPCOMING, _ANNIVERSARIES, _NOTICES = 60, 6, 8
+_UPCOMING, _ANNIVERSARIES, _NOTICES, _RECENT = 60, 6, 8, 5
 
 
 @dataclass(frozen=True)
@@ -105,18 +102,21 @@ def is_cyrillic(text: str | None) -> bool:
     return has_cyrillic(text)
 
 
+def _recent(session: Session, today: dt.date) -> list[Event]:
+    """Return the last few events before ``today``, latest first (shown when nothing is coming)."""
+    past = list_events(session, EventFilter(start=today - dt.timedelta(days=366), end=today))
+    return sorted(past, key=lambda event: (event.end_date, event.uid), reverse=True)[:_RECENT]
+
+
 @blueprint.get("/")
 def index() -> Response:
     with transaction(get_session_factory(current_app)) as session:
         def context() -> dict[str, Any]:
             today = page_today()
             events = list_events(session, EventFilter(start=today))
-            streams = list_streams(list_countries(session))
-            counts = stream_counts(session)
             return {"section": "upcoming", "months": group_upcoming(list(events[:_UPCOMING])),
                     "anniversaries": list_next_anniversaries(session, today)[:_ANNIVERSARIES],
-                    "notices": list_notices(session)[:_NOTICES], "calendars": list_calendar_entries(session),
-                    "streams": [(stream, counts.get(stream.path, 0)) for stream in streams]}
+                    "notices": list_notices(session)[:_NOTICES], "recent": [] if events else _recent(session, today)}
 
         return serve_page(session, None, "index.html", context)
 

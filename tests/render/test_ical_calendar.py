@@ -61,7 +61,7 @@ def test_all_day_event_has_exclusive_dtend_and_is_transparent(factory: sessionma
     assert "TRANSP:TRANSPARENT" in text
     assert "CLASS:PUBLIC" in text
     assert "CATEGORIES:meeting" in text
-    assert "URL;VALUE=URI:https://calendar.example.org/api/events/" in text
+    assert "URL;VALUE=URI:https://calendar.example.org/events/" in text  # the event's page
 
 
 def test_every_event_property_is_there(factory: sessionmaker[Session], render: Render) -> None:

@@ -115,12 +115,12 @@ class _Links(HTMLParser):
             self.rows[-1].append(data)
 
 
-def test_the_index_page_counts_and_marks_empty_calendars(client: FlaskClient) -> None:
-    response = client.get("/")
+def test_the_subscribe_page_counts_and_marks_empty_calendars(client: FlaskClient) -> None:
+    response = client.get("/subscribe")
     assert response.status_code == 200
     assert response.headers["ETag"]
     assert response.headers["Last-Modified"]
-    assert client.get("/", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    assert client.get("/subscribe", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     page = _Links()
     page.feed(response.get_data(as_text=True))
     rows = {" ".join(" ".join(row).split()): hrefs for row, hrefs in zip(page.rows, page.hrefs, strict=True)}

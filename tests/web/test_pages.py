@@ -6,6 +6,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import feedparser
 import icalendar
@@ -166,3 +167,80 @@ def test_every_notice_links_its_page_as_the_html_alternate(browser: FlaskClient)
         for entry in entries:
             [page] = [link.href for link in entry.links if link.rel == "alternate" and link.type == "text/html"]
             assert browser.get(page.removeprefix("https://calendar.example.org")).status_code == 200
+
+
+def _month_days(tree: Any) -> dict[str, list[str]]:
+    """The month grid: ISO day -> the titles shown on it."""
+    return {cell.get("data-day"): [_text(link) for link in cell.xpath(".//a")]
+            for cell in tree.xpath("//table[@class='month']//td")}
+
+
+def test_the_month_grid_puts_events_on_their_days(browser: FlaskClient) -> None:
+    tree = _tree(browser, "/calendar/2024/12")
+    days = _month_days(tree)
+    assert len(days) % 7 == 0
+    for day in ("2024-12-10", "2024-12-11"):
+        assert any(title.startswith("Videoconference consultations") for title in days[day]), day
+    assert any(title.startswith("Joint training of the CSTO Crisis Response Center") for title in days["2024-12-20"])
+    assert days["2024-12-12"] == []
+    assert next(_text(h) for h in tree.xpath("//thead//th")) == "Mon"
+    links = {link.get("rel"): link.get("href") for link in tree.xpath("//nav[@class='month-nav']/a")}
+    assert links["prev"].endswith("/calendar/2024/11")
+    assert links["next"].endswith("/calendar/2025/1")
+    russian = _tree(browser, "/calendar/2024/12?lang=ru")
+    assert _text(russian.xpath("//h1")[0]) == "декабрь 2024 г."
+    filtered = _month_days(_tree(browser, "/calendar/2024/12?category=training"))
+    assert filtered["2024-12-10"] == []
+    assert filtered["2024-12-20"]
+
+
+def test_the_month_page_checks_its_filters(browser: FlaskClient) -> None:
+    assert browser.get("/calendar/2024/12?category=party").status_code == 400
+    assert browser.get("/calendar/2024/12?colour=red").status_code == 400
+    assert browser.get("/calendar/2024/13").status_code == 404
+    assert browser.get("/calendar").headers["Location"].endswith("/calendar/2025/1")
+
+
+def _fields(tree: Any) -> dict[str, str]:
+    return {field.get("id"): field.get("value") for field in tree.xpath("//input[@readonly]")}
+
+
+def test_the_subscribe_page_follows_the_choice(browser: FlaskClient) -> None:
+    tree = _tree(browser, "/subscribe?category=meeting&category=consultation&alarm=P1D&language=ru")
+    fields = _fields(tree)
+    query = "category=meeting&category=consultation&alarm=P1D&lang=ru"
+    assert fields["url-https"] == f"https://calendar.example.org/calendar.ics?{query}"
+    assert fields["url-webcal"] == f"webcal://calendar.example.org/calendar.ics?{query}"
+    assert fields["url-atom"] == "https://calendar.example.org/feed.atom?category=meeting&category=consultation&lang=ru"
+    calendar = icalendar.Calendar.from_ical(browser.get(fields["url-https"].removeprefix("https://calendar.example.org")).data)
+    events = calendar.walk("VEVENT")
+    assert events
+    assert {str(event["CATEGORIES"].cats[0]) for event in events} <= {"встреча", "консультации"}
+    assert all(event.walk("VALARM") for event in events)
+    count = int(tree.xpath("//p[@id='count']")[0].get("data-events"))
+    assert count == len(events)
+    links = {link.get("id"): link.get("href") for link in tree.xpath("//a[@id]")}
+    assert links["add-google"].endswith("cid=" + quote(fields["url-webcal"], safe=""))
+    assert "rru=addsubscription" in links["add-outlook"]
+    assert quote(fields["url-https"], safe="") in links["add-outlook"]
+    assert links["add-m365"].startswith("https://outlook.office.com/")
+    assert links["add-apple"] == fields["url-webcal"]
+    assert tree.xpath("//figure[@class='qr']/svg")
+    feed = feedparser.parse(browser.get(fields["url-atom"].removeprefix("https://calendar.example.org")).data)
+    assert feed.bozo == 0
+    assert feed.entries
+
+
+def test_an_empty_choice_says_so_and_offers_no_subscription(browser: FlaskClient) -> None:
+    tree = _tree(browser, "/subscribe?category=operation")
+    assert tree.xpath("//p[@id='count']")[0].get("data-events") == "0"
+    assert tree.xpath("//*[@id='empty']")
+    assert not tree.xpath("//a[@id='add-google']")
+    assert not tree.xpath("//figure[@class='qr']")
+
+
+def test_the_subscribe_page_lists_every_named_calendar_in_its_language(browser: FlaskClient) -> None:
+    russian = _tree(browser, "/subscribe?lang=ru")
+    titles = [_text(row.xpath("td")[0]) for row in russian.xpath("//section[@aria-labelledby='named']//tbody/tr")]
+    assert "Календарь ОДКБ: годовщины" in titles
+    assert browser.get("/subscribe?alarm=soon").status_code == 400
