@@ -70,6 +70,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run-job": ("jobs", "run_job_command"),
     "scheduler": ("serve", "scheduler_command"),
     "serve": ("serve", "serve_command"),
+    "sources": ("sources", "sources_command"),
     "stats": ("stats", "stats_command"),
     "tokens": ("tokens", "tokens_command"),
 }

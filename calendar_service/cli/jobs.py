@@ -9,7 +9,7 @@ import click
 from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
 from calendar_service.cli.store import open_store
-from calendar_service.scheduler import ANNIVERSARY_JOB, JOB_NAMES
+from calendar_service.scheduler import ANNIVERSARY_JOB, FETCH_JOB, JOB_NAMES
 
 __all__ = ["anniversaries_command", "run_job_command"]
 
@@ -77,6 +77,12 @@ def run_job_command(context: click.Context, job: str, today: dt.date | None) -> 
                 click.echo(f"  {day.day}: issued {len(day.issued)} notice{'s' if len(day.issued) != 1 else ''}")
         if result.issued:
             # No scheduler may be polling for the change: publish the notices now.
+            run_job(factory, settings, "regenerate-on-change")
+    elif job == FETCH_JOB:
+        click.echo(f"{job}: {result.summary()}")
+        for source in result.sources:
+            click.echo(f"  {source.summary()}")
+        if any(source.created for source in result.sources):
             run_job(factory, settings, "regenerate-on-change")
     else:
         click.echo(f"{job}: {describe_build(result)}")

@@ -9,8 +9,9 @@ from calendar_service.models.event import Event
 from calendar_service.models.job_run import JobRun
 from calendar_service.models.notice import Notice, NoticeKind
 from calendar_service.models.proposal import Proposal
+from calendar_service.models.source import Source, SourceItem, SourceItemEvent
 from calendar_service.models.state import StoreState
 from calendar_service.models.token import ApiToken
 
 __all__ = ["ApiToken", "Base", "CalendarBlock", "Event", "EventChange", "JobRun", "Notice", "NoticeKind", "Proposal",
-           "StoreState"]
+           "Source", "SourceItem", "SourceItemEvent", "StoreState"]

@@ -34,7 +34,7 @@ from calendar_service import clock
 from calendar_service.config import Settings
 from calendar_service.job_runs import record_next_run
 from calendar_service.locks import Lock, database_lock
-from calendar_service.scheduler import ANNIVERSARY_JOB, jobs
+from calendar_service.scheduler import ANNIVERSARY_JOB, FETCH_JOB, jobs
 
 __all__ = ["SchedulerLeader", "create_scheduler"]
 
@@ -79,6 +79,15 @@ def create_scheduler(
         name="re-render every feed",
         replace_existing=True,
         next_run_time=clock.now() + dt.timedelta(minutes=settings.refresh_minutes),
+    )
+    scheduler.add_job(
+        jobs.run_job,
+        "interval",
+        minutes=settings.sources_every,
+        args=(factory, settings, FETCH_JOB),
+        id=FETCH_JOB,
+        name="read the watched sources",
+        replace_existing=True,
     )
     scheduler.add_job(
         jobs.run_job,
