@@ -119,7 +119,7 @@ def list_command(context: click.Context) -> None:
 
     with transaction(open_store(context)) as session:
         counts: dict[Any, int] = dict(session.execute(select(SourceItem.source_id, func.count())
-                                                      .group_by(SourceItem.source_id)).tuples().all())
+                                                      .group_by(SourceItem.source_id)).all())
         lines = []
         for source in list_sources(session):
             lines.append(f"{source.name:<20} {source.kind:<4} {source.policy:<7} {source.trust:<6} "

@@ -212,5 +212,5 @@ def list_items_of_event(session: Session, key: str) -> list[tuple[SourceItem, st
     rows = session.execute(select(SourceItem, SourceItemEvent.action)
                            .join(SourceItemEvent, SourceItemEvent.item_id == SourceItem.id)
                            .where(SourceItemEvent.event_key == key).order_by(SourceItem.id))
-    return [(item, action) for item, action in rows.tuples()]
+    return [(item, action) for item, action in rows]
 

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         pages,  # noqa: F401 - declares the pages' routes on the layout's blueprint
         published,
         review,
+        sources,
         subscribe,  # noqa: F401 - declares the subscription builder on the layout's blueprint
     )
     from calendar_service.web.openapi import finish_document
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.blueprint)
     app.register_blueprint(edits.blueprint)
     app.register_blueprint(review.blueprint)
+    app.register_blueprint(sources.blueprint)
     app.spec_processor(finish_document)  # type: ignore[attr-defined]
     app.register_blueprint(health.blueprint)
 

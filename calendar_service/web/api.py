@@ -105,7 +105,9 @@ def event(uid: str) -> Response:
 
 def event_response(body: dict[str, Any], found: Event, status: int = 200) -> Response:
     """Answer ``body`` (the event as JSON) with its ETag and links."""
-    body["calendar"] = subscribe_links(event_ics_url(get_settings(current_app).base_url, found.uid))
+    base = get_settings(current_app).base_url
+    body["calendar"] = subscribe_links(event_ics_url(base, found.uid))
+    body["links"]["sources"] = f"{base}/api/events/{found.uid}/sources"  # the items of watched sources it came from
     response = jsonify(body)
     response.status_code = status
     response.headers["ETag"] = etag_of(found)

@@ -29,6 +29,7 @@ from calendar_service.render import event_ics_url, event_page_url, event_url
 from calendar_service.russian import has_cyrillic
 from calendar_service.store.history import list_changes
 from calendar_service.store.queries import EventFilter, get_event, list_anniversary_events, list_events
+from calendar_service.store.sources import list_items_of_event
 from calendar_service.web.layout import blueprint, current_voice, page_today, serve_page
 from calendar_service.wording.voice import Voice
 
@@ -156,11 +157,13 @@ def event_page(uid: str) -> Response:
             page_url = event_page_url(base, uid)
             ics = event_ics_url(base, uid) + ("?lang=ru" if voice.is_russian else "")
             return {"event": event, "notices": list_event_notices(session, event),
-                    "changes": list_changes(session, uid),
+                    "changes": list_changes(session, uid), "source_items": items,
                     "page_url": page_url, "ics_url": ics, "api_url": event_url(base, uid),
                     "google_url": google_calendar_link(event, voice, page_url)}
 
-        return serve_page(session, uid, "event.html", context, event.updated_dt)
+        # Items confirm an event without changing it: their number is part of the page's cache key.
+        items = list_items_of_event(session, event.key)
+        return serve_page(session, (uid, len(items)), "event.html", context, event.updated_dt)
 
 
 @blueprint.get("/anniversaries")

@@ -317,3 +317,67 @@ class ImportOut(Schema):
     proposed = fields.List(fields.Nested(ListedProposal), required=True)
     proposed_before = fields.Integer(required=True)
     dry_run = fields.Boolean(required=True)
+
+
+class SourceIn(Schema):
+    """A watched source: a feed, or an HTML news list with the CSS selector of its article links."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}$"))
+    url = fields.String(required=True, validate=[validate.Length(max=2000),
+                                                 validate.Regexp(r"^https?://\S+$", flags=re.IGNORECASE)])
+    kind = fields.String(load_default="feed", validate=validate.OneOf(["feed", "html"]))
+    selector = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=500))
+    language = fields.String(load_default="auto", validate=validate.OneOf(["auto", "en", "ru"]))
+    trust = fields.String(load_default="normal", validate=validate.OneOf(["high", "normal", "low"]))
+    policy = fields.String(load_default="review", validate=validate.OneOf(["publish", "review"]))
+    enabled = _boolean(load_default=True)
+    replace = _boolean(load_default=False, metadata={"description": "change the source of that name if it exists"})
+
+
+class SourceOut(Schema):
+    name = fields.String(required=True)
+    url = fields.String(required=True)
+    kind = fields.String(required=True)
+    selector = fields.String(allow_none=True)
+    language = fields.String(required=True)
+    trust = fields.String(required=True)
+    policy = fields.String(required=True)
+    enabled = fields.Boolean(required=True)
+    items = fields.Integer(required=True, metadata={"description": "items read from it"})
+    failing = fields.Boolean(required=True)
+    failures = fields.Integer(required=True, metadata={"description": "failures in a row"})
+    last_error = fields.String(allow_none=True)
+    last_fetch = fields.String(allow_none=True)
+    last_success = fields.String(allow_none=True)
+    retry_after = fields.String(allow_none=True, metadata={"description": "a failing source's next try"})
+
+
+class ListedSource(SourceOut):
+    """A source in a list (a class of its own so the document names each shape once)."""
+
+
+class SourceListOut(Schema):
+    count = fields.Integer(required=True)
+    sources = fields.List(fields.Nested(ListedSource), required=True)
+
+
+class _SourceItem(Schema):
+    id = fields.Integer(required=True)
+    source = fields.String(required=True)
+    url = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    published = fields.String(allow_none=True, metadata={"description": "the reader's reference day"})
+    fetched = fields.String(required=True)
+    outcome = fields.String(required=True, metadata={"description": "events, proposed, none, repeat, no-text"})
+    note = fields.String(allow_none=True, metadata={"description": "what it gave, or why nothing"})
+    action = fields.String(allow_none=True, metadata={"description": "created, updated, unchanged or proposed"})
+    content_hash = fields.String(allow_none=True)
+
+
+class SourceItemListOut(Schema):
+    uid = fields.String(required=True)
+    count = fields.Integer(required=True)
+    items = fields.List(fields.Nested(_SourceItem), required=True)
