@@ -92,19 +92,31 @@ def _check_parts(url: httpx.URL) -> None:
         raise UnsafeURL(f"an address without a host may not be fetched: {str(url)!r}")
 
 
-def check_url(url: str, *, allow_private: bool = False) -> str:
+def check_url(url: str, *, allow_private: bool = False, resolve: bool = True) -> str:
     """Check an address the service is asked to fetch, and return it normalised.
 
     Normalised: scheme and host in lower case, the host in IDNA form, an empty path as ``/``, and no
-    fragment (it is never sent).
+    fragment (it is never sent). ``resolve=False`` checks a host name without asking DNS (an
+    address stored now and fetched later, when the client checks it again): an address written
+    as digits and ``localhost`` are still judged.
 
     Raises:
         UnsafeURL: not http(s), credentials in it, no host, or (unless ``allow_private``) a host
             that resolves to an address that is not public.
-        FetchError: the host does not resolve (unless ``allow_private``).
+        FetchError: the host does not resolve (unless ``allow_private`` or not ``resolve``).
     """
     parsed = _split(url)
-    if not allow_private:
+    host = parsed.host.rstrip(".")
+    if not allow_private and (host == "localhost" or host.endswith(".localhost")):  # RFC 6761 §6.3
+        raise UnsafeURL(f"{host} is a loopback name, not a public address")
+    if not allow_private and not resolve:
+        try:
+            literal = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            literal = None
+        if literal is not None and not _is_public(literal):
+            raise UnsafeURL(f"{host} is not a public address")
+    elif not allow_private:
         try:
             _resolve(parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80))
         except httpcore.ConnectError as error:

@@ -150,3 +150,10 @@ def test_the_user_agent_is_sent(site: Site) -> None:
         client.get(url)
     agents = [seen.headers["user-agent"] for seen in site.requests_to("/ua")]
     assert agents == ["calendar-service/test (+http://x)", service_user_agent()]
+
+
+def test_check_url_without_resolving_still_judges_literal_addresses_and_localhost() -> None:
+    assert check_url("https://news.example.org/feed", resolve=False) == "https://news.example.org/feed"
+    for url in ("http://127.0.0.1/", "http://[::1]/", "http://10.0.0.8/", "http://localhost/", "http://a.localhost/"):
+        with pytest.raises(UnsafeURL):
+            check_url(url, resolve=False)

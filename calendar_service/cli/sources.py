@@ -84,7 +84,7 @@ def add_command(context: click.Context, name: str | None, url: str | None, kind:
     else:
         raise click.UsageError("give NAME and URL, or --file")
     allow_private = settings_from(context).sources_allow_private
-    checked = [SourceSpec(**{**spec.__dict__, "url": check_url(spec.url, allow_private=allow_private)})
+    checked = [SourceSpec(**{**spec.__dict__, "url": check_url(spec.url, allow_private=allow_private, resolve=False)})
                for spec in specs]
     with transaction(open_store(context)) as session:
         for spec in checked:

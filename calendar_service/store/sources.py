@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cssselect import GenericTranslator, SelectorError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -101,6 +102,11 @@ class SourceSpec:
         if self.kind == Kind.HTML and not (self.selector or "").strip():
             found.append(Problem("an html source needs the CSS selector of its article links", field="selector",
                                  record=self.name))
+        elif self.selector:
+            try:
+                GenericTranslator().css_to_xpath(self.selector)
+            except SelectorError as error:
+                found.append(Problem(f"not a usable CSS selector: {error}", field="selector", record=self.name))
         if len(self.url) > 2000 or len(self.selector or "") > 500:
             found.append(Problem("too long (url: 2,000 characters, selector: 500)", record=self.name))
         return found

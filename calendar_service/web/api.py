@@ -53,6 +53,7 @@ def _dicts(session: Session, events: Sequence[Event], where: EventFilter, limit:
     found = []
     for event in events:
         body = event_to_dict(event, base)
+        body["links"]["sources"] = f"{base}/api/events/{event.uid}/sources"  # the items of watched sources it came from
         if is_series(event):
             occurrences, more = list_occurrences(event, overrides[event.uid], *window, limit=limit)
             body["recurrence"] = recurrence_to_dict(event, occurrences, more=more, window=window)
@@ -105,9 +106,7 @@ def event(uid: str) -> Response:
 
 def event_response(body: dict[str, Any], found: Event, status: int = 200) -> Response:
     """Answer ``body`` (the event as JSON) with its ETag and links."""
-    base = get_settings(current_app).base_url
-    body["calendar"] = subscribe_links(event_ics_url(base, found.uid))
-    body["links"]["sources"] = f"{base}/api/events/{found.uid}/sources"  # the items of watched sources it came from
+    body["calendar"] = subscribe_links(event_ics_url(get_settings(current_app).base_url, found.uid))
     response = jsonify(body)
     response.status_code = status
     response.headers["ETag"] = etag_of(found)

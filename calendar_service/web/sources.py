@@ -72,7 +72,8 @@ def add(body: dict[str, Any]) -> Response:
 
     replace = body.pop("replace", False)
     try:
-        url = check_url(body.pop("url"), allow_private=get_settings(current_app).sources_allow_private)
+        url = check_url(body.pop("url"), allow_private=get_settings(current_app).sources_allow_private,
+                        resolve=False)
     except FetchError as error:  # an address it may not fetch, or a host that does not resolve
         raise InvalidInput([Problem(str(error), field="url")]) from None
     with transaction(get_session_factory(current_app)) as session:

@@ -33,6 +33,7 @@ def test_sources_add_list_remove_and_the_shipped_example(app: Flask, runner: Cli
     (["Bad Name", "http://127.0.0.1/"], "field 'name'"),
     (["x", "ftp://127.0.0.1/"], "only http and https"),
     (["x", "http://127.0.0.1/", "--kind", "html"], "CSS selector"),
+    (["x", "http://127.0.0.1/", "--kind", "html", "--selector", "a[["], "not a usable CSS selector"),
 ])
 def test_bad_sources_are_refused_in_one_line(app: Flask, runner: CliRunner, arguments: list[str],
                                              message: str) -> None:
