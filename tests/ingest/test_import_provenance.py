@@ -66,20 +66,39 @@ def test_importing_the_seed_over_the_dataset_changes_nothing_and_reports_differe
     assert after == before  # no update, no sequence bump, no notice, no new revision
     assert all(event["sequence"] == 0 and event["origin"] == "dataset" for event in after[0])
     summary, *kept = real.output.splitlines()
-    assert summary.startswith(f"{SEED}: 12 events: 0 created, 0 updated, 12 unchanged, 1 proposed; ")
+    # The dataset and the seed agree on every fact (the 2022 operation's venue included): nothing to propose.
+    assert summary.startswith(f"{SEED}: 12 events: 0 created, 0 updated, 12 unchanged, 0 proposed; ")
     assert kept
     assert dry.output.splitlines()[1:] == kept  # the dry run reports the same differences
     assert dry.output.splitlines()[0].endswith("(dry run: nothing stored)")
     # The dataset's title of the founding treaty is kept; what the text reads is named beside it.
     assert ("  kept news:anniversary:1992-05-15 title: stored 'Signing of the Collective Security Treaty' "
             "(dataset), read 'Conclusion of the Collective Security Treaty'") in kept
-    # A venue the dataset left empty is the dataset's too: reported, not filled, and never a move.
-    assert any(line.startswith("  kept news:operation:csto:2022-01 country: stored (empty) (dataset), read 'KZ'")
-               for line in kept)
+    assert not any(line.startswith("  kept news:operation:csto:2022-01 country:") for line in kept)
     with db.transaction(factory) as session:
         titles_ru = session.scalars(select(Event.title_ru)).all()
     assert len(titles_ru) == 12
     assert all(titles_ru)  # the seed is English: no Russian title is erased
+
+
+def test_a_venue_the_dataset_leaves_empty_is_reported_not_filled(
+    news_store: tuple[CliRunner, sessionmaker[Session]], tmp_path: Path
+) -> None:
+    runner, factory = news_store
+    text = DATASET.read_text(encoding="utf-8")
+    venue = "    country: KZ\n    countries: [KZ]\n    bodies: [CSTO Collective Peacekeeping Forces]\n"
+    assert text.count(venue) == 1  # the 2022 operation's venue, the one the seed names too
+    unplaced = tmp_path / "events.yaml"
+    unplaced.write_text(text.replace(venue, venue.removeprefix("    country: KZ\n")), encoding="utf-8")
+    assert runner.invoke(main, ["load", str(unplaced)]).exit_code == 0
+    before = _state(factory)
+    real = runner.invoke(main, ["import", str(SEED), "--reference-date", "2025-01-15"])
+    assert real.exit_code == 0, real.output
+    assert _state(factory) == before  # the empty venue is the dataset's too: not filled, and never a move
+    summary, *reported = real.output.splitlines()
+    assert " 12 unchanged, 1 proposed; " in summary
+    assert any(line.startswith("  proposed #1 news:operation:csto:2022-01 country: stored (empty) (dataset), read 'KZ'")
+               for line in reported), reported
 
 
 def test_the_dataset_loaded_over_an_import_takes_over(news_store: tuple[CliRunner, sessionmaker[Session]]) -> None:
