@@ -29,6 +29,7 @@ from calendar_service import create_app, db, get_settings
 from calendar_service.config import Settings
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.publish.build import build_feeds
+from tests.warm import Warm
 
 pytest_plugins = ("tests.pg",)  # the PostgreSQL fixtures
 
@@ -55,6 +56,14 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
         return connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def warm() -> Iterator[Warm]:
+    """One warm interpreter per test worker, forking the service's real processes (see tests/warm.py)."""
+    interpreter = Warm()
+    yield interpreter
+    interpreter.close()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,10 @@ import selectors
 import subprocess
 import threading
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.warm import Warm, WarmPopen
 
 
 def read_line_matching(process: subprocess.Popen[str], pattern: str, seconds: float) -> re.Match[str]:
@@ -55,9 +59,12 @@ _said = threading.Condition()
 class Process:
     """A subprocess whose merged output a thread reads line by line; tests wait on what it says."""
 
-    def __init__(self, command: list[str], env: dict[str, str], *, stdin: bool = False) -> None:
-        self.popen = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, text=True)
+    def __init__(self, command: list[str], env: dict[str, str], *, stdin: bool = False,
+                 warm: Warm | None = None) -> None:
+        """Start ``command``: a fresh interpreter, or a child of ``warm`` (see :mod:`tests.warm`)."""
+        self.popen: subprocess.Popen[str] | WarmPopen = warm.start(command, env, stdin=stdin) if warm else \
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, text=True)
         self.lines: list[str] = []
         self._ended = False
         self._reader = threading.Thread(target=self._read, name=f"output of {self.popen.pid}", daemon=True)

@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import socket
-import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from calendar_service.cli.listen import AccessLog, bind, link_base_url, listenin
 from calendar_service.errors import ConfigurationError
 from tests.conftest import DATASET
 from tests.process import read_line_matching
+from tests.warm import Warm, WarmPopen
 
 STARTUP_SECONDS = 60
 ACCESS_LINE = re.compile(r'^127\.0\.0\.1 - - \[[^]]+\] "GET (\S+) HTTP/1\.1" (\d{3}) (\d+|-) "([^"]*)" "([^"]*)"$')
@@ -37,14 +37,13 @@ def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _serve(tmp_path: Path, *arguments: str, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "calendar_service", "serve", *arguments],
-        cwd=tmp_path, env=_environment(tmp_path, **env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+def _serve(warm: Warm, tmp_path: Path, *arguments: str, **env: str) -> WarmPopen:
+    """``python -m calendar_service serve ARGUMENTS``, a child of the warm interpreter."""
+    return warm.start([sys.executable, "-m", "calendar_service", "serve", *arguments], _environment(tmp_path, **env),
+                      cwd=tmp_path)
 
 
-def _finish(process: subprocess.Popen[str]) -> list[str]:
+def _finish(process: WarmPopen) -> list[str]:
     """Stop the server (SIGTERM: a clean exit) and return the rest of its output, lines read or not."""
     process.terminate()
     output, _ = process.communicate(timeout=30)
@@ -62,8 +61,8 @@ def busy_port() -> Iterator[int]:
 
 
 @pytest.mark.server
-def test_serve_links_to_the_port_it_listens_on_and_logs_each_request(tmp_path: Path) -> None:
-    process = _serve(tmp_path, "--port", "0")
+def test_serve_links_to_the_port_it_listens_on_and_logs_each_request(tmp_path: Path, warm: Warm) -> None:
+    process = _serve(warm, tmp_path, "--port", "0")
     try:
         port = read_line_matching(process, r"http://127\.0\.0\.1:(\d+)/", STARTUP_SECONDS).group(1)
         base = f"http://127.0.0.1:{port}"
@@ -88,8 +87,8 @@ def test_serve_links_to_the_port_it_listens_on_and_logs_each_request(tmp_path: P
 
 
 @pytest.mark.server
-def test_serve_names_a_base_url_that_disagrees_with_its_address_once(tmp_path: Path) -> None:
-    process = _serve(tmp_path, "--port", "0", CALENDAR_BASE_URL="https://calendar.example.org")
+def test_serve_names_a_base_url_that_disagrees_with_its_address_once(tmp_path: Path, warm: Warm) -> None:
+    process = _serve(warm, tmp_path, "--port", "0", CALENDAR_BASE_URL="https://calendar.example.org")
     try:
         note = read_line_matching(process, r"WARNING .*links in the feeds use CALENDAR_BASE_URL (\S+), "
                                            r"while this server listens on http://127\.0\.0\.1:(\d+)/", STARTUP_SECONDS)
@@ -104,8 +103,8 @@ def test_serve_names_a_base_url_that_disagrees_with_its_address_once(tmp_path: P
 
 
 @pytest.mark.server
-def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path, busy_port: int) -> None:
-    process = _serve(tmp_path, "--port", str(busy_port))
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path, busy_port: int, warm: Warm) -> None:
+    process = _serve(warm, tmp_path, "--port", str(busy_port))
     output, _ = process.communicate(timeout=STARTUP_SECONDS)
     assert process.returncode == 1
     lines = output.splitlines()

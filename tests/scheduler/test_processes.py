@@ -32,6 +32,7 @@ from calendar_service.store.queries import get_store_revision
 from tests.conftest import DATASET, NOW
 from tests.pg import Engines, engines
 from tests.process import SAY_SECONDS, Process, wait_for_any
+from tests.warm import Warm
 
 ANNIVERSARY_NOTICE = Notice.kind.in_(("anniversary_ahead", "anniversary_today"))  # not announced/changed
 
@@ -43,12 +44,14 @@ SWEPT = "job anniversaries done"
 POLLED = "job regenerate-on-change done"
 
 
-def service_process(args: list[str], env: dict[str, str], *, at: dt.datetime | None = None) -> Process:
-    """Start ``calendar-service ARGS``, its clock set to ``at`` (then ticking) when given."""
+def service_process(warm: Warm, args: list[str], env: dict[str, str], *, at: dt.datetime | None = None
+                    ) -> Process:
+    """Start ``calendar-service ARGS`` from ``warm``, its clock set to ``at`` (then ticking) when given."""
     clock = "" if at is None else (
         "import datetime, time_machine\n"
         f"time_machine.travel(datetime.datetime.fromisoformat({at.isoformat()!r}), tick=True).start()\n")
-    return Process([sys.executable, "-c", clock + "from calendar_service.cli import main; main()", *args], env)
+    return Process([sys.executable, "-c", clock + "from calendar_service.cli import main; main()", *args], env,
+                   warm=warm)
 
 
 @pytest.fixture
@@ -110,12 +113,12 @@ def _holder(row: JobRun) -> int:
 
 
 def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
-    service: tuple[dict[str, str], sessionmaker[Session], Path], processes: list[Process]
+    service: tuple[dict[str, str], sessionmaker[Session], Path], processes: list[Process], warm: Warm
 ) -> None:
     env, factory, data_dir = service
     # 8 May, just after 06:00 in Moscow: two schedulers started together on a fresh database
     # (both migrate and find the store empty).
-    processes.extend([service_process(["scheduler"], env, at=MAY_8), service_process(["scheduler"], env, at=MAY_8)])
+    processes.extend([service_process(warm, ["scheduler"], env, at=MAY_8) for _ in range(2)])
     first = wait_for_any(processes, SWEPT)
     [second] = [process for process in processes if process is not first]
     first.wait_for(LEADING)
@@ -161,7 +164,7 @@ def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
 
     # The service was down from 8 May to 15 May, 06:00: restarted, it catches up and issues the
     # day's notice; the 8 May notice is not issued again.
-    again = [service_process(["scheduler"], env, at=MAY_15), service_process(["scheduler"], env, at=MAY_15)]
+    again = [service_process(warm, ["scheduler"], env, at=MAY_15) for _ in range(2)]
     processes.extend(again)
     leader = wait_for_any(again, SWEPT)
     [standby] = [process for process in again if process is not leader]
@@ -180,14 +183,14 @@ def test_two_scheduler_processes_run_each_job_once_and_the_standby_takes_over(
 
 
 def test_serve_beside_a_running_scheduler_serves_and_stands_by(
-    service: tuple[dict[str, str], sessionmaker[Session], Path], processes: list[Process]
+    service: tuple[dict[str, str], sessionmaker[Session], Path], processes: list[Process], warm: Warm
 ) -> None:
     env, factory, _ = service
-    clock_process = service_process(["scheduler"], env, at=MAY_15)
+    clock_process = service_process(warm, ["scheduler"], env, at=MAY_15)
     processes.append(clock_process)
     clock_process.wait_for(LEADING)
     clock_process.wait_for(SWEPT)
-    web = service_process(["serve", "--port", "0"], env, at=MAY_15)
+    web = service_process(warm, ["serve", "--port", "0"], env, at=MAY_15)
     processes.append(web)
     web.wait_for(STANDING_BY)
     port = re.search(r"http://127\.0\.0\.1:(\d+)/", web.wait_for("http://127.0.0.1:"))
@@ -210,13 +213,13 @@ def test_serve_beside_a_running_scheduler_serves_and_stands_by(
 
 @pytest.mark.postgresql
 def test_a_scheduler_that_loses_its_advisory_lock_stops(postgres_url: str, tmp_path: Path, pg_engines: Engines,
-                                                        processes: list[Process]) -> None:
+                                                        processes: list[Process], warm: Warm) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "feeds").mkdir()
     env = {name: value for name, value in os.environ.items() if not name.startswith("CALENDAR_")}
     env.update({"CALENDAR_DATA_DIR": str(tmp_path / "data"), "CALENDAR_FEEDS_DIR": str(tmp_path / "feeds"),
                 "CALENDAR_DATABASE_URL": postgres_url, "CALENDAR_LOCK_POLL_SECONDS": "1", "PYTHONUNBUFFERED": "1"})
-    scheduler = service_process(["scheduler"], env)
+    scheduler = service_process(warm, ["scheduler"], env)
     processes.append(scheduler)
     scheduler.wait_for(LEADING)
     # The lock's connection dies, as when the network goes.
