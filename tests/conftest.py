@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import ipaddress
+import os
 import shutil
 import socket
 from collections.abc import Callable, Iterator
@@ -69,8 +71,6 @@ def warm() -> Iterator[Warm]:
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the developer's own CALENDAR_* settings out of the tests."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("CALENDAR_"):
             monkeypatch.delenv(name)
@@ -130,7 +130,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 
 
 @pytest.fixture(scope="session")
-def loaded_template(tmp_path_factory: pytest.TempPathFactory, migrated_template: Template) -> Template:
+def loaded_template(tmp_path_factory: pytest.TempPathFactory, migrated_template: Template) -> Iterator[Template]:
     """The repository's dataset loaded at NOW and every feed built, once per session."""
     folder = tmp_path_factory.mktemp("loaded")
     settings = _template_settings(folder)
@@ -142,7 +142,17 @@ def loaded_template(tmp_path_factory: pytest.TempPathFactory, migrated_template:
         build_feeds(factory, get_settings(application), now=NOW)
     finally:
         factory.kw["bind"].dispose()
-    return Template(folder / "calendar.db", folder / "feeds")
+    template = Template(folder / "calendar.db", folder / "feeds")
+    built = _digests(template.feeds_dir)
+    yield template
+    # Each test's feeds folder links to these files (see ``loaded``): a test that wrote into one in
+    # place, rather than replacing it as publishing does, changed them for every later test.
+    assert _digests(template.feeds_dir) == built, "a test wrote into a published file in place"
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def change_settings(app: Flask, **changes: Any) -> Settings:
@@ -199,7 +209,8 @@ def loaded(app: Flask, factory: sessionmaker[Session], loaded_template: Template
     shutil.copyfile(loaded_template.database, database)
     feeds_dir = get_settings(app).feeds_dir
     shutil.rmtree(feeds_dir)
-    shutil.copytree(loaded_template.feeds_dir, feeds_dir)
+    # Links, not copies: publishing replaces a file (write_atomic) and never writes into one.
+    shutil.copytree(loaded_template.feeds_dir, feeds_dir, copy_function=os.link)
     return app
 
 
