@@ -134,19 +134,21 @@ def main() -> None:
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             items = sum(source.items for source in report.sources)
             created = sum(source.created for source in report.sources)
+            updated = sum(source.updated for source in report.sources)
             proposed = sum(source.proposed for source in report.sources)
             failing = sum(1 for source in report.sources if source.error)
-            rows.append((label, items, created, proposed, failing, wall, cpu))
+            rows.append((label, items, created, updated, proposed, failing, wall, cpu))
         factory.kw["bind"].dispose()
     server.shutdown()
     server.server_close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{arguments.sources} sources × {arguments.items} items on 127.0.0.1\n")
-    print("| run | items read | events created | proposed | failing | wall s | CPU s | items/s |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, items, created, proposed, failing, wall, cpu in rows:
-        rate = f"{items / wall:.0f}" if items else "–"
-        print(f"| {label} | {items} | {created} | {proposed} | {failing} | {wall:.1f} | {cpu:.1f} | {rate} |")
+    print("| run | items read | events created | updated | proposed | failing | wall s | CPU s | CPU ms/item |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, items, created, updated, proposed, failing, wall, cpu in rows:
+        per_item = f"{1000 * cpu / items:.0f}" if items else "–"
+        print(f"| {label} | {items} | {created} | {updated} | {proposed} | {failing} | {wall:.1f} | {cpu:.1f} "
+              f"| {per_item} |")
     print(f"\npeak resident memory of the process: {peak:.0f} MB")
 
 

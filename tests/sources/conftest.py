@@ -16,7 +16,7 @@ from calendar_service.ingest.sources.fetching import Fetcher
 from calendar_service.ingest.sources.watch import FetchReport, fetch_sources
 from calendar_service.outbound import make_client
 from calendar_service.store.sources import SourceSpec, add_source
-from tests.httpserver import Site, serve
+from tests.httpserver import Reply, Site, serve
 
 #: The day the sources are read: the articles below announce events later in 2026.
 READ_AT = dt.datetime(2026, 2, 10, 9, 0, tzinfo=dt.UTC)
@@ -67,14 +67,8 @@ def module_site() -> Iterator[Site]:
 @pytest.fixture
 def site(module_site: Site) -> Site:
     module_site.reset()
-    module_site.put("/robots.txt", _no_robots())
+    module_site.put("/robots.txt", Reply(404, b""))  # no robots.txt: no rules
     return module_site
-
-
-def _no_robots() -> Any:
-    from tests.httpserver import Reply
-
-    return Reply(404, b"")
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ class SourceReport:
     not_modified: bool = False
     items: int = 0  #: new items kept
     created: int = 0
+    updated: int = 0  #: events it changed or confirmed were changed by a later item
     proposed: int = 0
     retried: int = 0  #: items whose article could not be read now, left for the next run
 
@@ -261,6 +262,7 @@ def _read_events(session: Session, plan: _Plan, title: str | None, text: str, ur
     for record in review:  # proposed before: still linked, so an editor sees every item that read it
         events.setdefault(record.key, "proposed")
     report.created += created
+    report.updated += updated
     report.proposed += proposed
     kind = "events" if created or updated else "proposed" if proposed or review else "none"
     return kind, f"{len(found)} events read: {created} created, {updated} updated, {proposed} proposed", events
