@@ -123,15 +123,14 @@ def is_country_code(code: str) -> bool:
     return bool(_COUNTRY_RE.match(code)) and pycountry.countries.get(alpha_2=code) is not None
 
 
+#: XML 1.0 and iCalendar both refuse C0 controls other than tab/newline and lone surrogates.
+#: DEL and the C1 controls are allowed by XML but "discouraged" (XML 1.0 §2.2) and never text:
+#: feed readers decode them as Windows-1252 (U+0080 comes back as "€"), so they are refused too.
+_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _forbidden_characters(text: str) -> bool:
-    # XML 1.0 and iCalendar both refuse C0 controls other than tab/newline and lone surrogates.
-    # DEL and the C1 controls are allowed by XML but "discouraged" (XML 1.0 §2.2) and never text:
-    # feed readers decode them as Windows-1252 (U+0080 comes back as "€"), so they are refused too.
-    return any(
-        (ord(ch) < 0x20 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF
-        or ch in "\ufffe\uffff"
-        for ch in text
-    )
+    return _FORBIDDEN_RE.search(text) is not None
 
 
 #: Something a browser or feed reader would take for markup: a tag, comment, doctype or processing
