@@ -19,6 +19,13 @@ __all__ = ["category_named_back", "category_of", "first_cue", "mask", "occurs", 
 
 _I = re.IGNORECASE
 
+#: Whom one receives: an office or a delegation (English titles are capitalised).
+_ROLE_EN = r"[A-Z][a-z]+ (?:Secretary|Minister|Chief|Chairman|Speaker|Ambassador|President|General|of)\b|Secretary|Minister|Chief"
+_ROLE_RU = r"генеральн\w+ секретар\w+|генсек\w*|делегаци\w+|министр\w*|посл[аео]\w*|секретар\w+|начальник\w*|председател\w+|заместител\w+|глав\w+ "
+
+#: What one adopts rather than receives ("принял Декларацию", "принял Закон").
+_ACT_RU = r"Деклараци|Заявлени|Решени|План|Устав|Протокол|Закон|Положени|Программ|Обращени"
+
 _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
     Category.CONSULTATION: re.compile(r"\bconsultations?\b|\bконсультаци\w*", _I),
     Category.TRAINING: re.compile(
@@ -58,7 +65,11 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
         r"|\bbriefing\b(?= (?:for|with) (?:the )?(?:diplomat|ambassador|representative))"
         r"|\b(?:working|official) trip\b"
         r"|\bзаседани\w*|\bвстреч\w*|\bсовещани\w*|\bсаммит\w*|\bпереговор\w*|\bсесси[ияюей]\w*|\bконференци\w*"
-        r"|\bфорум\w*|\bкругл\w* стол\w*|\bсеминар\w*|\bвизит\w*|\bпосети\w*|\bрабоч\w+ поездк\w*",
+        r"|\bфорум\w*|\bкругл\w* стол\w*|\bсеминар\w*|\bвизит\w*|\bпосети\w*|\bрабоч\w+ поездк\w*"
+        # Receiving a visitor is meeting them: "received today the Chief of ...", "принял генсека".
+        rf"|\breceived\b(?=(?:\s+(?:today|yesterday|here|on \w+|in \w+))?\s+(?:the\s+)?(?:delegation|{_ROLE_EN}))"
+        rf"|\bпринял[аи]?\b(?=(?:\s+\S+){{0,3}}?\s+(?:{_ROLE_RU}|(?!{_ACT_RU})[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+))"
+        r"|\bgathered\b|\bсобрал(?:ись|ась|ся)\b|\bсъехались\b",
         _I,
     ),
     Category.OTHER: re.compile(
@@ -101,12 +112,13 @@ _HELD = re.compile(
     r"|(?<!\bbe )(?:\btook place\b|\bheld\b|\bhosted\b|\bmet\b|\bdiscussed\b|\bsigned\b|\badopted\b"
     r"|\battended\b|\bvisited\b|\btook part\b|\bparticipated\b|\bconducted\b|\borgani[sz]ed\b|\bcompleted\b"
     r"|\bended\b|\bbegan\b|\bstarted\b|\bopened\b|\bmarked\b|\bcelebrated\b|\bwelcomed\b|\bapproved\b"
-    r"|\bdecided\b|\blaunched\b)"
+    r"|\bdecided\b|\blaunched\b|\breceived\b|\bgathered\b)"
     r"|\bis being held\b|\bare being held\b|\bis taking place\b|\bare taking place\b|\bmarks\b"
     r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|\bпроведен\w*|\bпроведён\w*|\bприня\w+ участие"
     r"|\bобсудил\w*|\bподписал\w*|\bпринял\w*|\bпосетил\w*|\bвстретил\w*|\bотметил\w*"
     r"|\bначал(?:ся|ась|ось|ись|и|а|о)?\b|\bзавершил\w*|\bзавершен\w*|\bзавершён\w*|\bоткрыл\w*"
-    r"|\bорганизовал\w*|\bпроходит\b|\bпроходят\b|\bисполня\w*|\bисполнил\w*|\bотмеча\w*",
+    r"|\bорганизовал\w*|\bпроходит\b|\bпроходят\b|\bисполня\w*|\bисполнил\w*|\bотмеча\w*"
+    r"|\bсобрал(?:ись|ась|ся)\b|\bсъехались\b",
     _I,
 )
 

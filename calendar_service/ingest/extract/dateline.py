@@ -32,7 +32,8 @@ _AGENCIES = (
     r"|Kabar|KABAR|Кабар|КАБАР|Khovar|KHOVAR|Ховар|ХОВАР|ARKA|АРКА|news\.am|NEWS\.am|Trend|AKIpress"
     r"|24\.kg|Tengrinews|Xinhua|Синьхуа|ЦАМТО|ОДКБинформ|ОДКБ-информ|Минобороны|MIA|МИА|Report|Азертадж"
     r"|Regnum|REGNUM|Регнум|Asia-Plus|ASIA-Plus|Азия-Плюс|Kun\.uz|Armradio|ИА\s+[\w«»\" -]{2,20}|NIAT"
-    r"|НИАТ\s+«Ховар»|BELTA|Вести|Известия|ТВ\s+БРИКС"
+    r"|НИАТ\s+«Ховар»|BELTA|Вести|Известия|ТВ\s+БРИКС|«Азия-Плюс»|KAZAKHSTAN\s+TODAY|Kazakhstan\s+Today"
+    r"|Interfax-Kazakhstan|Интерфакс-Казахстан|Kazakh\s+TV"
 )
 _WORD = r"[A-ZА-ЯЁ][\w'’-]*\.?"
 _PLACE = rf"(?P<place>{_WORD}(?:[ -]{_WORD}){{0,2}})"
@@ -57,6 +58,11 @@ _PATTERNS = (
     re.compile(
         rf"^(?:{_PLACE}{_SEP})?(?:(?P<date>{_DATE})\s*[,.]?\s*(?:[-–—]\s*)?)?(?P<agency>(?:{_AGENCIES}))"
         rf"\s*(?:[.:]\s*(?:[-–—]{{1,2}})?|[-–—]{{1,2}}|,)\s*"
+    ),
+    # A place, maybe a date, then an agency in capitals and the story: "MINSK. KAZINFORM The ...".
+    re.compile(
+        rf"^{_PLACE}{_SEP}(?:(?P<date>{_DATE}){_SEP})?(?P<agency>KAZINFORM|INTERFAX|BELTA|TASS|ARMENPRESS|KABAR)"
+        r"\s+(?=[A-ZА-ЯЁ«\"])"
     ),
     # A place in capitals and a date, then a dash: "ASTANA, Nov. 8 – A session ...".
     re.compile(rf"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ-]{{2,}}),\s+(?P<date>{_DATE})\s*[-–—]{{1,2}}\s*"),

@@ -34,6 +34,9 @@ _NUMERIC_HEAD = re.compile(
     r"(?:(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d\d)-(\d\d))"
     r"(?!\s*(?:г\.|года|г\b))[\s|–—-]*(?:\d{1,2}:\d\d[\s|–—-]*)?"
 )
+_CLOCK = re.compile(r"(?<![\d:])[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?![\d:])")
+_ZONE = re.compile(r"\b(?:GMT|UTC|AMT|MSK|МСК|ALMT)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?(?!\w)")
+_NUMERIC_DAY = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d\d)")
 _HEADER_REST = re.compile(r"^[\s,|–—-]*+(?:\d{1,2}:\d\d)?\s*$")  # "*+": a run of spaces is not retried
 LEAD_PREFIX = re.compile(
     r"^\s*(?:[A-ZА-ЯЁ][\w.-]+(?: [A-ZА-ЯЁ][\w.-]+)?\s*,\s*)?(?:(?:On|ON|on|В|в|Во|во)\s+)?$"
@@ -82,6 +85,10 @@ class Item:
     year_written: bool = True  #: the publication date's year is written (a dateline may leave it out)
 
 
+#: Items headed by a date of their own, whose story may follow on the next lines.
+_HEADED = (ItemKind.ARTICLE, ItemKind.AGENCY)
+
+
 @dataclass
 class _Draft:
     kind: ItemKind
@@ -117,6 +124,9 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _header(text: str, start: int, end: int) -> tuple[dt.date, tuple[int, int], int] | None:
     """Return (publication date, its span, where the body starts) when the paragraph is a header."""
     paragraph = text[start:end]
+    stamped = _timestamp(paragraph)
+    if stamped is not None:
+        return stamped, (start, end), end
     match = _NUMERIC_HEAD.match(paragraph)
     if match:
         day, month, year = (
@@ -148,6 +158,32 @@ def _header(text: str, start: int, end: int) -> tuple[dt.date, tuple[int, int], 
                 end,
             )
     return None
+
+
+def _timestamp(paragraph: str) -> dt.date | None:
+    """Return the day of a line that is only a day and a clock time, as sites stamp their items.
+
+    "11:40, 15 May 2017 | GMT +6", "September 23, 2009 - 15:20 AMT", "- 09:15, 16 октября 2024",
+    "14:10 30/11/2021", "28-11-2024 11:30", "Декабрь 20, 2016 15:05": the day, with its year, is the
+    publication date.
+    """
+    if len(paragraph) > 64 or not _CLOCK.search(paragraph):
+        return None
+    rest = _ZONE.sub(" ", _CLOCK.sub(" ", paragraph)).strip(" ,|–—-\t")
+    numeric = _NUMERIC_DAY.fullmatch(rest)
+    if numeric:
+        try:
+            return dt.date(int(numeric.group(4)), int(numeric.group(3)), int(numeric.group(1)))
+        except ValueError:
+            return None
+    mentions = find_dates(rest)
+    if len(mentions) != 1 or rest[: mentions[0].begin].strip() or rest[mentions[0].end :].strip(" ,.|–—-"):
+        return None
+    first = mentions[0].first
+    if mentions[0].first != mentions[0].last or None in (first.year, first.month, first.day):
+        return None
+    assert first.year is not None and first.month is not None and first.day is not None
+    return dt.date(first.year, first.month, first.day)
 
 
 def _lead(text: str, start: int, end: int) -> DateMention | None:
@@ -241,11 +277,12 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
                 start, end = following
                 lead, dateline = following_lead, following_dateline
         if dateline is not None:
-            header_alone = title is None and drafts and drafts[-1].kind is ItemKind.ARTICLE and not drafts[-1].bodies
-            if header_alone:  # "15.05.2024" on a line of its own, then "MINSK, 15 May (BelTA) - ..."
+            header_alone = drafts and drafts[-1].kind in _HEADED and not drafts[-1].bodies
+            if header_alone:  # "15.05.2024" on a line of its own, a title maybe, then "MINSK, 15 May (BelTA) - ..."
                 drafts[-1].bodies.append((start + dateline.end, end))
                 drafts[-1].end = end
                 drafts[-1].place = dateline.place
+                drafts[-1].title = drafts[-1].title or title
             else:
                 drafts.append(_dateline_draft(text, start, end, dateline, title, item_start))
             index += 1
@@ -255,16 +292,19 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
             title is None
             and header is None
             and drafts
-            and drafts[-1].kind is ItemKind.ARTICLE
+            and drafts[-1].kind in _HEADED
             and not drafts[-1].bodies
         ):
             drafts[-1].bodies.append((start, end))  # the body of a header that stood on a line of its own
             drafts[-1].end = end
         elif header is not None:
             published, span, body = header
+            # A site's clock stamp heads an outlet's report, as a dateline does; a bare date heads a
+            # body's own article.
+            stamped = _timestamp(text[start:end]) is not None
             drafts.append(
                 _Draft(
-                    ItemKind.ARTICLE,
+                    ItemKind.AGENCY if stamped else ItemKind.ARTICLE,
                     item_start,
                     end,
                     [(body, end)] if body < end else [],
