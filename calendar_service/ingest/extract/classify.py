@@ -20,8 +20,14 @@ __all__ = ["category_named_back", "category_of", "first_cue", "mask", "occurs", 
 _I = re.IGNORECASE
 
 #: Whom one receives: an office or a delegation (English titles are capitalised).
-_ROLE_EN = r"[A-Z][a-z]+ (?:Secretary|Minister|Chief|Chairman|Speaker|Ambassador|President|General|of)\b|Secretary|Minister|Chief"
-_ROLE_RU = r"генеральн\w+ секретар\w+|генсек\w*|делегаци\w+|министр\w*|посл[аео]\w*|секретар\w+|начальник\w*|председател\w+|заместител\w+|глав\w+ "
+_ROLE_EN = (
+    r"[A-Z][a-z]+ (?:Secretary|Minister|Chief|Chairman|Speaker|Ambassador|President|General|of)\b"
+    r"|Secretary|Minister|Chief"
+)
+_ROLE_RU = (
+    r"генеральн\w+ секретар\w+|генсек\w*|делегаци\w+|министр\w*|посл[аео]\w*|секретар\w+|начальник\w*"
+    r"|председател\w+|заместител\w+|глав\w+ "
+)
 
 #: What one adopts rather than receives ("принял Декларацию", "принял Закон").
 _ACT_RU = r"Деклараци|Заявлени|Решени|План|Устав|Протокол|Закон|Положени|Программ|Обращени"

@@ -180,9 +180,8 @@ def _timestamp(paragraph: str) -> dt.date | None:
     if len(mentions) != 1 or rest[: mentions[0].begin].strip() or rest[mentions[0].end :].strip(" ,.|–—-"):
         return None
     first = mentions[0].first
-    if mentions[0].first != mentions[0].last or None in (first.year, first.month, first.day):
+    if mentions[0].first != mentions[0].last or first.year is None or first.month is None or first.day is None:
         return None
-    assert first.year is not None and first.month is not None and first.day is not None
     return dt.date(first.year, first.month, first.day)
 
 
