@@ -6,11 +6,11 @@ Run from the repository root::
     python benchmarks/eval_extract.py [FILE ...] [--details]
 
 The files default to the two halves of the agency corpus (tests/data/news/agency-dev.yaml and
-agency-heldout.yaml). For each file and pooled, it prints the items, gold events, events found and
+agency-heldout.yaml) and the fresh held-out set (agency-fresh.yaml). For each file and pooled, it prints the items, gold events, events found and
 matched, date precision, recall and F1, then the accuracy of each compared field over the matched
 events and the share of matched events with every field right. ``--details`` lists, per item, the
 gold events missed and the events found that match none (read them on the development half only:
-the held-out half is for measuring). Scoring rules: tests/extract/scoring.py.
+the held-out half and the fresh set are for measuring). Scoring rules: tests/extract/scoring.py.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from calendar_service.ingest.extract import extract_events, load_gazetteer  # no
 from tests.extract.scoring import FIELDS, Score, match_events, score_item, total, written  # noqa: E402
 
 NEWS = REPO / "tests" / "data" / "news"
-DEFAULT_FILES = (NEWS / "agency-dev.yaml", NEWS / "agency-heldout.yaml")
+DEFAULT_FILES = (NEWS / "agency-dev.yaml", NEWS / "agency-heldout.yaml", NEWS / "agency-fresh.yaml")
 SHORT = {"category": "categ", "status": "status", "countries": "countr", "precision": "prec",
          "anniversary": "anniv", "year_inferred": "year_inf"}
 

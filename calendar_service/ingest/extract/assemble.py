@@ -117,7 +117,8 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
     item = context.item
     events: list[ExtractedEvent] = []
     for index, sentence in enumerate(sentences):
-        if sentence.ends and _under_way(events) is None:  # nothing under way: the last day is a date
+        # Nothing under way, before or in the sentence: the last day is a date of its own.
+        if sentence.ends and _under_way(events) is None and not sentence.mentions:
             ends = [m for m in sentence.ends if not _is_plain_bound(context, m)]
             sentence = replace(sentence, mentions=sorted([*sentence.mentions, *ends], key=lambda m: m.start), ends=[])
         if not sentence.mentions and not sentence.anniversaries:
@@ -133,7 +134,11 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         title = item.title if item.kind in (ItemKind.NEWS, ItemKind.AGENCY) and not events else None
         new = _sentence_events(context, sentence, scope, following, title)
         events.extend(_there(sentence, events, new))
-        _extend_under_way(context, sentence, events)
+        if sentence.ends and _under_way(events, since=len(events) - len(new)) is None:
+            sentence = replace(sentence, mentions=sentence.ends, ends=[])
+            events.extend(_sentence_events(context, sentence, [sentence], following, None))
+            continue
+        _extend_under_way(context, sentence, events, since=len(events) - len(new))
     events = _without_repetitions(_without_restatements(events))
     if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
         held_near = any(
@@ -152,7 +157,9 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
 _LONGEST_RUN = dt.timedelta(days=62)
 
 
-def _extend_under_way(context: Context, sentence: ReadSentence, events: list[ExtractedEvent]) -> None:
+def _extend_under_way(
+    context: Context, sentence: ReadSentence, events: list[ExtractedEvent], *, since: int | None = None
+) -> None:
     """Give the exercise or operation under way its last day: "started today ... will last until 19 April".
 
     The last day ("until", "продлится до", "will be completed by") or the length ("продлятся пять дней")
@@ -161,7 +168,7 @@ def _extend_under_way(context: Context, sentence: ReadSentence, events: list[Ext
     """
     if not sentence.ends and sentence.days is None:
         return
-    index = _under_way(events)
+    index = _under_way(events, since=since)
     if index is not None:
         event = events[index]
         if sentence.ends:
@@ -187,14 +194,19 @@ def _there(sentence: ReadSentence, before: list[ExtractedEvent], new: list[Extra
     ]
 
 
-def _under_way(events: list[ExtractedEvent]) -> int | None:
-    """Return the index of the latest one-day exercise or operation of the item, if it is the latest event."""
+def _under_way(events: list[ExtractedEvent], *, since: int | None = None) -> int | None:
+    """Return the index of the latest one-day exercise or operation of the item, if it is the latest event.
+
+    From index ``since`` on are the events of the sentence that says how long it lasts ("arrived on
+    Sunday on a visit that will last until 30 September"): there any kind of event runs on.
+    """
     for index in range(len(events) - 1, -1, -1):
         event = events[index]
         if event.anniversary:
             continue
         one_day = event.precision is Precision.DAY and event.start == event.end
-        if event.category in (Category.TRAINING, Category.OPERATION) and one_day:
+        same_sentence = since is not None and index >= since
+        if one_day and (same_sentence or event.category in (Category.TRAINING, Category.OPERATION)):
             return index
         return None
     return None

@@ -83,7 +83,8 @@ _PATTERNS: dict[str, str] = {
     ),
     "month": (
         rf"(?:(?<![\w])(?P<pre>[Ii]n|[Dd]uring|[Aa]t|[Ff]or|[вВ]|[вВ]о|[нН]а)\s+)?(?:(?<![\w])(?:the\s+)?(?P<part>early|mid|late|beginning\s+of"
-        rf"|end\s+of|middle\s+of|начале|конце|середине|начало|конец|середину)[\s-]+)?{_month('m1')}(?:\s+of)?"
+        rf"|end\s+of|middle\s+of|(?:first|second)\s+half\s+of|начале|конце|середине|начало|конец|середину"
+        rf"|(?:перв|втор)\w+\s+половин\w+)[\s-]+)?{_month('m1')}(?:\s+of)?"
         rf"{_year_or_relative('1')}"
     ),
     "part_en": (
