@@ -6,11 +6,12 @@ Run from the repository root::
     python benchmarks/eval_extract.py [FILE ...] [--details]
 
 The files default to the two halves of the agency corpus (tests/data/news/agency-dev.yaml and
-agency-heldout.yaml) and the fresh held-out set (agency-fresh.yaml). For each file and pooled, it prints the items, gold events, events found and
-matched, date precision, recall and F1, then the accuracy of each compared field over the matched
-events and the share of matched events with every field right. ``--details`` lists, per item, the
-gold events missed and the events found that match none (read them on the development half only:
-the held-out half and the fresh set are for measuring). Scoring rules: tests/extract/scoring.py.
+agency-heldout.yaml) and the fresh held-out set (agency-fresh.yaml). For each file and pooled, it
+prints the items, gold events, events found and matched, date precision, recall and F1, then the
+accuracy of each compared field over the matched events and the share of matched events with every
+field right. ``--details`` lists, per item, the gold events missed and the events found that match
+none (read them on the development half only: the held-out half and the fresh set are for
+measuring). Scoring rules: tests/extract/scoring.py.
 """
 
 from __future__ import annotations
