@@ -30,7 +30,7 @@ from calendar_service.ingest.extract.classify import category_of, mask
 from calendar_service.ingest.extract.compose import dated_events, founding_event, publication_event
 from calendar_service.ingest.extract.events import ExtractedEvent, deduplicate
 from calendar_service.ingest.extract.gazetteer import Gazetteer
-from calendar_service.ingest.extract.grammar import DateMention
+from calendar_service.ingest.extract.grammar import DateMention, PartialDate
 from calendar_service.ingest.extract.items import ItemKind, split_items
 from calendar_service.ingest.extract.resolve import Tense, resolve
 from calendar_service.ingest.extract.sentences import (
@@ -124,6 +124,7 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         if not sentence.mentions and not sentence.anniversaries:
             _extend_under_way(context, sentence, events)
             continue
+        sentence = _the_month(sentence, events)
         scope = [sentence]
         for later in itertools.islice(sentences, index + 1, None):
             same_paragraph = later.span.paragraph == sentence.span.paragraph or item.kind is ItemKind.NEWS
@@ -151,6 +152,19 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         if own is not None:
             events.insert(0, own)
     return events
+
+
+def _the_month(sentence: ReadSentence, before: list[ExtractedEvent]) -> ReadSentence:
+    """Read "в конце месяца" as the month of the item's latest dated event ("в начале ноября ... в конце месяца")."""
+    named = [e for e in before if not e.anniversary and e.precision in (Precision.DAY, Precision.MONTH)]
+    if not named or not any(m.relative == ("the_month", 0) for m in sentence.mentions):
+        return sentence
+    month = PartialDate(None, named[-1].start.month)
+    mentions = [
+        replace(m, first=month, last=month, relative=None) if m.relative == ("the_month", 0) else m
+        for m in sentence.mentions
+    ]
+    return replace(sentence, mentions=mentions)
 
 
 #: Longest an exercise or operation read from its first day and its last is taken to run.

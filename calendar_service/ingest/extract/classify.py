@@ -118,7 +118,7 @@ _HELD = re.compile(
     r"|(?<!\bbe )(?:\btook place\b|\bheld\b|\bhosted\b|\bmet\b|\bdiscussed\b|\bsigned\b|\badopted\b"
     r"|\battended\b|\bvisited\b|\btook part\b|\bparticipated\b|\bconducted\b|\borgani[sz]ed\b|\bcompleted\b"
     r"|\bended\b|\bbegan\b|\bstarted\b|\bopened\b|\bmarked\b|\bcelebrated\b|\bwelcomed\b|\bapproved\b"
-    r"|\bdecided\b|\blaunched\b|\breceived\b|\bgathered\b)"
+    r"|\bdecided\b|\blaunched\b|\breceived\b|\bgathered\b|\btold\b)"
     r"|\bis being held\b|\bare being held\b|\bis taking place\b|\bare taking place\b|\bmarks\b"
     r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|\bпроведен\w*|\bпроведён\w*|\bприня\w+ участие"
     r"|\bобсудил\w*|\bподписал\w*|\bпринял\w*|\bпосетил\w*|\bвстретил\w*|\bотметил\w*"

@@ -174,6 +174,10 @@ def dated_events(
         else resolved
     )
     scope_names = [name for part in scope for name in part.names]
+    if category is Category.STATEMENT and (clause_start, clause_end) != (sentence.span.start, sentence.span.end):
+        # "Kazakhstan will host ..., the Chief of the Joint Staff told a briefing on Wednesday": a
+        # statement is made where its own clause says, not where the news it gives is to happen.
+        scope_names = [name for name in sentence.names if clause_start <= name.start < clause_end]
     places = places_of(context.text, scope_names)
     remote = _REMOTE.search(sentence.text) is not None  # a videoconference is held nowhere
     near = category is Category.STATEMENT or _near(resolved.start, resolved.end, context.anchor)

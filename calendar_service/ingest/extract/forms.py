@@ -126,6 +126,11 @@ _PATTERNS: dict[str, str] = {
         rf"(?=\s+(?i:summit|session|meeting|exercises?|drills|talks|consultations|conference|visit|forum|council"
         rf"|саммит|сесси|заседани|учени|встреч|переговор|консультаци|конференци|визит|форум|совещани))"
     ),
+    # "last November", "next March", "в прошлом ноябре": a month named against the publication day.
+    "month_named": (
+        rf"(?<![\w])(?P<dir>[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast|[Tt]he\s+coming|(?:[вВ]\s+)?(?:прошлом|минувшем"
+        rf"|следующем|будущем|этом|нынешнем))\s+{_month('m1')}(?![\w])"
+    ),
     # "в третьей декаде мая": days 1-10, 11-20, 21 to the end of the month.
     "decade": (
         rf"(?<![\w])(?P<pre>[вВ]о?)\s+(?P<ord>перв\w+|втор\w+|трет\w+)\s+декад\w+\s+{_month('m1')}"
@@ -172,6 +177,7 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "relative_ru": re.compile(r"(?i:году)"),
     "month_attr": re.compile(rf"{_M}|(?i:ьск)"),
     "decade": re.compile(r"(?i:декад)"),
+    "month_named": re.compile(r"(?i:last|next|this|past|coming|прошлом|минувшем|следующем|будущем|этом|нынешнем)"),
     "relative_day": re.compile(r"(?i:today|tonight|tomorrow|yesterday|сегодня|завтра|вчера|позавчера)"),
     "weekday": re.compile(_WD),
     "relative_week": re.compile(r"(?i:week|недел)"),

@@ -58,7 +58,7 @@ class DateMention:
     @property
     def precision(self) -> str:
         if self.relative is not None:
-            return "month" if self.relative[0] == "month" else "day"
+            return "month" if self.relative[0] in ("month", "the_month", "month_named") else "day"
         if self.first.day is not None and self.last.day is not None:
             return "day"
         if self.first.month is not None and self.last.month is not None:
@@ -333,9 +333,21 @@ def _decade(match: re.Match[str]) -> Iterator[DateMention]:
     )
 
 
+def _month_named(match: re.Match[str]) -> Iterator[DateMention]:
+    month = month_number(match.group("m1"))
+    if month is None:
+        return
+    word = match.group("dir").lower().removeprefix("в").strip()
+    direction = 0 if word.startswith(("this", "этом", "нынешнем")) else _direction(word) or 1
+    yield _mention(match, PartialDate(None, month), PartialDate(None, month), relative=("month_named", direction))
+
+
 def _relative_month(match: re.Match[str]) -> Iterator[DateMention]:
     word = match.group("rm") or match.group("rmr")
-    yield _mention(match, PartialDate(None), PartialDate(None), relative=("month", _direction(word)))
+    # "в конце месяца", "at the end of the month": the month the item is speaking of, which
+    # :mod:`.assemble` finds; without one it is the publication month.
+    unit = "month" if word else "the_month"
+    yield _mention(match, PartialDate(None), PartialDate(None), relative=(unit, _direction(word)))
 
 
 _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
@@ -363,6 +375,7 @@ _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
     "weekday": _weekday,
     "relative_week": _relative_week,
     "relative_month": _relative_month,
+    "month_named": _month_named,
 }
 
 

@@ -102,9 +102,14 @@ def _relative(mention: DateMention, anchor: dt.date, tense: Tense) -> tuple[dt.d
     if unit == "week":
         monday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(weeks=amount)
         return monday, monday + dt.timedelta(days=6)
-    if unit == "month":
+    if unit in ("month", "the_month"):
         month = anchor.year * 12 + anchor.month - 1 + amount
         return period_bounds(month // 12, month % 12 + 1, None)
+    if unit == "month_named":  # "last November": the latest November before this month
+        named = mention.first.month
+        assert named is not None
+        year = anchor.year - (amount < 0 and named >= anchor.month) + (amount > 0 and named <= anchor.month)
+        return period_bounds(year, named, None)
     assert mention.weekday is not None
     back = (anchor.isoweekday() - mention.weekday) % 7
     ahead = (mention.weekday - anchor.isoweekday()) % 7

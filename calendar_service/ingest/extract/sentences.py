@@ -100,7 +100,13 @@ _DURATION = re.compile(
 )
 POSTPONE = re.compile(r"\bpostpon\w*|\brescheduled\b|\bdeferred\b|\bперенес\w*|\bперенос\w*|\bотложен\w*", _I)
 # "(?<!\s)": a run of spaces is tried once, not from each of its positions.
-_CLAUSE_BREAK = re.compile(r";\s*|,\s+(?:and|while|whereas|but|а|но|а также)\s+|(?<!\s)\s+while\s+")
+_CLAUSE_BREAK = re.compile(
+    r";\s*|,\s+(?:and|while|whereas|but|а|но|а также)\s+|(?<!\s)\s+while\s+"
+    # "..., the Chief of the Joint Staff told a briefing on Wednesday.": who said it, and when, is a
+    # clause of its own at the end of the sentence.
+    rf"|,\s+(?=[^,;]{{0,100}}?\b{_SPEECH}\b[^,;]*$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
