@@ -74,3 +74,16 @@ def test_undated_follow_up_sentences_add_places_and_bodies(
     assert event.countries == ("AM",)
     assert event.city == "Yerevan"
     assert "ICRC" in event.bodies
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Учение прошло на полигоне «Эдельвейс» в Иссык-Кульской области.", ("KG",)),
+        ("Заседание прошло в Алма-Ате.", ("KZ",)),
+    ],
+)
+def test_a_name_inside_a_hyphenated_word_is_not_that_place(
+    gazetteer: Gazetteer, text: str, countries: tuple[str, ...]
+) -> None:
+    assert _countries(gazetteer, text) == countries

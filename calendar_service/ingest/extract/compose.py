@@ -155,7 +155,9 @@ def dated_events(
     resolved = resolve(
         mention, anchor=context.anchor, tense=tense, anchor_is_published=context.publication_year_written
     )
-    if resolved.year_inferred and _year_written(sentence.text, resolved.start.year):
+    if resolved.year_inferred and any(
+        m is not mention and m.first.year == m.last.year == resolved.start.year for m in sentence.mentions
+    ):
         resolved = replace(resolved, year_inferred=False)  # "в 2013 году в два этапа: с 13 по 17 мая"
     if status is None:
         status = Status.HELD if resolved.start <= context.anchor else Status.PLANNED
@@ -403,15 +405,6 @@ def _shorten(text: str) -> str:
     if len(title) > _TITLE_LENGTH:
         title = title[:_TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:-–—") + "…"
     return title[:1].upper() + title[1:] if title else "Event"
-
-
-#: A year written as a year, not as a count ("2,000 troops") or a name's suffix ("Rubezh-2025").
-_WRITTEN_YEAR = re.compile(r"(?<![\d,.\-–])(?:19|20)\d\d(?![\d,])")
-
-
-def _year_written(text: str, year: int) -> bool:
-    """Tell whether ``text`` writes ``year``: then a day of the sentence without one is in it."""
-    return any(int(found.group()) == year for found in _WRITTEN_YEAR.finditer(text))
 
 
 def publication_event(context: Context, sentences: list[ReadSentence]) -> ExtractedEvent | None:

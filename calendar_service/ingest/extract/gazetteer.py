@@ -96,6 +96,15 @@ def _is_acronym(form: str) -> bool:
     return bool(letters) and all(ch.isupper() for ch in letters)
 
 
+def _inside_compound(text: str, start: int, end: int) -> bool:
+    """Tell a name that is only part of a hyphenated word: "Иссык" in "Иссык-Кульской области"."""
+    after = text[end : end + 2]
+    before = text[max(start - 2, 0) : start]
+    return (len(after) == 2 and after[0] in "-‑" and after[1].isalpha()) or (
+        len(before) == 2 and before[1] in "-‑" and before[0].isalpha()
+    )
+
+
 class Gazetteer:
     """Every known name, indexed by its folded tokens."""
 
@@ -175,7 +184,7 @@ class Gazetteer:
             match = self._longest(words, index, lengths) if lengths else None
             if match is None and words[index].group()[0].isupper() and has_cyrillic(words[index].group()):
                 match = self._longest_lemmas(words, index)
-            if match is None:
+            if match is None or _inside_compound(text, words[index].start(), words[index + match[0] - 1].end()):
                 index += 1
                 continue
             length, entry = match
