@@ -121,3 +121,21 @@ def test_a_year_written_once_holds_for_the_days_of_its_sentence(extract: Extract
 def test_a_year_in_a_name_is_not_a_written_year(extract: Extract) -> None:
     events = extract("The Rubezh-2018 exercise began in Kyrgyzstan on 9 October.", "2018-10-12")
     assert [(e.start, e.year_inferred) for e in events] == [(dt.date(2018, 10, 9), True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20.10.2025 13:26\nЦеремония открытия учений ОДКБ «Нерушимое братство-2025» и «Барьер-2025» состоялась "
+        "в понедельник на полигоне «Фахрабад» в Таджикистане. Учения продлятся пять дней.",
+        "20.10.2025 13:26\nThe opening ceremony of the CSTO exercises \"Interaction\", \"Search\" and \"Echelon\" "
+        "took place at the Fakhrabad range in Tajikistan on Monday. The exercises will last five days.",
+    ],
+)
+def test_exercises_opened_by_one_ceremony_are_an_event_each(extract: Extract, text: str) -> None:
+    events = extract(text, "2025-10-21")
+    names = 3 if "Echelon" in text else 2
+    assert [(e.start, e.end, e.category.value) for e in events] == [
+        (dt.date(2025, 10, 20), dt.date(2025, 10, 24), "training")
+    ] * names
+    assert len({e.key for e in events}) == names

@@ -192,7 +192,14 @@ def _extend_under_way(
             end = event.start + dt.timedelta(days=(sentence.days or 1) - 1)
         if event.start < end <= event.start + _LONGEST_RUN:
             status = Status.HELD if event.start <= context.anchor else event.status
-            events[index] = replace(event, end=end, status=status)
+            # Exercises opened together ("учений «A» и «B»") run on together.
+            while index >= 0 and _same_run(events[index], event):
+                events[index] = replace(events[index], end=end, status=status)
+                index -= 1
+
+
+def _same_run(one: ExtractedEvent, other: ExtractedEvent) -> bool:
+    return (one.start, one.end, one.category, one.anniversary) == (other.start, other.end, other.category, False)
 
 
 def _there(sentence: ReadSentence, before: list[ExtractedEvent], new: list[ExtractedEvent]) -> list[ExtractedEvent]:
@@ -231,6 +238,15 @@ def _is_plain_bound(context: Context, mention: DateMention) -> bool:
     return not _INCLUSIVE.match(context.text, mention.end, mention.end + 20)
 
 
+_QUOTED_NAME = re.compile(r"[«\"“]([^«»\"“”]{2,40})[»\"”]")
+
+
+def _named_apart(one: ExtractedEvent, other: ExtractedEvent) -> bool:
+    """Tell two exercises by their names in quotes: "«Поиск»" and "«Эшелон»" on one day are two."""
+    first, second = (set(_QUOTED_NAME.findall(event.title)) for event in (one, other))
+    return bool(first) and bool(second) and not first & second
+
+
 def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     """Keep one event for one happening reported twice in an item.
 
@@ -245,7 +261,7 @@ def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
             same = (earlier.start, earlier.end, earlier.category, earlier.status, earlier.anniversary) == (
                 event.start, event.end, event.category, event.status, event.anniversary
             )
-            if not same or earlier.anniversary:
+            if not same or earlier.anniversary or _named_apart(earlier, event):
                 continue
             # The Organization itself is named by every report of its bodies: it tells none apart.
             bodies, earlier_bodies = set(event.bodies) - {"CSTO"}, set(earlier.bodies) - {"CSTO"}

@@ -225,6 +225,19 @@ def dated_events(
             )
             for start, end, bodies in phrases
         ]
+    named = _exercise_names(clause) if category is Category.TRAINING else []
+    if named:
+        return [
+            make_event(
+                context,
+                key=event_key(category, name, period_of(keyed.start, keyed.precision, half_yearly=False)),
+                title=_shorten(("Учение «{}»" if context.item.language == "ru" else 'Exercise "{}"').format(name)),
+                bodies=bodies_of(scope_names),
+                evidence_span=(mention.start, mention.end),
+                **common,
+            )
+            for name in named
+        ]
     split = _split_bodies(context.text, sentence) if category is Category.MEETING else []
     if split:
         russian = context.item.language == "ru"
@@ -368,6 +381,24 @@ def _coordinated(text: str, sentence: ReadSentence) -> list[tuple[int, int, list
         head = start - (len(words.group()) if words else 0)
         phrases.append((head, position, governed))
     return phrases if len(phrases) >= 2 else []
+
+
+#: Exercises named in a list after their noun: "учений «Взаимодействие», «Поиск» и «Эшелон»".
+_NAMED_EXERCISES = re.compile(
+    r"(?:\bучени\w*|\bexercises\b|\bdrills\b)\s+(?:[^\s«»\"“”]+\s+){0,3}?"
+    r"(?P<list>[«\"“][^«»\"“”]{2,40}[»\"”](?:\s*(?:,\s*(?:and\s+)?|\s+(?:и|and)\s+)[«\"“][^«»\"“”]{2,40}[»\"”])+)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[«\"“]([^«»\"“”]{2,40})[»\"”]")
+
+
+def _exercise_names(clause: str) -> list[str]:
+    """Return the names of two or more exercises listed together: each is an event of its own."""
+    listed = _NAMED_EXERCISES.search(clause)
+    if listed is None:
+        return []
+    names = list(dict.fromkeys(name.strip() for name in _QUOTED.findall(listed.group("list"))))
+    return names if len(names) >= 2 else []
 
 
 def _split_bodies(text: str, sentence: ReadSentence) -> list[NameMatch]:
