@@ -65,3 +65,17 @@ def test_a_report_told_at_the_end_of_the_sentence_is_not_an_event(extract: Extra
     )
     events = extract(text, "2025-05-14")
     assert [(e.start, e.category.value) for e in events] == [(dt.date(2025, 6, 1), "training")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On October 14 Yerevan hosted the session of the CSTO Collective Security Council. Earlier the same day, "
+        "the joint meeting of the Council of Foreign Ministers and the Council of Defence Ministers took place.",
+        "14 октября в Ереване прошла сессия Совета коллективной безопасности ОДКБ. В тот же день состоялось "
+        "совместное заседание Совета министров иностранных дел и Совета министров обороны.",
+    ],
+)
+def test_the_same_day_is_the_day_of_the_event_before(extract: Extract, text: str) -> None:
+    events = extract(text, "2016-10-20")
+    assert [(e.start, e.countries, e.year_inferred) for e in events] == [(dt.date(2016, 10, 14), ("AM",), True)] * 2

@@ -124,6 +124,7 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         if not sentence.mentions and not sentence.anniversaries:
             _extend_under_way(context, sentence, events)
             continue
+        same_day = _same_day_of(sentence, events)
         sentence = _the_month(sentence, events)
         scope = [sentence]
         for later in itertools.islice(sentences, index + 1, None):
@@ -134,6 +135,13 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
         title = item.title if item.kind in (ItemKind.NEWS, ItemKind.AGENCY) and not events else None
         new = _sentence_events(context, sentence, scope, following, title)
+        if same_day is not None:  # "the same day" and nowhere else said: where that day's event was
+            new = [
+                replace(e, countries=same_day.countries, city=same_day.city, country=same_day.country)
+                if not e.countries and e.start == same_day.start
+                else e
+                for e in new
+            ]
         events.extend(_there(sentence, events, new))
         if sentence.ends and _under_way(events, since=len(events) - len(new)) is None:
             sentence = replace(sentence, mentions=sentence.ends, ends=[])
@@ -155,16 +163,33 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
 
 
 def _the_month(sentence: ReadSentence, before: list[ExtractedEvent]) -> ReadSentence:
-    """Read "в конце месяца" as the month of the item's latest dated event ("в начале ноября ... в конце месяца")."""
+    """Read "в конце месяца" as the month of the item's latest dated event ("в начале ноября ... в конце
+    месяца"), and "the same day", "на этот день" as the day of its latest event dated to the day."""
     named = [e for e in before if not e.anniversary and e.precision in (Precision.DAY, Precision.MONTH)]
-    if not named or not any(m.relative == ("the_month", 0) for m in sentence.mentions):
-        return sentence
-    month = PartialDate(None, named[-1].start.month)
-    mentions = [
-        replace(m, first=month, last=month, relative=None) if m.relative == ("the_month", 0) else m
-        for m in sentence.mentions
-    ]
+    days = [e for e in named if e.precision is Precision.DAY and e.start == e.end]
+    mentions = []
+    for mention in sentence.mentions:
+        if mention.relative == ("the_month", 0) and named:
+            month = PartialDate(_year_of(named[-1]), named[-1].start.month)
+            mention = replace(mention, first=month, last=month, relative=None)
+        elif mention.relative == ("the_day", 0) and days:
+            day = PartialDate(_year_of(days[-1]), days[-1].start.month, days[-1].start.day)
+            mention = replace(mention, first=day, last=day, relative=None)
+        mentions.append(mention)
     return replace(sentence, mentions=mentions)
+
+
+def _same_day_of(sentence: ReadSentence, before: list[ExtractedEvent]) -> ExtractedEvent | None:
+    """Return the event whose day "the same day" of ``sentence`` names, if it names one."""
+    if not any(m.relative == ("the_day", 0) for m in sentence.mentions):
+        return None
+    days = [e for e in before if not e.anniversary and e.precision is Precision.DAY and e.start == e.end]
+    return days[-1] if days else None
+
+
+def _year_of(event: ExtractedEvent) -> int | None:
+    """Return the year an event's text wrote, None where it was inferred (and is inferred again)."""
+    return None if event.year_inferred else event.start.year
 
 
 #: Longest an exercise or operation read from its first day and its last is taken to run.

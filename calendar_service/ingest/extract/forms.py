@@ -150,6 +150,11 @@ _PATTERNS: dict[str, str] = {
         r"(?<![\w])(?i:(?:(?P<rw>last|next|this|the\s+past|the\s+previous|the\s+coming)\s+week)"
         r"|на\s+(?P<rwr>прошлой|минувшей|этой|текущей|следующей|будущей|предстоящей)\s+неделе)(?![\w])"
     ),
+    # "the same day", "на этот день": the day of the event the item spoke of last (:mod:`.assemble`).
+    "the_day": (
+        r"(?<![\w])(?i:(?:(?:earlier|later)\s+)?(?:on\s+)?the\s+same\s+day|(?:later|earlier)\s+that\s+day"
+        r"|(?:на|в)\s+(?:этот|тот)\s+(?:же\s+)?день)(?![\w])"
+    ),
     "relative_month": (
         r"(?<![\w])(?i:(?:(?P<part>earlier|later)\s+)?(?P<rm>this|last|next)\s+month"
         r"|(?:at\s+)?the\s+(?:beginning|end|middle)\s+of\s+the\s+month|(?:в\s+)?(?:начале|конце|середине)\s+месяца"
@@ -182,9 +187,10 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "weekday": re.compile(_WD),
     "relative_week": re.compile(r"(?i:week|недел)"),
     "relative_month": re.compile(r"(?i:month|месяц)"),
+    "the_day": re.compile(r"(?i:day|день)"),
 }  # fmt: skip
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
-    rf"\d|{_M}|{_WD}|(?i:year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
+    rf"\d|{_M}|{_WD}|(?i:same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
     r"|вчера|послезавтра|позавчера|недел|месяц)"
 )

@@ -295,6 +295,10 @@ def _relative_day(match: re.Match[str]) -> Iterator[DateMention]:
     yield _mention(match, PartialDate(None), PartialDate(None), relative=("day", days))
 
 
+def _the_day(match: re.Match[str]) -> Iterator[DateMention]:
+    yield _mention(match, PartialDate(None), PartialDate(None), relative=("the_day", 0))
+
+
 def _weekday(match: re.Match[str]) -> Iterator[DateMention]:
     weekday = weekday_number(match.group("wd"))
     direction = _direction(_group(match, "dir"))
@@ -376,6 +380,7 @@ _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
     "relative_week": _relative_week,
     "relative_month": _relative_month,
     "month_named": _month_named,
+    "the_day": _the_day,
 }
 
 

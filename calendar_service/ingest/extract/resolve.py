@@ -96,7 +96,7 @@ def _pick(
 def _relative(mention: DateMention, anchor: dt.date, tense: Tense) -> tuple[dt.date, dt.date]:
     assert mention.relative is not None
     unit, amount = mention.relative
-    if unit == "day":
+    if unit in ("day", "the_day"):  # "the same day" with no day before it: the anchor's
         day = anchor + dt.timedelta(days=amount)
         return day, day
     if unit == "week":
