@@ -139,3 +139,16 @@ def test_exercises_opened_by_one_ceremony_are_an_event_each(extract: Extract, te
         (dt.date(2025, 10, 20), dt.date(2025, 10, 24), "training")
     ] * names
     assert len({e.key for e in events}) == names
+
+
+def test_a_listed_exercise_may_name_its_kind_again(extract: Extract) -> None:
+    text = "В этом году в Беларуси пройдут учения миротворческих сил «Нерушимое братство» и специальное учение «Барьер»"
+    events = extract(text, "2026-02-12")
+    assert sorted(e.title for e in events) == ["Учение «Барьер»", "Учение «Нерушимое братство»"]
+
+
+def test_an_exposition_is_an_event_of_its_own_kind(extract: Extract) -> None:
+    events = extract("From May 16 to May 30 the CSTO exposition will continue on Gogolevsky Boulevard.", "2022-05-15")
+    assert [(e.start, e.end, e.category.value) for e in events] == [
+        (dt.date(2022, 5, 16), dt.date(2022, 5, 30), "other")
+    ]

@@ -79,7 +79,7 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
         _I,
     ),
     Category.OTHER: re.compile(
-        r"\bceremony\b|\breception\b|\bparade\b|\bпарад\w*|\bwreath\b|\bexhibition\b|\bcompetition\b|\bcontest\b|\bcelebrat\w*"
+        r"\bceremony\b|\breception\b|\bparade\b|\bпарад\w*|\bwreath\b|\bexhibition\b|\bexposition\b|\bэкспозици\w*|\bcompetition\b|\bcontest\b|\bcelebrat\w*"
         r"|\bцеремони\w*|\bторжествен\w*|\bприем\b|\bприём\b|\bвозложени\w*|\bвыставк\w*|\bконкурс\w*|\bсоревновани\w*",
         _I,
     ),
