@@ -87,3 +87,14 @@ def test_a_name_inside_a_hyphenated_word_is_not_that_place(
     gazetteer: Gazetteer, text: str, countries: tuple[str, ...]
 ) -> None:
     assert _countries(gazetteer, text) == countries
+
+
+def test_two_dates_two_places_each_event_where_its_stretch_puts_it(
+    extract: Callable[..., list[ExtractedEvent]],
+) -> None:
+    text = (
+        "Сессия Совета коллективной безопасности ОДКБ пройдет в кыргызской столице 28 ноября, "
+        "12 декабря министры соберутся на заседание в Москве."
+    )
+    events = extract(text, "2019-11-27")
+    assert [(e.start.isoformat(), e.countries) for e in events] == [("2019-11-28", ("KG",)), ("2019-12-12", ("RU",))]

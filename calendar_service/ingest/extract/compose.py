@@ -181,6 +181,14 @@ def dated_events(
         # statement is made where its own clause says, not where the news it gives is to happen.
         scope_names = [name for name in sentence.names if clause_start <= name.start < clause_end]
     places = places_of(context.text, scope_names)
+    if len(places.countries) > 1 and any(m.start != mention.start for m in sentence.mentions):
+        # Two dates, two places: each event is where the stretch of the sentence around its date
+        # (between commas) puts it: "пройдет в кыргызской столице завтра, в четвертом квартале
+        # следующего года лидеры соберутся в Москве".
+        left, right = _stretch(sentence, mention)
+        own = places_of(context.text, [n for n in sentence.names if left < n.start < right])
+        if own.countries:
+            places = own
     remote = _REMOTE.search(sentence.text) is not None  # a videoconference is held nowhere
     near = category is Category.STATEMENT or _near(resolved.start, resolved.end, context.anchor)
     if not places.countries and near and not remote:
@@ -393,6 +401,15 @@ _NAMED_EXERCISES = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”]{2,40})[»\"”]")
+
+
+def _stretch(sentence: ReadSentence, mention: DateMention) -> tuple[int, int]:
+    """Return the commas or semicolons around ``mention`` in its sentence (global offsets)."""
+    text, offset = sentence.text, sentence.span.start
+    before = text[: mention.start - offset]
+    left = max(before.rfind(","), before.rfind(";"))
+    after = [i for i in (text.find(",", mention.end - offset), text.find(";", mention.end - offset)) if i >= 0]
+    return offset + left, offset + min(after, default=len(text))
 
 
 def _exercise_names(clause: str) -> list[str]:
