@@ -19,9 +19,9 @@ from tests.extract.scoring import check_item, score_item, total
 
 #: per half: the least date F1 and the least share of matched events with every field right
 FLOORS = {
-    "agency-dev.yaml": {"f1": 0.95, "fields": 0.91},
+    "agency-dev.yaml": {"f1": 0.95, "fields": 0.92},
     "agency-heldout.yaml": {"f1": 0.95, "fields": 0.96},
-    "agency-fresh.yaml": {"f1": 0.82, "fields": 0.76},
+    "agency-fresh.yaml": {"f1": 0.82, "fields": 0.79},
 }
 
 
