@@ -50,7 +50,7 @@ def test_check_reads_the_listing_and_run_job_fetch_reads_the_items(app: Flask, r
     site.put("/a", Reply(200, article("Defence ministers", EN_DEFENCE)))
     site.put("/rss", Reply(200, rss([("a", site.url("/a"), "Defence ministers", "Mon, 09 Feb 2026 08:00:00 GMT")])))
     site.put("/gone", Reply(404))
-    runner.invoke(main, ["sources", "add", "agency", site.url("/rss"), "--policy", "publish", "--trust", "high"])
+    runner.invoke(main, ["sources", "add", "agency", site.url("/rss"), "--policy", "review"])
     runner.invoke(main, ["sources", "add", "gone", site.url("/gone")])
 
     checked = runner.invoke(main, ["sources", "check", "agency"])
@@ -60,7 +60,7 @@ def test_check_reads_the_listing_and_run_job_fetch_reads_the_items(app: Flask, r
 
     fetched = runner.invoke(main, ["run-job", "fetch"])
     assert fetched.exit_code == 0, fetched.output
-    assert "agency: 1 new items, 1 events created" in fetched.output
+    assert "agency: 1 new items, 0 events created, 1 proposed" in fetched.output
     assert "gone: failing" in fetched.output
     listed = runner.invoke(main, ["sources", "list"]).output
     assert "FAILING ×1" in listed

@@ -96,6 +96,18 @@ class _Plan:
     robots: Robots | None
 
 
+class _Places:
+    """The reader's gazetteer, loaded on first use."""
+
+    def __init__(self, settings: Settings, gazetteer: Gazetteer | None) -> None:
+        self._settings, self._gazetteer = settings, gazetteer
+
+    def get(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer(self._settings.data_dir)
+        return self._gazetteer
+
+
 def _plan(row: Source) -> _Plan:
     robots = Robots(row.robots_txt, row.robots_dt) if row.robots_txt is not None and row.robots_dt else None
     return _Plan(row.id, row.name, row.kind, row.url, row.selector, row.language, row.trust, row.policy,
@@ -112,10 +124,11 @@ def fetch_sources(factory: sessionmaker[Session], settings: Settings, *, now: dt
         return report
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings)
-    gazetteer = gazetteer or load_gazetteer(settings.data_dir)
+    # Loaded when a first item is read: a run where nothing is new costs no gazetteer.
+    places = _Places(settings, gazetteer)
     try:
         for plan in plans:
-            report.sources.append(_fetch_one(factory, settings, plan, fetcher, gazetteer, now))
+            report.sources.append(_fetch_one(factory, settings, plan, fetcher, places, now))
     finally:
         if own:
             fetcher.close()
@@ -123,7 +136,7 @@ def fetch_sources(factory: sessionmaker[Session], settings: Settings, *, now: dt
 
 
 def _fetch_one(factory: sessionmaker[Session], settings: Settings, plan: _Plan, fetcher: Fetcher,
-               gazetteer: Gazetteer, now: dt.datetime) -> SourceReport:
+               gazetteer: _Places, now: dt.datetime) -> SourceReport:
     report = SourceReport(plan.name)
     every = dt.timedelta(minutes=settings.sources_every)
     if plan.robots is not None:
@@ -178,7 +191,7 @@ def _keep_robots(row: Source, fetcher: Fetcher, plan: _Plan) -> None:
 
 
 def _read_item(factory: sessionmaker[Session], settings: Settings, plan: _Plan, entry: Entry, fetcher: Fetcher,
-               gazetteer: Gazetteer, now: dt.datetime, report: SourceReport) -> bool:
+               gazetteer: _Places, now: dt.datetime, report: SourceReport) -> bool:
     """Read one new item and keep it; return False if it must be tried again on the next run."""
     text, title, published, note = entry.text, entry.title, entry.published, None
     if entry.url:
@@ -213,7 +226,7 @@ def _read_item(factory: sessionmaker[Session], settings: Settings, plan: _Plan, 
                               note=f"the same text as item {earlier.id} ({earlier.url or earlier.guid})", now=now)
             report.items += 1
             return True
-        outcome, summary, events = _read_events(session, plan, title, text, entry.url, published, gazetteer, now,
+        outcome, summary, events = _read_events(session, plan, title, text, entry.url, published, gazetteer.get(), now,
                                                 settings, report)
         store.record_item(session, row, keep, content_hash=digest, outcome=outcome, note=summary, events=events,
                           now=now)
