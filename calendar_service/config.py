@@ -15,14 +15,15 @@ import os
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from calendar_service.durations import MAX_LEAD, parse_lead
 from calendar_service.errors import ConfigurationError
 
-__all__ = ["ENV_PREFIX", "SETTING_NAMES", "Settings", "load_settings", "settings_table"]
+__all__ = ["ENV_PREFIX", "SETTING_NAMES", "Settings", "SmtpServer", "load_settings", "settings_table"]
 
 ENV_PREFIX = "CALENDAR_"
 
@@ -135,6 +136,59 @@ def _durations(value: Any) -> tuple[dt.timedelta, ...]:
     return tuple(sorted(leads, reverse=True))
 
 
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"", "0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"must be 1 or 0, not {value!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class SmtpServer:
+    """Where email is sent: CALENDAR_SMTP_URL taken apart. ``tls`` is ``none``, ``starttls`` or ``ssl``."""
+
+    host: str
+    port: int
+    tls: str
+    user: str | None = dataclasses.field(default=None, repr=False)
+    password: str | None = dataclasses.field(default=None, repr=False)
+
+
+#: URL scheme -> (TLS mode, default port).
+_SMTP_SCHEMES = {"smtp": ("none", 25), "smtp+starttls": ("starttls", 587), "smtps": ("ssl", 465)}
+
+
+def _smtp_url(value: Any) -> SmtpServer | None:
+    if value is None or isinstance(value, SmtpServer):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    # The message never repeats the URL: it may carry a password.
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise ValueError("is not a URL such as smtp+starttls://user:password@host:587") from None
+    if parts.scheme not in _SMTP_SCHEMES or not parts.hostname or parts.path not in {"", "/"} or parts.query:
+        raise ValueError("must be smtp://, smtp+starttls:// or smtps:// followed by [user:password@]host[:port]")
+    tls, default_port = _SMTP_SCHEMES[parts.scheme]
+    return SmtpServer(parts.hostname, port or default_port, tls,
+                      unquote(parts.username) if parts.username else None,
+                      unquote(parts.password) if parts.password is not None else None)
+
+
+def _mail_from(value: Any) -> str:
+    text = str(value).strip()
+    if text and ("@" not in parseaddr(text)[1] or any(char in text for char in "\r\n")):
+        raise ValueError(f"must be an address such as 'CSTO calendar <calendar@example.org>', not {text!r}")
+    return text
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Settings:
     """The service's settings, checked and typed; build them with :func:`load_settings`.
@@ -186,6 +240,22 @@ class Settings:
         "the day.", _durations)
     anniversary_alarm_time: dt.time = _setting(
         "09:00", "Local time of day at which anniversary reminders ring, `HH:MM`.", _time_of_day)
+    smtp_url: SmtpServer | None = _setting(
+        "", "Where reminders by email are sent: `smtp://host:25` (plain), `smtp+starttls://user:password@host:587` "
+        "or `smtps://user:password@host:465` (TLS from the start); user and password percent-encoded. "
+        "Empty: no email subscriptions.", _smtp_url)
+    mail_from: str = _setting(
+        "", "The `From` of reminder emails, e.g. `CSTO calendar <calendar@example.org>`; empty: "
+        "`calendar-service@` and the host of `CALENDAR_BASE_URL`.", _mail_from)
+    webhook_allow_private: bool = _setting(
+        "0", "`1` lets webhook URLs name private, loopback and link-local addresses (for tests and closed "
+        "networks); by default they are refused, after DNS resolution too.", _flag)
+    deliver_seconds: int = _setting(
+        "30", "How often the scheduler sends the reminders due (the `deliver` job).", _whole(1, 3600))
+    subscriptions_per_address: int = _setting(
+        "10", "At most this many subscriptions for one email address or webhook URL.", _whole(1, 1000))
+    confirmations_per_day: int = _setting(
+        "3", "At most this many confirmation requests are emailed to one address in 24 hours.", _whole(1, 100))
     alarm_at: dt.time = _setting(
         "09:00", "Local time of day at which a subscriber's `alarm` rings on an all-day entry "
         "(`P1D`: 09:00 the day before), `HH:MM`.", _time_of_day)

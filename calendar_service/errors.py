@@ -10,6 +10,7 @@
           ├── NotFound                 an event, feed, file, token or proposal that does not exist
           ├── NotAllowed               no valid API token (401), or it lacks the scope (403)
           ├── EditConflict             an edit made against a version that is no longer current (412/428)
+          ├── LimitReached             a cap or rate limit reached (429): nothing stored
           ├── PublishError             a feed file could not be written; the previous one stands
           └── FetchError               a request to the outside failed (network, timeout, status, size)
                ├── UnsafeURL           an address the service may not fetch (scheme, credentials, private)
@@ -31,6 +32,7 @@ __all__ = [
     "EditConflict",
     "FetchError",
     "InvalidInput",
+    "LimitReached",
     "NoEventsFound",
     "NotAllowed",
     "NotFound",
@@ -125,3 +127,11 @@ class UnsafeURL(FetchError):
 
 class ResponseTooLarge(FetchError):
     """A response body longer than its cap; reading stopped at the cap."""
+
+
+class LimitReached(CalendarServiceError):
+    """A cap or rate limit was reached (429): nothing was stored; ``retry_after`` seconds, if known."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

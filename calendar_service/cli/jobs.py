@@ -9,7 +9,7 @@ import click
 from calendar_service import clock
 from calendar_service.cli import service_command, settings_from
 from calendar_service.cli.store import open_store
-from calendar_service.scheduler import ANNIVERSARY_JOB, FETCH_JOB, JOB_NAMES
+from calendar_service.scheduler import ANNIVERSARY_JOB, DELIVER_JOB, FETCH_JOB, JOB_NAMES
 
 __all__ = ["anniversaries_command", "run_job_command"]
 
@@ -84,6 +84,8 @@ def run_job_command(context: click.Context, job: str, today: dt.date | None) -> 
             click.echo(f"  {source.summary()}")
         if any(source.created for source in result.sources):
             run_job(factory, settings, "regenerate-on-change")
+    elif job == DELIVER_JOB:
+        click.echo(f"{job}: {result.summary()}")
     else:
         click.echo(f"{job}: {describe_build(result)}")
 

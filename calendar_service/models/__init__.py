@@ -11,7 +11,15 @@ from calendar_service.models.notice import Notice, NoticeKind
 from calendar_service.models.proposal import Proposal
 from calendar_service.models.source import Source, SourceItem, SourceItemEvent
 from calendar_service.models.state import StoreState
+from calendar_service.models.subscription import (
+    ConfirmationSend,
+    Delivery,
+    DeliveryState,
+    Subscription,
+    SubscriptionState,
+)
 from calendar_service.models.token import ApiToken
 
-__all__ = ["ApiToken", "Base", "CalendarBlock", "Event", "EventChange", "JobRun", "Notice", "NoticeKind", "Proposal",
-           "Source", "SourceItem", "SourceItemEvent", "StoreState"]
+__all__ = ["ApiToken", "Base", "CalendarBlock", "ConfirmationSend", "Delivery", "DeliveryState", "Event", "EventChange",
+           "JobRun", "Notice", "NoticeKind", "Proposal", "Source", "SourceItem", "SourceItemEvent", "StoreState",
+           "Subscription", "SubscriptionState"]

@@ -1,11 +1,11 @@
 """Issue the notices that follow from writing events: *announced* and *changed*.
 
 Called by :mod:`calendar_service.store.writer` inside the transaction that writes the event, so an
-event and the notice about it are committed together or not at all (and a later outbox can be
-filled in the same transaction). This module decides what is news; :mod:`calendar_service.wording.notices`
-words it. A notice's text is composed once, as it is issued, and kept:
-feeds render the stored text and never re-derive it, so an entry does not change when the event
-changes again later (that later change gets a notice of its own).
+event, the notice about it and the notice's deliveries to subscribers (the outbox,
+:mod:`calendar_service.delivery.outbox`) are committed together or not at all. This module decides
+what is news; :mod:`calendar_service.wording.notices` words it. A notice's text is composed once,
+as it is issued, and kept: feeds render the stored text and never re-derive it, so an entry does
+not change when the event changes again later (that later change gets a notice of its own).
 
 Which updates are news: a change of dates or precision, of a known place (city or country; a
 place filled in where none was known is not a move) or of status.
@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calendar_service.dates import Precision
+from calendar_service.delivery.outbox import queue_notice_deliveries
 from calendar_service.models import Event, Notice, NoticeKind
 from calendar_service.wording import en, ru
 from calendar_service.wording.names import NO_NAMES, RussianNames
@@ -79,6 +80,7 @@ def issue_announced(session: Session, event: Event, *, now: dt.datetime, names: 
     )
     notice = _notice(event, NoticeKind.ANNOUNCED, text, sequence=0, now=now)
     session.add(notice)
+    queue_notice_deliveries(session, [notice], now=now)
     return notice
 
 
@@ -127,6 +129,7 @@ def issue_changed(session: Session, event: Event, before: EventSnapshot, *, now:
                         dates=after.dates, dates_ru=after.dates_ru, details=_facts(event))
     notice = _notice(event, NoticeKind.CHANGED, text, sequence=event.sequence, now=now)
     session.add(notice)
+    queue_notice_deliveries(session, [notice], now=now)
     return notice
 
 

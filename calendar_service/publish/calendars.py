@@ -33,6 +33,7 @@ from calendar_service.store.queries import (
     list_countries,
     list_event_keys,
     list_events_by_id,
+    list_series_events,
 )
 from calendar_service.wording.en import describe_selection
 from calendar_service.wording.names import NO_NAMES, load_russian_names
@@ -52,6 +53,7 @@ __all__ = [
     "list_countries",
     "narrow",
     "render_definition",
+    "render_event_file",
 ]
 
 
@@ -224,6 +226,22 @@ def render_definition(session: Session, definition: CalendarDefinition, settings
     spec = feed_spec(definition, settings, query, options.lang, where)
     return render_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
                            load=functools.partial(list_events_by_id, session), today=today)
+
+
+def render_event_file(session: Session, event: Event, settings: Settings,
+                      options: IcsOptions = _DEFAULT_OPTIONS) -> tuple[bytes, dt.datetime]:
+    """Render one event's own calendar (``/events/<uid>.ics``, a reminder's attachment) and its last change.
+
+    A series comes with its overrides, an override with its series; an event known only to the
+    month or year comes as a tentative all-day span that says its date is approximate.
+    """
+    options = complete_options(dataclasses.replace(options, approximate=True), settings)
+    base = settings.base_url
+    spec = FeedSpec(title="", description="", self_url=f"{base}/events/{event.uid}.ics", base_url=base,
+                    timezone=settings.timezone.key, refresh_minutes=settings.refresh_minutes)
+    events = list_series_events(session, event)
+    return (render_calendar(events, spec, named=False, options=options),
+            max(item.updated_dt for item in events))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,19 +14,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service import clock
 from calendar_service.config import Settings
 from calendar_service.db import transaction
+from calendar_service.delivery.drain import DeliverResult, deliver_due
+from calendar_service.delivery.outbox import queue_issued
 from calendar_service.errors import NotFound
 from calendar_service.job_runs import run_recorded
 from calendar_service.notices.sweep import SweepResult, sweep_anniversaries
 from calendar_service.publish.build import BuildResult, build_feeds
 from calendar_service.publish.files import read_manifest
-from calendar_service.scheduler import ANNIVERSARY_JOB, FETCH_JOB
+from calendar_service.scheduler import ANNIVERSARY_JOB, DELIVER_JOB, FETCH_JOB
 from calendar_service.store.queries import get_store_revision
 from calendar_service.store.writer import mark_changed
 
 if TYPE_CHECKING:
     from calendar_service.ingest.sources.watch import FetchReport
 
-__all__ = ["JOBS", "anniversaries", "describe_build", "fetch", "regenerate", "regenerate_if_changed", "run_job"]
+__all__ = ["JOBS", "anniversaries", "deliver", "describe_build", "fetch", "regenerate", "regenerate_if_changed", "run_job"]
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +62,21 @@ def anniversaries(
 
     A notice changes what is published: the store's revision is bumped in the transaction that
     issues it, so the change poll (``regenerate-on-change``) re-renders the feeds seconds later,
-    not at the next periodic render. ``run-job``, with no scheduler polling, renders at once.
+    not at the next periodic render. ``run-job``, with no scheduler polling, renders at once. Its
+    deliveries to subscribers are added to the outbox in that same transaction.
     """
     now = clock.now()
-    return sweep_anniversaries(factory, settings, now=now, today=today,
-                               on_issued=lambda session, _ids: mark_changed(session, now))
+
+    def on_issued(session: Session, ids: Sequence[int]) -> None:
+        mark_changed(session, now)
+        queue_issued(session, ids, now=now)
+
+    return sweep_anniversaries(factory, settings, now=now, today=today, on_issued=on_issued)
+
+
+def deliver(factory: sessionmaker[Session], settings: Settings) -> DeliverResult:
+    """Send the reminders due: emails and webhooks (see :mod:`calendar_service.delivery.drain`)."""
+    return deliver_due(factory, settings)
 
 
 def fetch(factory: sessionmaker[Session], settings: Settings) -> FetchReport:
@@ -81,6 +93,7 @@ def fetch(factory: sessionmaker[Session], settings: Settings) -> FetchReport:
 JOBS: dict[str, Callable[..., Any]] = {
     ANNIVERSARY_JOB: anniversaries,
     FETCH_JOB: fetch,
+    DELIVER_JOB: deliver,
     "regenerate": regenerate,
     "regenerate-on-change": regenerate_if_changed,
 }
@@ -102,6 +115,9 @@ def run_job(
     if job == FETCH_JOB:
         return run_recorded(factory, job, lambda: fetch(factory, settings), lambda report: report.summary(),
                             is_idle=lambda report: report.is_idle)
+    if job == DELIVER_JOB:
+        return run_recorded(factory, job, lambda: deliver(factory, settings), DeliverResult.summary,
+                            is_idle=lambda result: not (result.sent or result.retrying or result.failed))
     return run_recorded(factory, job, lambda: JOBS[job](factory, settings), describe_build,
                         is_idle=lambda result: result is None)
 

@@ -34,7 +34,7 @@ from calendar_service import clock
 from calendar_service.config import Settings
 from calendar_service.job_runs import record_next_run
 from calendar_service.locks import Lock, database_lock
-from calendar_service.scheduler import ANNIVERSARY_JOB, FETCH_JOB, jobs
+from calendar_service.scheduler import ANNIVERSARY_JOB, DELIVER_JOB, FETCH_JOB, jobs
 
 __all__ = ["SchedulerLeader", "create_scheduler"]
 
@@ -96,6 +96,15 @@ def create_scheduler(
         args=(factory, settings, "regenerate-on-change"),
         id="regenerate-on-change",
         name="re-render soon after the store changes",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        jobs.run_job,
+        "interval",
+        seconds=settings.deliver_seconds,
+        args=(factory, settings, DELIVER_JOB),
+        id=DELIVER_JOB,
+        name="send the reminders due (email, webhooks)",
         replace_existing=True,
     )
     _record_next_runs(scheduler, factory)

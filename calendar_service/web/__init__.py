@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
         review,
         sources,
         subscribe,  # noqa: F401 - declares the subscription builder on the layout's blueprint
+        subscribing,
+        subscriptions,
     )
     from calendar_service.web.openapi import finish_document
     from calendar_service.web.responses import GATE, RenderGate
@@ -43,6 +45,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(edits.blueprint)
     app.register_blueprint(review.blueprint)
     app.register_blueprint(sources.blueprint)
+    app.register_blueprint(subscriptions.blueprint)
+    app.register_blueprint(subscribing.blueprint)
     app.spec_processor(finish_document)  # type: ignore[attr-defined]
     app.register_blueprint(health.blueprint)
 

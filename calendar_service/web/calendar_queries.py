@@ -11,7 +11,6 @@ equivalent spellings share one entry and no request costs more than one render o
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import json
@@ -27,15 +26,14 @@ from calendar_service.models import StoreState
 from calendar_service.publish.blockstore import load_blocks
 from calendar_service.publish.calendars import (
     CalendarDefinition,
-    complete_options,
     count_calendars,
     find_calendar,
     list_calendars,
     render_definition,
+    render_event_file,
 )
-from calendar_service.render import FeedSpec
-from calendar_service.render.ical import BlockCache, render_calendar
-from calendar_service.store.queries import get_event, list_bodies, list_series_events
+from calendar_service.render.ical import BlockCache
+from calendar_service.store.queries import get_event, list_bodies
 from calendar_service.web.filters import (
     FILTER_KEYS,
     ICS_KEYS,
@@ -170,19 +168,13 @@ def single_event_calendar(uid: str) -> Response:
     comes as a tentative all-day span that says its date is approximate, as ``approximate=1`` does.
     """
     check_parameters(request.args, ICS_KEYS)
-    settings = get_settings(current_app)
-    options = complete_options(dataclasses.replace(parse_ics_options(request.args), approximate=True), settings)
-    spec = FeedSpec(title="", description="", self_url=f"{settings.base_url}/events/{uid}.ics",
-                    base_url=settings.base_url, timezone=settings.timezone.key,
-                    refresh_minutes=settings.refresh_minutes)
+    options = parse_ics_options(request.args)
     with transaction(get_session_factory(current_app)) as session:
         event = get_event(session, uid)
         if event is None:
             raise NotFound(f"no event with uid {uid!r}")
-        # A series comes with its overrides; an override, with the series it belongs to.
-        events = list_series_events(session, event)
-        data = render_calendar(events, spec, named=False, options=options)
-        document = Document(data, MEDIA_TYPES[".ics"], max(item.updated_dt for item in events))
+        data, changed = render_event_file(session, event, get_settings(current_app), options)
+        document = Document(data, MEDIA_TYPES[".ics"], changed)
     return send_document(document, headers={"Content-Disposition": 'attachment; filename="event.ics"'})
 
 

@@ -15,6 +15,7 @@ from calendar_service.errors import (
     ConfigurationError,
     EditConflict,
     InvalidInput,
+    LimitReached,
     NotAllowed,
     NotFound,
 )
@@ -83,6 +84,11 @@ def _service_error(error: CalendarServiceError) -> Response:
         return response
     if isinstance(error, EditConflict):
         return problem(error.status, HTTPStatus(error.status).phrase, str(error))
+    if isinstance(error, LimitReached):
+        response = problem(429, "Too Many Requests", str(error))
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     if isinstance(error, InvalidInput):
         return problem(400, "Bad Request", str(error), problems=[p.as_dict() for p in error.problems])
     if isinstance(error, ConfigurationError):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from calendar_service import clock, get_settings
 from calendar_service.config import Settings
 from calendar_service.db import get_session_factory, transaction
+from calendar_service.delivery.outbox import report_deliveries
 from calendar_service.errors import ConfigurationError
 from calendar_service.job_runs import list_job_runs
 from calendar_service.publish.files import read_manifest
@@ -27,10 +28,14 @@ blueprint = Blueprint("health", __name__)
 def health_report(
     settings: Settings, database: dict[str, Any], now: dt.datetime, jobs: dict[str, Any] | None = None,
     sources: dict[str, Any] | None = None,
+    deliveries: dict[str, Any] | None = None,
 ) -> tuple[bool, dict[str, Any]]:
     """Judge the service's health from the database facts, the published manifest and the jobs' runs.
 
-    ``jobs`` is what :func:`calendar_service.scheduler.status.judge_jobs` found: its problems and report.
+    ``jobs`` is what :func:`calendar_service.scheduler.status.judge_jobs` found: its problems and report;
+    ``deliveries`` what :func:`calendar_service.delivery.outbox.report_deliveries` found. Failing
+    subscriptions are shown, not counted as a problem: a subscriber's receiver being down does not
+    make the service unhealthy.
     """
     manifest = read_manifest(settings.feeds_dir)
     problems: list[str] = []
@@ -60,8 +65,10 @@ def health_report(
         "jobs": (jobs or {}).get("report", {}),
         # A failing source is the source's trouble, not the service's: reported, not made a problem.
         "sources": sources or {"count": 0, "failing": []},
+        "deliveries": (deliveries or {}).get("report", {}),
     }
     problems.extend((jobs or {}).get("problems", []))
+    problems.extend((deliveries or {}).get("problems", []))
     report["status"] = "ok" if not problems else "unhealthy"
     return not problems, report
 
@@ -81,6 +88,7 @@ def healthz() -> Response:
     database: dict[str, Any]
     jobs: dict[str, Any] = {}
     sources: dict[str, Any] | None = None
+    deliveries: dict[str, Any] = {}
     now = clock.now()
     try:
         with transaction(get_session_factory(current_app)) as session:
@@ -88,9 +96,11 @@ def healthz() -> Response:
             job_problems, job_report = judge_jobs(list_job_runs(session), get_settings(current_app), now)
             jobs = {"problems": job_problems, "report": job_report}
             sources = _sources_report(session)
+            delivery_problems, delivery_report = report_deliveries(session, now=now)
+            deliveries = {"problems": delivery_problems, "report": delivery_report}
     except (ConfigurationError, SQLAlchemyError) as error:
         database = {"ok": False, "error": type(error).__name__}
-    healthy, report = health_report(get_settings(current_app), database, now, jobs, sources)
+    healthy, report = health_report(get_settings(current_app), database, now, jobs, sources, deliveries)
     response = jsonify(report)
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"

@@ -13,10 +13,11 @@ import re
 from typing import Any
 
 from apiflask import Schema  # marshmallow's Schema, the one APIFlask's decorators are typed for
-from marshmallow import RAISE, ValidationError, fields, validate
+from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 
 from calendar_service.dates import Precision, parse_at_precision
 from calendar_service.store.records import LIMITS, MAX_ITEMS, Category, Status, is_country_code
+from calendar_service.wording.subscriptions import LANGUAGES, RECEIVE
 
 __all__ = [
     "EventIn",
@@ -24,6 +25,10 @@ __all__ = [
     "EventPatch",
     "HistoryOut",
     "ProblemOut",
+    "SubscriptionCreatedOut",
+    "SubscriptionIn",
+    "SubscriptionOut",
+    "TestDeliveryOut",
 ]
 
 _PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -381,3 +386,67 @@ class SourceItemListOut(Schema):
     uid = fields.String(required=True)
     count = fields.Integer(required=True)
     items = fields.List(fields.Nested(_SourceItem), required=True)
+
+
+class SubscriptionIn(Schema):
+    """What to receive, and where: an email address (confirmed first) or a webhook URL, not both."""
+
+    class Meta:
+        unknown = RAISE
+
+    email = fields.String(validate=validate.Length(min=3, max=320),
+                          metadata={"description": "receives a confirmation request first, then reminders"})
+    url = fields.String(validate=validate.Length(min=8, max=2000),
+                        metadata={"description": "an http(s) webhook URL on a public address"})
+    language = fields.String(validate=validate.OneOf(LANGUAGES), load_default="en")
+    receive = fields.List(fields.String(validate=validate.OneOf(RECEIVE)), load_default=list(RECEIVE),
+                          validate=validate.Length(min=1, max=len(RECEIVE)),
+                          metadata={"description": "anniversary reminders, new events, changes of events"})
+    categories = fields.List(fields.String(validate=validate.OneOf([c.value for c in Category])),
+                             load_default=list, validate=validate.Length(max=MAX_ITEMS))
+    countries = fields.List(fields.String(validate=[validate.Regexp(r"^[A-Z]{2}$"), _country]), load_default=list,
+                            validate=validate.Length(max=MAX_ITEMS))
+    bodies = fields.List(fields.String(validate=validate.Length(min=1, max=LIMITS["bodies"])), load_default=list,
+                         validate=validate.Length(max=MAX_ITEMS))
+
+    @validates_schema
+    def _one_address(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if ("email" in data) == ("url" in data):
+            raise ValidationError("send either email or url", "body")
+
+
+class _Deliveries(Schema):
+    pending = fields.Integer(required=True)
+    sent = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+
+
+class SubscriptionOut(Schema):
+    """A subscription as its owner sees it: the address masked, its state and what it receives."""
+
+    channel = fields.String(required=True, metadata={"description": "email or webhook"})
+    address = fields.String(required=True, metadata={"description": "masked: a…@example.org"})
+    state = fields.String(required=True, metadata={"description": "pending (not confirmed yet), active or failing"})
+    language = fields.String(required=True)
+    receive = fields.List(fields.String(), required=True)
+    categories = fields.List(fields.String(), required=True)
+    countries = fields.List(fields.String(), required=True)
+    bodies = fields.List(fields.String(), required=True)
+    created = fields.String(required=True)
+    confirmed = fields.String(allow_none=True)
+    failing_since = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    deliveries = fields.Nested(_Deliveries, required=True)
+    links = fields.Dict(required=True)
+
+
+class SubscriptionCreatedOut(SubscriptionOut):
+    """A new subscription, with what is shown only now: its key and a webhook's signing secret."""
+
+    token = fields.String(required=True, metadata={"description": "the key to read, test and delete it: keep it"})
+    secret = fields.String(allow_none=True, metadata={"description": "a webhook's signing secret (whsec_…): keep it"})
+
+
+class TestDeliveryOut(Schema):
+    delivered = fields.Boolean(required=True)
+    detail = fields.String(required=True, metadata={"description": "what the receiver answered"})
