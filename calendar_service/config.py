@@ -136,17 +136,6 @@ def _durations(value: Any) -> tuple[dt.timedelta, ...]:
     return tuple(sorted(leads, reverse=True))
 
 
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"1", "true", "yes", "on"}:
-        return True
-    if text in {"", "0", "false", "no", "off"}:
-        return False
-    raise ValueError(f"must be 1 or 0, not {value!r}")
-
-
 @dataclasses.dataclass(frozen=True)
 class SmtpServer:
     """Where email is sent: CALENDAR_SMTP_URL taken apart. ``tls`` is ``none``, ``starttls`` or ``ssl``."""

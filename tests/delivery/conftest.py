@@ -39,7 +39,7 @@ class MailBox:
         self.refused = 0
         self.port = _free_port()
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse:
             self.refused += 1
             return self.refuse.pop(0)
@@ -72,7 +72,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 receiver.requests.append(({key.lower(): value for key, value in self.headers.items()}, body))
                 status = receiver.always or (receiver.answers.pop(0) if receiver.answers else 200)
