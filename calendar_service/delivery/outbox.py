@@ -154,7 +154,8 @@ def count_deliveries(session: Session, subscription_id: int | None = None) -> di
     if subscription_id is not None:
         query = query.where(Delivery.subscription_id == subscription_id)
     counts = {state.value: 0 for state in DeliveryState}
-    counts.update(dict(session.execute(query)))
+    for state, count in session.execute(query).all():
+        counts[state] = count
     return counts
 
 
