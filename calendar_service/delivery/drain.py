@@ -1,8 +1,8 @@
 """The ``deliver`` job: send what the outbox holds due, mark each delivery, retry what failed.
 
-An idempotent sweep: claim due deliveries (a short transaction), compose them, send each, and
-mark each in a transaction of its own right after its receiver acknowledged, so at most the one
-message in flight is sent again after a crash, and then with the same ``webhook-id`` or
+An idempotent sweep: claim due deliveries (a short transaction), compose them, send them from a
+few threads, and mark the acknowledged ones in small groups as soon as each group is complete, so
+after a crash at most a group is sent again, and then with the same ``webhook-id`` or
 ``Message-ID``. Addresses never reach a log line or an error kept: errors are masked.
 """
 
@@ -12,6 +12,8 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,12 +32,16 @@ from calendar_service.render.ical import IcsOptions
 from calendar_service.render.json import event_to_dict
 from calendar_service.wording.subscriptions import describe_receive, words
 
-__all__ = ["BATCH", "DeliverResult", "Outgoing", "deliver_due", "send_test"]
+__all__ = ["BATCH", "MARK_EVERY", "WORKERS", "DeliverResult", "Outgoing", "deliver_due", "send_test"]
 
 log = logging.getLogger(__name__)
 
 #: Deliveries claimed at a time.
 BATCH = 200
+#: Threads sending at once, each with its own SMTP connection and HTTP client.
+WORKERS = 8
+#: Acknowledged deliveries marked in one transaction (the most a crash can send twice).
+MARK_EVERY = 50
 #: Notices whose email carries the event's .ics: reminders of anniversaries; and of meetings, any notice.
 _ATTACHED_KINDS = {NoticeKind.ANNIVERSARY_AHEAD.value, NoticeKind.ANNIVERSARY_TODAY.value}
 
@@ -169,35 +175,87 @@ def _masked(error: DeliveryError, item: Outgoing) -> str:
     return str(error).replace(item.address, item.masked)
 
 
-def deliver_due(factory: sessionmaker[Session], settings: Settings, *, batch: int = BATCH) -> DeliverResult:
-    """Send every delivery due now, oldest first, and mark each; delete unconfirmed subscriptions past their time."""
+class _Pool:
+    """Senders on a few threads, each with its own connection (smtplib and httpx clients are not shared)."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._made: list[_Senders] = []
+        self._lock = threading.Lock()
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="deliver")
+
+    def send(self, item: Outgoing) -> tuple[Outgoing, DeliveryError | None]:
+        senders: _Senders | None = getattr(self._local, "senders", None)
+        if senders is None:
+            senders = self._local.senders = _Senders(self.settings)
+            with self._lock:
+                self._made.append(senders)
+        try:
+            senders.send(item, clock.now())
+        except DeliveryError as error:
+            return item, error
+        return item, None
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        for senders in self._made:
+            senders.close()
+
+
+def deliver_due(factory: sessionmaker[Session], settings: Settings, *, batch: int = BATCH,
+                workers: int = WORKERS) -> DeliverResult:
+    """Send every delivery due now, oldest first, and mark them; delete unconfirmed subscriptions past their time.
+
+    ``workers`` threads send at once. Acknowledged deliveries are marked in groups of at most
+    :data:`MARK_EVERY`, each group as soon as it is complete: a crash sends at most that many again.
+    """
     with transaction(factory) as session:
         expired = prune_subscriptions(session, now=clock.now())
     sent = retrying = failed = 0
     attachments = _Attachments(settings)
-    with _Senders(settings) as senders:
+    pool = _Pool(settings, workers)
+    try:
         while True:
             with transaction(factory) as session:
                 outgoing = [prepare(session, delivery, settings, attachments)
                             for delivery in claim_due(session, now=clock.now(), limit=batch)]
             if not outgoing:
                 break
-            for item in outgoing:
+            acknowledged: list[int] = []
+            refused: list[tuple[int, str]] = []
+            for future in as_completed([pool.executor.submit(pool.send, item) for item in outgoing]):
+                item, error = future.result()
                 assert item.delivery_id is not None
-                try:
-                    senders.send(item, clock.now())
-                except DeliveryError as error:
-                    with transaction(factory) as session:
-                        gave_up = mark_attempt_failed(session, item.delivery_id, _masked(error, item), now=clock.now())
-                    failed, retrying = (failed + 1, retrying) if gave_up else (failed, retrying + 1)
-                    continue
-                with transaction(factory) as session:
-                    mark_sent(session, item.delivery_id, now=clock.now())
-                sent += 1
+                if error is None:
+                    acknowledged.append(item.delivery_id)
+                else:
+                    refused.append((item.delivery_id, _masked(error, item)))
+                if len(acknowledged) >= MARK_EVERY:
+                    sent += _mark(factory, acknowledged, [])[0]
+                    acknowledged = []
+            done, retried, gave_up = _mark(factory, acknowledged, refused)
+            sent, retrying, failed = sent + done, retrying + retried, failed + gave_up
+    finally:
+        pool.close()
     result = DeliverResult(sent, retrying, failed, expired)
     if sent or retrying or failed:
         log.info("deliver: %s", result.summary())
     return result
+
+
+def _mark(factory: sessionmaker[Session], acknowledged: list[int],
+          refused: list[tuple[int, str]]) -> tuple[int, int, int]:
+    """Mark deliveries sent and attempts failed, in one transaction; return (sent, retrying, failed)."""
+    retrying = failed = 0
+    with transaction(factory) as session:
+        mark_sent(session, acknowledged, now=clock.now())
+        for delivery_id, error in refused:
+            if mark_attempt_failed(session, delivery_id, error, now=clock.now()):
+                failed += 1
+            else:
+                retrying += 1
+    return len(acknowledged), retrying, failed
 
 
 def send_test(factory: sessionmaker[Session], settings: Settings, token: str) -> tuple[bool, str]:

@@ -118,15 +118,20 @@ def claim_due(session: Session, *, now: dt.datetime, limit: int) -> list[Deliver
     return list(claimed)
 
 
-def mark_sent(session: Session, delivery_id: int, *, now: dt.datetime) -> None:
-    """Mark a delivery sent: the receiver acknowledged it. A failing subscription works again."""
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None:  # its subscription was deleted while it was being sent
+def mark_sent(session: Session, delivery_ids: Sequence[int], *, now: dt.datetime) -> None:
+    """Mark deliveries sent: their receivers acknowledged them. Failing subscriptions among theirs work again.
+
+    Deliveries whose subscription was deleted while they were being sent are gone, and skipped.
+    """
+    if not delivery_ids:
         return
-    delivery.state = DeliveryState.SENT.value
-    delivery.sent_dt = now
-    delivery.last_error = None
-    mark_working(delivery.subscription)
+    session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids))
+                    .values(state=DeliveryState.SENT.value, sent_dt=now, last_error=None)
+                    .execution_options(synchronize_session=False))
+    recovered = select(Delivery.subscription_id).where(Delivery.id.in_(delivery_ids))
+    for subscription in session.scalars(select(Subscription).where(
+            Subscription.id.in_(recovered), Subscription.state == SubscriptionState.FAILING.value)):
+        mark_working(subscription)
 
 
 def mark_attempt_failed(session: Session, delivery_id: int, error: str, *, now: dt.datetime) -> bool:
@@ -136,7 +141,7 @@ def mark_attempt_failed(session: Session, delivery_id: int, error: str, *, now: 
         Whether the delivery failed for good (its subscription is then marked failing).
     """
     delivery = session.get(Delivery, delivery_id)
-    if delivery is None:
+    if delivery is None:  # its subscription was deleted while it was being sent
         return False
     delivery.last_error = error[:500]
     delay = retry_delay(delivery.attempts)
