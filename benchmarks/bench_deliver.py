@@ -121,8 +121,7 @@ def main() -> int:
                 sweep = jobs.anniversaries(factory, settings, today=day)
                 swept = time.perf_counter() - started
                 started = time.perf_counter()
-                from calendar_service.delivery import drain as _drain
-                result = _drain.deliver_due(factory, settings)
+                result = deliver_due(factory, settings)
                 delivered = time.perf_counter() - started
                 with transaction(factory) as session:
                     pending = session.scalar(select(func.count()).select_from(Delivery)

@@ -24,7 +24,13 @@ from calendar_service.config import Settings
 from calendar_service.db import transaction
 from calendar_service.delivery.mail import DeliveryError, MailSender, MailText, compose_mail
 from calendar_service.delivery.outbox import claim_due, mark_attempt_failed, mark_sent
-from calendar_service.delivery.subscriptions import mark_working, mask_address, prune_subscriptions
+from calendar_service.delivery.subscriptions import (
+    confirm_link,
+    mark_working,
+    mask_address,
+    prune_subscriptions,
+    unsubscribe_link,
+)
 from calendar_service.models import Delivery, Event, Notice, NoticeKind, Subscription
 from calendar_service.publish.calendars import render_event_file
 from calendar_service.render import event_ics_url, event_page_url
@@ -117,7 +123,7 @@ def prepare(session: Session, delivery: Delivery, settings: Settings, attachment
     said = words(language)
     if notice is None:  # a confirmation request
         what = describe_receive(subscription.kinds, language)
-        link = (said["confirm_action"], f"{settings.base_url}/subscriptions/confirm/{subscription.confirm_code}")
+        link = (said["confirm_action"], confirm_link(settings.base_url, subscription.confirm_code or "", language))
         return Outgoing(**_base(subscription, delivery.id, f"confirm-{delivery.id}"), mail=MailText(
             said["confirm_subject"], (said["confirm_intro"].format(what=what), said["confirm_ignore"]), link))
     event = notice.event
@@ -157,7 +163,7 @@ class _Senders(contextlib.ExitStack):
                 self._mail = self.enter_context(MailSender(settings.smtp_url))
             assert item.mail is not None
             message = compose_mail(item.mail, to=item.address, language=item.language, kinds=item.kinds,
-                                   unsubscribe_url=f"{settings.base_url}/subscriptions/{item.token}/unsubscribe",
+                                   unsubscribe_url=unsubscribe_link(settings.base_url, item.token, item.language),
                                    settings=settings, local_id=item.message_id, now=now)
             self._mail.send(message)
             return

@@ -26,9 +26,21 @@ from calendar_service.models import ConfirmationSend, Delivery, Subscription, Su
 from calendar_service.store.records import LIMITS, MAX_ITEMS, Category, is_country_code
 from calendar_service.wording.subscriptions import LANGUAGES, RECEIVE
 
-__all__ = ["Created", "SubscriptionRequest", "check_email", "check_webhook_url", "confirm_subscription",
-           "create_subscription", "delete_subscription", "get_pending", "get_subscription", "mask_address",
-           "prune_subscriptions"]
+__all__ = [
+    "Created",
+    "SubscriptionRequest",
+    "check_email",
+    "check_webhook_url",
+    "confirm_link",
+    "confirm_subscription",
+    "create_subscription",
+    "delete_subscription",
+    "get_pending",
+    "get_subscription",
+    "mask_address",
+    "prune_subscriptions",
+    "unsubscribe_link",
+]
 
 log = logging.getLogger(__name__)
 
@@ -270,3 +282,17 @@ def mask_address(channel: str, address: str) -> str:
     scheme, _, rest = address.partition("://")
     host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
     return f"{scheme}://{host}/…"
+
+
+def _in(language: str) -> str:
+    return "?lang=ru" if language == "ru" else ""
+
+
+def unsubscribe_link(base_url: str, token: str, language: str) -> str:
+    """Return the unsubscribe URL of a subscription (a page with one button; RFC 8058's one-click POST)."""
+    return f"{base_url}/subscriptions/{token}/unsubscribe{_in(language)}"
+
+
+def confirm_link(base_url: str, code: str, language: str) -> str:
+    """Return the URL of an email subscription's confirmation page."""
+    return f"{base_url}/subscriptions/confirm/{code}{_in(language)}"

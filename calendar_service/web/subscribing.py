@@ -25,6 +25,8 @@ from calendar_service.delivery.subscriptions import (
 )
 from calendar_service.errors import InvalidInput, LimitReached
 from calendar_service.store.records import Category
+from calendar_service.web.i18n import page_language
+from calendar_service.web.layout import POLICY
 from calendar_service.web.schemas import SubscriptionIn
 from calendar_service.web.subscriptions import request_of
 from calendar_service.wording import en, ru
@@ -37,31 +39,27 @@ blueprint = Blueprint("subscribing", __name__)
 
 @blueprint.after_request
 def _policy(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'"
-    )
+    response.headers["Content-Security-Policy"] = POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # These pages hold keys, secrets and confirmation codes: never kept, never sent on as a referrer.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _language() -> str:
-    asked = request.values.get("lang", "en")
-    return asked if asked in LANGUAGES else "en"
-
-
 def _page(template: str, status: int = 200, **values: Any) -> Response:
-    language = values.pop("language", _language())
+    """Render a page on the site's layout, in the page's language (or the subscriber's, on their links)."""
+    language = values.pop("language", None) or page_language()
     wording = ru if language == "ru" else en
-    html = render_template(template, lang=language, said=words(language), base=get_settings(current_app).base_url,
+    html = render_template(template, lang=language, said=words(language), section="subscribe",
                            category_name=wording.category_name, **values)
-    return Response(html, status=status, mimetype="text/html")
+    return Response(html, status=status, mimetype="text/html", headers={"Content-Language": language})
 
 
 def _form(status: int = 200, problems: list[str] | None = None, values: dict[str, Any] | None = None) -> Response:
     return _page("subscribe_form.html", status, problems=problems or [], values=values or {},
-                 kinds=RECEIVE, categories=[category.value for category in Category], languages=LANGUAGES)
+                 kinds=RECEIVE, categories=[category.value for category in Category],
+                 subscriber_languages=LANGUAGES)
 
 
 def _split(text: str) -> list[str]:
@@ -77,7 +75,7 @@ def form() -> Response:
 def subscribe() -> Response:
     """Subscribe from the form: the same checks as ``POST /api/subscriptions``."""
     fields = request.form
-    body: dict[str, Any] = {"language": fields.get("language", _language()), "receive": fields.getlist("receive"),
+    body: dict[str, Any] = {"language": fields.get("language", page_language()), "receive": fields.getlist("receive"),
                             "categories": fields.getlist("category"),
                             "countries": [code.upper() for code in _split(fields.get("countries", ""))],
                             "bodies": _split(fields.get("bodies", ""))}

@@ -25,6 +25,7 @@ from calendar_service.delivery.subscriptions import (
     delete_subscription,
     get_subscription,
     mask_address,
+    unsubscribe_link,
 )
 from calendar_service.errors import NotFound
 from calendar_service.models import Subscription
@@ -66,7 +67,7 @@ def describe_subscription(session: Session, subscription: Subscription, base_url
         "confirmed": _stamp(subscription.confirmed_dt), "failing_since": _stamp(subscription.failing_dt),
         "last_error": subscription.last_error, "deliveries": counts,
         "links": {"self": f"{base_url}/api/subscriptions/{subscription.token}",
-                  "unsubscribe": f"{base_url}/subscriptions/{subscription.token}/unsubscribe"},
+                  "unsubscribe": unsubscribe_link(base_url, subscription.token, subscription.language)},
     }
 
 

@@ -48,7 +48,7 @@ def test_an_anniversary_reminder_reaches_a_confirmed_address_once_with_its_ics(
     assert mailbox.envelopes[0][1] == [ADDRESS]
     assert request["Subject"] == "Подтвердите подписку на календарь ОДКБ"
     assert request["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert request["List-Unsubscribe"] == f"<https://calendar.example.org/subscriptions/{answer['token']}/unsubscribe>"
+    assert request["List-Unsubscribe"] == f"<https://calendar.example.org/subscriptions/{answer['token']}/unsubscribe?lang=ru>"
 
     # Until the link is followed nothing but the request is sent, not even a due reminder.
     with time_machine.travel(ANNIVERSARY, tick=False):
