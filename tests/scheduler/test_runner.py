@@ -41,7 +41,7 @@ def test_every_job_is_declared_with_an_id_and_the_house_defaults(
         declared = {job.id: job for job in scheduler.get_jobs()}
     finally:
         scheduler.shutdown(wait=False)
-    assert set(declared) == {"anniversaries", "fetch", "regenerate", "regenerate-on-change"}
+    assert set(declared) == {"anniversaries", "deliver", "fetch", "regenerate", "regenerate-on-change"}
     for job in declared.values():
         assert job.coalesce is True
         assert job.max_instances == 1
@@ -52,6 +52,7 @@ def test_every_job_is_declared_with_an_id_and_the_house_defaults(
     assert declared["regenerate"].trigger.interval == dt.timedelta(minutes=15)
     assert declared["regenerate-on-change"].trigger.interval == dt.timedelta(seconds=5)
     assert declared["fetch"].trigger.interval == dt.timedelta(minutes=30)  # CALENDAR_SOURCES_EVERY
+    assert declared["deliver"].trigger.interval == dt.timedelta(seconds=30)
     with db.transaction(factory) as session:  # the scheduler recorded when each job runs next
         assert {job: session.get(JobRun, job).next_run_dt for job in declared} == {
             job.id: job.next_run_time for job in declared.values()}
