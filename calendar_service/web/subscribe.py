@@ -119,6 +119,8 @@ def subscribe() -> Response:
                 "notices": notices, "qr": _qr_svg(subscription_links(calendar_url, name)["webcal"], name),
                 "feeds": {kind: f"{base}/feed.{kind}" + (f"?{feed_query}" if feed_query else "")
                           for kind in ("atom", "rss", "json")},
+                # Reminders by email or webhook for the same choice (the form of web/subscribing.py).
+                "reminders": f"{base}/subscriptions/new" + (f"?{feed_query}" if feed_query else ""),
                 **_named(session, page_language()),
             }
 

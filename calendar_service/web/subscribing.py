@@ -68,7 +68,11 @@ def _split(text: str) -> list[str]:
 
 @blueprint.get("/subscriptions/new")
 def form() -> Response:
-    return _form()
+    """The form, filled in with the choice ``/subscribe`` links it with (``category``, ``country``, ``body``)."""
+    args = request.args
+    chosen = {"categories": args.getlist("category"), "countries": [code.upper() for code in args.getlist("country")],
+              "bodies": args.getlist("body"), "receive": list(RECEIVE)}
+    return _form(values=chosen if any(chosen[name] for name in ("categories", "countries", "bodies")) else None)
 
 
 @blueprint.post("/subscriptions/new")

@@ -4,6 +4,8 @@ notice (announcements and changes as the sweep), ``run-job deliver``, and the fo
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from typing import Any
 
 import pytest
@@ -175,3 +177,17 @@ def test_personal_data_stays_out_of_feeds_and_pages(
         assert response.status_code in {200, 503}, url  # /healthz: the copied feeds are old
         assert b"desk@example.org" not in response.data, url
         assert b"d\xe2\x80\xa6@example.org" not in response.data, url
+
+
+def test_the_subscription_builder_links_the_form_with_its_choice(client: FlaskClient) -> None:
+    builder = client.get("/subscribe?category=meeting&country=KZ&lang=ru")
+    assert builder.status_code == 200
+    link = re.search(r'id="get-reminders" href="([^"]+)"', builder.text)
+    assert link is not None
+    assert "Напоминания по почте или через вебхук" in builder.text
+    form = client.get(html.unescape(link[1]).removeprefix("https://calendar.example.org"))
+    assert form.status_code == 200
+    assert 'lang="ru"' in form.text
+    assert re.search(r'name="category" value="meeting" checked', form.text)
+    assert not re.search(r'name="category" value="training" checked', form.text)
+    assert 'name="countries" value="KZ"' in form.text
