@@ -28,7 +28,8 @@ from calendar_service.store.writer import mark_changed
 if TYPE_CHECKING:
     from calendar_service.ingest.sources.watch import FetchReport
 
-__all__ = ["JOBS", "anniversaries", "deliver", "describe_build", "fetch", "regenerate", "regenerate_if_changed", "run_job"]
+__all__ = ["JOBS", "anniversaries", "deliver", "describe_build", "fetch", "regenerate", "regenerate_if_changed",
+           "run_job"]
 
 log = logging.getLogger(__name__)
 
