@@ -15,6 +15,7 @@ history, revision), as the reviewer's own change.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,7 +127,7 @@ def import_records(session: Session, records: Sequence[EventRecord], *, now: dt.
     by_key = {record.key: record for record in records}
 
     def propose(key: str, name: str | None, current: object, proposed: object, owner: str | None) -> None:
-        signature = (key, name, repr(proposed))
+        signature = (key, name, _canonical(proposed))
         if signature in seen:
             outcome.known += 1
             return
@@ -154,7 +155,13 @@ def _seen(session: Session, keys: Iterable[str]) -> set[tuple[str, str | None, s
     """Return the readings proposed before for ``keys`` that are open or rejected (not to be proposed again)."""
     rows = session.scalars(select(Proposal).where(Proposal.event_key.in_(list(keys)),
                                                   Proposal.state.in_([State.OPEN.value, State.REJECTED.value])))
-    return {(row.event_key, row.field, repr(row.proposed.get("value"))) for row in rows}
+    return {(row.event_key, row.field, _canonical(row.proposed.get("value"))) for row in rows}
+
+
+def _canonical(value: object) -> str:
+    """A reading as its stored JSON says it, so a reading read again and one read back compare equal
+    (a tuple stored comes back a list, a mapping's keys in another order)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def list_proposals(session: Session, state: State | None = State.OPEN) -> list[Proposal]:

@@ -169,6 +169,20 @@ def test_a_rejected_reading_is_not_proposed_again(loaded: Flask, desk: dict[str,
     assert runner.invoke(main, ["proposals", "accept", "999"]).exit_code == 1
 
 
+def test_a_rejected_new_event_is_not_proposed_again(desk: dict[str, Any], tmp_path: Path) -> None:
+    runner, client = desk["runner"], desk["client"]
+    text = tmp_path / "news.txt"
+    text.write_text(NEW_TEXT, encoding="utf-8")
+    read = ["import", str(text), "--reference-date", "2025-03-20"]
+    assert " 1 proposed" in runner.invoke(main, read).output
+    [proposal] = _open(client, desk["reviewer"])
+    assert proposal["field"] is None  # a whole new event
+    assert runner.invoke(main, ["proposals", "reject", str(proposal["id"]), "--by", "rev"]).exit_code == 0
+    again = runner.invoke(main, read)
+    assert "0 proposed (1 proposed before)" in again.output, again.output
+    assert _open(client, desk["reviewer"]) == []
+
+
 def test_proposals_want_the_review_scope(desk: dict[str, Any]) -> None:
     client = desk["client"]
     assert client.get("/api/proposals").status_code == 401
