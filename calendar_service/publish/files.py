@@ -32,13 +32,16 @@ from typing import Any
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
 
-__all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "publish", "published_file", "read_manifest",
-           "write_atomic"]
+__all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "publish", "published_file", "publishes",
+           "read_manifest", "write_atomic"]
 
 MANIFEST = "manifest.json"
 #: The content-addressed objects, below the feeds folder (hidden, so a static server lists only the names).
 OBJECTS = ".objects"
 _PUBLISH_TIMEOUT_SECONDS = 60
+#: How many publishes this process has attempted: the web layer of the same process looks at the
+#: manifest again when it changes, without looking at the file system per request.
+publishes = 0
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,7 @@ def publish(
         PublishError: a file could not be written; the manifest and every object it names are as
             the previous publish left them, so what is served is that whole previous set.
     """
+    global publishes
     check_feeds_dir(feeds_dir)
     lock = folder_lock(feeds_dir, "publish")
     try:
@@ -250,4 +254,5 @@ def publish(
         _collect_garbage(feeds_dir, _referenced(manifest) | _referenced(previous))
         return manifest
     finally:
+        publishes += 1  # a failed publish too: what it left is looked at again
         lock.release()

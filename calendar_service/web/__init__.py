@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flask import Flask, Response
 
 __all__ = ["init_app"]
@@ -12,6 +14,7 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and error handler on ``app``."""
+    from calendar_service import get_settings
     from calendar_service.web import (
         api,
         calendar_queries,
@@ -36,7 +39,7 @@ def init_app(app: Flask) -> None:
     app.extensions[GATE] = RenderGate()
     errors.init_app(app)
     _require_current_schema(app)
-    published.init_app(app)
+    published.init_app(app, _published_headers(get_settings(app).base_url))
     calendar_queries.init_app(app)
     feed_queries.init_app(app)
     i18n.init_app(app)
@@ -49,6 +52,19 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(subscribing.blueprint)
     app.spec_processor(finish_document)  # type: ignore[attr-defined]
     app.register_blueprint(health.blueprint)
+
+
+def _published_headers(base_url: str) -> Callable[[str], list[tuple[str, str]]]:
+    """Return what a published file carries besides its validators: a calendar its ``Link``, a feed its hardening."""
+    from calendar_service.web.calendar_queries import link_header
+    from calendar_service.web.feed_queries import HARDENED
+
+    def headers(name: str) -> list[tuple[str, str]]:
+        if name.endswith(".ics"):
+            return list(link_header(f"{base_url}/{name}").items())
+        return list(HARDENED.items())
+
+    return headers
 
 
 def _require_current_schema(app: Flask) -> None:

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from sqlalchemy.orm import Session
 
-__all__ = ["calendar_counts", "init_app", "subscribe_links"]
+__all__ = ["calendar_counts", "init_app", "link_header", "subscribe_links"]
 
 _RENDERED = "calendar_service.rendered_calendars"
 _BLOCKS = "calendar_service.calendar_blocks"
@@ -74,7 +74,8 @@ def subscribe_links(url: str) -> dict[str, str]:
             "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")}
 
 
-def _link(url: str) -> dict[str, str]:
+def link_header(url: str) -> dict[str, str]:
+    """Return the ``Link`` header naming the ``webcal://`` form of a calendar URL."""
     return {"Link": f'<{subscribe_links(url)["webcal"]}>; rel="alternate"; type="text/calendar"'}
 
 
@@ -116,7 +117,7 @@ def _render_on_request(name: str) -> Response:
             _last_modified(changed, today)))
     if isinstance(document, Response):
         return document
-    return send_document(document, headers=_link(f"{get_settings(current_app).base_url}/{name}?{query}"))
+    return send_document(document, headers=link_header(f"{get_settings(current_app).base_url}/{name}?{query}"))
 
 
 def _render(session: Session, definition: CalendarDefinition, today: dt.date, options: Any, where: Any,
@@ -147,7 +148,7 @@ def _serve(name: str) -> Response:
     if response.status_code == 503:
         with transaction(get_session_factory(current_app)) as session:
             _definition_or_404(session, name)
-    response.headers.update(_link(f"{get_settings(current_app).base_url}/{name}"))
+    response.headers.update(link_header(f"{get_settings(current_app).base_url}/{name}"))
     return response
 
 

@@ -47,12 +47,12 @@ if TYPE_CHECKING:
     from flask import Flask
     from sqlalchemy.orm import Session
 
-__all__ = ["init_app", "stream_counts"]
+__all__ = ["HARDENED", "init_app", "stream_counts"]
 
 _RENDERED = "calendar_service.syndication_cache"
 _FACTS = "calendar_service.syndication_facts"
 #: Feeds opened in a browser must never be sniffed into HTML and run.
-_HARDENED = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+HARDENED = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
 
 
 def _state(session: Session) -> tuple[Any, ...]:
@@ -92,12 +92,12 @@ def _query_response(stream: Stream, extension: str) -> Response:
         document = cached_or_rendered(cache, key, current_app.extensions[GATE], render)
     if isinstance(document, Response):
         return document
-    return send_document(document, headers=_HARDENED)
+    return send_document(document, headers=HARDENED)
 
 
 def _published_response(path: str) -> Response:
     response = serve_published(path)
-    response.headers.update(_HARDENED)
+    response.headers.update(HARDENED)
     return response
 
 
