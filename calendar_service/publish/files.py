@@ -7,7 +7,8 @@ Each file is written by :func:`write_atomic` (temporary file in the same folder,
 1. every new document (and its gzip twin, so serving costs no compression) is written once under
    its content address, ``.objects/<sha256><suffix>``, a name no other content can take;
 2. the published names (``calendar.ics``, ``feed.atom`` …) are replaced by hard links to those
-   objects, for static servers and for people looking at the folder;
+   objects, for static servers and for people looking at the folder; their modification time is
+   the document's Last-Modified, so a static server's ``Last-Modified`` is the service's;
 3. ``manifest.json`` is replaced last: the switch. It names each file's object, sha256 (the strong
    ETag) and Last-Modified, and the web layer serves the objects it names, so the bytes it serves
    are always the bytes the manifest describes, whether a build died before the switch or after;
@@ -185,6 +186,18 @@ def _link_name(feeds_dir: Path, name: str, relative_object: str) -> None:
         write_atomic(target, source.read_bytes())
 
 
+def _stamp(feeds_dir: Path, names: tuple[str, ...], last_modified: str) -> None:
+    """Give the files the document's Last-Modified as their modification time.
+
+    A static server (nginx) takes ``Last-Modified`` from it, so it answers ``If-Modified-Since``
+    as the service does.
+    """
+    seconds = dt.datetime.fromisoformat(last_modified).timestamp()
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.utime(feeds_dir / name, (seconds, seconds))
+
+
 def _write_manifest(feeds_dir: Path, manifest: Mapping[str, Any]) -> None:
     write_atomic(feeds_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
 
@@ -245,6 +258,7 @@ def publish(
         for name, entry in files.items():
             _link_name(feeds_dir, name, entry["object"])
             _link_name(feeds_dir, name + ".gz", entry["gzip_object"])
+            _stamp(feeds_dir, (name, name + ".gz", entry["object"], entry["gzip_object"]), entry["last_modified"])
         manifest = {"published_at": now.astimezone(dt.UTC).isoformat(), **(extra or {}), "files": files}
         _write_manifest(feeds_dir, manifest)
         for name in set(previous["files"]) - set(files):

@@ -1,0 +1,115 @@
+"""docs/nginx.conf, for real: nginx serves the feeds folder as the service does.
+
+nginx (Debian's package) is started on 127.0.0.1 with the documented configuration, its root the
+feeds folder the service published; the answers are compared with the service's own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import socket
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from calendar_service import get_settings
+from tests.process import read_line_matching, stop
+
+CONFIG = Path(__file__).resolve().parent.parent / "docs" / "nginx.conf"
+HOST = "calendar.example.org"  # the test settings' base URL: the Link headers name it
+
+
+def _nginx() -> str:
+    found = shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx is missing in CI: .ci/run installs Debian's package")
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def nginx_config(folder: Path, feeds_dir: Path, port: int, upstream: str = "127.0.0.1:9") -> Path:
+    """Write a whole nginx configuration around docs/nginx.conf's server block, in ``folder``."""
+    block = (CONFIG.read_text().replace("/srv/calendar-service/feeds", str(feeds_dir))
+             .replace("listen 8080;", f"listen 127.0.0.1:{port};").replace("127.0.0.1:8000", upstream))
+    temporary = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in
+                          ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # As root (CI), workers would run as nobody and not read a private temporary folder.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    config = folder / "nginx.conf"
+    config.write_text(f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
+                      f"error_log stderr notice;\nevents {{ worker_connections 64; }}\n"
+                      f"http {{\n    access_log off;\n{temporary}\n{block}\n}}\n")
+    return config
+
+
+@pytest.fixture
+def nginx(loaded: Flask, tmp_path: Path) -> Iterator[str]:
+    binary = _nginx()
+    port = _free_port()
+    config = nginx_config(tmp_path, get_settings(loaded).feeds_dir, port)
+    process = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(config)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        read_line_matching(process, r"start worker process", 30)  # logged once the socket listens
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Host": HOST, **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+SAME = ("Content-Type", "Last-Modified", "Vary", "Cache-Control", "Link", "X-Content-Type-Options",
+        "Content-Security-Policy", "Content-Encoding", "Content-Length")
+
+
+@pytest.mark.server
+def test_nginx_serves_the_published_files_as_the_service_does(nginx: str, client: FlaskClient) -> None:
+    for path in ("/calendar.ics", "/calendars/anniversaries.ics", "/calendars/kz.ics", "/feed.atom", "/feed.rss",
+                 "/feed.json", "/feeds/meetings.atom"):
+        for encoding in ("identity", "gzip"):
+            app = client.get(path, headers={"Accept-Encoding": encoding})
+            status, headers, body = _get(nginx + path, **{"Accept-Encoding": encoding})
+            assert (status, body) == (200, app.data), (path, encoding)
+            assert {name: headers.get(name) for name in SAME} == {name: app.headers.get(name) for name in SAME}, path
+            if encoding == "gzip":
+                assert gzip.decompress(body) == client.get(path).data
+            # nginx's own strong validator (time and size): revalidated with a 304, as the service's.
+            etag = headers["ETag"]
+            assert etag.startswith('"')
+            assert _get(nginx + path, **{"Accept-Encoding": encoding, "If-None-Match": etag})[0] == 304
+            assert _get(nginx + path, **{"Accept-Encoding": encoding,
+                                         "If-Modified-Since": app.headers["Last-Modified"]})[0] == 304
+            assert client.get(path, headers={"Accept-Encoding": encoding,
+                                             "If-Modified-Since": headers["Last-Modified"]}).status_code == 304
+
+
+@pytest.mark.server
+def test_nginx_hands_queries_and_everything_else_to_the_service(nginx: str) -> None:
+    # The upstream is a closed port here: 502 shows nginx passed the request on rather than answering it.
+    assert _get(nginx + "/calendar.ics?category=meeting")[0] == 502
+    assert _get(nginx + "/feed.atom?page=2")[0] == 502
+    assert _get(nginx + "/manifest.json")[0] == 502  # the manifest and the objects are not served as files
+    assert _get(nginx + "/api/events")[0] == 502
