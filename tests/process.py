@@ -7,7 +7,7 @@ import selectors
 import subprocess
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tests.warm import Warm, WarmPopen
@@ -60,11 +60,14 @@ class Process:
     """A subprocess whose merged output a thread reads line by line; tests wait on what it says."""
 
     def __init__(self, command: list[str], env: dict[str, str], *, stdin: bool = False,
-                 warm: Warm | None = None) -> None:
-        """Start ``command``: a fresh interpreter, or a child of ``warm`` (see :mod:`tests.warm`)."""
+                 warm: Warm | None = None, **popen: Any) -> None:
+        """Start ``command``: a fresh interpreter, or a child of ``warm`` (see :mod:`tests.warm`).
+
+        ``popen`` goes to :class:`subprocess.Popen` (``cwd``, ``start_new_session`` …), for a fresh one.
+        """
         self.popen: subprocess.Popen[str] | WarmPopen = warm.start(command, env, stdin=stdin) if warm else \
             subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, text=True)
+                             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, text=True, **popen)
         self.lines: list[str] = []
         self._ended = False
         self._reader = threading.Thread(target=self._read, name=f"output of {self.popen.pid}", daemon=True)

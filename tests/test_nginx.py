@@ -10,7 +10,6 @@ import gzip
 import os
 import shutil
 import socket
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from calendar_service import get_settings
-from tests.process import read_line_matching, stop
+from tests.process import Process
 
 CONFIG = Path(__file__).resolve().parent.parent / "docs" / "nginx.conf"
 HOST = "calendar.example.org"  # the test settings' base URL: the Link headers name it
@@ -62,13 +61,13 @@ def nginx(loaded: Flask, tmp_path: Path) -> Iterator[str]:
     binary = _nginx()
     port = _free_port()
     config = nginx_config(tmp_path, get_settings(loaded).feeds_dir, port)
-    process = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(config)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = Process([binary, "-p", str(tmp_path), "-c", str(config)], dict(os.environ))
     try:
-        read_line_matching(process, r"start worker process", 30)  # logged once the socket listens
+        process.wait_for("start worker process")  # logged once the socket listens
         yield f"http://127.0.0.1:{port}"
     finally:
-        stop(process)
+        process.terminate()
+        process.stop()
 
 
 def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -113,3 +112,8 @@ def test_nginx_hands_queries_and_everything_else_to_the_service(nginx: str) -> N
     assert _get(nginx + "/feed.atom?page=2")[0] == 502
     assert _get(nginx + "/manifest.json")[0] == 502  # the manifest and the objects are not served as files
     assert _get(nginx + "/api/events")[0] == 502
+
+
+def test_the_deployment_guide_shows_the_tested_configuration() -> None:
+    guide = (CONFIG.parent / "deployment.md").read_text()
+    assert f"```nginx\n{CONFIG.read_text()}```" in guide

@@ -1,10 +1,12 @@
-"""The Procfile for real: its release phase migrates, and its web process (gunicorn serving the app
+"""The Procfile for real: its release phase migrates, and its web process (granian serving the app
 factory) starts no scheduler, migrates nothing and answers 503 until the schema is current."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -21,7 +23,7 @@ from sqlalchemy import inspect
 from calendar_service import create_app, db, get_settings
 from calendar_service.cli import main
 from tests.conftest import REPO
-from tests.process import read_line_matching, stop
+from tests.process import Process
 
 
 def test_create_app_starts_no_thread_and_no_scheduler(settings: dict[str, Any]) -> None:
@@ -54,18 +56,23 @@ def test_procfile_web_process_serves_the_published_feeds(loaded: Flask, tmp_path
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_")},
            **{f"CALENDAR_{name.upper()}": str(getattr(get_settings(loaded), name))
               for name in ("data_dir", "feeds_dir", "database_url", "base_url")}}
-    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = Process(command, env, cwd=tmp_path, start_new_session=True)
     try:
-        read_line_matching(process, rf"Listening at: http://127\.0\.0\.1:{port}", 60)
-        # the socket is bound: the request waits in its backlog until a worker has booted
+        process.wait_for(f"Listening at: http://127.0.0.1:{port}")
+        # each granian worker listens on the address itself (SO_REUSEPORT) once it has started:
+        # both have said so before the first request
+        process.wait_for("Started worker-", times=2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/calendar.ics", timeout=30) as response:
             body = response.read()
         assert body.startswith(b"BEGIN:VCALENDAR")
         published = get_settings(loaded).feeds_dir / "calendar.ics"
         assert body == published.read_bytes()
     finally:
-        stop(process)
+        process.terminate()
+        # A worker the server had no time to stop would outlive the test.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.stop()
 
 
 def _procfile() -> dict[str, str]:
