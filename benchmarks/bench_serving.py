@@ -1,12 +1,13 @@
 """Benchmark serving the published files: nginx and the service under each WSGI server, in one run.
 
 Run: ``.venv/bin/python benchmarks/bench_serving.py [--events 1000] [--seconds 5]``. Needs ``wrk``
-and ``nginx`` (Debian: ``apt-get install -y wrk nginx``) and ``granian`` (``pip install granian``).
+and ``nginx`` (Debian: ``apt-get install -y wrk nginx``) and gunicorn (``pip install -e .[bench]``).
 
 One store of synthetic events is built so that ``calendar.ics`` is about 1 MB; nginx serves its
 feeds folder with docs/nginx.conf (``etag on``, ``gzip_static on``); the service is started under
-gunicorn exactly as the Procfile's web line, under granian (two workers, four threads each, access
-log on) and under ``calendar-service serve`` (waitress, eight threads, access log on). Each is
+gunicorn as the Procfile's web line was, under granian as it is now (two workers, four threads
+each, both with their access log) and under ``calendar-service serve`` (waitress, eight threads,
+access log on). Each is
 loaded with ``wrk -t2 -c32`` on loopback for the same scenarios, one after the other, and the
 table gives requests per second and each server's ratio to nginx, and the resident memory of each
 server's processes after the run. Prints a Markdown table.
@@ -153,6 +154,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--servers", default="nginx,gunicorn,granian,serve (waitress)")
+    parser.add_argument("--large-mb", type=int, default=120,
+                        help="then serve a calendar this large under granian and report its workers' peak memory")
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk nginx")
@@ -177,6 +180,48 @@ def main() -> None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=60)
         _print(rates, memory, size, arguments)
+    if arguments.large_mb:
+        _large_file_memory(arguments.large_mb)
+
+
+def _large_file_memory(megabytes: int) -> None:
+    """Publish a calendar of ``megabytes`` MB, fetch it four times plain and gzipped, report worker memory."""
+    from calendar_service.publish.files import publish
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "feeds").mkdir()
+        line = b"DESCRIPTION:" + b"".join(b"%06d" % n for n in range(60)) + b"\r\n"
+        data = b"BEGIN:VCALENDAR\r\n" + line * (megabytes * 1_000_000 // len(line)) + b"END:VCALENDAR\r\n"
+        publish(root / "feeds", {"calendar.ics": data, "feed.atom": b"<feed/>"}, now=dt.datetime.now(dt.UTC))
+        del data
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_")}
+        env.update({"CALENDAR_DATA_DIR": str(root), "CALENDAR_FEEDS_DIR": str(root / "feeds"),
+                    "CALENDAR_DATABASE_URL": f"sqlite:///{root / 'bench.db'}"})
+        port = _free_port()
+        process = subprocess.Popen(_servers(root, port, root / "feeds")["granian"], env=env, cwd=root,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_for(base + "/feed.atom")
+            before = max(_peak_mb(pid) for pid in _tree(process.pid)[1:])
+            for _ in range(4):
+                for encoding in ("identity", "gzip"):
+                    request = urllib.request.Request(base + "/calendar.ics", headers={"Accept-Encoding": encoding})
+                    with urllib.request.urlopen(request, timeout=120) as response:
+                        while response.read(1 << 20):
+                            pass
+            after = max(_peak_mb(pid) for pid in _tree(process.pid)[1:])
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+    print(f"\ngranian worker, peak resident memory: {before:.0f} MB started, {after:.0f} MB after sending "
+          f"a {megabytes} MB calendar.ics four times plain and four times gzipped")
+
+
+def _peak_mb(pid: int) -> float:
+    match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1)) / 1024 if match else 0.0
 
 
 def _print(rates: dict[str, list[float]], memory: dict[str, float], size: int, arguments: argparse.Namespace) -> None:

@@ -5,7 +5,7 @@ here with explicit ids; what must survive a restart lives in the service's own t
 (``notices``, ``job_runs``). Only the process holding the scheduler lock
 (:mod:`calendar_service.locks`) starts a scheduler; another waits as a standby and takes over when the holder
 dies. ``serve`` runs a background scheduler beside the web server, ``calendar-service scheduler``
-a blocking one; web workers under gunicorn never start one.
+a blocking one; web workers never start one.
 """
 
 from __future__ import annotations

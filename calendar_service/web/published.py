@@ -15,8 +15,8 @@ What the front keeps, per process, and how it stays bounded and current:
   request takes a lock or makes a file-system call to find out.
 - the bytes of small files (and of every gzip twin that is small), up to a byte budget, keyed by
   their content address, so they never go stale; the rest is sent from the page cache: the object
-  file opened and handed to the server's ``wsgi.file_wrapper`` (``sendfile`` under gunicorn), never
-  read whole into a worker.
+  file opened and handed to the server's ``wsgi.file_wrapper`` (``sendfile`` under gunicorn; read
+  in 256 KB pieces where the server has none), never read whole into a worker.
 
 The answers are those of :func:`werkzeug.wrappers.Response.make_conditional`: strong ``ETag``
 (``-gz`` for the gzip twin), ``Last-Modified``, ``Vary: Accept-Encoding``, ``Cache-Control``,
