@@ -31,6 +31,7 @@ from calendar_service import create_app, db, get_settings
 from calendar_service.config import Settings
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.publish.build import build_feeds
+from calendar_service.web.published import PUBLISHED_FILES
 from tests.warm import Warm
 
 pytest_plugins = ("tests.pg",)  # the PostgreSQL fixtures
@@ -173,10 +174,17 @@ def shared_app(folder: Path, template: Template) -> Iterator[Flask]:
     shutil.copyfile(template.database, folder / "calendar.db")
     application = create_app(settings)
     application.config["TESTING"] = True
+    _see_every_publish(application)
     try:
         yield application
     finally:
         db.get_session_factory(application).kw["bind"].dispose()
+
+
+def _see_every_publish(application: Flask) -> None:
+    # Tests publish from other processes (builds killed mid-write, the CLI) and look at once; a
+    # server looks at the manifest once a second (tests/web/test_published_front.py checks that).
+    application.extensions[PUBLISHED_FILES].recheck_seconds = 0
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -191,6 +199,7 @@ def app(settings: dict[str, Any], migrated_template: Template) -> Iterator[Flask
         shutil.copyfile(migrated_template.database, database)
     application = create_app(settings)
     application.config["TESTING"] = True
+    _see_every_publish(application)
     yield application
     db.get_session_factory(application).kw["bind"].dispose()
 

@@ -46,9 +46,11 @@ if TYPE_CHECKING:
 
     from flask import Flask, Response
 
-__all__ = ["PublishedFiles", "PublishedFront", "init_app", "is_published", "published_entries", "serve_published"]
+__all__ = ["PUBLISHED_FILES", "PublishedFiles", "PublishedFront", "init_app", "is_published", "published_entries",
+           "serve_published"]
 
-_EXTENSION = "calendar_service.published_files"
+#: The app's :class:`PublishedFiles`, in ``app.extensions``.
+PUBLISHED_FILES = "calendar_service.published_files"
 #: How often a worker looks at the manifest for a publish made by another process.
 RECHECK_SECONDS = 1.0
 #: Files up to this size are kept in memory (within the budget); larger ones are sent from their file.
@@ -286,7 +288,7 @@ class PublishedFront:
 def _files() -> PublishedFiles:
     from flask import current_app
 
-    files: PublishedFiles = current_app.extensions[_EXTENSION]
+    files: PublishedFiles = current_app.extensions[PUBLISHED_FILES]
     return files
 
 
@@ -321,6 +323,6 @@ def init_app(app: Flask, extra_headers: Callable[[str], Headers]) -> None:
     from calendar_service import get_settings
 
     files = PublishedFiles(get_settings(app).feeds_dir, extra_headers)
-    app.extensions[_EXTENSION] = files
+    app.extensions[PUBLISHED_FILES] = files
     # Flask's documented way to wrap the app in WSGI middleware; mypy refuses assigning a method.
     app.wsgi_app = PublishedFront(app.wsgi_app, files)  # type: ignore[method-assign]
