@@ -7,7 +7,10 @@ the dataset) is never replaced by a value read by machine (news, ``.ics``, a wat
 source replaces a field only if it ranks at least as high as the field's origin. A lower-ranked
 source that reads something else is reported as a :class:`Difference` and the stored value stays.
 A field a person left empty is theirs too: the reader's value for it is reported, not stored. A
-news reader's silence (an empty value) never erases anything.
+news reader's silence (an empty value) never erases anything. What a news reader words rather
+than reads (:data:`WORDING`: titles, summaries, the evidence, the source, the publication date)
+is written once: another report of the same event — another outlet, the item re-published — does
+not reword it, so an event is not changed (nor its subscribers told) each time it is reported.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Difference", "FieldMerge", "Origin", "is_empty", "is_read_by_machine", "merge_fields"]
+__all__ = ["WORDING", "Difference", "FieldMerge", "Origin", "is_empty", "is_read_by_machine", "merge_fields"]
 
 
 class Origin(StrEnum):
@@ -28,6 +31,10 @@ class Origin(StrEnum):
 
 
 _RANK = {Origin.IMPORT: 1, Origin.SOURCE: 1, Origin.ICS: 1, Origin.DATASET: 2, Origin.EDITOR: 3}
+#: The columns a news reader words: kept once written by a reader (see the module's docstring).
+WORDING = frozenset({"title", "title_ru", "summary", "summary_ru", "evidence", "source_url", "published_date"})
+#: The origins that read news, whose wording of an event is kept.
+_NEWS = frozenset({Origin.IMPORT, Origin.SOURCE})
 #: Rows stored before origins were recorded may have been made by people: treated like the dataset.
 _UNKNOWN_RANK = 2
 
@@ -101,6 +108,8 @@ def merge_fields(
             continue
         if _RANK[origin] == 1 and origin is not Origin.ICS and is_empty(value):
             continue
+        if origin in _NEWS and column in WORDING and not is_empty(current) and _rank(owner) == rank:
+            continue  # another report of the event: its wording stays
         if rank >= _rank(owner):
             changes[column] = value
             merged[column] = tag

@@ -135,15 +135,16 @@ def test_import_twice_then_dry_run(news_runner: CliRunner) -> None:
     assert first.output == f"{SEED}: 12 events: 12 created, 0 updated, 0 unchanged, 0 proposed\n"
     again = news_runner.invoke(main, ["import", str(SEED), *REFERENCE])
     assert again.output.endswith("0 created, 0 updated, 12 unchanged, 0 proposed\n")
-    # A year later the two undated items are December 2025 (new events), and the two dated news items
-    # without a publication date of their own take the new reference date as theirs.
+    # A year later the two undated items are December 2025 (new events). The two dated news items
+    # without a publication date of their own would take the new reference date as theirs, but a
+    # report read again does not reword an event: the publication date first read stays.
     later = news_runner.invoke(main, ["import", str(SEED), "--reference-date", "2026-01-15", "--dry-run",
                                       "--publish"])
     assert later.exit_code == 0, later.output
-    assert later.output.endswith("2 created, 2 updated, 8 unchanged, 0 proposed (dry run: nothing stored)\n")
+    assert later.output.endswith("2 created, 0 updated, 10 unchanged, 0 proposed (dry run: nothing stored)\n")
     # Without --publish the two new events are proposed, not stored.
     proposed = news_runner.invoke(main, ["import", str(SEED), "--reference-date", "2026-01-15", "--dry-run"])
-    assert "0 created, 2 updated, 8 unchanged, 2 proposed (dry run: nothing stored)\n" in proposed.output
+    assert "0 created, 0 updated, 10 unchanged, 2 proposed (dry run: nothing stored)\n" in proposed.output
     still = news_runner.invoke(main, ["import", str(SEED), *REFERENCE])
     assert still.output.endswith("0 created, 0 updated, 12 unchanged, 0 proposed\n")
 

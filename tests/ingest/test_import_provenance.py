@@ -185,3 +185,18 @@ def test_rows_stored_before_origins_were_kept_are_treated_as_made_by_people() ->
     assert merge.changes == {}
     assert [(d.stored, d.read, d.origin) for d in merge.differences] == [("Old", "New", "unknown")]
     assert merge_fields("k", {"title": "Old"}, {}, {"title": "New"}, Origin.DATASET).changes == {"title": "New"}
+
+
+def test_another_report_of_an_event_does_not_reword_it_but_may_move_it() -> None:
+    stored = {"title": "Council meets in Minsk", "summary": "First wording.", "evidence": "On 14 March …",
+              "published_date": dt.date(2025, 3, 1), "start_date": dt.date(2025, 3, 14), "title_ru": None}
+    origins = dict.fromkeys(stored, "source")
+    read = {"title": "CSTO Council to meet", "summary": "Second wording.", "evidence": "The session on 15 March …",
+            "published_date": dt.date(2025, 3, 2), "start_date": dt.date(2025, 3, 15), "title_ru": "Совет ОДКБ"}
+    for origin in (Origin.SOURCE, Origin.IMPORT):
+        merge = merge_fields("k", stored, origins, read, origin)
+        # the date moved, and the Russian title was missing: both written; the wording stays
+        assert merge.changes == {"start_date": dt.date(2025, 3, 15), "title_ru": "Совет ОДКБ"}
+        assert merge.differences == ()
+    # An .ics file is its owner's calendar: its new wording is written.
+    assert set(merge_fields("k", stored, dict.fromkeys(stored, "ics"), read, Origin.ICS).changes) == set(read)
