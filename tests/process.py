@@ -3,35 +3,37 @@
 from __future__ import annotations
 
 import re
-import selectors
 import subprocess
 import threading
-import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tests.warm import Warm, WarmPopen
 
 
-def read_line_matching(process: subprocess.Popen[str], pattern: str, seconds: float) -> re.Match[str]:
-    """Read the process's merged output until a line matches ``pattern``; fail after ``seconds``."""
+def read_line_matching(process: subprocess.Popen[str] | WarmPopen, pattern: str, seconds: float) -> re.Match[str]:
+    """Read the process's merged output until a line matches ``pattern``; fail after ``seconds``.
+
+    Lines are read by a thread that stops at the match, leaving the rest for later readers. (Waiting
+    on the pipe instead would miss lines already read into the stream's buffer.)
+    """
     assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + seconds
-    seen = []
-    try:
-        while (left := deadline - time.monotonic()) > 0:
-            if not selector.select(timeout=left):
-                break
-            line = process.stdout.readline()
-            if not line:
-                break
+    stream = process.stdout
+    seen: list[str] = []
+    found: list[re.Match[str]] = []
+
+    def scan() -> None:
+        for line in stream:
             seen.append(line)
             if match := re.search(pattern, line):
-                return match
-    finally:
-        selector.close()
+                found.append(match)
+                return
+
+    reader = threading.Thread(target=scan, name=f"lines of {process.pid}", daemon=True)
+    reader.start()
+    reader.join(seconds)
+    if found:
+        return found[0]
     raise AssertionError(f"no line matching {pattern!r} within {seconds} s; output: {''.join(seen)}")
 
 
