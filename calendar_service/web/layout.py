@@ -4,7 +4,8 @@ A page is rendered from a template extending ``base.html`` and answered through
 :func:`~calendar_service.web.responses.send_document` (ETag, Last-Modified, gzip, 304). Rendered
 pages are kept in a :class:`~calendar_service.web.responses.BoundedCache` under what they depend
 on (the store's revision and notices, the day, the language, the address), so a page is rendered
-once per change of the store, and equivalent addresses share one rendering. Templates autoescape:
+once per change of the store, and equivalent addresses share one rendering. A page that cannot be
+shown answers a small HTML page in the reader's language (the API answers problem+json). Templates autoescape:
 stored text is shown, never run.
 """
 
@@ -16,10 +17,12 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, has_request_context, render_template, request
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from calendar_service import clock, get_settings
+from calendar_service.errors import InvalidInput, NotFound
 from calendar_service.models import Notice, StoreState
 from calendar_service.web.i18n import LANGUAGES, SWITCH_NAMES, page_language
 from calendar_service.web.responses import GATE, MEDIA_TYPES, BoundedCache, Document, cached_or_rendered, send_document
@@ -112,3 +115,21 @@ def serve_page(session: Session, key: Hashable, template: str, context: Callable
     if isinstance(document, Response):
         return document
     return send_document(document, max_age=60, headers={"Vary": _VARY, "Content-Language": lang})
+
+
+@blueprint.errorhandler(NotFound)
+def _not_found(error: NotFound) -> Response:
+    return _error_page(404, gettext("Not found"), gettext("There is no such page here."), [str(error)])
+
+
+@blueprint.errorhandler(InvalidInput)
+def _invalid(error: InvalidInput) -> Response:
+    return _error_page(400, gettext("This address is not right"),
+                       gettext("The page does not know some of what its address asks for:"),
+                       [f"{item.field}: {item.message}" if item.field else item.message for item in error.problems])
+
+
+def _error_page(status: int, heading: str, explanation: str, problems: list[str]) -> Response:
+    """Answer a person's page with a small HTML page saying what went wrong (the API answers problem+json)."""
+    html = render_template("error.html", heading=heading, explanation=explanation, problems=problems)
+    return Response(html, status=status, content_type=MEDIA_TYPES[".html"])

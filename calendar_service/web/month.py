@@ -14,7 +14,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Response, current_app, redirect, request
 from sqlalchemy.orm import Session
@@ -140,7 +139,6 @@ def month_page(year: int, month: int) -> Response:
             return {"section": "calendar", "view": month_view(session, year, month, where), "where": where,
                     "neighbours": links, "query": query, "categories": [c.value for c in Category],
                     "statuses": [s.value for s in Status], "countries": list_countries(session), "bodies": bodies,
-                    "feed_query": f"?{query}" if query else "",
-                    "subscribe_query": "?" + urlencode(list(request.args.items(multi=True)))}
+                    "subscribe_query": f"?{query}" if query else ""}
 
         return serve_page(session, (year, month, query), "month.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from sqlalchemy import select
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.models import Event
 from tests.conftest import NOW, Template, shared_app
+
+BASE = "https://calendar.example.org"
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +247,31 @@ def test_the_subscribe_page_lists_every_named_calendar_in_its_language(browser: 
     titles = [_text(row.xpath("td")[0]) for row in russian.xpath("//section[@aria-labelledby='named']//tbody/tr")]
     assert "Календарь ОДКБ: годовщины" in titles
     assert browser.get("/subscribe?alarm=soon").status_code == 400
+
+
+def test_add_to_calendar_holds_an_approximate_event_as_a_tentative_span(browser: FlaskClient, site: Flask) -> None:
+    with transaction(get_session_factory(site)) as session:
+        event = session.scalars(select(Event).where(Event.precision == "month")).first()
+        assert event is not None
+        uid, start, end = event.uid, event.start_date, event.end_date
+    links = _tree(browser, f"/events/{uid}").xpath("//a/@href")
+    [ics] = [link for link in links if link.endswith(".ics")]
+    [component] = icalendar.Calendar.from_ical(browser.get(ics.removeprefix(BASE)).data).walk("VEVENT")
+    assert str(component["STATUS"]) == "TENTATIVE"
+    assert component["DTSTART"].dt == start
+    assert component["DTEND"].dt == end + dt.timedelta(days=1)
+    assert "the exact day is not known" in str(component["DESCRIPTION"])
+    google = next(link for link in links if link.startswith("https://calendar.google.com/"))
+    assert f"dates={start:%Y%m%d}%2F{end + dt.timedelta(days=1):%Y%m%d}" in google
+    assert "dates+to+be+confirmed" in google
+
+
+def test_a_page_error_is_a_page(browser: FlaskClient) -> None:
+    missing = browser.get("/events/no-such-event?lang=ru")
+    assert missing.status_code == 404
+    assert missing.mimetype == "text/html"
+    assert lxml.html.fromstring(missing.get_data(as_text=True)).get("lang") == "ru"
+    wrong = browser.get("/calendar/2024/12?category=party")
+    assert wrong.status_code == 400
+    assert "category" in lxml.html.fromstring(wrong.get_data(as_text=True)).text_content()
+    assert browser.get("/api/events/no-such-event").mimetype == "application/problem+json"
