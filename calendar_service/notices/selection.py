@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from calendar_service.models import Event, Notice
 from calendar_service.store.queries import EventFilter, event_conditions, in_lists, list_countries
 
-__all__ = ["NoticeSelection", "list_countries", "list_event_notices", "list_notice_page", "list_notices",
-           "matches"]
+__all__ = ["NoticeSelection", "count_notices", "list_countries", "list_event_notices", "list_notice_page",
+           "list_notices", "matches"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,17 @@ def list_notices(session: Session, selection: NoticeSelection = NoticeSelection(
     if where.countries or where.bodies:
         return [notice for notice in notices if in_lists(notice.event, where)]
     return list(notices)
+
+
+def count_notices(session: Session, selection: NoticeSelection = NoticeSelection()) -> int:
+    """Return how many notices :func:`list_notices` would return (counted in SQL where it can be)."""
+    where = selection.events
+    if where.countries or where.bodies:
+        return len(list_notices(session, selection))
+    query = select(func.count(Notice.id)).join(Notice.event).where(*event_conditions(where))
+    if selection.kinds:
+        query = query.where(Notice.kind.in_(selection.kinds))
+    return session.scalar(query) or 0
 
 
 def list_notice_page(session: Session, selection: NoticeSelection, page: int, size: int) -> tuple[list[Notice], int]:

@@ -76,12 +76,11 @@ def _select(where: EventFilter) -> Select[Event]:
     return select(Event).where(*event_conditions(where)).order_by(Event.start_date, Event.end_date, Event.uid)
 
 
-def list_events(session: Session, where: EventFilter = EventFilter()) -> Sequence[Event]:
-    """Return the events matching ``where``, in date order (then uid, so the order is total)."""
-    events = session.scalars(_select(where)).all()
+def list_events(session: Session, where: EventFilter = EventFilter(), limit: int | None = None) -> Sequence[Event]:
+    """Return the events matching ``where``, in date order (then uid, so the order is total); the first ``limit``."""
     if where.countries or where.bodies:
-        return [event for event in events if in_lists(event, where)]
-    return events
+        return [event for event in session.scalars(_select(where)) if in_lists(event, where)][:limit]
+    return session.scalars(_select(where).limit(limit)).all()
 
 
 def list_event_keys(session: Session, where: EventFilter = EventFilter()) -> Sequence[Row[Any]]:

@@ -124,8 +124,7 @@ def month_page(year: int, month: int) -> Response:
         raise NotFound(f"no month {year}/{month}: years run from {FIRST_YEAR} to {LAST_YEAR}, months from 1 to 12")
     check_parameters(request.args, MONTH_KEYS)
     with transaction(get_session_factory(current_app)) as session:
-        bodies = list_bodies(session)
-        where = parse_filter(request.args, known_bodies=bodies)
+        where = parse_filter(request.args, known_bodies=list_bodies(session) if "body" in request.args else ())
         query = canonical_query(where)
 
         def context() -> dict[str, Any]:
@@ -138,7 +137,8 @@ def month_page(year: int, month: int) -> Response:
                     if found else None
             return {"section": "calendar", "view": month_view(session, year, month, where), "where": where,
                     "neighbours": links, "query": query, "categories": [c.value for c in Category],
-                    "statuses": [s.value for s in Status], "countries": list_countries(session), "bodies": bodies,
+                    "statuses": [s.value for s in Status], "countries": list_countries(session),
+                    "bodies": list_bodies(session),
                     "subscribe_query": f"?{query}" if query else ""}
 
         return serve_page(session, (year, month, query), "month.html", context)

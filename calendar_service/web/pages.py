@@ -114,8 +114,8 @@ def index() -> Response:
     with transaction(get_session_factory(current_app)) as session:
         def context() -> dict[str, Any]:
             today = page_today()
-            events = list_events(session, EventFilter(start=today))
-            return {"section": "upcoming", "months": group_upcoming(list(events[:_UPCOMING])),
+            events = list_events(session, EventFilter(start=today), limit=_UPCOMING)
+            return {"section": "upcoming", "months": group_upcoming(list(events)),
                     "anniversaries": list_next_anniversaries(session, today)[:_ANNIVERSARIES],
                     "notices": list_notices(session)[:_NOTICES], "recent": [] if events else _recent(session, today)}
 

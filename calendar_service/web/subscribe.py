@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 from calendar_service import get_settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.durations import parse_lead
-from calendar_service.notices.selection import NoticeSelection, list_notices
+from calendar_service.notices.selection import NoticeSelection, count_notices
 from calendar_service.publish.calendars import count_selection, list_calendars
 from calendar_service.publish.streams import list_streams
 from calendar_service.store.queries import EventFilter, list_bodies, list_countries
@@ -108,7 +108,7 @@ def subscribe() -> Response:
                                   if part)
             count = count_selection(session, get_settings(current_app), page_today(), where)
             events = count.entries + (count.approximate if options.approximate else 0)
-            notices = len(list_notices(session, NoticeSelection(where)))
+            notices = count_notices(session, NoticeSelection(where))
             name = "CSTO calendar" if language == "en" else "Календарь ОДКБ"
             return {
                 "section": "subscribe", "where": where, "options": options, "language": language,
