@@ -114,22 +114,22 @@ def _flat(texts: Any) -> list[str]:
 
 @blueprint.get("/subscriptions/confirm/<code>")
 def confirm_page(code: str) -> Response:
-    with transaction(get_session_factory(current_app)) as session:
-        found = get_pending(session, code)
-        language, kinds = found.language, tuple(found.kinds)
-        masked = mask_address(found.channel, found.address)
-    return _page("subscribe_confirm.html", language=language, address=masked,
-                 what=describe_receive(kinds, language), done=False)
+    return _confirmation(code, done=False)
 
 
 @blueprint.post("/subscriptions/confirm/<code>")
 def confirm(code: str) -> Response:
+    return _confirmation(code, done=True)
+
+
+def _confirmation(code: str, *, done: bool) -> Response:
+    """The confirmation page: its button (a link followed by a mail scanner changes nothing), or done."""
     with transaction(get_session_factory(current_app)) as session:
-        found = confirm_subscription(session, code, now=clock.now())
+        found = confirm_subscription(session, code, now=clock.now()) if done else get_pending(session, code)
         language, kinds = found.language, tuple(found.kinds)
         masked = mask_address(found.channel, found.address)
     return _page("subscribe_confirm.html", language=language, address=masked,
-                 what=describe_receive(kinds, language), done=True)
+                 what=describe_receive(kinds, language), done=done)
 
 
 @blueprint.get("/subscriptions/<token>/unsubscribe")
