@@ -216,6 +216,7 @@ def test_the_readme_states_the_stats_of_the_shipped_data(shipped: list[EventReco
 
     table = format_counts(tally((record.start, record.category) for record in shipped))
     assert table in (REPO / "docs" / "data.md").read_text(encoding="utf-8")
+    assert table in (REPO / "README.md").read_text(encoding="utf-8")
     years = sorted(record.start.year for record in shipped)
     readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
     assert f"It ships with {len(shipped)} sourced events, {years[0]}–{years[-1]} (" in readme
