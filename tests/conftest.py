@@ -32,6 +32,7 @@ from calendar_service.config import Settings
 from calendar_service.ingest.dataset import load_dataset
 from calendar_service.publish.build import build_feeds
 from calendar_service.web.published import PUBLISHED_FILES
+from tests.httpserver import Site, serve
 from tests.warm import Warm
 
 pytest_plugins = ("tests.pg",)  # the PostgreSQL fixtures
@@ -59,6 +60,13 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
         return connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="module")
+def module_site() -> Iterator[Site]:
+    """A real HTTP server on 127.0.0.1 serving what a module's tests put on it (see tests/httpserver.py)."""
+    with serve() as site:
+        yield site
 
 
 @pytest.fixture(scope="session")

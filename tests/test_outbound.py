@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from calendar_service.errors import CalendarServiceError
@@ -17,15 +15,9 @@ from calendar_service.outbound import (
     service_user_agent,
     translate_errors,
 )
-from tests.httpserver import Reply, Site, serve
+from tests.httpserver import Reply, Site
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def module_site() -> Iterator[Site]:
-    with serve() as site:
-        yield site
 
 
 @pytest.fixture

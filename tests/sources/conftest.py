@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from calendar_service.ingest.sources.fetching import Fetcher
 from calendar_service.ingest.sources.watch import FetchReport, fetch_sources
 from calendar_service.outbound import make_client
 from calendar_service.store.sources import SourceSpec, add_source
-from tests.httpserver import Reply, Site, serve
+from tests.httpserver import Reply, Site
 
 #: The day the sources are read: the articles below announce events later in 2026.
 READ_AT = dt.datetime(2026, 2, 10, 9, 0, tzinfo=dt.UTC)
@@ -56,12 +56,6 @@ def atom(entries: list[tuple[str, str, str, str]]) -> bytes:
                    "</entry>" for guid, link, title, date in entries)
     return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Новости</title>'
             f"<id>urn:x</id><updated>2026-02-09T10:00:00Z</updated>{body}</feed>").encode()
-
-
-@pytest.fixture(scope="module")
-def module_site() -> Iterator[Site]:
-    with serve() as site:
-        yield site
 
 
 @pytest.fixture
