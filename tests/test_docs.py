@@ -52,3 +52,14 @@ def test_the_readme_reads_in_two_minutes() -> None:
     # About 400 words a minute of prose; commands, the picture and tables of figures are glanced at.
     prose = re.sub(r"```.*?```", "", README, flags=re.DOTALL)
     assert len(prose.split()) < 800
+
+
+def test_the_readmes_source_example_is_one_of_the_shipped_examples() -> None:
+    import yaml
+
+    [block] = re.findall(r"```yaml\n(.*?)```", README, flags=re.DOTALL)
+    shown = yaml.safe_load(block)["sources"]
+    shipped = yaml.safe_load((REPO / "sources.example.yaml").read_text(encoding="utf-8"))["sources"]
+    assert shown
+    assert all(source in shipped for source in shown)
+    assert not any(source["enabled"] for source in shown)
