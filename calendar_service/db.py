@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,16 +49,39 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _EXTENSION = "calendar_service.db"
 #: How long a process waits for another one to finish migrating.
 MIGRATE_TIMEOUT_SECONDS = 120
+#: How long a SQLite connection waits for another one's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_SECONDS = 15
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets the web workers read while the scheduler writes; busy_timeout makes writers queue
-    # instead of failing at once with "database is locked".
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    # busy_timeout makes writers queue instead of failing at once with "database is locked".
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+    _use_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the database to WAL, which lets the web workers read while the scheduler writes.
+
+    The switch needs the database to itself, and SQLite does not wait for that behind another
+    connection's write (waiting could deadlock them): it answers "database is locked" at once,
+    busy_timeout or not. That happens when processes open a new database together (the web server,
+    the scheduler and ``migrate`` started at once), so the switch is retried, for as long as a
+    write waits for a lock; once one connection has switched, the others find WAL and go on.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def make_engine(url: str) -> Engine:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,36 @@ def test_migrations_started_together_take_turns_and_run_once(tmp_path: Path) -> 
     for factory in factories:
         factory.kw["bind"].dispose()
     assert sorted(changed) == [False, False, True]
+
+
+def test_opening_a_database_while_another_process_writes_to_it_waits_instead_of_failing(tmp_path: Path) -> None:
+    # SQLite answers "database is locked" at once, whatever the busy timeout, to a connection that
+    # switches a database to WAL while another connection writes to it (as when the web server, the
+    # scheduler and `migrate` open a new database together): the service's connections must queue.
+    path = tmp_path / "schema.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE first_write (id INTEGER)")  # a file still in rollback-journal mode
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO first_write VALUES (1)")
+    engine = db.make_engine(f"sqlite:///{path}")
+    outcome: list[object] = []
+    opener = threading.Thread(target=lambda: outcome.append(_try(db.is_schema_current, engine)))
+    opener.start()
+    opener.join(timeout=0.5)
+    try:
+        assert outcome == []  # still waiting for the writer, not failed
+    finally:
+        writer.execute("COMMIT")
+        writer.close()
+        opener.join(timeout=30)
+        engine.dispose()
+    assert outcome == [False]  # it went on once the writer was done: no schema yet
+    with sqlite3.connect(path) as reader:
+        assert reader.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def _try(function: Callable[..., object], *args: object) -> object:
+    try:
+        return function(*args)
+    except Exception as error:  # the test reports any failure as the outcome
+        return error
