@@ -178,7 +178,8 @@ def test_the_russian_interface_names_months_in_russian(chromium: Any, server: st
         assert page.locator("h1").inner_text() == "декабрь 2024 г."
         assert "ноябрь 2024 г." in page.locator("a[rel=prev]").inner_text()
         page.screenshot(path=str(SCREENSHOTS / "month-ru-phone.png"), full_page=True)
-        page.click("nav.languages a[hreflang=en]")  # the switch, remembered
+        with page.expect_navigation(wait_until="load"):  # the page and its icon, before the next visit
+            page.click("nav.languages a[hreflang=en]")  # the switch, remembered
         assert page.locator("h1").inner_text() == "December 2024"
         visit.open(f"{server}/anniversaries")
         assert page.locator("html").get_attribute("lang") == "en"
