@@ -17,7 +17,9 @@ and to refuse rules that would make every later expansion expensive:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 import itertools
 import zoneinfo
 from collections.abc import Callable
@@ -49,6 +51,9 @@ _PARTS = {
 }
 #: The Gregorian calendar repeats itself, weekdays included, every 400 years.
 _CYCLE_YEARS = 400
+#: How many years' calendars a rule's first :data:`HORIZON` reads: from the year before its start
+#: (week numbers) to the year after the horizon's (a DTSTART late in December reaches 11 years on).
+_WINDOW_YEARS = HORIZON.days // 365 + 4
 
 #: Turns a DATE-TIME value and its TZID into (wall-clock time, IANA zone), as single events are.
 ZoneOf = Callable[[dt.datetime, "str | None"], tuple[dt.datetime, str]]
@@ -157,13 +162,45 @@ def _spend(budget: Budget, steps: int) -> None:
                          f"{HORIZON.days // 365} years")
 
 
+def _year_shape(year: int) -> tuple[int, bool]:
+    """What a year's calendar is made of: the weekday of its 1 January and whether it is a leap year."""
+    return dt.date(year, 1, 1).weekday(), calendar.isleap(year)
+
+
+@functools.cache
+def _late_shapes() -> dict[tuple[tuple[int, bool], ...], int]:
+    """The latest year from which a window of years leaves :data:`HORIZON` before 9999, by the window's shape."""
+    latest = dt.MAXYEAR - _WINDOW_YEARS + 1
+    shapes = [_year_shape(year) for year in range(latest - _CYCLE_YEARS, dt.MAXYEAR + 1)]
+    found: dict[tuple[tuple[int, bool], ...], int] = {}
+    for offset in range(_CYCLE_YEARS, -1, -1):
+        found.setdefault(tuple(shapes[offset:offset + _WINDOW_YEARS]), latest - _CYCLE_YEARS + offset + 1)
+    return found
+
+
+def _late_twin(year: int) -> int:
+    """Return the latest year whose calendar, from the year before it on, is that of ``year``.
+
+    Every calendar day of the years a rule reads within :data:`HORIZON` falls on the same weekday,
+    in a year of the same length, as from the twin on: whole 400-year cycles give one twin, and
+    within a century a 28-year cycle mostly gives a later one. A year already that late is its own.
+    """
+    if year == 1:  # no year 0 before it: year 401 has its calendar, and year 400 that of the year before
+        year += _CYCLE_YEARS
+    if year > dt.MAXYEAR - _WINDOW_YEARS + 1:
+        return year
+    window = tuple(_year_shape(first) for first in range(year - 1, year - 1 + _WINDOW_YEARS))
+    return _late_shapes()[window]
+
+
 def _check_it_happens(rule: icalendar.vRecur, frequency: str, interval: int, first: dt.datetime,
                       budget: Budget) -> None:
     """Refuse a rule without occurrence within :data:`HORIZON` of its start, in bounded time.
 
     dateutil looks for the next occurrence of an impossible rule until the year 9999. The rule is
-    therefore tried from a start shifted by whole 400-year cycles (times its INTERVAL) to within
-    about 400 years of 9999: it repeats exactly as from its real start, and the search ends soon.
+    therefore tried from the same start in the latest year whose calendar is that of its own for
+    the years the horizon reads (:func:`_late_twin`, a few decades before 9999): it repeats
+    exactly as from its real start within the horizon, and the search ends soon after.
     A DAILY or WEEKLY rule filtered by weekdays alone happens unless a DAILY interval steps in
     whole weeks from a weekday the rule leaves out.
     """
@@ -174,9 +211,7 @@ def _check_it_happens(rule: icalendar.vRecur, frequency: str, interval: int, fir
             raise ValueError(f"RRULE {rule.to_ical().decode()} never happens: every {interval} days from a "
                              f"{weekday} never falls on {','.join(sorted(days))}")
         return
-    cycle = _CYCLE_YEARS * interval
-    cycles = max(0, (dt.MAXYEAR - 1 - HORIZON.days // 365 - first.year) // cycle)
-    shifted = first.replace(year=first.year + cycles * cycle)
+    shifted = first.replace(year=_late_twin(first.year))
     probe = icalendar.vRecur({name: value for name, value in rule.items() if name not in {"COUNT", "UNTIL"}})
     found = next(iter(rrulestr(probe.to_ical().decode(), dtstart=shifted)), None)
     searched = (found or dt.datetime(dt.MAXYEAR, 12, 31)) - shifted  # noqa: DTZ001 — naive like DTSTART
