@@ -34,17 +34,17 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         ConfigurationError: a setting is unusable, or ``config`` names something that is neither
             a setting nor a key of Flask's configuration.
     """
-    from apiflask import APIFlask
-
     from calendar_service import db
     from calendar_service.config import Settings, load_settings
     from calendar_service.web import init_app as init_web
     from calendar_service.web.openapi import OPENAPI_SETTINGS
+    from calendar_service.web.routing import ServiceFlask
 
-    # APIFlask is Flask with an OpenAPI document made from the schemas that check the requests; its
-    # own JSON errors are off so that every error is answered as a problem (web/errors.py).
-    app = APIFlask(__name__, title="calendar-service API", version=__version__, spec_path="/api/openapi.json",
-                   docs_path="/api/docs", docs_ui="redoc", json_errors=False)
+    # APIFlask is Flask with an OpenAPI document made from the schemas that check the requests (and
+    # ServiceFlask is APIFlask compiling each URL rule's builders once); its own JSON errors are off
+    # so that every error is answered as a problem (web/errors.py).
+    app = ServiceFlask(__name__, title="calendar-service API", version=__version__, spec_path="/api/openapi.json",
+                       docs_path="/api/docs", docs_ui="redoc", json_errors=False)
     app.config.update(OPENAPI_SETTINGS)
     if isinstance(config, Settings):
         settings = config
