@@ -250,3 +250,8 @@ def dataset_copy(tmp_path: Path) -> Path:
     target = tmp_path / "events.yaml"
     shutil.copy(DATASET, target)
     return target
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the slow tests first, so that the last minute of a parallel run is not one worker on one of them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+import pytest
 from click.testing import CliRunner
 
 from calendar_service.cli import main
@@ -63,6 +64,7 @@ def test_bad_setting_is_one_line() -> None:
     assert "CALENDAR_REFRESH_MINUTES must be a whole number" in result.output
 
 
+@pytest.mark.slow
 def test_load_takes_several_files_and_folders_as_one_dataset(runner: CliRunner) -> None:
     from calendar_service.ingest.dataset import read_datasets
     from tests.conftest import REPO
@@ -102,6 +104,7 @@ def test_stats_counts_a_dataset_per_decade_and_category(runner: CliRunner) -> No
     assert sum(table[decade]["total"] for decade in list(table)[:-1]) == len(records)
 
 
+@pytest.mark.slow
 def test_stats_without_paths_counts_the_store(runner: CliRunner) -> None:
     from tests.conftest import REPO
 

@@ -79,6 +79,7 @@ def test_due_day_turns_at_daily_at_in_the_service_time_zone() -> None:
     assert due_day(moscow(9, 0, 30), zoneinfo.ZoneInfo("UTC"), dt.time(0, 0)) == dt.date(2025, 5, 8)
 
 
+@pytest.mark.slow
 def test_the_notices_for_15_may_are_issued_on_8_and_15_may_once_across_restarts_and_double_runs(
     make_store: Callable[..., tuple[sessionmaker[Session], dict[str, Any]]],
 ) -> None:

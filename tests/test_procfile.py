@@ -26,6 +26,7 @@ from tests.conftest import REPO
 from tests.process import Process
 
 
+@pytest.mark.slow
 def test_create_app_starts_no_thread_and_no_scheduler(settings: dict[str, Any]) -> None:
     before = {thread.ident for thread in threading.enumerate()}
     app = create_app(settings)
@@ -47,6 +48,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.server
 def test_procfile_web_process_serves_the_published_feeds(loaded: Flask, tmp_path: Path) -> None:
     line = next(x for x in (REPO / "Procfile").read_text().splitlines() if x.startswith("web:"))
@@ -86,6 +88,7 @@ def _command(line: str) -> list[str]:
     return command
 
 
+@pytest.mark.slow
 def test_the_release_phase_migrates_a_new_database_once(settings: dict[str, Any], runner: CliRunner,
                                                         tmp_path: Path) -> None:
     assert _procfile()["release"] == "calendar-service migrate"

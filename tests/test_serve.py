@@ -21,6 +21,7 @@ from tests.process import read_line_matching, stop
 STARTUP_SECONDS = 60
 
 
+@pytest.mark.slow
 @pytest.mark.server
 def test_serve_on_a_fresh_checkout_serves_both_feeds(tmp_path: Path) -> None:
     data = tmp_path / "data"
@@ -53,6 +54,7 @@ def test_serve_on_a_fresh_checkout_serves_both_feeds(tmp_path: Path) -> None:
     assert status == 0  # SIGTERM is a clean shutdown
 
 
+@pytest.mark.slow
 def test_a_fresh_store_gets_the_seed_and_the_reference_in_one_load(
     make_settings: Callable[..., dict[str, Any]], caplog: pytest.LogCaptureFixture
 ) -> None:

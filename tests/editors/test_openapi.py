@@ -57,6 +57,7 @@ def test_the_document_is_openapi_3_1_of_the_api_only(loaded: Flask) -> None:
     assert loaded.test_client().get("/api/docs").status_code == 200
 
 
+@pytest.mark.slow
 def test_the_live_app_keeps_to_its_document(loaded: Flask, fuzzer: tuple[dict[str, str], str]) -> None:
     header, uid = fuzzer
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", loaded)

@@ -51,6 +51,7 @@ def _expected(event: Event) -> dict[str, Any]:
     return {"summary": _normal(event.title.strip()), "location": _normal(event.city) if event.city else None}
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=FIELD, summary=FIELD, city=FIELD, evidence=FIELD)
 def test_any_text_round_trips_in_icalendar_and_ical(title: str, summary: str, city: str, evidence: str) -> None:

@@ -20,6 +20,9 @@ from tests.conftest import DATASET, REPO, Template, shared_app
 from tests.icshelpers import parse_icalendar
 from tests.render.test_ical_parsers import _documents, _same_events, _same_events_in_icaljs
 
+#: The module builds the shipped store once and takes seconds: all of it runs among the first (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 FILES = [DATASET, *sorted((REPO / "data" / "reference").glob("*.yaml"))]
 TODAY = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
 #: 2027: the Treaty's 35th year since signing and 33rd in force, the Charter's 25th and 24th.

@@ -34,6 +34,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counted
 
 
+@pytest.mark.slow
 def test_500_writes_between_polls_give_one_or_two_renders(
     loaded: Flask, factory: sessionmaker[Session], renders: list[int]
 ) -> None:

@@ -114,6 +114,7 @@ def test_equivalent_spellings_share_one_cache_entry(client: FlaskClient, loaded:
     assert "country=KZ&alarm=P7D&approximate=1" in answers[0].headers["Link"]
 
 
+@pytest.mark.slow
 def test_many_distinct_queries_stay_within_the_caches_bounds(client: FlaskClient, loaded: Flask) -> None:
     rendered = loaded.extensions["calendar_service.rendered_calendars"]
     blocks: BlockCache = loaded.extensions["calendar_service.calendar_blocks"]

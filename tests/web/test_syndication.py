@@ -217,6 +217,7 @@ def test_feeds_and_pages_forbid_script(client: FlaskClient) -> None:
     assert "unsafe-inline" not in policy
 
 
+@pytest.mark.slow
 def test_a_back_dated_notice_leaves_full_archive_pages_as_they_were(loaded: Flask,
                                                                      factory: sessionmaker[Session]) -> None:
     from calendar_service.store.queries import get_event
@@ -238,6 +239,7 @@ def test_a_back_dated_notice_leaves_full_archive_pages_as_they_were(loaded: Flas
     assert newest.title.startswith("Today marks the 33rd anniversary")
 
 
+@pytest.mark.slow
 def test_every_published_feed_and_archive_page_parses(loaded: Flask, factory: sessionmaker[Session]) -> None:
     with transaction(factory) as session:
         upsert_records(session, [make_record(key=f"extra-{n}", title=f"Extra meeting {n}") for n in range(60)],

@@ -106,6 +106,7 @@ def russian_app(make_settings: Any) -> Any:
     return app
 
 
+@pytest.mark.slow
 def test_a_russian_calendar_of_the_shipped_dataset_has_no_latin_words(russian_app: Any) -> None:
     client = russian_app.test_client()
     for url in ("/calendar.ics?lang=ru&approximate=1", "/calendars/anniversaries.ics?lang=ru"):
