@@ -56,6 +56,9 @@ __all__ = ["MAX_ICS_BYTES", "check_ics", "import_ics", "import_ics_data", "read_
 MAX_ICS_BYTES = 20 * 1024 * 1024
 #: Reading stops after this many problems: enough to fix a file, and a hostile one costs no more.
 MAX_PROBLEMS = 50
+#: An event's properties that say when it is, which it is and whether it happens: one of each, or
+#: the file does not say (RFC 5545 §3.6.1). Descriptive ones (SUMMARY, LOCATION …) twice keep the first.
+_ONCE = frozenset({"DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "UID", "STATUS", STATUS_PROPERTY})
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")  # "_" is not RFC 5545 but some exporters write it
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?$")
 _DATED = {"DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE", "DUE", "DTSTAMP", "CREATED", "LAST-MODIFIED"}
@@ -180,7 +183,10 @@ def check_ics(text: str, source: str) -> _Scan:
             timezones.add(value.strip())
         else:
             if stack and stack[-1][0] == "VEVENT":
-                event_properties[-1].setdefault(name, number)
+                first = event_properties[-1].setdefault(name, number)
+                if first != number and name in _ONCE:
+                    problems.append(Problem(f"{name} appears twice in one event (lines {first} and {number}); "
+                                            "RFC 5545 §3.6.1 allows it once", source=source, line=number))
             _check_value(name, params, value.strip(), number, source, problems)
             tzid = re.search(r';TZID=("[^"]*"|[^;:]*)', ";" + params, re.IGNORECASE)
             if tzid:

@@ -141,6 +141,12 @@ def test_export_import_export_gives_the_same_events(app: Flask, factory: session
     (b"hello world\r\n", 1, "starts with BEGIN:VCALENDAR"),
     (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:no start\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 2,
      "no DTSTART"),
+    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101T080000\r\nDTSTART:20250101T100000\r\n"
+     b"END:VEVENT\r\nEND:VCALENDAR\r\n", 5, "DTSTART appears twice in one event (lines 4 and 5)"),
+    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101\r\nSTATUS:CONFIRMED\r\nSTATUS:CANCELLED\r\n"
+     b"END:VEVENT\r\nEND:VCALENDAR\r\n", 6, "STATUS appears twice"),
+    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101\r\nDTEND:20250102\r\nDTEND:20250103\r\n"
+     b"END:VEVENT\r\nEND:VCALENDAR\r\n", 6, "DTEND appears twice"),
 ])
 def test_malformed_files_are_refused_with_the_line(data: bytes, line: int, reason: str) -> None:
     with pytest.raises(InvalidInput) as caught:
@@ -204,3 +210,13 @@ def test_zone_names_of_older_and_windows_exporters(tzid: str, zone: str) -> None
             f"DTSTART;TZID=\"{tzid}\":20250320T100000\r\nSUMMARY:Zoned\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()
     [record] = read_ics(data, today=TODAY)
     assert (record.timezone, record.start_time) == (zone, dt.time(10, 0))
+
+
+def test_descriptive_properties_given_twice_keep_the_first_and_alarms_may_repeat_theirs() -> None:
+    data = (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20250101\r\nSUMMARY:Council session\r\n"
+            b"SUMMARY:Session of the Council\r\nLOCATION:Minsk\r\nLOCATION:Moscow\r\n"
+            b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-P1D\r\nDESCRIPTION:a\r\nEND:VALARM\r\n"
+            b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT1H\r\nDESCRIPTION:b\r\nEND:VALARM\r\n"
+            b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    [record] = read_ics(data, source="twice.ics", today=TODAY)
+    assert (record.title, record.city, record.start) == ("Council session", "Minsk", dt.date(2025, 1, 1))
