@@ -48,7 +48,7 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
     ),
     Category.STATEMENT: re.compile(
         r"\bstatements?\b|\bdeclarations?\b|\bappeal(?:ed)?\b|\bmessage\b|\bcongratulat\w*"
-        r"|\bpress release\b|\bcommented\b|\bpress (?:conferences?|briefings?)\b"
+        r"|\bpress release\b|\bcommented\b|\b(?:press|news) (?:conferences?|briefings?)\b"
         # A briefing speaks to the press; one "for the diplomatic corps" is a meeting with diplomats.
         r"|\b(?:news )?briefings?\b(?! (?:for|with) (?:the )?(?:diplomat|ambassador|representative))"
         r"|\bбрифинг\w*|\bпресс-конференци\w*|\binterviews?\b|\bинтервью\b"
@@ -120,6 +120,9 @@ _HELD = re.compile(
     r"|\bended\b|\bbegan\b|\bstarted\b|\bopened\b|\bmarked\b|\bcelebrated\b|\bwelcomed\b|\bapproved\b"
     r"|\bdecided\b|\blaunched\b|\breceived\b|\bgathered\b|\btold\b)"
     r"|\bis being held\b|\bare being held\b|\bis taking place\b|\bare taking place\b|\bmarks\b"
+    # Under way on the day of the report: "Yerevan is hosting", "the ministers are discussing".
+    r"|\b(?:is|are)\s+(?:now\s+)?(?:hosting|holding|discussing|meeting|attending|taking part|under\s?way)\b"
+    r"|\bkicks? off\b|\bworked out\b|\bпроводит\b|\bпроводят\b|\bзаседает\b|\bзаседают\b"
     r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|\bпроведен\w*|\bпроведён\w*|\bприня\w+ участие"
     r"|\bобсудил\w*|\bподписал\w*|\bпринял\w*|\bпосетил\w*|\bвстретил\w*|\bотметил\w*"
     r"|\bначал(?:ся|ась|ось|ись|и|а|о)?\b|\bзавершил\w*|\bзавершен\w*|\bзавершён\w*|\bоткрыл\w*"
@@ -171,6 +174,14 @@ _OPENING = re.compile(
 )
 
 
+_AT_MEETING = re.compile(
+    r"\b(?:at|after|during|following|in the course of|на|в ходе|по итогам|после)\s+(?:the\s+|an?\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?P<cue>sessions?\b|meetings?\b|summits?\b|talks\b|заседани\w*|сесси[ияюей]\w*"
+    r"|саммит\w*|встреч\w*|переговор\w*)",
+    _I,
+)
+
+
 @functools.lru_cache(maxsize=256)
 def first_cue(text: str) -> tuple[int, Category] | None:
     """Return where the first category cue in ``text`` starts, and its category.
@@ -191,6 +202,13 @@ def first_cue(text: str) -> tuple[int, Category] | None:
             if best is None or match.start() < best[0]:
                 best = (match.start(), category)
             break
+    if best is not None and best[1] is Category.MILESTONE:
+        # "the decision was made at the anniversary session", "documents signed after a session of the
+        # Council on Friday", "решение принято на заседании": what was decided or signed is the
+        # session's business; the date is the session's.
+        at = _AT_MEETING.search(text, best[0], best[0] + 80)
+        if at is not None:
+            return at.start("cue"), Category.MEETING
     if best is not None and best[1] is Category.OTHER:
         # "the opening ceremony of the exercise", "открытие учения": the exercise has begun.
         opening = _OPENING.match(text, best[0])

@@ -170,6 +170,12 @@ def dated_events(
         if not occurs(clause):
             return []  # a date nothing happens on: "chaired by Kazakhstan in 2023-2024", "said in March"
         category = Category.OTHER
+    if (
+        category is Category.MILESTONE
+        and not _RECALLED.search(sentence.text)
+        and _is_history(context, clause, Precision.YEAR, resolved.end)
+    ):
+        return []  # "The Treaty was signed in Tashkent on 15 May 1992", recalled in a report of 2012
     keyed = (
         resolve(original, anchor=context.anchor, tense=tense, anchor_is_published=context.publication_year_written)
         if original is not None
@@ -312,6 +318,9 @@ def _is_history(context: Context, clause: str, precision: Precision, end: dt.dat
     return _CHAIR.search(clause) is not None and category_of(clause) is None
 
 
+#: A founding act the sentence recalls as an anniversary ("Twenty years ago, on 7 October 2002, ..."):
+#: not background.
+_RECALLED = re.compile(r"\byears? ago\b|\bлет назад\b|\bгод назад\b|\banniversar|\bгодовщин|летие\b|лети[яюе]\b", _I)
 _REMOTE = re.compile(r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bвидеоконференц\w*|\bвидеосвяз\w*", _I)
 #: The CSTO's own news service: its items are the Organization's statements, like its site's articles.
 _OWN_OUTLET = re.compile(r"ОДКБ-?информ|CSTO-?inform|odkb-csto", _I)

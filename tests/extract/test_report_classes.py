@@ -1,0 +1,91 @@
+"""How wire reports word what happens: under way on the day, a session's business, a founding act recalled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from calendar_service.ingest.extract import ExtractedEvent
+
+Extract = Callable[..., list[ExtractedEvent]]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("14 Jun, 2010 15:26\n\nYerevan is hosting an informal summit of the CSTO member states.", "AM"),
+        ("14 Jun, 2010 15:26\n\nAt a session in Minsk, the CSTO foreign ministers are discussing the situation"
+         " in Afghanistan.", "BY"),
+        ("14 Jun, 2010 15:26\n\nThe CSTO summit kicks off in Astana with a meeting in a narrow format.", "KZ"),
+        ("14 Jun, 2010 15:26\n\nВ Бишкеке проходит заседание Совета министров обороны ОДКБ.", "KG"),
+        ("14 Jun, 2010 15:26\n\nЭкстренное совещание секретарей советов безопасности ОДКБ в Москве проводит"
+         " генеральный секретарь организации.", "RU"),
+    ],
+)
+def test_what_is_under_way_on_the_day_of_the_report_is_held_that_day(
+    extract: Extract, text: str, country: str
+) -> None:
+    events = extract(text, "2010-06-20")
+    assert [(e.start, e.status, e.category, e.countries) for e in events] == [
+        (dt.date(2010, 6, 14), "held", "meeting", (country,))
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chief of the CSTO Joint Staff Anatoly Sidorov told a news conference on Tuesday that the drills would"
+        " follow in the autumn.",
+        "The Secretary General gave a news briefing on Tuesday.",
+        "Начальник Объединенного штаба ОДКБ провел во вторник пресс-конференцию.",
+    ],
+)
+def test_a_news_conference_of_a_csto_body_is_its_statement(extract: Extract, sentence: str) -> None:
+    events = extract("MOSCOW, March 6. /TASS/. " + sentence, "2018-03-07")
+    assert (dt.date(2018, 3, 6), "statement") in [(e.start, e.category) for e in events]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "YEREVAN, October 14. /TASS/. The CSTO adopted new measures, according to the documents signed after a"
+        " session of the Collective Security Council on Friday.",
+        "In 2018, Kazakhstan chairs the CSTO. The decision was made at the session of the Collective Security"
+        " Council held in Minsk on 30 November 2017.",
+        "МИНСК, 1 декабря /БЕЛТА/. Решение принято на заседании Совета министров иностранных дел ОДКБ"
+        " 30 ноября.",
+        "Документы подписаны в ходе саммита ОДКБ в Ереване 14 октября 2016 года.",
+    ],
+)
+def test_what_a_session_decides_or_signs_dates_the_session(extract: Extract, text: str) -> None:
+    events = extract(text, "2018-02-01")
+    assert events
+    assert {e.category for e in events} == {"meeting"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Collective Security Treaty was signed in Tashkent on 15 May 1992.",
+        "The CSTO Charter was signed in Chisinau on 7 October 2002.",
+        "Договор о коллективной безопасности был подписан 15 мая 1992 г. в Ташкенте.",
+        "Устав ОДКБ подписан 7 октября 2002 года в Кишиневе.",
+    ],
+)
+def test_a_founding_act_recalled_in_a_report_is_history(extract: Extract, sentence: str) -> None:
+    text = "MOSCOW, May 14. /TASS/. The CSTO summit will take place in Moscow on 15 May. " + sentence
+    assert [(e.start, e.category) for e in extract(text, "2012-05-14")] == [(dt.date(2012, 5, 15), "meeting")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Двадцать лет назад, 7 октября 2002 года, в Кишиневе был подписан Устав ОДКБ.",
+        "Twenty years ago, on 7 October 2002, the CSTO Charter was signed in Chisinau.",
+    ],
+)
+def test_a_founding_act_recalled_as_an_anniversary_is_kept(extract: Extract, sentence: str) -> None:
+    events = extract("7 октября /ОДКБинформ/. " + sentence, "2022-10-07")
+    assert dt.date(2002, 10, 7) in [e.start for e in events]
