@@ -6,7 +6,8 @@ Run from the repository root::
     python benchmarks/eval_extract.py [FILE ...] [--details]
 
 The files default to the two halves of the agency corpus (tests/data/news/agency-dev.yaml and
-agency-heldout.yaml) and the fresh held-out set (agency-fresh.yaml). For each file and pooled, it
+agency-heldout.yaml), the fresh held-out set (agency-fresh.yaml) and the second development set of
+published items (agency-dev2.yaml). For each file and pooled, it
 prints the items, gold events, events found and matched, date precision, recall and F1, then the
 accuracy of each compared field over the matched events and the share of matched events with every
 field right. ``--details`` lists, per item, the gold events missed and the events found that match
@@ -31,7 +32,12 @@ from calendar_service.ingest.extract import extract_events, load_gazetteer  # no
 from tests.extract.scoring import FIELDS, Score, match_events, score_item, total, written  # noqa: E402
 
 NEWS = REPO / "tests" / "data" / "news"
-DEFAULT_FILES = (NEWS / "agency-dev.yaml", NEWS / "agency-heldout.yaml", NEWS / "agency-fresh.yaml")
+DEFAULT_FILES = (
+    NEWS / "agency-dev.yaml",
+    NEWS / "agency-heldout.yaml",
+    NEWS / "agency-fresh.yaml",
+    NEWS / "agency-dev2.yaml",
+)
 SHORT = {"category": "categ", "status": "status", "countries": "countr", "precision": "prec",
          "anniversary": "anniv", "year_inferred": "year_inf"}
 
