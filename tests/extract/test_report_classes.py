@@ -89,3 +89,46 @@ def test_a_founding_act_recalled_in_a_report_is_history(extract: Extract, senten
 def test_a_founding_act_recalled_as_an_anniversary_is_kept(extract: Extract, sentence: str) -> None:
     events = extract("7 октября /ОДКБинформ/. " + sentence, "2022-10-07")
     assert dt.date(2002, 10, 7) in [e.start for e in events]
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("MOSCOW, March 6. /TASS/. The CSTO will hold air force drills in October-November 2018, the Joint Staff"
+         " said. \"This year we will hold the drills of the joint air forces,\" he added.", "2018-03-06"),
+        ("Бишкек. 5 марта. КирТАГ – Саммит ОДКБ планируют провести в Москве в декабре 2020 года. «В этом году"
+         " председательствует Россия, поэтому и саммит пройдет там», - сказал генсек.", "2020-03-05"),
+        ("ASTANA, May 2. /TASS/. The summit will take place in Astana on 28 November. Kazakhstan will host the"
+         " summit of the Organization this year.", "2024-05-02"),
+    ],
+)
+def test_a_happening_told_again_with_only_its_year_is_one_event(extract: Extract, text: str, reference: str) -> None:
+    events = extract(text, reference)
+    assert len(events) == 1
+    assert events[0].precision != "year"
+
+
+def test_a_year_of_another_kind_of_event_is_kept(extract: Extract) -> None:
+    events = extract(
+        "MOSCOW, March 6. /TASS/. The CSTO foreign ministers will meet in Minsk in June 2018. The Rubezh exercise"
+        " will be held in Tajikistan this year.",
+        "2018-03-06",
+    )
+    assert sorted((e.category, e.precision) for e in events) == [("meeting", "month"), ("training", "year")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Interfax News Agency\nJuly 22 2008",
+        "RIA Novosti\n15:23 | 22/ 07/ 2008",
+        "Xinhua, July 22, 2008",
+        "РИА Новости\n22.07.2008",
+    ],
+)
+def test_an_agency_named_above_its_date_heads_its_report(extract: Extract, header: str) -> None:
+    text = f"Rubezh 2008 kicks off in Armenia\n\n{header}\n\nThe CSTO Rubezh 2008 exercise began in Armenia on Tuesday."
+    events = extract(text, "2008-08-30")
+    # The day is read against the report's own date (a Tuesday), not the day the text is read; an
+    # agency's report is not a statement of its own.
+    assert [(e.start, e.category, e.year_inferred) for e in events] == [(dt.date(2008, 7, 22), "training", False)]

@@ -148,7 +148,7 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
             events.extend(_sentence_events(context, sentence, [sentence], following, None))
             continue
         _extend_under_way(context, sentence, events, since=len(events) - len(new))
-    events = _without_repetitions(_without_restatements(events))
+    events = _without_vaguer_mentions(_without_repetitions(_without_restatements(events)))
     if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
         held_near = any(
             e.status is Status.HELD
@@ -304,6 +304,29 @@ def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
         else:
             kept.append(event)
     return kept
+
+
+def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """Drop an event known only to the year that an event of the item dates more closely.
+
+    "The exercises will be held in October-November 2018 ... This year we will hold the drills", "Саммит
+    пройдет в Москве в декабре 2020 года ... в этом году ... саммит пройдет там": one happening, told
+    twice; the reading with the month or the day is kept. Only one of the same kind and status within
+    that year counts, and not a founding act.
+    """
+    precise = {
+        (e.category, e.status, e.start.year)
+        for e in events
+        if e.precision is not Precision.YEAR and not e.anniversary and e.start.year == e.end.year
+    }
+    return [
+        e
+        for e in events
+        if e.precision is not Precision.YEAR
+        or e.anniversary
+        or e.start.year != e.end.year
+        or (e.category, e.status, e.start.year) not in precise
+    ]
 
 
 def _without_restatements(events: list[ExtractedEvent]) -> list[ExtractedEvent]:

@@ -36,7 +36,17 @@ _NUMERIC_HEAD = re.compile(
 )
 _CLOCK = re.compile(r"(?<![\d:])[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?![\d:])")
 _ZONE = re.compile(r"\b(?:GMT|UTC|AMT|MSK|МСК|ALMT)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?(?!\w)")
-_NUMERIC_DAY = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d\d)")
+_NUMERIC_DAY = re.compile(r"(\d{1,2})([./-])\s?(\d{1,2})\2\s?((?:19|20)\d\d)")  # also "22/ 07/ 2008"
+#: A line that only names the news agency an item comes from, above its date: "Interfax News Agency",
+#: "RIA Novosti", "Xinhua". The item under it is that agency's report.
+_AGENCY = (
+    r"(?:[A-Z][\w.&-]*\s+){0,3}?(?:News Agency|Novosti|Interfax(?:-[A-Z]+)?|Xinhua|TASS|Itar-Tass|ITAR-TASS|Reuters"
+    r"|AFP|Associated Press|BelTA|BELTA|Kazinform|KAZINFORM|Trend|Sputnik|Armenpress|ARMENPRESS|Kabar|Khovar"
+    r"|AKIpress|Asia-Plus|РИА Новости|ТАСС|ИТАР-ТАСС|Интерфакс|БЕЛТА|Казинформ|Спутник)(?:\s+[A-Z][\w.-]*){0,3}"
+)
+_BYLINE = re.compile(rf"\s*{_AGENCY}\s*")
+#: "Xinhua, October 15, 2016": the agency, then the day of its report.
+_BYLINE_PREFIX = re.compile(rf"^\s*{_AGENCY}\s*,\s*")
 _HEADER_REST = re.compile(r"^[\s,|–—-]*+(?:\d{1,2}:\d\d)?\s*$")  # "*+": a run of spaces is not retried
 LEAD_PREFIX = re.compile(
     r"^\s*(?:[A-ZА-ЯЁ][\w.-]+(?: [A-ZА-ЯЁ][\w.-]+)?\s*,\s*)?(?:(?:On|ON|on|В|в|Во|во)\s+)?$"
@@ -142,7 +152,9 @@ def _header(text: str, start: int, end: int) -> tuple[dt.date, tuple[int, int], 
         date_start = match.start(1) if match.group(1) else match.start(4)
         return published, (start + date_start, start + date_end), start + match.end()
     mentions = find_dates(paragraph[:80])
-    if mentions and not paragraph[: mentions[0].begin].strip():
+    byline = _BYLINE_PREFIX.match(paragraph)  # "Xinhua, October 15, 2016": the date after its agency
+    lead = byline.end() if byline else 0
+    if mentions and mentions[0].begin >= lead and not paragraph[lead : mentions[0].begin].strip():
         mention = mentions[0]
         first = mention.first
         if (
@@ -251,6 +263,13 @@ def _dateline_draft(
 
 def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
     paragraphs = _paragraphs(text)
+    # "Interfax News Agency" on a line of its own above the date: the agency whose report follows.
+    by_agency = {
+        paragraphs[number + 1][0]
+        for number, (start, end) in enumerate(paragraphs[:-1])
+        if _BYLINE.fullmatch(text, start, end) and _header(text, *paragraphs[number + 1])
+    }
+    paragraphs = [(start, end) for start, end in paragraphs if not _next_is(by_agency, text, start, end)]
     drafts: list[_Draft] = []
     pending_url_from = 0
     index = 0
@@ -300,7 +319,11 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
             published, span, body = header
             # A site's clock stamp heads an outlet's report, as a dateline does; a bare date heads a
             # body's own article.
-            stamped = _timestamp(text[start:end]) is not None
+            stamped = (
+                _timestamp(text[start:end]) is not None
+                or start in by_agency
+                or _BYLINE_PREFIX.match(text, start, end) is not None
+            )
             drafts.append(
                 _Draft(
                     ItemKind.AGENCY if stamped else ItemKind.ARTICLE,
@@ -320,6 +343,14 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
             drafts[-1].end = end
         index += 1
     return drafts
+
+
+def _next_is(headers: set[int], text: str, start: int, end: int) -> bool:
+    """Whether the paragraph is an agency's name standing right above one of ``headers``."""
+    if not headers or not _BYLINE.fullmatch(text, start, end):
+        return False
+    rest = text[end:]
+    return end + len(rest) - len(rest.lstrip()) in headers
 
 
 def _dateline(text: str, start: int, end: int, reference: dt.date | None) -> Dateline | None:
