@@ -132,3 +132,40 @@ def test_an_agency_named_above_its_date_heads_its_report(extract: Extract, heade
     # The day is read against the report's own date (a Tuesday), not the day the text is read; an
     # agency's report is not a statement of its own.
     assert [(e.start, e.category, e.year_inferred) for e in events] == [(dt.date(2008, 7, 22), "training", False)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "country"),
+    [
+        ("16 мая 2022 года в Кремле прошла встреча лидеров государств – членов ОДКБ.", "RU"),
+        ("On 16 May 2022, a meeting of the CSTO leaders was held in the Kremlin.", "RU"),
+        ("On 30 November 2017, the CSTO summit took place at the Palace of Independence.", "BY"),
+        ("15 сентября 2015 года во Дворце нации прошла сессия Совета коллективной безопасности ОДКБ.", "TJ"),
+    ],
+)
+def test_a_venue_inside_a_city_is_that_city(extract: Extract, sentence: str, country: str) -> None:
+    assert [e.countries for e in extract(sentence, "2024-01-01")] == [(country,)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Kremlin said on 16 May 2022 that the CSTO summit was a success.",
+        "Кремль 16 мая 2022 года сообщил об итогах встречи лидеров ОДКБ.",
+    ],
+)
+def test_a_venue_named_as_a_speaker_is_no_place(extract: Extract, sentence: str) -> None:
+    assert all(e.countries == () for e in extract(sentence, "2024-01-01"))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Второй этап операции проходил с 5 по 11 декабря на территории всех государств – членов.",
+        "The second stage of the operation was held from 5 to 11 December on the territory of all member states.",
+        "Операция «Канал» прошла с 5 по 11 декабря во всех государствах – членах ОДКБ.",
+    ],
+)
+def test_every_member_state_is_no_single_venue(extract: Extract, sentence: str) -> None:
+    events = extract("МОСКВА, 13 дек - РИА Новости. " + sentence, "2011-12-13")
+    assert [(e.start, e.countries) for e in events] == [(dt.date(2011, 12, 5), ())]

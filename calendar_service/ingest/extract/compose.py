@@ -197,7 +197,9 @@ def dated_events(
             places = own
     remote = _REMOTE.search(sentence.text) is not None  # a videoconference is held nowhere
     near = category is Category.STATEMENT or _near(resolved.start, resolved.end, context.anchor)
-    if not places.countries and near and not remote:
+    # "on the territory of all member states": a place of its own, though none in particular.
+    everywhere = _EVERY_STATE.search(sentence.text) is not None
+    if not places.countries and near and not remote and not everywhere:
         places = dateline_place(context) or places
     summary = " ".join(" ".join(part.text.split()) for part in scope)
     common = {
@@ -321,6 +323,13 @@ def _is_history(context: Context, clause: str, precision: Precision, end: dt.dat
 #: A founding act the sentence recalls as an anniversary ("Twenty years ago, on 7 October 2002, ..."):
 #: not background.
 _RECALLED = re.compile(r"\byears? ago\b|\bлет назад\b|\bгод назад\b|\banniversar|\bгодовщин|летие\b|лети[яюе]\b", _I)
+_EVERY_STATE = re.compile(
+    r"\b(?:in|on the territor(?:y|ies) of|across)\s+(?:all|each of the|every)\s+(?:\w+\s+){0,2}?"
+    r"(?:states|countries|members)\b"
+    r"|\b(?:на|в)\s+территори\w*\s+(?:всех|каждого из)\s+(?:\w+\s+){0,2}?(?:государств|стран)"
+    r"|\bво всех\s+(?:\w+\s+){0,2}?(?:государствах|странах)",
+    _I,
+)
 _REMOTE = re.compile(r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bвидеоконференц\w*|\bвидеосвяз\w*", _I)
 #: The CSTO's own news service: its items are the Organization's statements, like its site's articles.
 _OWN_OUTLET = re.compile(r"ОДКБ-?информ|CSTO-?inform|odkb-csto", _I)

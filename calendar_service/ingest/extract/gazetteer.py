@@ -250,10 +250,16 @@ def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
         code = str(block.get("country", ""))
         if not is_country_code(code):
             raise ConfigurationError(f"{source}: city {name!r} needs an ISO country code, not {code!r}")
-        city = Entry(Kind.CITY, str(name), country=code)
+        within = block.get("in")
+        if within is not None:
+            # A venue inside a city ("the Kremlin" is in Moscow): that city, where the text puts
+            # something there ("в Кремле"), not wherever it is named ("the Kremlin said").
+            city = Entry(Kind.CITY, str(within), country=code, listed=False)
+        else:
+            city = Entry(Kind.CITY, str(name), country=code)
         for form in _forms(block, "en", "ru"):
             gazetteer.add(form, city, origin=f"city {name}")
-        for form in _russian_forms(block)[:1]:
+        for form in _russian_forms(block)[:1] if within is None else []:
             gazetteer.name_in_russian(city, form)
         gazetteer._english += [variant for form in _forms(block, "en") for variant in expand_form(form)]
     for name, block in (document.get("bodies") or {}).items():
