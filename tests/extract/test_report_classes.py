@@ -169,3 +169,27 @@ def test_a_venue_named_as_a_speaker_is_no_place(extract: Extract, sentence: str)
 def test_every_member_state_is_no_single_venue(extract: Extract, sentence: str) -> None:
     events = extract("МОСКВА, 13 дек - РИА Новости. " + sentence, "2011-12-13")
     assert [(e.start, e.countries) for e in events] == [(dt.date(2011, 12, 5), ())]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The withdrawal of the CSTO peacekeeping contingent from Kazakhstan will be completed by January 19, the"
+        " ministry said. The peacekeepers arrived in the country on January 6.",
+        "Вывод миротворцев ОДКБ из Казахстана будет завершен до 19 января, сообщили в министерстве. Миротворцы"
+        " прибыли в страну 6 января.",
+        "The CSTO operation in Kazakhstan will be completed by January 19. The operation began on January 6.",
+    ],
+)
+def test_an_operations_last_day_told_before_its_first_ends_it(extract: Extract, text: str) -> None:
+    events = extract(text, "2022-01-14")
+    assert [(e.start, e.end, e.category) for e in events] == [
+        (dt.date(2022, 1, 6), dt.date(2022, 1, 19), "operation")
+    ]
+
+
+def test_a_deadline_of_something_else_ends_no_operation(extract: Extract) -> None:
+    events = extract(
+        "The ministers must approve the plan by January 19. The CSTO exercise began on January 6.", "2022-01-14"
+    )
+    assert [(e.start, e.end) for e in events] == [(dt.date(2022, 1, 6), dt.date(2022, 1, 6))]

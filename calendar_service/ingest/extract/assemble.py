@@ -116,9 +116,12 @@ def extract_events(
 def _item_events(context: Context, sentences: list[ReadSentence]) -> list[ExtractedEvent]:
     item = context.item
     events: list[ExtractedEvent] = []
+    told_end: ReadSentence | None = None  # "The withdrawal will be completed by 19 January", before its start
     for index, sentence in enumerate(sentences):
         # Nothing under way, before or in the sentence: the last day is a date of its own.
         if sentence.ends and _under_way(events) is None and not sentence.mentions:
+            if told_end is None and category_of(sentence.masked) in (Category.OPERATION, Category.TRAINING):
+                told_end = sentence
             ends = [m for m in sentence.ends if not _is_plain_bound(context, m)]
             sentence = replace(sentence, mentions=sorted([*sentence.mentions, *ends], key=lambda m: m.start), ends=[])
         if not sentence.mentions and not sentence.anniversaries:
@@ -148,6 +151,8 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
             events.extend(_sentence_events(context, sentence, [sentence], following, None))
             continue
         _extend_under_way(context, sentence, events, since=len(events) - len(new))
+    if told_end is not None:  # "... will be completed by 19 January. The peacekeepers arrived on 6 January."
+        _extend_under_way(context, told_end, events)
     events = _without_vaguer_mentions(_without_repetitions(_without_restatements(events)))
     if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
         held_near = any(

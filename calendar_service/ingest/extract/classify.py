@@ -43,7 +43,12 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
         r"\boperations?\b|\bpeacekeeping (?:mission|contingent)s?\b|\bdeploy(?:ed|ment)\b"
         r"|\bstabili[sz](?:e|ed|ing|ation)\b[^.;]{0,40}\bsituation\b|\bоперац\w*"
         r"|\bмиротворческ\w* (?:мисси|контингент)\w*"
-        r"|\bразвертывани\w*|\bразвёртывани\w*|\bстабилизаци\w*",
+        r"|\bразвертывани\w*|\bразвёртывани\w*|\bстабилизаци\w*"
+        # Peacekeepers sent and brought back: "the peacekeepers arrived", "the withdrawal of the contingent".
+        r"|\bpeacekeepers (?=(?:\w+ )?(?:arrived|were deployed|began|started|landed)\b)"
+        r"|\bwithdrawal of\b(?! \w+ from the)"
+        r"|\bмиротворц\w*(?= (?:\w+ )?(?:прибыли|развернуты|начали|приступили)\b)"
+        r"|\bвывод\w* (?:\w+\s+){0,2}?(?:войск|контингент\w*|сил|миротворц\w*|подразделени\w*)",
         _I,
     ),
     Category.STATEMENT: re.compile(
