@@ -1,0 +1,284 @@
+"""Benchmark rendering and publishing against the writing floor, in time and memory.
+
+Usage: ``python benchmarks/bench_render.py [--events 100000]``. Prints a Markdown table.
+
+The store is a SQLite file in a temporary folder, filled once by a bulk insert with synthetic
+events: half all-day, half timed in a zone, titles and 400-character descriptions in English and
+Russian, every tenth a yearly series without end. Each measurement runs in a fresh child process,
+so its peak resident memory (the RSS high-water mark) is its own:
+
+- ``floor``: a deliberately minimal writer of the same RFC 5545 output: rows from a plain
+  ``sqlite3`` cursor, each property escaped, folded at 75 octets and written, one event after
+  another. Nothing a real calendar needs beyond that (wording, VTIMEZONEs, anniversaries, series
+  overrides), so no renderer can beat it by much: it is the floor the renderer is measured against.
+- ``render``: the service's renderer writing the main calendar straight to a file, from the
+  store, as a build does.
+- ``build``: ``build_feeds``, cold: every calendar and feed rendered and published.
+- ``rebuild``: in the process of a build, one event edited (through ``store.upsert_records``),
+  then ``build_feeds`` again: what the scheduler does after one change. Timed is the second build.
+- ``web``: a web worker (the Flask app) after serving every published calendar, gzip and not,
+  and a set of filtered and subscriber-shaped calendars (``?category=``, ``?country=``,
+  ``?lang=ru``, ``?alarm=``, ``?approximate=1``) of the same store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+TODAY = dt.date(2025, 1, 15)
+NOW = dt.datetime(2025, 1, 15, 9, 0, tzinfo=dt.UTC)
+ZONES = ("Europe/Moscow", "Asia/Almaty", "Europe/Minsk", "Asia/Yerevan", "Asia/Bishkek", "Asia/Dushanbe")
+COUNTRIES = ("RU", "KZ", "BY", "AM", "KG", "TJ")
+BASE_URL = "https://calendar.example.org"
+_EN = ("The ministers discussed cooperation in foreign policy, the situation in the region and the documents "
+       "prepared for the Collective Security Council; the parties agreed to continue consultations. ")
+_RU = ("Министры обсудили сотрудничество во внешней политике, обстановку в регионе и документы, подготовленные "
+       "к сессии Совета коллективной безопасности; стороны договорились продолжить консультации. ")
+
+
+def _settings(folder: Path) -> dict[str, Any]:
+    return {"DATA_DIR": str(folder), "FEEDS_DIR": str(folder / "feeds"),
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}", "BASE_URL": BASE_URL, "ICS_PAST_DAYS": 36_500}
+
+
+def _fill(folder: Path, count: int) -> None:
+    from sqlalchemy import insert
+
+    from calendar_service import db
+    from calendar_service.config import load_settings
+    from calendar_service.models import Event
+
+    (folder / "feeds").mkdir()
+    settings = load_settings(_settings(folder))
+    factory = db.make_session_factory(settings.database_url)
+    db.migrate(factory)
+    english, russian = (_EN * 3)[:400], (_RU * 3)[:400]
+    with db.transaction(factory) as session:
+        rows = []
+        for number in range(count):
+            start = TODAY - dt.timedelta(days=700) + dt.timedelta(days=number % 1800)
+            timed = number % 2 == 1
+            rows.append({
+                "uid": f"{number:08d}-5e1c-4b0e-9f0a-000000000000@calendar-service", "key": f"bench-{number}",
+                "title": f"Meeting of the CSTO Council of Foreign Ministers, session {number}",
+                "title_ru": f"Заседание Совета министров иностранных дел ОДКБ, сессия {number}",
+                "summary": english, "summary_ru": russian,
+                "start_date": start, "end_date": start + dt.timedelta(days=0 if timed else number % 3),
+                "precision": "day", "start_time": dt.time(10, 0) if timed else None,
+                "end_time": dt.time(13, 30) if timed else None, "timezone": ZONES[number % len(ZONES)],
+                "category": ("meeting", "consultation", "training")[number % 3],
+                "status": ("held", "planned", "cancelled", "postponed")[number % 4], "city": "Moscow",
+                "country": COUNTRIES[number % len(COUNTRIES)], "countries": [COUNTRIES[(number + 1) % len(COUNTRIES)]],
+                "bodies": ["CSTO Secretariat"], "anniversary": False, "year_inferred": False,
+                "evidence": f"On {start:%d %B %Y}", "source_url": f"https://en.odkb-csto.org/news/{number}/",
+                "published_date": start, "rrule": "FREQ=YEARLY" if number % 10 == 0 else None,
+                "sequence": 0, "created_dt": NOW, "updated_dt": NOW,
+            })
+            if len(rows) == 10_000:
+                session.execute(insert(Event), rows)
+                rows = []
+        if rows:
+            session.execute(insert(Event), rows)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# The floor ---------------------------------------------------------------------------------------
+
+def _fold(line: str) -> bytes:
+    data = line.encode()
+    if len(data) <= 75:
+        return data + b"\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # never split a UTF-8 sequence
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _floor_events(path: Path) -> Iterator[bytes]:
+    connection = sqlite3.connect(path)
+    rows = connection.execute(
+        "SELECT uid, title, summary, start_date, end_date, start_time, end_time, timezone, category, status, "
+        "city, country, rrule, sequence FROM events WHERE precision = 'day' ORDER BY start_date, end_date, uid")
+    stamp = NOW.strftime("%Y%m%dT%H%M%SZ")
+    for uid, title, summary, start, end, start_time, end_time, zone, category, status, city, country, rrule, \
+            sequence in rows:
+        lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", f"CREATED:{stamp}", f"LAST-MODIFIED:{stamp}",
+                 f"SEQUENCE:{sequence}"]
+        if start_time:
+            day, finish = start.replace("-", ""), end.replace("-", "")
+            lines += [f"DTSTART;TZID={zone}:{day}T{start_time[:8].replace(':', '')}",
+                      f"DTEND;TZID={zone}:{finish}T{end_time[:8].replace(':', '')}"]
+        else:
+            after = (dt.date.fromisoformat(end) + dt.timedelta(days=1)).strftime("%Y%m%d")
+            lines += [f"DTSTART;VALUE=DATE:{start.replace('-', '')}", f"DTEND;VALUE=DATE:{after}"]
+        if rrule:
+            lines.append(f"RRULE:{rrule}")
+        lines += [f"SUMMARY:{_text(title)}", f"DESCRIPTION:{_text(summary)}", f"LOCATION:{_text(city)}\\, {country}",
+                  f"CATEGORIES:{category}", f"URL;VALUE=URI:{BASE_URL}/events/{uid}", f"STATUS:{status.upper()}",
+                  "CLASS:PUBLIC", "TRANSP:OPAQUE" if start_time else "TRANSP:TRANSPARENT", "END:VEVENT"]
+        yield b"".join(_fold(line) for line in lines)
+    connection.close()
+
+
+def _floor(folder: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    events = size = 0
+    with (folder / "floor.ics").open("wb") as stream:
+        stream.write(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//floor//EN\r\n")
+        for block in _floor_events(folder / "bench.db"):
+            stream.write(block)
+            events += 1
+            size += len(block)
+        stream.write(b"END:VCALENDAR\r\n")
+    return {"seconds": time.perf_counter() - started, "events": events, "bytes": size, "peak_mb": _peak_mb()}
+
+
+# The service -------------------------------------------------------------------------------------
+
+def _service(folder: Path) -> tuple[Any, Any]:
+    from calendar_service import db
+    from calendar_service.config import load_settings
+
+    settings = load_settings(_settings(folder))
+    return db.make_session_factory(settings.database_url), settings
+
+
+def _render(folder: Path) -> dict[str, Any]:
+    from calendar_service import db
+    from calendar_service.publish.calendars import MAIN_CALENDAR, iter_definition
+
+    factory, settings = _service(folder)
+    started = time.perf_counter()
+    size = 0
+    with db.transaction(factory) as session, (folder / "render.ics").open("wb") as stream:
+        for piece in iter_definition(session, MAIN_CALENDAR, settings, today=TODAY):
+            stream.write(piece)
+            size += len(piece)
+    elapsed = time.perf_counter() - started
+    events = (folder / "render.ics").read_bytes().count(b"BEGIN:VEVENT")
+    return {"seconds": elapsed, "events": events, "bytes": size, "peak_mb": _peak_mb()}
+
+
+def _build(folder: Path) -> dict[str, Any]:
+    from calendar_service.publish.build import build_feeds
+
+    factory, settings = _service(folder)
+    started = time.perf_counter()
+    result = build_feeds(factory, settings, now=NOW)
+    files = result.manifest["files"]
+    return {"seconds": time.perf_counter() - started, "events": 0, "documents": len(files),
+            "bytes": sum(entry["size"] for entry in files.values()), "peak_mb": _peak_mb()}
+
+
+def _rebuild(folder: Path) -> dict[str, Any]:
+    from calendar_service import db
+    from calendar_service.dates import Precision
+    from calendar_service.publish.build import build_feeds
+    from calendar_service.store.records import Category, EventRecord, Status
+    from calendar_service.store.writer import upsert_records
+
+    factory, settings = _service(folder)
+    first = build_feeds(factory, settings, now=NOW).manifest["files"]
+    changed = EventRecord(key="bench-7", title="Changed title", start=TODAY, end=TODAY, precision=Precision.DAY,
+                          category=Category.MEETING, status=Status.PLANNED)
+    later = NOW + dt.timedelta(hours=1)
+    with db.transaction(factory) as session:
+        upsert_records(session, [changed], now=later)
+    started = time.perf_counter()
+    again = build_feeds(factory, settings, now=later).manifest["files"]
+    elapsed = time.perf_counter() - started
+    rewritten = sorted(name for name in again if first.get(name, {}).get("sha256") != again[name]["sha256"])
+    return {"seconds": elapsed, "events": 0, "documents": len(rewritten),
+            "bytes": sum(again[name]["size"] for name in rewritten), "peak_mb": _peak_mb()}
+
+
+def _web(folder: Path) -> dict[str, Any]:
+    from calendar_service import create_app
+
+    app = create_app({key: value for key, value in _settings(folder).items() if key != "ICS_PAST_DAYS"})
+    client = app.test_client()
+    started = time.perf_counter()
+    served = 0
+    names = list(json.loads((folder / "feeds" / "manifest.json").read_text())["files"])
+    urls = [f"/{name}" for name in names]
+    urls += ["/calendar.ics?category=meeting", "/calendar.ics?country=KZ", "/calendar.ics?lang=ru",
+             "/calendar.ics?alarm=P1D", "/calendar.ics?approximate=1", "/calendars/kz.ics?category=training&lang=ru"]
+    for url in urls:
+        for encoding in ("identity", "gzip"):
+            response = client.get(url, headers={"Accept-Encoding": encoding})
+            for piece in response.response:  # as a server sends it, piece by piece
+                served += len(piece)
+            response.close()
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: {response.status_code}")
+    return {"seconds": time.perf_counter() - started, "events": 0, "documents": len(urls) * 2, "bytes": served,
+            "peak_mb": _peak_mb()}
+
+
+STEPS = {"floor": _floor, "render": _render, "build": _build, "rebuild": _rebuild, "web": _web}
+NAMES = {"floor": "floor: plain byte writer, main calendar to a file",
+         "render": "renderer: main calendar from the store to a file, cold",
+         "build": "build_feeds, cold: every calendar and feed published",
+         "rebuild": "build_feeds after one event edited",
+         "web": "web worker: every published file, gzip and not, and 6 filtered calendars"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--step", choices=tuple(STEPS))
+    parser.add_argument("--folder", type=Path)
+    parser.add_argument("--only", nargs="+", choices=tuple(STEPS), default=tuple(STEPS), help="measure only these")
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(STEPS[args.step](args.folder)))
+        return
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        _fill(folder, args.events)
+        results = {}
+        for step in args.only:
+            output = subprocess.run([sys.executable, __file__, "--step", step, "--folder", str(folder)],
+                                    check=True, capture_output=True, text=True, env=os.environ).stdout
+            results[step] = json.loads(output.splitlines()[-1])
+    print(f"{args.events:,} events in the store; Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print("| Measurement | Events | Documents | Seconds | Events/s | Output MB | Peak RSS MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for step, result in results.items():
+        rate = f"{result['events'] / result['seconds']:,.0f}" if result["events"] else ""
+        documents = result.get("documents", 1)
+        print(f"| {NAMES[step]} | {result['events'] or ''} | {documents} | {result['seconds']:.2f} | {rate} | "
+              f"{result['bytes'] / 1048576:.1f} | {result['peak_mb']:.0f} |")
+    if "floor" in results and "render" in results:
+        floor = results["floor"]["events"] / results["floor"]["seconds"]
+        rendered = results["render"]["events"] / results["render"]["seconds"]
+        print(f"\nRenderer / floor: {rendered / floor:.2f} of the floor's rate.")
+
+
+if __name__ == "__main__":
+    main()
