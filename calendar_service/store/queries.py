@@ -75,7 +75,9 @@ def in_lists(event: Any, where: EventFilter) -> bool:
 
 #: The columns of an event a renderer reads, by attribute name (``is_anniversary``, not its column
 #: ``anniversary``): all but the origins of its fields.
-_EVENT_COLUMNS = [getattr(Event, prop.key) for prop in Event.__mapper__.column_attrs if prop.key != "field_origins"]
+#: Core columns labelled with the attribute names: rows come without the ORM's per-row work.
+_EVENT_COLUMNS = [prop.columns[0].label(prop.key) for prop in Event.__mapper__.column_attrs
+                  if prop.key != "field_origins"]
 
 
 def _select(where: EventFilter) -> Select[Event]:
@@ -181,7 +183,8 @@ def list_event_rows(session: Session, ids: Sequence[int]) -> dict[int, Row[Any]]
     What a renderer reads: a row costs a fraction of an ORM object to load and to read from, and
     the session keeps nothing of it, so a long render holds only the chunk it is writing.
     """
-    rows = session.execute(select(*_EVENT_COLUMNS).where(Event.id.in_(ids))).all()
+    table = Event.__table__
+    rows = session.connection().execute(select(*_EVENT_COLUMNS).where(table.c.id.in_(ids))).all()
     return {row.id: row for row in rows}
 
 
