@@ -3,8 +3,10 @@
 Fixtures chain app → client → runner, as in Flask's own tests. Each test gets a SQLite file of
 its own in tmp_path, copied from a template migrated once per session (``app``), or from one that
 also holds the repository's dataset, with its feeds folder built (``loaded``, ``client``): the
-copy costs milliseconds where migrating, loading and building cost seconds. A guard refuses any
-network connection outside the loopback range.
+copy costs milliseconds where migrating, loading and building cost seconds. With
+``CALENDAR_TEST_DATABASE=postgresql`` the same fixtures hand out PostgreSQL databases, copies of
+templates made once per worker (see tests/pg.py). A guard refuses any network connection outside
+the loopback range.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import create_app, db, get_settings
@@ -34,6 +37,9 @@ from calendar_service.publish.build import build_feeds
 from calendar_service.web.published import PUBLISHED_FILES
 from tests.httpserver import Site, serve
 from tests.warm import Warm
+
+pytest.register_assert_rewrite("tests.pg")  # a plugin (below), imported here first
+from tests.pg import ON_POSTGRESQL, TestDatabases, database, engines  # noqa: E402
 
 pytest_plugins = ("tests.pg",)  # the PostgreSQL fixtures
 
@@ -86,8 +92,35 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., dict[str, Any]]:
-    """Return a factory of settings pointing at fresh folders and a SQLite file in tmp_path."""
+def make_database_url(tmp_path: Path, test_databases: TestDatabases | None) -> Callable[..., str]:
+    """Return a factory of URLs of databases of the test's own, one per name, empty until migrated.
+
+    A SQLite file ``name`` in tmp_path (made by the first connection); on PostgreSQL (see
+    tests/pg.py), a database created at once, empty or a copy of the database named ``template``.
+    """
+    made: dict[str, str] = {}
+
+    def make(name: str = "calendar.db", template: str | None = None) -> str:
+        if test_databases is None:
+            return f"sqlite:///{tmp_path / name}"
+        if name not in made:
+            made[name] = test_databases.create(template)
+        return made[name]
+
+    return make
+
+
+@pytest.fixture
+def make_settings(request: pytest.FixtureRequest, tmp_path: Path, test_databases: TestDatabases | None,
+                  make_database_url: Callable[..., str]) -> Callable[..., dict[str, Any]]:
+    """Return a factory of settings pointing at fresh folders and the test's database (see ``app``)."""
+    template = None
+    if test_databases is not None:  # the test's PostgreSQL database is made now, as the copy its fixtures want
+        if "loaded" in request.fixturenames:
+            template = request.getfixturevalue("loaded_template").database
+        elif "app" in request.fixturenames:
+            template = request.getfixturevalue("migrated_template").database
+    database_url = make_database_url("calendar.db", template)
 
     def make(**overrides: Any) -> dict[str, Any]:
         data_dir = tmp_path / "data"
@@ -97,7 +130,7 @@ def make_settings(tmp_path: Path) -> Callable[..., dict[str, Any]]:
         settings = {
             "DATA_DIR": str(data_dir),
             "FEEDS_DIR": str(feeds_dir),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'calendar.db'}",
+            "DATABASE_URL": database_url,
             "BASE_URL": "https://calendar.example.org",
         }
         settings.update(overrides)
@@ -112,10 +145,14 @@ def settings(make_settings: Callable[..., dict[str, Any]]) -> dict[str, Any]:
 
 
 class Template(NamedTuple):
-    """A SQLite database file and the feeds folder built from it, to be copied into each test."""
+    """A database and the feeds folder built from it, to be copied into each test.
 
-    database: Path
+    The database is a SQLite file, or on PostgreSQL the name of a database on the server ``server``.
+    """
+
+    database: Path | str
     feeds_dir: Path
+    server: str = ""
 
 
 def _template_settings(folder: Path) -> dict[str, Any]:
@@ -126,10 +163,13 @@ def _template_settings(folder: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+def migrated_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Template:
     """A database migrated to the newest schema, once per session, and an empty feeds folder."""
     folder = tmp_path_factory.mktemp("migrated")
     settings = _template_settings(folder)
+    if ON_POSTGRESQL:
+        return Template(request.getfixturevalue("postgres_template"), folder / "feeds",
+                        request.getfixturevalue("postgres_admin_url"))
     factory = db.make_session_factory(settings["DATABASE_URL"])
     try:
         db.migrate(factory)
@@ -143,17 +183,23 @@ def loaded_template(tmp_path_factory: pytest.TempPathFactory, migrated_template:
     """The repository's dataset loaded at NOW and every feed built, once per session."""
     folder = tmp_path_factory.mktemp("loaded")
     settings = _template_settings(folder)
-    shutil.copyfile(migrated_template.database, folder / "calendar.db")
-    application = create_app(settings)
-    factory = db.get_session_factory(application)
-    try:
-        load_dataset(factory, DATASET, now=NOW)
-        build_feeds(factory, get_settings(application), now=NOW)
-    finally:
-        factory.kw["bind"].dispose()
-    template = Template(folder / "calendar.db", folder / "feeds")
-    built = _digests(template.feeds_dir)
-    yield template
+    with contextlib.ExitStack() as dropping:
+        if isinstance(migrated_template.database, str):
+            settings["DATABASE_URL"] = dropping.enter_context(
+                database(migrated_template.server, template=migrated_template.database))
+        else:
+            shutil.copyfile(migrated_template.database, folder / "calendar.db")
+        application = create_app(settings)
+        factory = db.get_session_factory(application)
+        try:
+            load_dataset(factory, DATASET, now=NOW)
+            build_feeds(factory, get_settings(application), now=NOW)
+        finally:
+            factory.kw["bind"].dispose()
+        name = make_url(settings["DATABASE_URL"]).database if ON_POSTGRESQL else None
+        template = Template(name or folder / "calendar.db", folder / "feeds", migrated_template.server)
+        built = _digests(template.feeds_dir)
+        yield template
     # Each test's feeds folder links to these files (see ``loaded``): a test that wrote into one in
     # place, rather than replacing it as publishing does, changed them for every later test.
     assert _digests(template.feeds_dir) == built, "a test wrote into a published file in place"
@@ -179,14 +225,17 @@ def shared_app(folder: Path, template: Template) -> Iterator[Flask]:
     from it uses this in place of ``app``: the store is built once, not once per test.
     """
     settings = _template_settings(folder)
-    shutil.copyfile(template.database, folder / "calendar.db")
-    application = create_app(settings)
-    application.config["TESTING"] = True
-    _see_every_publish(application)
-    try:
-        yield application
-    finally:
-        db.get_session_factory(application).kw["bind"].dispose()
+    with contextlib.ExitStack() as dropping:
+        if isinstance(template.database, str):
+            settings["DATABASE_URL"] = dropping.enter_context(database(template.server, template=template.database))
+        else:
+            shutil.copyfile(template.database, folder / "calendar.db")
+        application = create_app(settings)
+        application.config["TESTING"] = True
+        _see_every_publish(application)
+        with engines() as opened:
+            opened.add(db.get_session_factory(application).kw["bind"])
+            yield application
 
 
 def _see_every_publish(application: Flask) -> None:
@@ -221,9 +270,11 @@ def factory(app: Flask) -> sessionmaker[Session]:
 def loaded(app: Flask, factory: sessionmaker[Session], loaded_template: Template) -> Flask:
     """The app with the repository's dataset loaded at NOW and its feeds built (copied from the template)."""
     database = _sqlite_file(get_settings(app).database_url)
-    assert database is not None, "loaded copies a SQLite file; load the dataset yourself for other databases"
-    factory.kw["bind"].dispose()  # nothing has connected yet; make sure of it before the file is replaced
-    shutil.copyfile(loaded_template.database, database)
+    if isinstance(loaded_template.database, Path):
+        assert database is not None, "loaded copies a SQLite file; load the dataset yourself for other databases"
+        factory.kw["bind"].dispose()  # nothing has connected yet; make sure of it before the file is replaced
+        shutil.copyfile(loaded_template.database, database)
+    # On PostgreSQL, make_settings made the test's database as a copy of the loaded template.
     feeds_dir = get_settings(app).feeds_dir
     shutil.rmtree(feeds_dir)
     # Links, not copies: publishing replaces a file (write_atomic) and never writes into one.

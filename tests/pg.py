@@ -10,6 +10,14 @@ worker, created empty or as a copy of one migrated once per session (``CREATE DA
 TEMPLATE``). Every connection a fixture's engines open is closed by that fixture when the test
 ends, pass or fail, the ones still checked out (a lock's) included: a connection left to the
 garbage collector would warn during some later test, which ``filterwarnings = error`` then fails.
+
+``CALENDAR_TEST_DATABASE=postgresql`` runs every test that uses the store on PostgreSQL: the shared
+fixtures of tests/conftest.py ask :class:`TestDatabases` for the test's database (a copy of a
+template migrated, or loaded with the dataset, once per worker) in place of a SQLite file, and
+every process a test starts gets its URL. Skipped, as the first pass (on SQLite) ran them just so:
+tests about SQLite itself (marker ``sqlite``), tests on a PostgreSQL database of their own (marker
+``postgresql``), and tests that use no store and check what a reader sees in a browser, nginx or
+ical.js.
 """
 
 from __future__ import annotations
@@ -29,10 +37,51 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import Pool
 
 from calendar_service import db
 
-__all__ = ["Engines", "database", "postgres_server"]
+__all__ = ["ON_POSTGRESQL", "Engines", "TestDatabases", "database", "postgres_server", "uses_postgresql"]
+
+# Read once, at import: each test's environment is cleared of CALENDAR_* settings.
+TEST_DATABASE = os.environ.get("CALENDAR_TEST_DATABASE", "sqlite")
+#: Whether the tests that use the store run on PostgreSQL (``CALENDAR_TEST_DATABASE=postgresql``).
+ON_POSTGRESQL = TEST_DATABASE == "postgresql"
+_SERVER_URL = os.environ.get("CALENDAR_TEST_POSTGRES_URL")
+#: Fixtures through which a test uses a store; a test with none of them has nothing to run on PostgreSQL.
+STORE_FIXTURES = frozenset({"make_settings", "settings", "app", "migrated_template", "loaded_template",
+                            "make_database_url", "postgres_admin_url"})
+#: Markers of tests that check what a reader sees, with a browser, nginx or ical.js.
+_VIEW_MARKERS = ("browser", "node", "nginx")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TEST_DATABASE not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"CALENDAR_TEST_DATABASE is {TEST_DATABASE!r}; use sqlite (the default) or postgresql")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not ON_POSTGRESQL:
+        return
+    # Each of these ran in the first pass (on SQLite) exactly as it would run here.
+    about_sqlite = pytest.mark.skip(reason="about SQLite itself (marker sqlite): the SQLite pass ran it")
+    on_postgresql = pytest.mark.skip(reason="runs on a PostgreSQL database of its own (marker postgresql): "
+                                            "the SQLite pass ran it")
+    view = pytest.mark.skip(reason="uses no store and checks what a reader sees (browser, nginx or ical.js): "
+                                   "the SQLite pass ran it")
+    for item in items:
+        if item.get_closest_marker("sqlite"):
+            item.add_marker(about_sqlite)
+        elif item.get_closest_marker("postgresql"):
+            item.add_marker(on_postgresql)
+        elif (any(item.get_closest_marker(name) for name in _VIEW_MARKERS)
+              and not STORE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            item.add_marker(view)
+
+
+def uses_postgresql(node: pytest.Item) -> bool:
+    """Tell whether ``node``'s store is on PostgreSQL: the switch is on and the test is not about SQLite."""
+    return ON_POSTGRESQL and node.get_closest_marker("sqlite") is None
 
 
 def _bin_dir() -> Path | None:
@@ -53,18 +102,19 @@ def _as_postgres(command: list[str]) -> list[str]:
 @contextlib.contextmanager
 def postgres_server() -> Iterator[str]:
     """Yield the SQLAlchemy URL of a PostgreSQL database, or skip the test when there is none."""
-    url = os.environ.get("CALENDAR_TEST_POSTGRES_URL")
-    if url:
-        yield url
+    if _SERVER_URL:
+        yield _SERVER_URL
         return
+    # Asked for by CALENDAR_TEST_DATABASE=postgresql, a missing server fails the tests rather than skip them.
+    missing = pytest.fail if ON_POSTGRESQL else pytest.skip
     bin_dir = _bin_dir()
     if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql) and CALENDAR_TEST_POSTGRES_URL is unset")
+        missing("PostgreSQL is not installed (apt-get install postgresql) and CALENDAR_TEST_POSTGRES_URL is unset")
     if os.geteuid() == 0:
         try:
             owner = pwd.getpwnam("postgres")
         except KeyError:
-            pytest.skip("running as root and there is no postgres user to run the server as")
+            missing("running as root and there is no postgres user to run the server as")
     root = Path(tempfile.mkdtemp(prefix="calendar-pg-"))
     data, socket_dir = root / "data", root / "run"
     socket_dir.mkdir()
@@ -153,6 +203,53 @@ def database(admin_url: str, *, template: str | None = None) -> Iterator[str]:
             with admin.connect() as connection:
                 # FORCE: a killed process's connection may not have been noticed by the server yet.
                 connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)"))
+
+
+class TestDatabases:
+    """The PostgreSQL databases of one test, made on demand; when it ends, they are dropped and every
+    connection any engine opened to them is closed (engines the test made itself included)."""
+
+    __test__ = False  # not a test class, despite its name
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self._dropping = contextlib.ExitStack()
+        self._names: set[str] = set()
+        self._connections: list[Any] = []
+        event.listen(Pool, "connect", self._connected)
+
+    def _connected(self, connection: Any, _record: Any) -> None:
+        info = getattr(connection, "info", None)
+        if getattr(info, "dbname", None) in self._names:
+            self._connections.append(connection)
+
+    def create(self, template: str | None = None) -> str:
+        """Create a database, empty or a copy of the database named ``template``; return its URL."""
+        url = self._dropping.enter_context(database(self.server_url, template=template))
+        self._names.add(str(make_url(url).database))
+        return url
+
+    def close(self) -> None:
+        event.remove(Pool, "connect", self._connected)
+        try:
+            for connection in self._connections:
+                connection.close()
+        finally:
+            self._connections.clear()
+            self._dropping.close()
+
+
+@pytest.fixture
+def test_databases(request: pytest.FixtureRequest) -> Iterator[TestDatabases | None]:
+    """The test's PostgreSQL databases when its store is on PostgreSQL (see :func:`uses_postgresql`), else None."""
+    if not uses_postgresql(request.node):
+        yield None
+        return
+    made = TestDatabases(request.getfixturevalue("postgres_admin_url"))
+    try:
+        yield made
+    finally:
+        made.close()
 
 
 @pytest.fixture(scope="session")

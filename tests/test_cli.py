@@ -48,6 +48,7 @@ def test_missing_feeds_folder_is_one_line(tmp_path: Path) -> None:
     assert "does not exist" in result.output
 
 
+@pytest.mark.sqlite  # the default store, a SQLite file in the data folder
 def test_missing_data_folder_is_one_line(tmp_path: Path) -> None:
     runner = CliRunner(env={"CALENDAR_DATA_DIR": str(tmp_path / "absent")})
     result = runner.invoke(main, ["build-feeds"])

@@ -63,6 +63,7 @@ def test_a_file_lock_dies_with_a_killed_holder(tmp_path: Path) -> None:
         stop(process)
 
 
+@pytest.mark.sqlite  # a SQLite file's locks lie beside it; PostgreSQL's are tests/scheduler/test_postgresql.py's
 def test_the_lock_of_each_database(tmp_path: Path) -> None:
     on_file = create_engine(f"sqlite:///{tmp_path / 'calendar.db'}")
     in_memory = create_engine("sqlite://")

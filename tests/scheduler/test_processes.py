@@ -67,7 +67,8 @@ MAY_8 = dt.datetime(2025, 5, 8, 6, 0, 1, tzinfo=MOSCOW)
 MAY_15 = dt.datetime(2025, 5, 15, 6, 0, 1, tzinfo=MOSCOW)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+@pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.sqlite),
+                        pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def service(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[dict[str, str], sessionmaker[Session], Path]]:
