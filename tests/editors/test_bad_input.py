@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,16 +10,12 @@ from flask import Flask
 
 from calendar_service import get_settings
 from tests.editors.test_write_api import NEW
+from tests.storedump import digest
 
 
 def _dump(app: Flask) -> str:
-    """Return a hash of the whole store, as SQL text (independent of pages and the WAL)."""
-    database = Path(get_settings(app).database_url.removeprefix("sqlite:///"))
-    connection = sqlite3.connect(database)
-    try:
-        return hashlib.sha256("\n".join(connection.iterdump()).encode()).hexdigest()
-    finally:
-        connection.close()
+    """Return a hash of every row of the store (independent of pages, the WAL and the database)."""
+    return digest(get_settings(app).database_url)
 
 
 BAD_BODIES: list[tuple[str, Any, str]] = [

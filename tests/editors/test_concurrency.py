@@ -43,8 +43,7 @@ def _race(factory: sessionmaker[Session]) -> None:
         assert [change.actor for change in list_changes(session, uid)][-1] == "editor:bob"
 
 
-def test_a_concurrent_edit_fails_on_sqlite(factory: sessionmaker[Session]) -> None:
-    load_dataset(factory, DATASET, now=NOW)
+def test_a_concurrent_edit_fails(loaded: object, factory: sessionmaker[Session]) -> None:
     _race(factory)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from calendar_service.cli import main
 from calendar_service.db import transaction
 from calendar_service.models import Notice, StoreState
 from tests.conftest import REPO, TEST_DATA
+from tests.storedump import rows
 
 SEED = TEST_DATA / "news" / "csto-news.txt"
 REFERENCE = ["--reference-date", "2025-01-15"]
@@ -37,13 +37,9 @@ def desk(loaded: Flask, make_token: Callable[..., dict[str, str]]) -> dict[str, 
 
 
 def _events(app: Flask) -> str:
-    """A hash of every event row, as SQL text."""
-    connection = sqlite3.connect(get_settings(app).database_url.removeprefix("sqlite:///"))
-    try:
-        rows = connection.execute("SELECT * FROM events ORDER BY id").fetchall()
-    finally:
-        connection.close()
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+    """A hash of every event row."""
+    return hashlib.sha256(repr(rows(get_settings(app).database_url, "SELECT * FROM events ORDER BY id")).encode()
+                          ).hexdigest()
 
 
 def _open(client: FlaskClient, reviewer: dict[str, str]) -> list[dict[str, Any]]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
@@ -13,6 +11,7 @@ from flask import Flask
 
 from calendar_service import get_settings
 from calendar_service.cli import main
+from tests.storedump import dump, rows
 
 
 def _create(runner: CliRunner, *args: str) -> Any:
@@ -25,11 +24,10 @@ def test_a_token_is_shown_once_and_only_its_hash_is_kept(runner: CliRunner, sett
     secret = result.stdout.strip()
     assert secret.startswith("cst_")
     assert len(secret) > 40
-    database = Path(settings["DATABASE_URL"].removeprefix("sqlite:///"))
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute("SELECT name, token_hash, scopes FROM api_tokens").fetchall()
-    assert rows == [("alice", hashlib.sha256(secret.encode()).hexdigest(), '["review", "write"]')]
-    assert secret.encode() not in database.read_bytes()
+    url = settings["DATABASE_URL"]
+    kept = rows(url, "SELECT name, token_hash, scopes FROM api_tokens")
+    assert kept == [("alice", hashlib.sha256(secret.encode()).hexdigest(), '["review", "write"]')]
+    assert secret not in dump(url)
     listed = runner.invoke(main, ["tokens", "list"])
     assert "alice" in listed.output
     assert "review,write" in listed.output

@@ -1,5 +1,5 @@
 """Fixtures of the extraction tests: the repository's gazetteer, an extraction callable, the corpus,
-a real SQLite store in tmp_path and a CLI runner with a DATA_DIR of its own (the gazetteer is the one shipped)."""
+the test's own store and a CLI runner with a DATA_DIR of its own (the gazetteer is the one shipped)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import yaml
 from click.testing import CliRunner
 from sqlalchemy.orm import Session, sessionmaker
 
-from calendar_service import db
 from calendar_service.ingest.extract import ExtractedEvent, Gazetteer, extract_events, load_gazetteer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,17 +63,14 @@ def extract_one(extract: Callable[..., list[ExtractedEvent]]) -> Callable[..., E
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> sessionmaker[Session]:
-    """A session factory on a fresh SQLite file in tmp_path, migrated to the newest schema."""
-    factory = db.make_session_factory(f"sqlite:///{tmp_path / 'news.db'}")
-    db.migrate(factory)
-    yield factory
-    factory.kw["bind"].dispose()
+def store(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """A session factory on the test's own store, migrated to the newest schema."""
+    return factory
 
 
 @pytest.fixture
-def news_runner(tmp_path: Path) -> CliRunner:
-    """A CLI runner with a data folder and a SQLite file, all in tmp_path (the gazetteer is the one shipped)."""
+def news_runner(tmp_path: Path, make_database_url: Callable[..., str]) -> CliRunner:
+    """A CLI runner with a data folder in tmp_path and an empty database (the gazetteer is the one shipped)."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (tmp_path / "feeds").mkdir()
@@ -82,6 +78,6 @@ def news_runner(tmp_path: Path) -> CliRunner:
         env={
             "CALENDAR_DATA_DIR": str(data_dir),
             "CALENDAR_FEEDS_DIR": str(tmp_path / "feeds"),
-            "CALENDAR_DATABASE_URL": f"sqlite:///{tmp_path / 'calendar.db'}",
+            "CALENDAR_DATABASE_URL": make_database_url("news.db"),
         }
     )

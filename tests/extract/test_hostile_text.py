@@ -7,7 +7,6 @@ The time these shapes took before (minutes for "15 May " × 2,000) is measured b
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from calendar_service.ingest.extract.sentences import (
 from calendar_service.ingest.news import import_news
 from calendar_service.models import Event
 from tests.extract.conftest import NOW, REFERENCE, SEED
+from tests.storedump import rows, tables
 
 Extract = Callable[..., list[ExtractedEvent]]
 
@@ -117,11 +117,10 @@ def test_the_import_command_answers_one_line_and_exit_1(news_runner: CliRunner, 
     lines = result.output.strip().splitlines()
     assert lines == [f"Error: {path}:1: item 1 has a sentence of 13,999 characters; at most 3,000 are read in one "
                      "sentence (is the text missing its full stops?)"]
-    database = tmp_path / "calendar.db"
-    if database.exists():  # the store may have been created (migrated) before the text was read
-        with sqlite3.connect(database) as connection:
-            assert connection.execute("SELECT count(*) FROM events").fetchone() == (0,)
-        connection.close()
+    url = news_runner.env["CALENDAR_DATABASE_URL"]
+    assert url is not None
+    if "events" in tables(url):  # the store may have been created (migrated) before the text was read
+        assert rows(url, "SELECT count(*) FROM events") == [(0,)]
 
 
 def test_a_text_of_numbers_is_refused_before_it_is_read(extract: Extract) -> None:

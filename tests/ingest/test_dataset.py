@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -148,12 +149,12 @@ def test_duplicate_ids_are_refused(factory: sessionmaker[Session], tmp_path: Pat
     assert _count(factory) == 0
 
 
-def test_uid_survives_a_rebuilt_store(make_settings: object, tmp_path: Path) -> None:
+def test_uid_survives_a_rebuilt_store(make_database_url: Callable[..., str]) -> None:
     from calendar_service import db
 
     uids = []
     for name in ("one.db", "two.db"):
-        factory = db.make_session_factory(f"sqlite:///{tmp_path / name}")
+        factory = db.make_session_factory(make_database_url(name))
         db.migrate(factory)
         uids.append(sorted(load_dataset(factory, DATASET, now=NOW).created))
     assert uids[0] == uids[1]

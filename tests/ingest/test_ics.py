@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,7 @@ def test_utc_times_with_x_wr_timezone_are_shown_in_that_zone() -> None:
 
 
 def test_export_import_export_gives_the_same_events(app: Flask, factory: sessionmaker[Session],
-                                                    make_settings: object, tmp_path: Path) -> None:
+                                                    make_database_url: Callable[..., str], tmp_path: Path) -> None:
     from calendar_service import create_app, db
 
     for name in ("google-public-holidays-xwr-timezone.ics", "outlook-windows-tz-custom.ics",
@@ -112,7 +113,7 @@ def test_export_import_export_gives_the_same_events(app: Flask, factory: session
     first = export(app)
     exported = tmp_path / "export.ics"
     exported.write_bytes(first)
-    other = create_app(dataclasses.replace(get_settings(app), database_url=f"sqlite:///{tmp_path / 'other.db'}"))
+    other = create_app(dataclasses.replace(get_settings(app), database_url=make_database_url("other.db")))
     db.migrate(db.get_session_factory(other))
     import_ics(db.get_session_factory(other), exported, get_settings(other), now=NOW)
     second = export(other)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,13 @@ SEED = REPO / "data" / "csto-news.txt"
 
 
 @pytest.fixture
-def news_store(tmp_path: Path) -> tuple[CliRunner, sessionmaker[Session]]:
-    """The CLI and a session factory on one SQLite file, with the shipped gazetteer."""
+def news_store(tmp_path: Path, make_database_url: Callable[..., str]) -> tuple[CliRunner, sessionmaker[Session]]:
+    """The CLI and a session factory on one database, with the shipped gazetteer."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     shutil.copy(packaged_gazetteer(), data_dir / "gazetteer.yaml")
     (tmp_path / "feeds").mkdir()
-    url = f"sqlite:///{tmp_path / 'calendar.db'}"
+    url = make_database_url()
     runner = CliRunner(env={"CALENDAR_DATA_DIR": str(data_dir), "CALENDAR_FEEDS_DIR": str(tmp_path / "feeds"),
                             "CALENDAR_DATABASE_URL": url})
     factory = db.make_session_factory(url)

@@ -24,7 +24,7 @@ from calendar_service.models import Event, Notice
 from calendar_service.publish.streams import FORMATS, list_streams, stream_spec
 from calendar_service.store.records import validate_record
 from calendar_service.store.writer import upsert_records
-from tests.conftest import NOW
+from tests.conftest import NOW, Template, shared_app
 from tests.notices.test_issue import make_record
 from tests.render.conftest import SETTINGS
 
@@ -53,11 +53,9 @@ def _text(document: bytes, extension: str, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
-    factory = db.make_session_factory(f"sqlite:///{tmp_path_factory.mktemp('properties') / 'calendar.db'}")
-    db.migrate(factory)
-    yield factory
-    factory.kw["bind"].dispose()
+def store(tmp_path_factory: pytest.TempPathFactory, migrated_template: Template) -> Iterator[sessionmaker[Session]]:
+    with shared_app(tmp_path_factory.mktemp("properties"), migrated_template) as app:
+        yield db.get_session_factory(app)
 
 
 @pytest.mark.parametrize("field", TEXT_FIELDS)

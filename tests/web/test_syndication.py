@@ -159,13 +159,14 @@ def test_the_event_page_is_the_entries_alternate(client: FlaskClient) -> None:
     assert client.get("/events/no-such-event").status_code == 404
 
 
-def test_entry_ids_survive_a_rebuilt_store(client: FlaskClient, make_settings: Any, tmp_path: Any) -> None:
+def test_entry_ids_survive_a_rebuilt_store(client: FlaskClient, make_settings: Any, make_database_url: Any,
+                                           tmp_path: Any) -> None:
     from calendar_service.ingest.dataset import load_dataset
     from tests.conftest import DATASET
 
     ids = [entry.id for entry in feedparser.parse(client.get("/feed.atom").data).entries]
     (tmp_path / "feeds2").mkdir()
-    rebuilt = _fresh_app(make_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'rebuilt.db'}",
+    rebuilt = _fresh_app(make_settings(DATABASE_URL=make_database_url("rebuilt.db"),
                                        FEEDS_DIR=str(tmp_path / "feeds2")))
     factory = db.get_session_factory(rebuilt)
     db.migrate(factory)
