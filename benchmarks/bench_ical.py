@@ -1,10 +1,15 @@
-"""Benchmark the iCalendar feed: the service's render against icalendar's own.
+"""Benchmark the iCalendar feed: cold render, warm re-render after one change, and icalendar's own.
 
 Usage: ``python benchmarks/bench_ical.py [--events 100000]``. Each measurement runs in a fresh
 process so its peak resident memory is its own; the store is a SQLite file in a temporary folder
 filled once (with a bulk insert: the benchmark measures rendering, not loading).
 
-- ``cold``: read the store and render the whole calendar (what a build does).
+- ``cold``: empty block cache; read the store and render the whole calendar (what the first
+  build after a start does).
+- ``restart``: a fresh process whose cache is empty but whose store holds the blocks the cold
+  render wrote (what the first build after a restart does).
+- ``warm``: one process renders once, then one event changes (through ``store.upsert_records``)
+  and the calendar is rendered again: the second render is timed.
 - ``icalendar``: the same events built as one ``icalendar.Calendar`` and serialised with
   ``to_ical()``, the way most services do it.
 """
@@ -13,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import hashlib
 import json
 import os
 import platform
@@ -80,16 +87,50 @@ def _step(folder: Path, step: str) -> dict[str, Any]:
     from calendar_service import db
     from calendar_service.config import load_settings
     from calendar_service.publish.calendars import MAIN_CALENDAR, render_definition
+    from calendar_service.render.ical import BlockCache
 
-    settings = load_settings({**_settings(folder), "ICS_PAST_DAYS": 36_500})
+    settings = load_settings({**_settings(folder), "ICS_PAST_DAYS": 100_000})
     factory = db.make_session_factory(settings.database_url)
     if step == "icalendar":
         return _icalendar(factory, settings)
+    from calendar_service.publish.blockstore import load_blocks, save_blocks
+
+    cache = BlockCache()
     started = time.perf_counter()
     with db.transaction(factory) as session:
-        data = render_definition(session, MAIN_CALENDAR, settings, today=TODAY)
+        cache.source = functools.partial(load_blocks, session) if step == "restart" else None
+        data = render_definition(session, MAIN_CALENDAR, settings, today=TODAY, cache=cache)
     elapsed = time.perf_counter() - started
     events = data.count(b"BEGIN:VEVENT")
+    if step == "cold":
+        # What a build does next: keep the new blocks in the store for the next process.
+        result = {"seconds": elapsed, "events": events, "bytes": len(data), "peak_mb": _peak_mb()}
+        del data
+        saving = time.perf_counter()
+        with db.transaction(factory) as session:
+            save_blocks(session, cache.take_fresh())
+        result["save_seconds"] = time.perf_counter() - saving
+        return result
+    if step == "warm":
+        first_digest = hashlib.sha256(data).hexdigest()
+        del data  # a build publishes and drops its bytes; only the block cache stays
+        from calendar_service.dates import Precision
+        from calendar_service.store.records import Category, EventRecord, Status
+        from calendar_service.store.writer import upsert_records
+
+        changed = EventRecord(key="bench-7", title="Changed title", start=TODAY, end=TODAY,
+                              precision=Precision.DAY, category=Category.MEETING, status=Status.PLANNED)
+        with db.transaction(factory) as session:
+            upsert_records(session, [changed], now=NOW + dt.timedelta(hours=1))
+        hits_before = cache.hits
+        started = time.perf_counter()
+        with db.transaction(factory) as session:
+            again = render_definition(session, MAIN_CALENDAR, settings, today=TODAY, cache=cache)
+        elapsed = time.perf_counter() - started
+        if b"Changed title" not in again or hashlib.sha256(again).hexdigest() == first_digest:
+            raise RuntimeError("the changed event is not in the re-rendered calendar")
+        return {"seconds": elapsed, "events": again.count(b"BEGIN:VEVENT"), "bytes": len(again),
+                "peak_mb": _peak_mb(), "cache_hits": cache.hits - hits_before}
     return {"seconds": elapsed, "events": events, "bytes": len(data), "peak_mb": _peak_mb()}
 
 
@@ -137,9 +178,9 @@ def _icalendar(factory: Any, settings: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--step", choices=("cold", "icalendar"))
+    parser.add_argument("--step", choices=("cold", "restart", "warm", "icalendar"))
     parser.add_argument("--folder", type=Path)
-    steps = ("cold", "icalendar")
+    steps = ("cold", "restart", "warm", "icalendar")
     parser.add_argument("--only", nargs="+", choices=steps, default=steps, help="measure only these")
     args = parser.parse_args()
     if args.step:
@@ -156,12 +197,17 @@ def main() -> None:
     print(f"{args.events} events in the store; Python {platform.python_version()}, {os.cpu_count()} CPUs")
     print("| Measurement | Events rendered | Seconds | Events/s | Output MB | Peak RSS MB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    names = {"cold": "calendar-service",
+    names = {"cold": "calendar-service, cold (no cache)",
+             "restart": "calendar-service, new process (blocks kept in the store)",
+             "warm": "calendar-service, warm (one event changed)",
              "icalendar": "icalendar Calendar + to_ical()"}
     for step, result in results.items():
         rate = result["events"] / result["seconds"]
         print(f"| {names[step]} | {result['events']} | {result['seconds']:.2f} | {rate:,.0f} | "
               f"{result['bytes'] / 1048576:.1f} | {result['peak_mb']:.0f} |")
+    if "save_seconds" in results.get("cold", {}):
+        print(f"\nWriting the cold render's blocks into the store took {results['cold']['save_seconds']:.2f} s.")
+
 
 if __name__ == "__main__":
     main()

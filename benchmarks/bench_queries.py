@@ -4,9 +4,9 @@ Usage: ``python benchmarks/bench_queries.py [--events 5000] [--queries 40]``. A 
 temporary folder is filled (as ``bench_ical.py`` does), the feeds are built, and the app answers
 through Flask's test client in this process:
 
-- ``first query``: a filtered calendar rendered from the store (a new worker);
-- ``new alarm value``: ``--queries`` distinct ``?alarm=`` values, each a cache miss and so one
-  render, one at a time per worker (the render gate);
+- ``first query``: a filtered calendar whose blocks come from the store (a new worker);
+- ``new alarm value``: ``--queries`` distinct ``?alarm=`` values, each a cache miss (the attack
+  that once cost a full render each);
 - ``cached query``: the same query again;
 - ``published 304``: a conditional request for ``/calendar.ics``.
 

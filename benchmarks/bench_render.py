@@ -11,8 +11,8 @@ so its peak resident memory (the RSS high-water mark) is its own:
   ``sqlite3`` cursor, each property escaped, folded at 75 octets and written, one event after
   another. Nothing a real calendar needs beyond that (wording, VTIMEZONEs, anniversaries, series
   overrides), so no renderer can beat it by much: it is the floor the renderer is measured against.
-- ``render``: the service's renderer writing the main calendar straight to a file, from the
-  store, as a build does.
+- ``render``: the service's renderer, cold (no rendered entry cached): the main calendar from
+  the store, then written to a file.
 - ``build``: ``build_feeds``, cold: every calendar and feed rendered and published.
 - ``rebuild``: in the process of a build, one event edited (through ``store.upsert_records``),
   then ``build_feeds`` again: what the scheduler does after one change. Timed is the second build.
@@ -169,15 +169,14 @@ def _service(folder: Path) -> tuple[Any, Any]:
 
 def _render(folder: Path) -> dict[str, Any]:
     from calendar_service import db
-    from calendar_service.publish.calendars import MAIN_CALENDAR, iter_definition
+    from calendar_service.publish.calendars import MAIN_CALENDAR, render_definition
 
     factory, settings = _service(folder)
     started = time.perf_counter()
-    size = 0
-    with db.transaction(factory) as session, (folder / "render.ics").open("wb") as stream:
-        for piece in iter_definition(session, MAIN_CALENDAR, settings, today=TODAY):
-            stream.write(piece)
-            size += len(piece)
+    with db.transaction(factory) as session:
+        data = render_definition(session, MAIN_CALENDAR, settings, today=TODAY)
+    (folder / "render.ics").write_bytes(data)
+    size = len(data)
     elapsed = time.perf_counter() - started
     events = (folder / "render.ics").read_bytes().count(b"BEGIN:VEVENT")
     return {"seconds": elapsed, "events": events, "bytes": size, "peak_mb": _peak_mb()}

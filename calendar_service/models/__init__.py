@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from calendar_service.models.base import Base
+from calendar_service.models.calendar_block import CalendarBlock
 from calendar_service.models.change import EventChange
 from calendar_service.models.event import Event
 from calendar_service.models.job_run import JobRun
@@ -19,6 +20,6 @@ from calendar_service.models.subscription import (
 )
 from calendar_service.models.token import ApiToken
 
-__all__ = ["ApiToken", "Base", "ConfirmationSend", "Delivery", "DeliveryState", "Event", "EventChange",
+__all__ = ["ApiToken", "Base", "CalendarBlock", "ConfirmationSend", "Delivery", "DeliveryState", "Event", "EventChange",
            "JobRun", "Notice", "NoticeKind", "Proposal", "Source", "SourceItem", "SourceItemEvent", "StoreState",
            "Subscription", "SubscriptionState"]

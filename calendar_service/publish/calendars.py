@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,14 +25,14 @@ from calendar_service.dates import Precision
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.models import Event
 from calendar_service.render import FeedSpec, country_name
-from calendar_service.render.ical import AnniversaryWindow, IcsOptions, iter_calendar
+from calendar_service.render.ical import AnniversaryWindow, BlockCache, IcsOptions, render_calendar
 from calendar_service.store.queries import (
     EventFilter,
     in_lists,
     list_anniversary_events,
     list_countries,
     list_event_keys,
-    list_event_rows,
+    list_events_by_id,
     list_series_events,
 )
 from calendar_service.wording.en import describe_selection
@@ -49,7 +49,6 @@ __all__ = [
     "count_calendars",
     "count_selection",
     "find_calendar",
-    "iter_definition",
     "list_calendars",
     "list_countries",
     "narrow",
@@ -220,21 +219,13 @@ def complete_options(options: IcsOptions, settings: Settings) -> IcsOptions:
 
 def render_definition(session: Session, definition: CalendarDefinition, settings: Settings, *,
                       today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
-                      query: str = "") -> bytes:
+                      query: str = "", cache: BlockCache | None = None) -> bytes:
     """Render one calendar, narrowed by ``where`` and shaped by ``options``."""
-    return b"".join(list(iter_definition(session, definition, settings, today=today, options=options, where=where,
-                                         query=query)))
-
-
-def iter_definition(session: Session, definition: CalendarDefinition, settings: Settings, *,
-                    today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
-                    query: str = "") -> Iterator[bytes]:
-    """Yield one calendar in pieces as it is rendered from the store (see :func:`render_definition`)."""
     options = complete_options(options, settings)
     events, founding, window = select_entries(session, definition, settings, today, options, where)
     spec = feed_spec(definition, settings, query, options.lang, where)
-    return iter_calendar(events, spec, options=options, founding=founding, anniversaries=window,
-                         load=functools.partial(list_event_rows, session), today=today)
+    return render_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
+                           load=functools.partial(list_events_by_id, session), today=today)
 
 
 def render_event_file(session: Session, event: Event, settings: Settings,
@@ -249,7 +240,7 @@ def render_event_file(session: Session, event: Event, settings: Settings,
     spec = FeedSpec(title="", description="", self_url=f"{base}/events/{event.uid}.ics", base_url=base,
                     timezone=settings.timezone.key, refresh_minutes=settings.refresh_minutes)
     events = list_series_events(session, event)
-    return (b"".join(iter_calendar(events, spec, named=False, options=options)),
+    return (render_calendar(events, spec, named=False, options=options),
             max(item.updated_dt for item in events))
 
 
@@ -307,7 +298,8 @@ def count_selection(session: Session, settings: Settings, today: dt.date, where:
     return _count(rows, definition, narrowed, window_start, window.first, window.last)
 
 
-def build_calendars(session: Session, settings: Settings, *, today: dt.date) -> Iterator[tuple[str, Iterator[bytes]]]:
-    """Yield every published calendar as (file name, its pieces as they are rendered)."""
-    for definition in list_calendars(session):
-        yield definition.name, iter_definition(session, definition, settings, today=today)
+def build_calendars(session: Session, settings: Settings, *, today: dt.date,
+                    cache: BlockCache | None = None) -> dict[str, bytes]:
+    """Render every published calendar; return {file name: bytes}."""
+    return {definition.name: render_definition(session, definition, settings, today=today, cache=cache)
+            for definition in list_calendars(session)}

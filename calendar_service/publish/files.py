@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import hashlib
 import json
 import os
 import tempfile
-import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,15 +33,13 @@ from typing import Any
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
 
-__all__ = ["MANIFEST", "OBJECTS", "Publication", "PublishedFile", "check_feeds_dir", "publish", "published_file",
-           "publishes", "read_manifest", "write_atomic"]
+__all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "publish", "published_file", "publishes",
+           "read_manifest", "write_atomic"]
 
 MANIFEST = "manifest.json"
 #: The content-addressed objects, below the feeds folder (hidden, so a static server lists only the names).
 OBJECTS = ".objects"
 _PUBLISH_TIMEOUT_SECONDS = 60
-_WRITE_BUFFER = 1024 * 1024
-_READ_PIECE = 1024 * 1024
 #: How many publishes this process has attempted: the web layer of the same process looks at the
 #: manifest again when it changes, without looking at the file system per request.
 publishes = 0
@@ -143,97 +141,28 @@ def _object_names(name: str, digest: str) -> tuple[str, str]:
     return f"{OBJECTS}/{digest}{suffix}", f"{OBJECTS}/{digest}{suffix}.gz"
 
 
-def _store_object(feeds_dir: Path, name: str, chunks: Iterable[bytes], old: Mapping[str, Any] | None,
+def _store_object(feeds_dir: Path, name: str, data: bytes, old: Mapping[str, Any] | None,
                   now: dt.datetime) -> dict[str, Any]:
-    """Write the document ``chunks`` make, and its gzip twin, under their content address; return
-    the manifest entry.
-
-    The bytes go to a temporary file as they come, hashed on the way, so a document is never held
-    whole; the gzip twin is compressed from that file only when no object holds it yet.
-    """
-    folder = feeds_dir / OBJECTS
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(name).suffix
-    digest, size, temporary = _write_temporary(folder, suffix, chunks)
-    try:
-        plain, packed_name = _object_names(name, digest)
-        path, packed = feeds_dir / plain, feeds_dir / packed_name
-        # A content-addressed object that exists holds these bytes: an object is never left in part.
-        if not (path.is_file() and path.stat().st_size == size):
-            _settle(temporary, path)
-        if not packed.is_file():
-            _compress(path, packed)
-        gzip_size = packed.stat().st_size
-    except OSError as error:
-        raise PublishError(f"cannot write {name}: {error.strerror or error}; the previous file is kept") from error
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+    """Write ``data`` and its gzip twin under their content address; return the manifest entry."""
+    digest = hashlib.sha256(data).hexdigest()
+    plain, packed_name = _object_names(name, digest)
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    for relative, content in ((plain, data), (packed_name, packed)):
+        path = feeds_dir / relative
+        # A content-addressed object that exists holds these bytes: write_atomic never leaves a part.
+        if not (path.is_file() and path.stat().st_size == len(content)):
+            write_atomic(path, content)
     unchanged = old is not None and old.get("sha256") == digest
     return {
         "sha256": digest,
-        "size": size,
-        "gzip_size": gzip_size,
+        "size": len(data),
+        "gzip_size": len(packed),
         "object": plain,
         "gzip_object": packed_name,
         # An unchanged document keeps its Last-Modified, so conditional requests keep answering 304.
         "last_modified": old["last_modified"] if unchanged and old else
         now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
     }
-
-
-def _write_temporary(folder: Path, suffix: str, chunks: Iterable[bytes]) -> tuple[str, int, Path]:
-    """Write ``chunks`` to a new temporary file in ``folder``; return their sha256, size and the file."""
-    handle, name = tempfile.mkstemp(prefix=".object.", suffix=f"{suffix}.tmp", dir=folder)
-    temporary = Path(name)
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with os.fdopen(handle, "wb", buffering=_WRITE_BUFFER) as stream:
-            for chunk in chunks:
-                digest.update(chunk)
-                stream.write(chunk)
-                size += len(chunk)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise PublishError(f"cannot write {folder}: {error.strerror or error}; the previous file is kept") from error
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    return digest.hexdigest(), size, temporary
-
-
-def _settle(temporary: Path, path: Path) -> None:
-    """Give the complete ``temporary`` its final name ``path``, durably."""
-    temporary.chmod(0o644)
-    temporary.replace(path)
-    _fsync_dir(path.parent)
-
-
-def _compress(source: Path, target: Path) -> None:
-    """Write the gzip twin of ``source`` to ``target`` atomically, a piece at a time.
-
-    The bytes are those of ``gzip.compress(data, 9, mtime=0)``: one zlib stream with a gzip
-    header, whatever the pieces.
-    """
-    handle, name = tempfile.mkstemp(prefix=".object.", suffix=".gz.tmp", dir=target.parent)
-    temporary = Path(name)
-    try:
-        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-        with source.open("rb") as reading, os.fdopen(handle, "wb", buffering=_WRITE_BUFFER) as stream:
-            while piece := reading.read(_READ_PIECE):
-                stream.write(packer.compress(piece))
-            stream.write(packer.flush())
-            stream.flush()
-            os.fsync(stream.fileno())
-        _settle(temporary, target)
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
 
 
 def _link_name(feeds_dir: Path, name: str, relative_object: str) -> None:
@@ -296,69 +225,6 @@ def _collect_garbage(feeds_dir: Path, keep: set[str]) -> None:
                 path.unlink()
 
 
-class Publication:
-    """One set being published: documents written one at a time as they are rendered, the
-    manifest switched last (use as a context manager; it holds the feeds folder's lock).
-
-    Raises:
-        PublishError: the folder cannot be locked, or a file cannot be written; until
-            :meth:`finish` the manifest and every object it names are as the previous publish left
-            them, so what is served is that whole previous set.
-    """
-
-    def __init__(self, feeds_dir: Path, *, now: dt.datetime) -> None:
-        self.feeds_dir = feeds_dir
-        self.now = now
-        self.files: dict[str, dict[str, Any]] = {}
-        self.previous: dict[str, Any] = {"files": {}}
-        self._lock = folder_lock(feeds_dir, "publish")
-
-    def __enter__(self) -> Publication:
-        check_feeds_dir(self.feeds_dir)
-        try:
-            held = self._lock.acquire(timeout=_PUBLISH_TIMEOUT_SECONDS)
-        except ConfigurationError as error:
-            raise PublishError(f"cannot lock the feeds folder {self.feeds_dir}: {error}") from error
-        if not held:
-            raise PublishError(f"another process has held the {self._lock.description} for "
-                               f"{_PUBLISH_TIMEOUT_SECONDS} s")
-        try:
-            _remove_leftovers(self.feeds_dir)
-            self.previous = read_manifest(self.feeds_dir)
-        except BaseException:
-            self._lock.release()
-            raise
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        global publishes
-        publishes += 1  # a failed publish too: what it left is looked at again
-        self._lock.release()
-
-    def add(self, name: str, chunks: Iterable[bytes]) -> dict[str, Any]:
-        """Write the document ``name`` from ``chunks`` and link its published names; return its entry."""
-        feeds_dir = self.feeds_dir
-        entry = _store_object(feeds_dir, name, chunks, self.previous["files"].get(name), self.now)
-        _link_name(feeds_dir, name, entry["object"])
-        _link_name(feeds_dir, name + ".gz", entry["gzip_object"])
-        _stamp(feeds_dir, (name, name + ".gz", entry["object"], entry["gzip_object"]), entry["last_modified"])
-        self.files[name] = entry
-        return entry
-
-    def finish(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Switch the manifest to the documents added, remove what is no longer published; return it."""
-        feeds_dir = self.feeds_dir
-        files = dict(sorted(self.files.items()))
-        manifest = {"published_at": self.now.astimezone(dt.UTC).isoformat(), **(extra or {}), "files": files}
-        _write_manifest(feeds_dir, manifest)
-        for name in set(self.previous["files"]) - set(files):
-            for stale in (feeds_dir / name, feeds_dir / (name + ".gz")):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
-        _collect_garbage(feeds_dir, _referenced(manifest) | _referenced(self.previous))
-        return manifest
-
-
 def publish(
     feeds_dir: Path,
     documents: Mapping[str, bytes],
@@ -375,7 +241,32 @@ def publish(
         PublishError: a file could not be written; the manifest and every object it names are as
             the previous publish left them, so what is served is that whole previous set.
     """
-    with Publication(feeds_dir, now=now) as publication:
-        for name in sorted(documents):
-            publication.add(name, (documents[name],))
-        return publication.finish(extra)
+    global publishes
+    check_feeds_dir(feeds_dir)
+    lock = folder_lock(feeds_dir, "publish")
+    try:
+        held = lock.acquire(timeout=_PUBLISH_TIMEOUT_SECONDS)
+    except ConfigurationError as error:
+        raise PublishError(f"cannot lock the feeds folder {feeds_dir}: {error}") from error
+    if not held:
+        raise PublishError(f"another process has held the {lock.description} for {_PUBLISH_TIMEOUT_SECONDS} s")
+    try:
+        _remove_leftovers(feeds_dir)
+        previous = read_manifest(feeds_dir)
+        files = {name: _store_object(feeds_dir, name, documents[name], previous["files"].get(name), now)
+                 for name in sorted(documents)}
+        for name, entry in files.items():
+            _link_name(feeds_dir, name, entry["object"])
+            _link_name(feeds_dir, name + ".gz", entry["gzip_object"])
+            _stamp(feeds_dir, (name, name + ".gz", entry["object"], entry["gzip_object"]), entry["last_modified"])
+        manifest = {"published_at": now.astimezone(dt.UTC).isoformat(), **(extra or {}), "files": files}
+        _write_manifest(feeds_dir, manifest)
+        for name in set(previous["files"]) - set(files):
+            for stale in (feeds_dir / name, feeds_dir / (name + ".gz")):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+        _collect_garbage(feeds_dir, _referenced(manifest) | _referenced(previous))
+        return manifest
+    finally:
+        publishes += 1  # a failed publish too: what it left is looked at again
+        lock.release()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,8 +42,8 @@ from calendar_service.store.records import Category
 from calendar_service.wording.en import describe_selection
 from calendar_service.wording.ru import country_name_ru, describe_selection_ru
 
-__all__ = ["FORMATS", "ArchiveReuse", "Stream", "count_streams", "find_stream", "iter_stream", "iter_syndication",
-           "list_streams", "render_selection", "render_stream", "render_syndication", "stream_spec", "stream_title"]
+__all__ = ["FORMATS", "ArchiveReuse", "Stream", "count_streams", "find_stream", "list_streams", "render_selection",
+           "render_stream", "render_syndication", "stream_spec", "stream_title"]
 
 Renderer = Callable[[Sequence[Notice], FeedSpec, Page | None], bytes]
 
@@ -165,16 +165,10 @@ def _archive_name(stream: Stream, number: int, extension: str) -> str:
 def render_stream(stream: Stream, newest_first: Sequence[Notice], settings: Settings,
                   reuse: ArchiveReuse | None = None, formats: Mapping[str, Renderer] = FORMATS) -> dict[str, bytes]:
     """Render a stream's subscription documents and archive pages; return them by file name."""
-    return dict(iter_stream(stream, newest_first, settings, reuse, formats))
-
-
-def iter_stream(stream: Stream, newest_first: Sequence[Notice], settings: Settings,
-                reuse: ArchiveReuse | None = None, formats: Mapping[str, Renderer] = FORMATS
-                ) -> Iterator[tuple[str, bytes]]:
-    """Yield a stream's subscription documents and archive pages as (file name, bytes), one at a time."""
     base = settings.base_url
     reuse = reuse or ArchiveReuse()
     pages = archive_pages(newest_first)
+    documents: dict[str, bytes] = {}
     for extension, render in formats.items():
         spec = stream_spec(stream, settings, extension)
 
@@ -182,14 +176,15 @@ def iter_stream(stream: Stream, newest_first: Sequence[Notice], settings: Settin
             return f"{base}/{_archive_name(stream, number, extension)}"
 
         current = Page(self_url=spec.self_url, prev_archive=url(len(pages)) if pages else None)
-        yield f"{stream.path}.{extension}", render(newest_first[:PAGE_SIZE], spec, current)
+        documents[f"{stream.path}.{extension}"] = render(newest_first[:PAGE_SIZE], spec, current)
         for number, notices in enumerate(pages, start=1):
             page = Page(self_url=url(number), is_archive=True, current=spec.self_url,
                         prev_archive=url(number - 1) if number > 1 else None,
                         next_archive=url(number + 1) if number < len(pages) else None)
             name = _archive_name(stream, number, extension)
             kept = reuse.load(name, _input_key(extension, spec, page, notices)) if reuse.feeds_dir else None
-            yield name, kept if kept is not None else render(notices, spec, page)
+            documents[name] = kept if kept is not None else render(notices, spec, page)
+    return documents
 
 
 def render_syndication(session: Session, settings: Settings,
@@ -199,16 +194,12 @@ def render_syndication(session: Session, settings: Settings,
     Args:
         reuse: the archive pages published before, to be kept where unchanged.
     """
-    return dict(iter_syndication(session, settings, reuse))
-
-
-def iter_syndication(session: Session, settings: Settings,
-                     reuse: ArchiveReuse | None = None) -> Iterator[tuple[str, bytes]]:
-    """Yield every stream's documents as (file name, bytes), one at a time (see :func:`render_syndication`)."""
+    documents: dict[str, bytes] = {}
     everything = list_notices(session)
     for stream in list_streams(list_countries(session)):
         selected = [notice for notice in everything if matches(notice, stream.selection)]
-        yield from iter_stream(stream, selected, settings, reuse)
+        documents.update(render_stream(stream, selected, settings, reuse))
+    return documents
 
 
 def find_stream(path: str, countries: Sequence[str]) -> Stream | None:

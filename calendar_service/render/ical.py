@@ -1,15 +1,17 @@
 """Render events as an iCalendar document (RFC 5545, with the RFC 7986 and X-WR extensions).
 
-The document is yielded in pieces (a header, the VTIMEZONEs the entries use, then the entries a
-chunk at a time, each line folded as it is written), so a caller writes it to its file as it is
-rendered and no giant ``Calendar`` object, nor the whole document, is ever held. ``DTSTAMP`` is
-the event's last-modified time, never "now" (RFC 5545 §3.8.7.2 allows either for a published
-calendar; only the former keeps an unchanged store byte-identical).
+The document is streamed as one serialised block per entry plus a header and the VTIMEZONEs the
+entries use, so no giant ``Calendar`` object is ever held; blocks come from a
+:class:`BlockCache` keyed by uid and sequence when one is given, so a re-render after one change
+is mostly concatenation. ``DTSTAMP`` is the event's last-modified time, never "now" (RFC 5545
+§3.8.7.2 allows either for a published calendar; only the former keeps an unchanged store
+byte-identical).
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import zoneinfo
@@ -22,6 +24,7 @@ import icalendar
 from calendar_service.anniversaries import Anniversary, occurrences
 from calendar_service.dates import Precision
 from calendar_service.render import FeedSpec, event_page_url
+from calendar_service.render.blocks import BlockCache
 from calendar_service.render.icstext import (
     content_line,
     escape_text,
@@ -32,6 +35,7 @@ from calendar_service.render.icstext import (
     plain_text,
 )
 from calendar_service.wording import en, ru
+from calendar_service.wording.common import WORDING_REVISION
 from calendar_service.wording.names import NO_NAMES, RussianNames
 
 if TYPE_CHECKING:
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PRODID",
     "AnniversaryWindow",
+    "BlockCache",
     "IcsOptions",
     "add_alarms",
     "iter_calendar",
@@ -243,8 +248,8 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
 def add_alarms(block: bytes, triggers: Sequence[dt.timedelta]) -> bytes:
     """Return ``block`` (a VEVENT without alarms) with a display alarm at each of ``triggers``.
 
-    The alarm's text is the entry's SUMMARY, read back from the block, so the alarm says what the
-    entry says however its title was folded.
+    The alarm's text is the entry's SUMMARY, read back from the block: blocks are cached without
+    alarms, so a subscriber's reminders cost a splice per entry, never a re-render.
     """
     if not triggers:
         return block
@@ -440,7 +445,8 @@ def iter_calendar(
     options: IcsOptions = IcsOptions(),
     founding: Iterable[Event] = (),
     anniversaries: AnniversaryWindow | None = None,
-    load: Callable[[list[int]], Mapping[int, Any]] | None = None,
+    cache: BlockCache | None = None,
+    load: Callable[[list[int]], Mapping[int, Event]] | None = None,
     today: dt.date | None = None,
 ) -> Iterator[bytes]:
     """Yield the calendar document in pieces: header, VTIMEZONEs, one block per entry, end.
@@ -453,8 +459,8 @@ def iter_calendar(
         load: with it, ``events`` come from the store in order of start, end and uid, and need
             only the attributes that identify and place an event
             (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``, ``timezone``);
-            the full events are fetched with ``load(ids)``, a chunk at a time, so a render never
-            holds every event.
+            the full events whose blocks are not cached are fetched with ``load(ids)``, a chunk
+            at a time, so a warm render reads little and a cold one never holds every event.
         today: the day rendered for; a calendar without entries carries the VTIMEZONE of its own
             zone over the years around it.
     """
@@ -464,20 +470,22 @@ def iter_calendar(
     if not entries:
         zones = [_empty_calendar_zone(spec.timezone, today)]
     yield from zones
+    # Blocks are rendered and cached without alarms, so reminders never multiply the variants.
+    # The wording's revision too, so blocks kept in the store by an earlier wording are not reused.
+    plain = dataclasses.replace(options, alarms=(), alarm_at=IcsOptions.alarm_at)
+    variant = (WORDING_REVISION, spec.base_url, plain)
+    anniversary_triggers = _anniversary_triggers(options, anniversaries)
+    timed_triggers = tuple(-lead for lead in options.alarms)
+    all_day = all_day_triggers(options.alarms, options.alarm_at)
+    blocks = cache.blocks(variant) if cache is not None else {}
     for offset in range(0, len(entries), _CHUNK):
         chunk = entries[offset:offset + _CHUNK]
-        full: Mapping[int, Any] = {}
-        if load is not None:
-            full = load([entry.id for entry in chunk if type(entry) is not _AnniversaryEntry])
-        pieces = []
-        for entry in chunk:
+        for entry, block in zip(chunk, _chunk_blocks(chunk, blocks, variant, spec, plain, cache, load), strict=True):
             if type(entry) is _AnniversaryEntry:
-                pieces.append(render_anniversary_block(entry.event, entry.anniversary, spec.base_url, options,
-                                                       anniversaries))
-                continue
-            pieces.append(render_event_block(full[entry.id] if load is not None else entry, spec.base_url, options))
-        del full
-        yield b"".join(pieces)
+                triggers = anniversary_triggers
+            else:
+                triggers = timed_triggers if is_timed(entry) else all_day
+            yield add_alarms(block, triggers)
     yield _END
 
 
@@ -491,13 +499,47 @@ def _empty_calendar_zone(tzid: str, today: dt.date | None) -> bytes:
     return _vtimezone(tzid, year - 1, year + 1)
 
 
+def _chunk_blocks(chunk: list[Any], blocks: dict[tuple[str, int], bytes], variant: Any, spec: FeedSpec,
+                  options: IcsOptions, cache: BlockCache | None,
+                  load: Callable[[list[int]], Mapping[int, Event]] | None) -> list[bytes]:
+    """Return the alarm-free blocks of one chunk of entries, from the cache or rendered."""
+    keys = [(entry.uid, entry.sequence) for entry in chunk]
+    found = [blocks.get(key) for key in keys]
+    if None not in found:
+        if cache is not None:
+            cache.record(len(chunk), 0)
+        return [block for block in found if block is not None]
+    full: Mapping[int, Event] = {}
+    if load is not None:
+        missing = [entry.id for entry, block in zip(chunk, found, strict=True)
+                   if block is None and type(entry) is not _AnniversaryEntry]
+        full = load(missing) if missing else {}
+    misses = 0
+    for index, block in enumerate(found):
+        if block is not None:
+            continue
+        misses += 1
+        entry = chunk[index]
+        if type(entry) is _AnniversaryEntry:
+            block = render_anniversary_block(entry.event, entry.anniversary, spec.base_url, options, None)
+        else:
+            block = render_event_block(full.get(entry.id, entry) if load else entry, spec.base_url, options)
+        found[index] = block
+        if cache is not None:
+            cache.add(variant, blocks, keys[index], block)
+    if cache is not None:
+        cache.record(len(chunk) - misses, misses)
+    return [block for block in found if block is not None]  # every one is rendered by now
+
+
 class CalendarOptions(TypedDict, total=False):
     """The options :func:`render_calendar` passes on to :func:`iter_calendar`."""
 
     options: IcsOptions
     founding: Iterable[Event]
     anniversaries: AnniversaryWindow | None
-    load: Callable[[list[int]], Mapping[int, Any]] | None
+    cache: BlockCache | None
+    load: Callable[[list[int]], Mapping[int, Event]] | None
     today: dt.date | None
 
 

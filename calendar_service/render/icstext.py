@@ -10,7 +10,6 @@ hold (RFC 5545 §3.2 gives them no escape).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 
 __all__ = [
@@ -24,9 +23,8 @@ _FOLD_AT = 75
 
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines."""
-    if not value.isprintable():  # printable text holds neither line ends nor control characters
-        value = _NEWLINE.sub("\n", value)
-        value = _CONTROL.sub("", value)
+    value = _NEWLINE.sub("\n", value)
+    value = _CONTROL.sub("", value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -39,7 +37,6 @@ def plain_text(value: str) -> str:
     return _CONTROL.sub("", _NEWLINE.sub(" ", value))
 
 
-@functools.lru_cache(maxsize=1024)  # the same few values (TZIDs, DATE, URI) on every entry
 def _parameter_value(value: str) -> str:
     value = _CONTROL.sub("", _NEWLINE.sub(" ", value)).replace('"', "'")
     if any(ch in value for ch in ";:,"):
@@ -71,7 +68,6 @@ def content_line(name: str, value: str, parameters: dict[str, str] | None = None
     return fold(f"{name}:{value}")
 
 
-@functools.lru_cache(maxsize=4096)
 def format_utc(value: dt.datetime) -> str:
     """Write an aware datetime as a UTC DATE-TIME (``20250115T090000Z``)."""
     return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

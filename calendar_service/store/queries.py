@@ -25,7 +25,6 @@ __all__ = [
     "list_countries",
     "list_day_events",
     "list_event_keys",
-    "list_event_rows",
     "list_events",
     "list_events_by_id",
     "list_overrides",
@@ -71,13 +70,6 @@ def in_lists(event: Any, where: EventFilter) -> bool:
     if where.countries and not (event.country in where.countries or set(where.countries).intersection(event.countries)):
         return False
     return not where.bodies or bool(set(where.bodies).intersection(event.bodies))
-
-
-#: The columns of an event a renderer reads, by attribute name (``is_anniversary``, not its column
-#: ``anniversary``): all but the origins of its fields.
-#: Core columns labelled with the attribute names: rows come without the ORM's per-row work.
-_EVENT_COLUMNS = [prop.columns[0].label(prop.key) for prop in Event.__mapper__.column_attrs
-                  if prop.key != "field_origins"]
 
 
 def _select(where: EventFilter) -> Select[Event]:
@@ -175,17 +167,6 @@ def list_events_by_id(session: Session, ids: Sequence[int]) -> dict[int, Event]:
     for event in events:
         session.expunge(event)
     return {event.id: event for event in events}
-
-
-def list_event_rows(session: Session, ids: Sequence[int]) -> dict[int, Row[Any]]:
-    """Return the events with these ids as plain rows (the columns renderers read), not objects.
-
-    What a renderer reads: a row costs a fraction of an ORM object to load and to read from, and
-    the session keeps nothing of it, so a long render holds only the chunk it is writing.
-    """
-    table = Event.__table__
-    rows = session.connection().execute(select(*_EVENT_COLUMNS).where(table.c.id.in_(ids))).all()
-    return {row.id: row for row in rows}
 
 
 def list_bodies(session: Session) -> list[str]:

@@ -3,15 +3,16 @@
 ``/calendar.ics`` and ``/calendars/<name>.ics`` without a query string are the files the last
 build published (no rendering, no hashing per request). With a query string (filters, ``alarm``,
 ``lang``, ``approximate``) the query is checked and put in canonical form before any work, then
-the calendar is rendered from the store and kept in a bounded cache under (store revision, day,
-calendar, canonical query), so equivalent spellings share one entry and no request costs more
-than one render of its output.
+the calendar is rendered from the cached event blocks (alarms are spliced in, never rendered per
+query) and kept in a bounded cache under (store revision, day, calendar, canonical query), so
+equivalent spellings share one entry and no request costs more than one render of its output.
 ``/events/<uid>.ics`` is one event, whatever the precision of its date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -22,6 +23,7 @@ from calendar_service import clock, get_settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
 from calendar_service.models import StoreState
+from calendar_service.publish.blockstore import load_blocks
 from calendar_service.publish.calendars import (
     CalendarDefinition,
     count_calendars,
@@ -30,6 +32,7 @@ from calendar_service.publish.calendars import (
     render_definition,
     render_event_file,
 )
+from calendar_service.render.ical import BlockCache
 from calendar_service.store.queries import get_event, list_bodies
 from calendar_service.web.filters import (
     FILTER_KEYS,
@@ -56,6 +59,7 @@ if TYPE_CHECKING:
 __all__ = ["calendar_counts", "init_app", "link_header", "subscribe_links"]
 
 _RENDERED = "calendar_service.rendered_calendars"
+_BLOCKS = "calendar_service.calendar_blocks"
 _FACTS = "calendar_service.store_facts"
 
 
@@ -118,8 +122,15 @@ def _render_on_request(name: str) -> Response:
 
 def _render(session: Session, definition: CalendarDefinition, today: dt.date, options: Any, where: Any,
             query: str) -> bytes:
-    settings = get_settings(current_app)
-    return render_definition(session, definition, settings, today=today, options=options, where=where, query=query)
+    blocks: BlockCache = current_app.extensions[_BLOCKS]
+    blocks.source = functools.partial(load_blocks, session)  # read what the build stored
+    try:
+        settings = get_settings(current_app)
+        return render_definition(session, definition, settings, today=today, options=options, where=where,
+                                 query=query, cache=blocks)
+    finally:
+        blocks.source = None
+        blocks.take_fresh()  # the web never writes to the store
 
 
 def _definition_or_404(session: Session, name: str) -> CalendarDefinition:
@@ -223,6 +234,8 @@ def calendar_index() -> Response:
 def init_app(app: Flask) -> None:
     app.extensions[_RENDERED] = BoundedCache(max_entries=64, max_bytes=64 * 1024 * 1024, size=lambda doc: doc.size)
     app.extensions[_FACTS] = BoundedCache(max_entries=8, max_bytes=8)
+    # Blocks vary only by base URL, language and approximate dates (alarms are spliced in): four tables.
+    app.extensions[_BLOCKS] = BlockCache(max_variants=4, max_blocks=200_000)
     app.add_url_rule("/calendar.ics", endpoint="calendar_ics", view_func=main_calendar, methods=["GET"])
     app.add_url_rule("/calendars/<name>.ics", endpoint="named_calendar_ics", view_func=named_calendar,
                      methods=["GET"])

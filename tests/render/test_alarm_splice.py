@@ -1,4 +1,4 @@
-"""Reminders spliced into a block: the alarm text is its entry's title, and the bytes those of a render with them."""
+"""Reminders are spliced into cached blocks: the same bytes as a fresh render, the alarm text its entry's title."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import icalendar
 from hypothesis import HealthCheck, given, settings
 
-from calendar_service.render.ical import IcsOptions, add_alarms, event_triggers, render_calendar, render_event_block
+from calendar_service.render.ical import BlockCache, IcsOptions, add_alarms, render_calendar, render_event_block
 from tests.render.test_ical_properties import FIELD, SPEC, _event
 
 ALARMS = IcsOptions(alarms=(dt.timedelta(days=7), dt.timedelta(hours=9)))
@@ -25,13 +25,12 @@ def test_the_alarm_text_is_the_summary_however_it_is_folded(title: str) -> None:
     assert all(len(line) <= 75 for line in block.split(b"\r\n"))
 
 
-def test_a_spliced_block_gives_the_bytes_of_a_render_with_the_alarms() -> None:
+def test_a_cached_render_with_new_alarms_gives_the_bytes_of_a_fresh_one() -> None:
     events = [_event(number, "Заседание Совета министров иностранных дел ОДКБ, " * 3, "", "", "")
               for number in range(3)]
-    alarmed = render_calendar(events, SPEC, options=ALARMS)
-    plain = render_calendar(events, SPEC)
-    spliced = b"".join(add_alarms(render_event_block(event, SPEC.base_url), event_triggers(event, ALARMS))
-                       for event in events)
-    assert spliced in alarmed
-    assert spliced not in plain
-    assert alarmed.count(b"BEGIN:VALARM") == 6
+    cache = BlockCache()
+    render_calendar(events, SPEC, cache=cache)  # fills the cache without alarms
+    misses = cache.misses
+    spliced = render_calendar(events, SPEC, options=ALARMS, cache=cache)
+    assert cache.misses == misses  # nothing rendered again
+    assert spliced == render_calendar(events, SPEC, options=ALARMS)

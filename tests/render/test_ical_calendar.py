@@ -16,7 +16,7 @@ from calendar_service import get_settings
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.publish.calendars import MAIN_CALENDAR, find_calendar, render_definition
-from calendar_service.render.ical import IcsOptions
+from calendar_service.render.ical import BlockCache, IcsOptions
 from calendar_service.store.queries import EventFilter
 from calendar_service.store.records import Category, Status
 from tests.conftest import change_settings
@@ -93,16 +93,17 @@ def test_render_is_deterministic(factory: sessionmaker[Session], render: Render)
                                                                              start=dt.date(1992, 5, 15)))
     with time_machine.travel(dt.datetime(2031, 3, 1, 12, tzinfo=dt.UTC), tick=False):
         later = render()
-    assert later == render() == render()  # nothing in the bytes comes from "now"
+    assert later == render() == render(cache=BlockCache())  # nothing in the bytes comes from "now"
     assert {event["summary"] for event in parse_ical(later)} >= {"Meeting a", "Meeting b"}
 
 
-def test_a_render_of_many_events_gives_the_same_bytes_again(factory: sessionmaker[Session], render: Render) -> None:
-    # More entries than one chunk read from the store: the chunks join into the same document.
-    store(factory, *(record(f"e{i}", start=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300)) for i in range(2100)))
-    first = render()
-    assert first == render()
-    assert len(parse_icalendar(first)) == 2100
+def test_cached_and_uncached_render_give_the_same_bytes(factory: sessionmaker[Session], render: Render) -> None:
+    store(factory, *(record(f"e{i}", start=dt.date(2025, 1, 1) + dt.timedelta(days=i)) for i in range(20)))
+    cache = BlockCache()
+    first = render(cache=cache)
+    second = render(cache=cache)
+    assert first == second == render()
+    assert cache.hits == 20
 
 
 def test_month_precision_events_are_left_out_by_default(factory: sessionmaker[Session], render: Render) -> None:
@@ -240,23 +241,37 @@ def test_a_changed_event_keeps_its_uid_and_gets_a_higher_sequence(factory: sessi
     assert MAIN_CALENDAR.name == "calendar.ics"
 
 
-def test_each_variant_renders_its_own_bytes(factory: sessionmaker[Session], render: Render) -> None:
+def test_one_cache_serves_every_variant_without_mixing_them(factory: sessionmaker[Session], render: Render) -> None:
     store(factory, record(title_ru="Встреча"))
-    english = render()
-    russian = render(options=IcsOptions(lang="ru"))
-    alarmed = render(options=IcsOptions(alarms=(dt.timedelta(days=1),)))
+    cache = BlockCache()
+    english = render(cache=cache)
+    russian = render(cache=cache, options=IcsOptions(lang="ru"))
+    alarmed = render(cache=cache, options=IcsOptions(alarms=(dt.timedelta(days=1),)))
     assert [e["summary"] for e in parse_icalendar(russian)] == ["Встреча"]
     assert [e["summary"] for e in parse_icalendar(english)] == ["Meeting event-1"]
     assert b"BEGIN:VALARM" in alarmed
     assert b"BEGIN:VALARM" not in english
-    assert render() == english
+    assert render(cache=cache) == english
 
 
-def test_a_changed_event_is_rendered_anew(factory: sessionmaker[Session], render: Render) -> None:
+def test_a_changed_event_replaces_its_cached_block(factory: sessionmaker[Session], render: Render) -> None:
     store(factory, record())
-    render()
+    cache = BlockCache()
+    render(cache=cache)
     store(factory, record(title="Renamed"), now=T0 + dt.timedelta(hours=1))
-    assert [e["summary"] for e in parse_icalendar(render())] == ["Renamed"]
+    assert [e["summary"] for e in parse_icalendar(render(cache=cache))] == ["Renamed"]
+    assert len(cache) == 1
+
+
+def test_block_cache_is_bounded_in_variants_and_blocks() -> None:
+    cache = BlockCache(max_variants=2, max_blocks=3)
+    first = cache.blocks("a")
+    first.update({("u1", 0): b"1", ("u2", 0): b"2"})
+    cache.blocks("b")[("u3", 0)] = b"3"
+    cache.blocks("c")  # a third variant: the least recently used table ("a") goes
+    assert len(cache) == 1
+    cache.blocks("b").update({("u4", 0): b"4", ("u5", 0): b"5", ("u6", 0): b"6"})
+    assert cache.blocks("b") == {}  # a table past max_blocks starts afresh
 
 
 def test_russian_descriptions_dates_and_places(factory: sessionmaker[Session], render: Render) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import get_settings
 from calendar_service.publish.build import build_feeds
+from calendar_service.render.ical import BlockCache
 from calendar_service.render.paging import PAGE_SIZE
 from calendar_service.web.responses import GATE
 from tests.conftest import NOW
@@ -116,10 +117,19 @@ def test_equivalent_spellings_share_one_cache_entry(client: FlaskClient, loaded:
 @pytest.mark.slow
 def test_many_distinct_queries_stay_within_the_caches_bounds(client: FlaskClient, loaded: Flask) -> None:
     rendered = loaded.extensions["calendar_service.rendered_calendars"]
-    for minutes in range(1, 1 + rendered.max_entries + 40):
+    blocks: BlockCache = loaded.extensions["calendar_service.calendar_blocks"]
+    client.get("/calendar.ics?alarm=PT1M")
+    rendered_blocks = blocks.misses
+    for minutes in range(2, 2 + rendered.max_entries + 40):
         assert client.get(f"/calendar.ics?alarm=PT{minutes}M").status_code == 200
+    # Alarms are spliced into the cached blocks: no new query rendered a single block again.
+    assert blocks.misses == rendered_blocks
     assert len(rendered) == rendered.max_entries
     assert rendered.nbytes <= rendered.max_bytes
+    for language in ("en", "ru"):
+        for approximate in ("0", "1"):
+            client.get(f"/calendar.ics?lang={language}&approximate={approximate}&alarm=P2D")
+    assert len(blocks._tables) <= 4  # one table per language and approximate flag, whatever the alarms
     feeds = loaded.extensions["calendar_service.syndication_cache"]
     for day in range(feeds.max_entries + 10):
         start = dt.date(2024, 1, 1) + dt.timedelta(days=day)

@@ -1,0 +1,64 @@
+"""Rendered calendar blocks kept in the store: read when a process first renders a variant, written
+after a build, so a restarted scheduler or a new web worker renders by concatenation too.
+
+The blocks are derived data (the events are the truth): a missing or stale block is simply
+rendered again, and a block is only ever matched by its entry's uid *and* sequence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import Executable, Table, delete, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from calendar_service.models import CalendarBlock
+
+__all__ = ["load_blocks", "save_blocks"]
+
+_BATCH = 2000
+#: The table itself: blocks are read and written in bulk, past the ORM's identity map.
+_TABLE: Table = CalendarBlock.metadata.tables[CalendarBlock.__tablename__]
+
+
+def load_blocks(session: Session, variant: str) -> dict[tuple[str, int], bytes]:
+    """Return the stored blocks of one rendering variant, by (uid, sequence)."""
+    table = _TABLE
+    query = select(table.c.uid, table.c.sequence, table.c.block).where(table.c.variant == variant)
+    return {(uid, sequence): bytes(block) for uid, sequence, block in session.connection().execute(query)}
+
+
+def save_blocks(session: Session, fresh: Mapping[str, Mapping[tuple[str, int], bytes]]) -> int:
+    """Store newly rendered blocks and drop the ones they replace; return how many were stored.
+
+    Another process may have stored the same block meanwhile: that one is kept (it is identical).
+    """
+    table = _TABLE
+    insert = _insert_new(session.get_bind().dialect.name)
+    stored = 0
+    for variant, blocks in sorted(fresh.items()):
+        rows = [{"variant": variant, "uid": uid, "sequence": sequence, "block": block}
+                for (uid, sequence), block in sorted(blocks.items())]
+        replaced = [(uid, sequence) for uid, sequence in sorted(blocks) if sequence > 0]
+        for start in range(0, len(replaced), _BATCH):
+            batch = replaced[start:start + _BATCH]
+            uids = [uid for uid, _ in batch]
+            current = dict(batch)
+            old = session.execute(select(table.c.uid, table.c.sequence).where(
+                table.c.variant == variant, table.c.uid.in_(uids))).all()
+            stale = [(uid, sequence) for uid, sequence in old if sequence < current[uid]]
+            if stale:
+                session.execute(delete(table).where(table.c.variant == variant,
+                                                    tuple_(table.c.uid, table.c.sequence).in_(stale)))
+        for start in range(0, len(rows), _BATCH):
+            session.execute(insert, rows[start:start + _BATCH])
+        stored += len(rows)
+    return stored
+
+
+def _insert_new(dialect: str) -> Executable:
+    """Return an INSERT of blocks that leaves a block already stored as it is."""
+    if dialect == "postgresql":
+        return postgresql.insert(_TABLE).on_conflict_do_nothing()
+    return sqlite.insert(_TABLE).on_conflict_do_nothing()
