@@ -2,7 +2,9 @@
 
 Schemathesis reads ``/api/openapi.json`` from the app and sends requests made from it (a fixed
 seed, a bounded number of examples per operation) with an admin token: no answer may be a 5xx,
-and every answer must have a documented status, content type and body.
+and every answer must have a documented status, content type and body. Schemathesis is imported by
+the tests that use it (its pytest plugin is not loaded: see ``addopts``), so that no other test's
+worker pays for importing it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, seed, settings
-from schemathesis import checks
 
 from tests.editors.test_write_api import NEW
-
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-          checks.response_schema_conformance]
 
 
 @pytest.fixture
@@ -33,6 +30,8 @@ def fuzzer(loaded: Flask, make_token: Callable[..., dict[str, str]]) -> tuple[di
 
 @pytest.fixture
 def api_schema(loaded: Flask) -> Any:
+    import schemathesis
+
     return schemathesis.openapi.from_wsgi("/api/openapi.json", loaded)
 
 
@@ -59,6 +58,11 @@ def test_the_document_is_openapi_3_1_of_the_api_only(loaded: Flask) -> None:
 
 @pytest.mark.slow
 def test_the_live_app_keeps_to_its_document(loaded: Flask, fuzzer: tuple[dict[str, str], str]) -> None:
+    import schemathesis
+    from schemathesis import checks
+
+    checks_made = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
+                   checks.response_schema_conformance]
     header, uid = fuzzer
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", loaded)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -70,9 +74,9 @@ def test_the_live_app_keeps_to_its_document(loaded: Flask, fuzzer: tuple[dict[st
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def keeps_to_it(case: Any) -> None:
-            case.call_and_validate(headers=header, checks=CHECKS)
+            case.call_and_validate(headers=header, checks=checks_made)
             if "uid" in case.path_parameters:  # the same request on an event that exists, changes allowed
                 case.path_parameters["uid"] = uid
-                case.call_and_validate(headers={**header, "If-Match": "*"}, checks=CHECKS)
+                case.call_and_validate(headers={**header, "If-Match": "*"}, checks=checks_made)
 
         keeps_to_it()

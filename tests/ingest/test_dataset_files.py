@@ -81,6 +81,7 @@ def test_the_same_id_in_two_files_is_refused_naming_both(factory: sessionmaker[S
     assert _count(factory) == 0
 
 
+@pytest.mark.slow
 def test_loading_the_reference_over_a_store_keeps_every_uid(factory: sessionmaker[Session]) -> None:
     load_dataset(factory, DATASET, now=NOW)
     seed_uids = _uids(factory)

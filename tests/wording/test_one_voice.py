@@ -119,6 +119,7 @@ def test_a_russian_calendar_of_the_shipped_dataset_has_no_latin_words(russian_ap
                 assert not _latin(text), (url, name, text)
 
 
+@pytest.mark.slow
 def test_a_russian_notice_text_of_the_shipped_dataset_has_no_latin_words(russian_app: Any) -> None:
     with transaction(get_session_factory(russian_app)) as session:
         notices = session.scalars(select(Notice)).all()
