@@ -89,7 +89,7 @@ def _step(folder: Path, step: str) -> dict[str, Any]:
     from calendar_service.publish.calendars import MAIN_CALENDAR, render_definition
     from calendar_service.render.ical import BlockCache
 
-    settings = load_settings({**_settings(folder), "ICS_PAST_DAYS": 100_000})
+    settings = load_settings({**_settings(folder), "ICS_PAST_DAYS": 36_500})
     factory = db.make_session_factory(settings.database_url)
     if step == "icalendar":
         return _icalendar(factory, settings)
