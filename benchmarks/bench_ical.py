@@ -32,10 +32,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-TODAY = dt.date(2025, 1, 15)
-NOW = dt.datetime(2025, 1, 15, 9, 0, tzinfo=dt.UTC)
-ZONES = ("Europe/Moscow", "Asia/Almaty", "Europe/Minsk", "Asia/Yerevan", "Asia/Bishkek", "Asia/Dushanbe")
-COUNTRIES = ("RU", "KZ", "BY", "AM", "KG", "TJ")
+from synthetic import NOW, TODAY, event_row, insert_events
 
 
 def _settings(folder: Path) -> dict[str, Any]:
@@ -44,39 +41,18 @@ def _settings(folder: Path) -> dict[str, Any]:
 
 
 def _fill(folder: Path, count: int) -> None:
-    from sqlalchemy import insert
-
     from calendar_service import db
     from calendar_service.config import load_settings
-    from calendar_service.models import Event
 
     settings = load_settings(_settings(folder))
     factory = db.make_session_factory(settings.database_url)
     db.migrate(factory)
-    rows = []
-    for number in range(count):
-        start = TODAY - dt.timedelta(days=700) + dt.timedelta(days=number % 1800)
-        timed = number % 5 == 0
-        rows.append({
-            "uid": f"{number:08d}-5e1c-4b0e-9f0a-000000000000@calendar-service", "key": f"bench-{number}",
-            "title": f"Meeting of the CSTO Council of Foreign Ministers, session {number}",
-            "title_ru": f"Заседание Совета министров иностранных дел ОДКБ, сессия {number}",
-            "summary": ("The ministers discussed cooperation in foreign policy, the situation in the region, "
-                        "and prepared documents for the Collective Security Council; the parties agreed "
-                        "to continue consultations. ") * 2,
-            "summary_ru": None, "start_date": start, "end_date": start + dt.timedelta(days=number % 3),
-            "precision": "day" if number % 20 else "month",
-            "start_time": dt.time(10, 0) if timed else None, "end_time": dt.time(13, 30) if timed else None,
-            "timezone": ZONES[number % len(ZONES)], "category": ("meeting", "consultation", "training")[number % 3],
-            "status": ("held", "planned", "cancelled", "postponed")[number % 4], "city": "Moscow",
-            "country": COUNTRIES[number % len(COUNTRIES)], "countries": [COUNTRIES[(number + 1) % len(COUNTRIES)]],
-            "bodies": ["CSTO Secretariat"], "anniversary": number == 0, "year_inferred": False,
-            "evidence": f"On {start:%d %B %Y}", "source_url": f"https://en.odkb-csto.org/news/{number}/",
-            "published_date": start, "sequence": 0, "created_dt": NOW, "updated_dt": NOW,
-        })
-    with db.transaction(factory) as session:
-        for chunk in range(0, len(rows), 10_000):
-            session.execute(insert(Event), rows[chunk:chunk + 10_000])
+    summary = ("The ministers discussed cooperation in foreign policy, the situation in the region, "
+               "and prepared documents for the Collective Security Council; the parties agreed "
+               "to continue consultations. ") * 2
+    insert_events(factory, (event_row(number, timed=number % 5 == 0, summary=summary,
+                                      precision="day" if number % 20 else "month", anniversary=number == 0)
+                            for number in range(count)))
 
 
 def _peak_mb() -> float:

@@ -38,10 +38,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-TODAY = dt.date(2025, 1, 15)
-NOW = dt.datetime(2025, 1, 15, 9, 0, tzinfo=dt.UTC)
-ZONES = ("Europe/Moscow", "Asia/Almaty", "Europe/Minsk", "Asia/Yerevan", "Asia/Bishkek", "Asia/Dushanbe")
-COUNTRIES = ("RU", "KZ", "BY", "AM", "KG", "TJ")
+from synthetic import NOW, TODAY, event_row, insert_events
+
 BASE_URL = "https://calendar.example.org"
 _EN = ("The ministers discussed cooperation in foreign policy, the situation in the region and the documents "
        "prepared for the Collective Security Council; the parties agreed to continue consultations. ")
@@ -55,43 +53,24 @@ def _settings(folder: Path) -> dict[str, Any]:
 
 
 def _fill(folder: Path, count: int) -> None:
-    from sqlalchemy import insert
-
     from calendar_service import db
     from calendar_service.config import load_settings
-    from calendar_service.models import Event
 
     (folder / "feeds").mkdir()
     settings = load_settings(_settings(folder))
     factory = db.make_session_factory(settings.database_url)
     db.migrate(factory)
     english, russian = (_EN * 3)[:400], (_RU * 3)[:400]
-    with db.transaction(factory) as session:
-        rows = []
-        for number in range(count):
-            start = TODAY - dt.timedelta(days=700) + dt.timedelta(days=number % 1800)
-            timed = number % 2 == 1
-            rows.append({
-                "uid": f"{number:08d}-5e1c-4b0e-9f0a-000000000000@calendar-service", "key": f"bench-{number}",
-                "title": f"Meeting of the CSTO Council of Foreign Ministers, session {number}",
-                "title_ru": f"Заседание Совета министров иностранных дел ОДКБ, сессия {number}",
-                "summary": english, "summary_ru": russian,
-                "start_date": start, "end_date": start + dt.timedelta(days=0 if timed else number % 3),
-                "precision": "day", "start_time": dt.time(10, 0) if timed else None,
-                "end_time": dt.time(13, 30) if timed else None, "timezone": ZONES[number % len(ZONES)],
-                "category": ("meeting", "consultation", "training")[number % 3],
-                "status": ("held", "planned", "cancelled", "postponed")[number % 4], "city": "Moscow",
-                "country": COUNTRIES[number % len(COUNTRIES)], "countries": [COUNTRIES[(number + 1) % len(COUNTRIES)]],
-                "bodies": ["CSTO Secretariat"], "anniversary": False, "year_inferred": False,
-                "evidence": f"On {start:%d %B %Y}", "source_url": f"https://en.odkb-csto.org/news/{number}/",
-                "published_date": start, "rrule": "FREQ=YEARLY" if number % 10 == 0 else None,
-                "sequence": 0, "created_dt": NOW, "updated_dt": NOW,
-            })
-            if len(rows) == 10_000:
-                session.execute(insert(Event), rows)
-                rows = []
-        if rows:
-            session.execute(insert(Event), rows)
+
+    def row(number: int) -> dict[str, Any]:
+        timed = number % 2 == 1
+        fields = event_row(number, timed=timed, summary=english, summary_ru=russian,
+                           rrule="FREQ=YEARLY" if number % 10 == 0 else None)
+        if timed:  # a timed meeting ends on its day
+            fields["end_date"] = fields["start_date"]
+        return fields
+
+    insert_events(factory, (row(number) for number in range(count)))
 
 
 def _peak_mb() -> float:
