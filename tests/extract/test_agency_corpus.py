@@ -20,10 +20,10 @@ from tests.extract.scoring import check_item, score_item, total
 
 #: per half: the least date F1 and the least share of matched events with every field right
 FLOORS = {
-    "agency-dev.yaml": {"f1": 0.96, "fields": 0.93},
+    "agency-dev.yaml": {"f1": 0.96, "fields": 0.94},
     "agency-heldout.yaml": {"f1": 0.95, "fields": 0.97},
-    "agency-fresh.yaml": {"f1": 0.83, "fields": 0.81},
-    "agency-dev2.yaml": {"f1": 0.82, "fields": 0.85},
+    "agency-fresh.yaml": {"f1": 0.82, "fields": 0.82},
+    "agency-dev2.yaml": {"f1": 0.83, "fields": 0.88},
 }
 #: The halves written anew in pairs and the fresh set; the second development set is checked apart.
 WRITTEN = ("agency-dev.yaml", "agency-heldout.yaml", "agency-fresh.yaml")

@@ -193,3 +193,90 @@ def test_a_deadline_of_something_else_ends_no_operation(extract: Extract) -> Non
         "The ministers must approve the plan by January 19. The CSTO exercise began on January 6.", "2022-01-14"
     )
     assert [(e.start, e.end) for e in events] == [(dt.date(2022, 1, 6), dt.date(2022, 1, 6))]
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("MOSCOW, September 12. /TASS/. The CSTO exercise Cobalt started on Monday in Armenia and will end on"
+         " Friday.", dt.date(2016, 9, 16)),
+        ("MOSCOW, September 12. /TASS/. The CSTO exercise Cobalt began on 12 September in Armenia and will last"
+         " till the 15th.", dt.date(2016, 9, 15)),
+        ("МОСКВА, 12 сентября /ТАСС/. Учение ОДКБ «Кобальт» стартовало в понедельник в Армении. Оно продлится до"
+         " пятницы.", dt.date(2016, 9, 16)),
+        ("МОСКВА, 12 сентября /ТАСС/. Учение ОДКБ «Кобальт» началось сегодня в Армении. Завершится оно 14"
+         " сентября.", dt.date(2016, 9, 14)),
+    ],
+)
+def test_a_run_told_with_two_verbs_is_one_event(extract: Extract, text: str, end: dt.date) -> None:
+    events = extract(text, "2016-09-13")
+    assert [(e.start, e.end, e.category, e.countries) for e in events] == [
+        (dt.date(2016, 9, 12), end, "training", ("AM",))
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ALMATY, October 1. /TASS/. The first stage of the CSTO exercise will be held in Kazakhstan on 3-5 October,"
+        " and the active phase on 7 October.",
+        "АЛМАТЫ, 1 октября /ТАСС/. На первом этапе учения ОДКБ в Казахстане, 3-5 октября, пройдет планирование, на"
+        " втором, 7 октября, состоится активная фаза.",
+        "ALMATY, October 1. /TASS/. The first stage of the CSTO exercise will be held in Kazakhstan on 3-5 October."
+        " The active phase will take place on 7 October.",
+    ],
+)
+def test_the_stages_of_an_exercise_days_apart_are_one_exercise(extract: Extract, text: str) -> None:
+    events = extract(text, "2018-10-01")
+    assert [(e.start, e.end, e.category) for e in events] == [(dt.date(2018, 10, 3), dt.date(2018, 10, 7), "training")]
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        ("MINSK, November 30. /TASS/. The CSTO summit was held in Minsk on Thursday. The day before, the foreign"
+         " ministers held a meeting there.", dt.date(2017, 11, 29)),
+        ("МИНСК, 30 ноября /БЕЛТА/. Саммит ОДКБ прошел 30 ноября в Минске. Накануне там же состоялось заседание"
+         " Совета министров иностранных дел.", dt.date(2017, 11, 29)),
+        ("MINSK, November 20. /TASS/. The CSTO foreign ministers will meet in Minsk on 29 November. The next day,"
+         " the summit will take place there.", dt.date(2017, 11, 30)),
+        ("МИНСК, 20 ноября /БЕЛТА/. Министры иностранных дел ОДКБ соберутся 29 ноября в Минске. На следующий день"
+         " там же пройдет саммит.", dt.date(2017, 11, 30)),
+    ],
+)
+def test_a_day_counted_from_the_event_before_dates_its_own_event(
+    extract: Extract, text: str, second: dt.date
+) -> None:
+    events = extract(text, "2017-12-01")
+    assert len(events) == 2
+    assert (events[1].start, events[1].category, events[1].countries) == (second, "meeting", ("BY",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "МИНСК, 30 ноября /БЕЛТА/. Накануне саммита ОДКБ в Минске открылась выставка.",
+        "MINSK, November 30. /TASS/. The day before the summit, the President said the CSTO must grow stronger.",
+        "МИНСК, 30 ноября /БЕЛТА/. Саммит ОДКБ прошел 30 ноября в Минске. Накануне президент заявил, что"
+        " организация должна стать сильнее.",
+    ],
+)
+def test_the_eve_of_an_event_and_a_remark_of_the_day_before_date_nothing_new(extract: Extract, text: str) -> None:
+    events = extract(text, "2017-12-01")
+    assert all(e.start != dt.date(2017, 11, 29) for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("MOSCOW, March 2. /TASS/. The CSTO summit will be held in Minsk in the autumn.", ("2018-09", "2018-11")),
+        ("МОСКВА, 2 марта /ТАСС/. Осенью в Минске пройдет саммит ОДКБ.", ("2018-09", "2018-11")),
+        ("MOSCOW, March 2. /TASS/. The CSTO exercise was held in Tajikistan last autumn.", ("2017-09", "2017-11")),
+        ("МОСКВА, 2 марта /ТАСС/. Учение ОДКБ пройдет в Таджикистане следующей весной.", ("2019-03", "2019-05")),
+    ],
+)
+def test_a_season_without_its_year_is_its_months(extract: Extract, text: str, months: tuple[str, str]) -> None:
+    events = extract(text, "2018-03-02")
+    assert [(e.as_json()["start"], e.as_json()["end"], e.precision, e.year_inferred) for e in events] == [
+        (*months, "month", True)
+    ]

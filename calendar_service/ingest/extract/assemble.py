@@ -26,12 +26,13 @@ from dataclasses import replace
 from calendar_service.dates import Precision
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract.anniversary import Anniversary, is_founding_act
-from calendar_service.ingest.extract.classify import category_of, mask
+from calendar_service.ingest.extract.classify import category_of, mask, status_of
 from calendar_service.ingest.extract.compose import dated_events, founding_event, publication_event
 from calendar_service.ingest.extract.events import ExtractedEvent, deduplicate
 from calendar_service.ingest.extract.gazetteer import Gazetteer
 from calendar_service.ingest.extract.grammar import DateMention, PartialDate
 from calendar_service.ingest.extract.items import ItemKind, split_items
+from calendar_service.ingest.extract.places import places_of
 from calendar_service.ingest.extract.resolve import Tense, resolve
 from calendar_service.ingest.extract.sentences import (
     POSTPONE,
@@ -55,6 +56,7 @@ _THERE = re.compile(
     r"|\bнакануне\b|\bна полях\b|\bв тот же день\b",
     _I,
 )
+_TO_COME = re.compile(r"\bwill\b|\b(?:is|are) to\b|\bбуд(?:ет|ут)\b", _I)
 _RESPECTIVELY = re.compile(r"\brespectively\b|\bсоответственно\b", _I)
 _INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
 #: An anniversary said to be now: "Today marks", "the CSTO celebrates", "исполняется".
@@ -117,18 +119,28 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
     item = context.item
     events: list[ExtractedEvent] = []
     told_end: ReadSentence | None = None  # "The withdrawal will be completed by 19 January", before its start
+    staged: set[int] = set()  # events of stages told before the run they belong to is known
     for index, sentence in enumerate(sentences):
         # Nothing under way, before or in the sentence: the last day is a date of its own.
         if sentence.ends and _under_way(events) is None and not sentence.mentions:
-            if told_end is None and category_of(sentence.masked) in (Category.OPERATION, Category.TRAINING):
+            # The last day of an exercise or operation whose first is told later (or is the day of the
+            # report) waits for it: "Учения завершатся 15 июня", "will be completed by 19 January".
+            run_end = category_of(sentence.masked) in (Category.OPERATION, Category.TRAINING)
+            # "Учение завершилось 9 июня", "The exercise ended on Thursday": a day of its own.
+            ended = status_of(sentence.masked, sentence.ends[0].start - sentence.span.start) is Status.HELD
+            run_end = run_end and not (ended and not _TO_COME.search(sentence.text))
+            if told_end is None and run_end:
                 told_end = sentence
-            ends = [m for m in sentence.ends if not _is_plain_bound(context, m)]
+            ends = [
+                m for m in sentence.ends
+                if (_INCLUSIVE.match(context.text, m.end, m.end + 20) if run_end else not _is_plain_bound(context, m))
+            ]
             sentence = replace(sentence, mentions=sorted([*sentence.mentions, *ends], key=lambda m: m.start), ends=[])
         if not sentence.mentions and not sentence.anniversaries:
             _extend_under_way(context, sentence, events)
             continue
         same_day = _same_day_of(sentence, events)
-        sentence = _the_month(sentence, events)
+        sentence = _the_month(sentence, events, sentences[index - 1] if index else None)
         scope = [sentence]
         for later in itertools.islice(sentences, index + 1, None):
             same_paragraph = later.span.paragraph == sentence.span.paragraph or item.kind is ItemKind.NEWS
@@ -145,7 +157,11 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
                 else e
                 for e in new
             ]
-        events.extend(_there(sentence, events, new))
+        unfolded = new
+        new = _phases_of_run(context, sentence, events, new)
+        if new and new is unfolded and _is_stage(sentence):
+            staged.update(id(e) for e in new)
+        events.extend(_there(context, sentence, events, new))
         if sentence.ends and _under_way(events, since=len(events) - len(new)) is None:
             sentence = replace(sentence, mentions=sentence.ends, ends=[])
             events.extend(_sentence_events(context, sentence, [sentence], following, None))
@@ -164,24 +180,68 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         own = publication_event(context, sentences) if not held_near else None
         if own is not None:
             events.insert(0, own)
+            # "The exercise began in Kazakhstan (today). ... It will end on 9 October."; "Tomorrow the
+            # exercise will enter its second phase."
+            if told_end is not None:
+                head = events[:1]
+                _extend_under_way(context, told_end, head)
+                events[0] = head[0]
+            stages = [e for e in events[1:] if id(e) in staged]
+            folded = _folded(context, events[0], stages) if stages else None
+            if folded is not None:
+                events = [folded, *(e for e in events[1:] if id(e) not in staged)]
     return events
 
 
-def _the_month(sentence: ReadSentence, before: list[ExtractedEvent]) -> ReadSentence:
+def _the_month(
+    sentence: ReadSentence, before: list[ExtractedEvent], previous: ReadSentence | None = None
+) -> ReadSentence:
     """Read "в конце месяца" as the month of the item's latest dated event ("в начале ноября ... в конце
     месяца"), and "the same day", "на этот день" as the day of its latest event dated to the day."""
     named = [e for e in before if not e.anniversary and e.precision in (Precision.DAY, Precision.MONTH)]
     days = [e for e in named if e.precision is Precision.DAY and e.start == e.end]
+    dated = [e for e in named if e.precision is Precision.DAY]
     mentions = []
+    # "Накануне, 13 октября, ...": the day written out is the date; the counted one only restates it.
+    written = any(not m.counted and m.precision == "day" for m in sentence.mentions)
     for mention in sentence.mentions:
+        if mention.counted and written:
+            continue
         if mention.relative == ("the_month", 0) and named:
             month = PartialDate(_year_of(named[-1]), named[-1].start.month)
             mention = replace(mention, first=month, last=month, relative=None)
         elif mention.relative == ("the_day", 0) and days:
             day = PartialDate(_year_of(days[-1]), days[-1].start.month, days[-1].start.day)
             mention = replace(mention, first=day, last=day, relative=None)
+        elif mention.relative is not None and mention.relative[0] == "the_day" and mention.relative[1] and (
+            _counts_from(sentence, mention, dated[-1], previous) if dated else False
+        ):
+            # "The day before", "накануне", "two days later": counted from the event dated in the
+            # sentence before, from its first day back and from its last day on; else from the
+            # publication day ("Накануне генсек провел встречу": yesterday).
+            offset = mention.relative[1]
+            event = dated[-1]
+            when = (event.start if offset < 0 else event.end) + dt.timedelta(days=offset)
+            year = _year_of(event) if when.year == event.start.year else None
+            day = PartialDate(year, when.month, when.day)
+            mention = replace(mention, first=day, last=day, relative=None)
+        elif mention.counted and mention.relative is not None and mention.relative[1] > 0:
+            continue  # "the next day" with no day before it to count from
         mentions.append(mention)
     return replace(sentence, mentions=mentions)
+
+
+def _counts_from(
+    sentence: ReadSentence, mention: DateMention, event: ExtractedEvent, previous: ReadSentence | None
+) -> bool:
+    """Tell whether a day counted from another ("the day before") counts from ``event``: the event
+    dated in the sentence just before, told in the same tense (a meeting to come is no anchor for
+    what "was held the day before")."""
+    if previous is None or not previous.span.start <= event.offset < previous.span.end:
+        return False
+    status = status_of(sentence.masked, mention.start - sentence.span.start)
+    held, to_come = status is Status.HELD, status in (Status.PLANNED, Status.POSTPONED)
+    return not (held and event.status is not Status.HELD) and not (to_come and event.status is Status.HELD)
 
 
 def _same_day_of(sentence: ReadSentence, before: list[ExtractedEvent]) -> ExtractedEvent | None:
@@ -232,14 +292,69 @@ def _same_run(one: ExtractedEvent, other: ExtractedEvent) -> bool:
     return (one.start, one.end, one.category, one.anniversary) == (other.start, other.end, other.category, False)
 
 
-def _there(sentence: ReadSentence, before: list[ExtractedEvent], new: list[ExtractedEvent]) -> list[ExtractedEvent]:
-    """Give events placed "there" ("там же", "on the eve of the session") the venue of the event before."""
+#: The stages of an exercise or operation: "the first stage", "the active phase", "на втором этапе".
+_STAGE = re.compile(r"\bstages?\b|\bphases?\b|\bэтап\w*|\bфаз[аеуы]\w*", _I)
+_RUNS = (Category.TRAINING, Category.OPERATION)
+#: Longest pause between two stages of one exercise: stages weeks or months apart are runs of their own.
+_STAGE_GAP = dt.timedelta(days=7)
+
+
+def _is_stage(sentence: ReadSentence) -> bool:
+    return any(m.counted for m in sentence.mentions) or _STAGE.search(sentence.text) is not None
+
+
+def _phases_of_run(
+    context: Context, sentence: ReadSentence, before: list[ExtractedEvent], new: list[ExtractedEvent]
+) -> list[ExtractedEvent]:
+    """Fold a stage of the exercise under way, or what happens in it a day later, into that exercise.
+
+    "The exercise began on 2 October ... The active phase will be held on 6 October", "Учение
+    стартовало 5 сентября. На следующий день ...": one exercise from its first stage to its last. A
+    stage weeks away is a run of its own ("в два этапа: с 13 по 17 мая и с 9 по 13 декабря").
+    """
+    if not new or not before or not _is_stage(sentence):
+        return new
+    run = next((i for i in range(len(before) - 1, -1, -1) if not before[i].anniversary), None)
+    if run is None:
+        return new
+    folded = _folded(context, before[run], new)
+    if folded is None:
+        return new
+    before[run] = folded
+    return []
+
+
+def _folded(context: Context, event: ExtractedEvent, stages: list[ExtractedEvent]) -> ExtractedEvent | None:
+    """Return ``event``, an exercise or operation, run on over ``stages``; None if they are not its stages."""
+    if event.category not in _RUNS or event.precision is not Precision.DAY:
+        return None
+    if any(
+        e.precision is not Precision.DAY
+        or e.category not in (*_RUNS, Category.OTHER)
+        or e.start > event.end + _STAGE_GAP
+        or e.end < event.start - _STAGE_GAP
+        for e in stages
+    ):
+        return None
+    start, end = min(event.start, *(e.start for e in stages)), max(event.end, *(e.end for e in stages))
+    status = Status.HELD if start <= context.anchor else event.status
+    return replace(event, start=start, end=end, status=status)
+
+
+def _there(
+    context: Context, sentence: ReadSentence, before: list[ExtractedEvent], new: list[ExtractedEvent]
+) -> list[ExtractedEvent]:
+    """Give events placed "there" ("там же", "on the eve of the session") the venue of the event before.
+
+    A place the sentence names itself wins; the dateline's, taken for want of one, does not.
+    """
     if not before or not _THERE.search(sentence.text):
         return new
     venue = before[-1]
+    named = bool(places_of(context.text, sentence.names).countries)
     return [
         replace(event, countries=venue.countries, city=venue.city, country=venue.country)
-        if not event.countries and not event.anniversary
+        if (not event.countries or (not named and venue.countries)) and not event.anniversary
         else event
         for event in new
     ]
@@ -263,8 +378,14 @@ def _under_way(events: list[ExtractedEvent], *, since: int | None = None) -> int
     return None
 
 
+_UNTIL_BEFORE = re.compile(r"(?:\buntil|\btill|\bby|\bthrough|\bдо|\bпо)\s+(?:the\s+)?$", _I)
+
+
 def _is_plain_bound(context: Context, mention: DateMention) -> bool:
-    """Tell "until 20 March" (a deadline, no date of an event) from "until 20 March inclusive"."""
+    """Tell "until 20 March" (a deadline, no date of an event) from "until 20 March inclusive" and
+    from the day something ends ("ended on 13 September", "завершилось 13 сентября")."""
+    if not _UNTIL_BEFORE.search(context.text, max(0, mention.begin - 12), mention.begin):
+        return False
     return not _INCLUSIVE.match(context.text, mention.end, mention.end + 20)
 
 
@@ -383,8 +504,10 @@ def _primaries(
             continue
         # A date written out outranks one named against the day ("in 2002 ..., which today unites");
         # among days named against it, the finest wins ("this year's first session was held today").
-        written = any(m.relative is None and m.relative_year is None for m in inside)
-        best = min(inside, key=lambda m: (written and m.relative is not None, _RANK[m.precision], m.start))
+        written = any(m.relative is None and m.relative_year is None and not m.loose for m in inside)
+        best = min(
+            inside, key=lambda m: (m.loose, written and m.relative is not None, _RANK[m.precision], m.start)
+        )
         chosen.extend(_joined(sentence, inside, best))
     return [(mention, None) for mention in chosen]
 
@@ -425,7 +548,7 @@ def _sentence_events(
         consumed.update(m for m in sentence.mentions if anniversary.start <= m.start < anniversary.end)
         foundings.append(founding_event(context, sentence, anniversary, mention, marks_the_day=marks_the_day))
     events: list[ExtractedEvent] = []
-    mentions = [m for m in sentence.mentions if m not in consumed]
+    mentions = _stages_as_one([m for m in sentence.mentions if m not in consumed], sentence)
     primaries = _primaries(sentence, mentions)
     per_date = []
     for mention, original in primaries:
@@ -437,6 +560,31 @@ def _sentence_events(
     else:
         events.extend(event for dated in per_date for event in dated)
     return events + foundings
+
+
+def _stages_as_one(mentions: list[DateMention], sentence: ReadSentence) -> list[DateMention]:
+    """Read the stages of one exercise dated in one sentence as one run: "the first stage on 2-4
+    October, the active phase on 6 October", "на первом этапе, 2-4 октября, ... на втором, 6 октября"."""
+    days = [m for m in mentions if m.precision == "day" and m.relative is None and not m.counted]
+    if len(days) < 2 or not _STAGE.search(sentence.text) or category_of(sentence.masked) not in _RUNS:
+        return mentions
+    spans = []
+    for mention in days:
+        year = mention.last.year or 2001
+        first_year = mention.first.year or year
+        if not (mention.first.month and mention.first.day and mention.last.month and mention.last.day):
+            return mentions
+        try:
+            spans.append((
+                dt.date(first_year, mention.first.month, mention.first.day),
+                dt.date(year, mention.last.month, mention.last.day),
+            ))
+        except ValueError:
+            return mentions
+    if any(b[0] < a[1] or b[0] - a[1] > _STAGE_GAP for a, b in itertools.pairwise(spans)):
+        return mentions
+    run = replace(days[0], last=days[-1].last, end=days[-1].end)
+    return [run if m is days[0] else m for m in mentions if m is days[0] or m not in days]
 
 
 def _commemoration(sentence: ReadSentence, anniversary: Anniversary) -> DateMention | None:

@@ -80,7 +80,7 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
         # Receiving a visitor is meeting them: "received today the Chief of ...", "принял генсека".
         rf"|\breceived\b(?=(?:\s+(?:today|yesterday|here|on \w+|in \w+))?\s+(?:the\s+)?(?:delegation|{_ROLE_EN}))"
         rf"|\bпринял[аи]?\b(?=(?:\s+\S+){{0,3}}?\s+(?:{_ROLE_RU}|(?!{_ACT_RU})[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+))"
-        r"|\bgathered\b|\bсобрал(?:ись|ась|ся)\b|\bсъехались\b",
+        r"|\bgathered\b|\bwill gather\b|\bсобрал(?:ись|ась|ся)\b|\bсобер[её]тся\b|\bсоберутся\b|\bсъехались\b",
         _I,
     ),
     Category.OTHER: re.compile(
@@ -111,7 +111,9 @@ _POSTPONED = re.compile(
 _PLANNED = re.compile(
     r"\bwill\b|\bshall\b|\bwould\b|\b(?:is|are)\s+(?:scheduled|planned|expected|due|set)\b|\b(?:is|are)\s+to\s+be\b"
     r"|\bto be held\b|\bscheduled\b|\bforthcoming\b|\bupcoming\b|\bplans? to\b|\bintends? to\b|\bnext\b"
-    r"|\bбудет\b|\bбудут\b|\bпримет\b|\bпримут\b|\bсостоится\b|\bсостоятся\b|\bпройд[её]т\b|\bпройдут\b|\bпроведут\b|\bпроведет\b"
+    r"|\bбудет\b|\bбудут\b|\bпримет\b|\bпримут\b|\bсостоится\b|\bсостоятся\b|\bпройд[её]т\b|\bпройдут\b|\bсобер[её]тся\b|\bсоберутся\b|\bоткро[её]тся\b|\bоткроются\b|\bначн[её]тся\b"
+    r"|\bначнутся\b|\bстартует\b|\bстартуют\b|\bзаверш[иа]тся\b|\bпродл[ия]тся\b|\b(?:is|are) to (?:run|last|end)\b"
+    r"|\bпроведут\b|\bпроведет\b"
     r"|\bпроведёт\b|\bпланиру\w*|\bзапланирован\w*|\bпредстоящ\w*|\bнамечен\w*|\bожида\w+ся\b"
     r"|\bпредполагается\b|\bследующ\w*",
     _I,
@@ -130,7 +132,7 @@ _HELD = re.compile(
     r"|\bkicks? off\b|\bworked out\b|\bпроводит\b|\bпроводят\b|\bзаседает\b|\bзаседают\b"
     r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|\bпроведен\w*|\bпроведён\w*|\bприня\w+ участие"
     r"|\bобсудил\w*|\bподписал\w*|\bпринял\w*|\bпосетил\w*|\bвстретил\w*|\bотметил\w*"
-    r"|\bначал(?:ся|ась|ось|ись|и|а|о)?\b|\bзавершил\w*|\bзавершен\w*|\bзавершён\w*|\bоткрыл\w*"
+    r"|\bначал(?:ся|ась|ось|ись|и|а|о)?\b|\bстартовал\w*|\bзавершил\w*|\bзавершен\w*|\bзавершён\w*|\bоткрыл\w*"
     r"|\bорганизовал\w*|\bпроходит\b|\bпроходят\b|\bисполня\w*|\bисполнил\w*|\bотмеча\w*"
     r"|\bсобрал(?:ись|ась|ся)\b|\bсъехались\b",
     _I,

@@ -164,6 +164,8 @@ def dated_events(
     if _is_history(context, clause, resolved.precision, resolved.end):
         return []
     own_clause = category_of(clause) is not None
+    if mention.counted and (not own_clause or _SPOKEN.search(clause)):
+        return []  # "Накануне президент заявил, что ...": a day counted from another dates only a kind of event
     category = category_of(clause) or category_of(sentence.masked) or category_named_back(following)
     named_kind = category is not None
     if category is None:
@@ -193,6 +195,8 @@ def dated_events(
         # следующего года лидеры соберутся в Москве".
         left, right = _stretch(sentence, mention)
         own = places_of(context.text, [n for n in sentence.names if left < n.start < right])
+        if not own.countries:  # "In September, Kazakhstan will host ..., and in the autumn Belarus ..."
+            own = places_of(context.text, [n for n in sentence.names if clause_start <= n.start < clause_end])
         if own.countries:
             places = own
     remote = _REMOTE.search(sentence.text) is not None  # a videoconference is held nowhere
@@ -328,6 +332,12 @@ _EVERY_STATE = re.compile(
     r"(?:states|countries|members)\b"
     r"|\b(?:на|в)\s+территори\w*\s+(?:всех|каждого из)\s+(?:\w+\s+){0,2}?(?:государств|стран)"
     r"|\bво всех\s+(?:\w+\s+){0,2}?(?:государствах|странах)",
+    _I,
+)
+#: Words of saying: a day counted from another ("накануне") that only dates a remark dates no event.
+_SPOKEN = re.compile(
+    r"\b(?:said|says|told|stated|announced|noted|reported|declared|заявил\w*|сообщил\w*|отметил\w*"
+    r"|рассказал\w*|подчеркнул\w*|сообщалось|заявлял\w*|говорил\w*)\b",
     _I,
 )
 _REMOTE = re.compile(r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bвидеоконференц\w*|\bвидеосвяз\w*", _I)
@@ -491,7 +501,12 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
     assert published is not None  # only articles get here
     assert span is not None
     first = [s for s in sentences if s.span.paragraph == 0]
-    lead = first[0] if first and not first[0].mentions and not first[0].anniversaries else None
+    # A season without its year ("would follow in the autumn") does not date what the lead reports.
+    undated = bool(first) and not first[0].anniversaries and (
+        not first[0].mentions
+        or (all(m.loose for m in first[0].mentions) and category_of(first[0].masked) is Category.STATEMENT)
+    )
+    lead = first[0] if undated else None
     category = category_of(lead.masked) if lead is not None else None
     held = lead is not None and status_of(lead.masked, 0) is Status.HELD
     agency = item.kind is ItemKind.AGENCY

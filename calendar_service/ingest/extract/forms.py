@@ -131,6 +131,26 @@ _PATTERNS: dict[str, str] = {
         rf"(?<![\w])(?P<dir>[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast|[Tt]he\s+coming|(?:[вВ]\s+)?(?:прошлом|минувшем"
         rf"|следующем|будущем|этом|нынешнем))\s+{_month('m1')}(?![\w])"
     ),
+    # "in the autumn", "this spring", "осенью", "этой весной": a season without its year, which
+    # the tense and the publication day decide. Not "autumn 2025" (the form "season") nor "летом"
+    # before a year.
+    "season_bare": (
+        r"(?<![\w])(?:(?P<pre>[Ii]n|[Dd]uring|[Tt]his|[Nn]ext|[Ll]ast)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall)"
+        r"|(?:(?P<prer>[Ээ]той|[Бб]удущей|[Сс]ледующей|[Пп]рошлой|[Мм]инувшей|[Ээ]тим|[Бб]удущим|[Сс]ледующим"
+        r"|[Пп]рошлым|[Мм]инувшим)\s+)?(?P<seasonr>[Вв]есной|[Лл]етом|[Оо]сенью))(?![\w])"
+        r"(?!\s+(?:of\b|(?:19|20)\d\d|this|next|last|этого|текущего|нынешнего|следующего|будущего|прошлого|сего)\b)"
+    ),
+    # "until Friday", "до пятницы", "со вторника": a weekday in the genitive after a preposition.
+    "weekday_gen": (
+        r"(?<![\w])(?P<pre>[Дд]о|[Сс]о?|[Пп]о)\s+(?P<wdg>понедельника|вторника|среды|четверга|пятницы|субботы"
+        r"|воскресенья)(?![\w])"
+    ),
+    # "will last till the 9th", "продлится до 9-го": a day of the month of what is under way.
+    "month_day": (
+        r"(?<![\w])(?:until|till|through|to)\s+(?:the\s+)?(?P<d1>[0-3]?\d)(?:st|nd|rd|th)(?![\w])"
+        r"(?!\s+(?:of\s+)?[A-Za-z])"
+        r"|(?<![\w])(?:до|по)\s+(?P<d2>[0-3]?\d)-?го(?![\w])(?!\s+[а-яё])"
+    ),
     # "в третьей декаде мая": days 1-10, 11-20, 21 to the end of the month.
     "decade": (
         rf"(?<![\w])(?P<pre>[вВ]о?)\s+(?P<ord>перв\w+|втор\w+|трет\w+)\s+декад\w+\s+{_month('m1')}"
@@ -149,6 +169,18 @@ _PATTERNS: dict[str, str] = {
     "relative_week": (
         r"(?<![\w])(?i:(?:(?P<rw>last|next|this|the\s+past|the\s+previous|the\s+coming)\s+week)"
         r"|на\s+(?P<rwr>прошлой|минувшей|этой|текущей|следующей|будущей|предстоящей)\s+неделе)(?![\w])"
+    ),
+    # "the day before", "накануне", "the next day", "на следующий день", "two days later": a day
+    # counted from the event the item dated last (:mod:`.assemble`), else from the publication day.
+    # Not a frame ("the day before the summit", "накануне заседания", "on the eve of").
+    "day_offset": (
+        r"(?<![\w])(?i:(?P<back>the\s+day\s+before|the\s+previous\s+day|(?:a|one|the)\s+day\s+earlier"
+        r"|днем\s+ранее|днём\s+ранее|днем\s+раньше|днём\s+раньше|накануне)"
+        r"|(?P<ahead>the\s+(?:next|following)\s+day|(?:a|one)\s+day\s+later|на\s+следующий\s+день"
+        r"|на\s+другой\s+день|на\s+второй\s+день|днем\s+позже|днём\s+позже|через\s+день|спустя\s+день)"
+        r"|(?P<count>two|three|four|five|\d)\s+days\s+(?P<way>later|earlier|before)"
+        r"|(?:через|спустя)\s+(?P<countr>два|две|три|четыре|пять|\d)\s+(?:дня|дней|суток))(?![\w])"
+        r"(?!\s+(?i:yesterday|tomorrow|of\b|the\b|a\b|an\b|its\b|his\b|their\b|this\b|that\b))"
     ),
     # "the same day", "на этот день": the day of the event the item spoke of last (:mod:`.assemble`).
     "the_day": (
@@ -188,9 +220,13 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "relative_week": re.compile(r"(?i:week|недел)"),
     "relative_month": re.compile(r"(?i:month|месяц)"),
     "the_day": re.compile(r"(?i:day|день)"),
+    "day_offset": re.compile(r"(?i:day|день|дн[её]м|накануне|дня|дней|суток)"),
+    "season_bare": re.compile(r"(?i:spring|summer|autumn|fall|весной|летом|осенью)"),
+    "weekday_gen": re.compile(r"(?i:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)"),
+    "month_day": re.compile(r"\d(?:st|nd|rd|th|-?го)"),
 }  # fmt: skip
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
-    rf"\d|{_M}|{_WD}|(?i:same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
+    rf"\d|{_M}|{_WD}|(?i:day|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
     r"|вчера|послезавтра|позавчера|недел|месяц)"
 )

@@ -24,6 +24,7 @@ from typing import Any
 
 from calendar_service.ingest.extract.forms import FORMS, HINT, NEEDLES
 from calendar_service.ingest.extract.vocabulary import RELATIVE_YEARS, month_number, weekday_number
+from calendar_service.russian import analyzer, has_cyrillic
 
 __all__ = ["DateMention", "PartialDate", "find_dates"]
 
@@ -50,6 +51,12 @@ class DateMention:
     #: week", ("month", 0) "this month", ("weekday", 0) "on Thursday" (with ``weekday``; -1 "last
     #: Thursday", 1 "next Thursday", 0 the tense decides).
     relative: tuple[str, int] | None = None
+    #: A day counted from another ("the day before", "накануне", "two days later"): it dates only
+    #: a clause that names a kind of event.
+    counted: bool = field(default=False, compare=False)
+    #: A season without its year ("in the autumn", "осенью"): a date named loosely, which a day
+    #: written or named in its clause outranks.
+    loose: bool = field(default=False, compare=False)
 
     @property
     def has_year(self) -> bool:
@@ -299,6 +306,74 @@ def _the_day(match: re.Match[str]) -> Iterator[DateMention]:
     yield _mention(match, PartialDate(None), PartialDate(None), relative=("the_day", 0))
 
 
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5}
+
+
+_NEXT_WORD = re.compile(r"\s+([\w-]+)")
+
+
+def _frames(text: str, end: int) -> bool:
+    """Tell "накануне заседания" (on the eve of a meeting: a frame, no date) from "Накануне состоялось"."""
+    word = _NEXT_WORD.match(text, end)
+    if word is None or not has_cyrillic(word.group(1)):
+        return False
+    parses = analyzer().parse(word.group(1))
+    first = parses[0].tag
+    return (
+        first.POS in ("NOUN", "ADJF", "PRTF", "NUMR", "NPRO")
+        and first.case == "gent"
+        and not any(p.tag.POS in ("VERB", "INFN", "PRTS") for p in parses)
+    )
+
+
+def _day_offset(match: re.Match[str]) -> Iterator[DateMention]:
+    if _frames(match.string, match.end()):
+        return
+    if match.group("back"):
+        days = -1
+    elif match.group("ahead"):
+        days = 1
+    else:
+        word = (match.group("count") or match.group("countr")).lower()
+        days = int(word) if word.isdigit() else _COUNTS[word]
+        if (match.group("way") or "").lower() in ("earlier", "before"):
+            days = -days
+    yield _mention(match, PartialDate(None), PartialDate(None), relative=("the_day", days), counted=True)
+
+
+_WEEKDAY_GENITIVE = ("понедельника", "вторника", "среды", "четверга", "пятницы", "субботы", "воскресенья")
+
+
+def _weekday_gen(match: re.Match[str]) -> Iterator[DateMention]:
+    weekday = _WEEKDAY_GENITIVE.index(match.group("wdg").lower()) + 1
+    yield DateMention(
+        match.start("wdg"), match.end(), PartialDate(None), PartialDate(None), weekday=weekday,
+        lead=match.start(), relative=("weekday", 0),
+    )
+
+
+def _month_day(match: re.Match[str]) -> Iterator[DateMention]:
+    group = "d1" if match.group("d1") else "d2"
+    day = int(match.group(group))
+    if 1 <= day <= 31:
+        yield DateMention(
+            match.start(group), match.end(), PartialDate(None), PartialDate(None), lead=match.start(),
+            relative=("month_day", day),
+        )
+
+
+def _season_bare(match: re.Match[str]) -> Iterator[DateMention]:
+    word = (match.group("season") or match.group("seasonr")).lower()
+    first, last = _SEASONS[word]
+    direction = (match.group("pre") or match.group("prer") or "").lower()
+    relative = 0 if direction.startswith(("this", "эт")) else None
+    if direction.startswith(("next", "будущ", "следующ")):
+        relative = 1
+    elif direction.startswith(("last", "прошл", "минувш")):
+        relative = -1
+    yield _mention(match, PartialDate(None, first), PartialDate(None, last), relative_year=relative, loose=True)
+
+
 def _weekday(match: re.Match[str]) -> Iterator[DateMention]:
     weekday = weekday_number(match.group("wd"))
     direction = _direction(_group(match, "dir"))
@@ -381,6 +456,10 @@ _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
     "relative_month": _relative_month,
     "month_named": _month_named,
     "the_day": _the_day,
+    "day_offset": _day_offset,
+    "season_bare": _season_bare,
+    "weekday_gen": _weekday_gen,
+    "month_day": _month_day,
 }
 
 
@@ -424,4 +503,6 @@ def _shift(mention: DateMention, offset: int) -> DateMention:
         mention.weekday,
         mention.lead + offset,
         mention.relative,
+        mention.counted,
+        mention.loose,
     )

@@ -99,6 +99,12 @@ def _relative(mention: DateMention, anchor: dt.date, tense: Tense) -> tuple[dt.d
     if unit in ("day", "the_day"):  # "the same day" with no day before it: the anchor's
         day = anchor + dt.timedelta(days=amount)
         return day, day
+    if unit == "month_day":  # "will last till the 9th": that day of the anchor's month, else the next
+        month = anchor.year * 12 + anchor.month - 1 + (amount < anchor.day)
+        year, number = divmod(month, 12)
+        last = period_bounds(year, number + 1, None)[1].day
+        day = dt.date(year, number + 1, min(amount, last))
+        return day, day
     if unit == "week":
         monday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(weeks=amount)
         return monday, monday + dt.timedelta(days=6)

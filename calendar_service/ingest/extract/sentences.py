@@ -84,7 +84,14 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", _I)
 _LASTS = re.compile(
     r"\b(?:will\s+)?(?:last|lasts|run|runs|continue|continues)\s+(?:until|till|through|to)\b"
     r"|\bwill be (?:completed|over|finished) by\b|\bпродл(?:ится|ятся|ится)\s+(?:до|по)\b"
-    r"|\bзавершится\b|\bзавершатся\b|\bбудет завершен\w*",
+    # "started on Monday ... and will end on Friday", "began on 5 September and ended on the 9th"
+    r"|\b(?:will\s+)?(?:end|ends|ended|conclude|concludes|concluded|close|closes|closed|wrap\s+up|wraps\s+up"
+    r"|wrapped\s+up|finish|finishes|finished)\s+(?:on|by|until|till)\b"
+    r"|\bwill be (?:completed|over|finished|concluded) on\b|\bwill (?:last|run|continue) till\b"
+    r"|\b(?:is|are)\s+(?:set\s+|scheduled\s+|expected\s+)?to\s+(?:last|run|continue)\s+(?:until|till|through|to)\b"
+    r"|\bпродл(?:ится|ятся|илось|ились|ился|илась)\s+(?:до|по)\b"
+    r"|\bзаверш(?:ится|атся|илось|ились|ился|илась|ено|ены)\b|\bбудет завершен\w*"
+    r"|\b(?:закончится|закончатся|окончится|окончатся|закончилось|закончились)\b",
     _I,
 )
 _NUMBER_WORDS = {
@@ -248,7 +255,13 @@ def read_sentence(context: Context, span: Sentence) -> ReadSentence:
     if not found:
         mentions = search_sentence(dated, span.start, context.item.language)
     lasts = _LASTS.search(text)
-    ends = [m for m in found if lasts and m.precision == "day" and m.start > span.start + lasts.start()]
+    # A last day, not a run of its own ("завершилось учение, которое проходило с 10 по 13 сентября").
+    # The day right after the verb: "will end on Friday, the ministry said on Thursday" ends on Friday.
+    ends = [
+        m for m in found
+        if lasts and m.precision == "day" and span.start + lasts.start() < m.start <= span.start + lasts.end() + 80
+        and m.first == m.last
+    ][:1]
     mentions = [m for m in mentions if m not in ends]
     duration = _DURATION.search(text)
     days = _number(duration.group("n")) if duration else None
