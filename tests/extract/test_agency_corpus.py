@@ -21,8 +21,8 @@ from tests.extract.scoring import check_item, score_item, total
 #: per half: the least date F1 and the least share of matched events with every field right
 FLOORS = {
     "agency-dev.yaml": {"f1": 0.96, "fields": 0.94},
-    "agency-heldout.yaml": {"f1": 0.95, "fields": 0.97},
-    "agency-fresh.yaml": {"f1": 0.82, "fields": 0.82},
+    "agency-heldout.yaml": {"f1": 0.95, "fields": 0.98},
+    "agency-fresh.yaml": {"f1": 0.83, "fields": 0.84},
     "agency-dev2.yaml": {"f1": 0.83, "fields": 0.88},
 }
 #: The halves written anew in pairs and the fresh set; the second development set is checked apart.

@@ -280,3 +280,85 @@ def test_a_season_without_its_year_is_its_months(extract: Extract, text: str, mo
     assert [(e.as_json()["start"], e.as_json()["end"], e.precision, e.year_inferred) for e in events] == [
         (*months, "month", True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        # The end told after a start the report does not date: the day of the report.
+        ("МИНСК, 3 октября /БЕЛТА/. На полигоне «Лосвидо» стартовали учения ОДКБ. Учения завершатся 7 октября.",
+         (dt.date(2022, 10, 3), dt.date(2022, 10, 7))),
+        ("MINSK, October 3. /BelTA/. The CSTO drills began at the Losvido range. The active stage is to run until"
+         " October 7.", (dt.date(2022, 10, 3), dt.date(2022, 10, 7))),
+        # An end already past is a day of its own.
+        ("МИНСК, 3 октября /БЕЛТА/. Учение ОДКБ завершилось на полигоне «Лосвидо» 1 октября.",
+         (dt.date(2022, 10, 1), dt.date(2022, 10, 1))),
+        ("MINSK, October 3. /BelTA/. The CSTO exercise ended on Saturday at the Losvido range.",
+         (dt.date(2022, 10, 1), dt.date(2022, 10, 1))),
+    ],
+)
+def test_the_end_of_a_run_waits_for_its_start_unless_it_is_past(
+    extract: Extract, text: str, dates: tuple[dt.date, dt.date]
+) -> None:
+    events = extract(text, "2022-10-04")
+    assert [(e.start, e.end, e.category, e.countries) for e in events] == [(*dates, "training", ("BY",))]
+
+
+def test_the_end_of_a_withdrawal_alone_dates_nothing(extract: Extract) -> None:
+    text = "МОСКВА, 10 июня /ТАСС/. Вывод миротворцев будет завершен к 19 июня, сообщили в Минобороны."
+    assert extract(text, "2022-06-10") == []
+
+
+@pytest.mark.parametrize(
+    ("stamp", "sentence"),
+    [
+        ("18 апреля, 16:05", "В Душанбе сегодня прошло заседание Совета министров обороны ОДКБ."),
+        ("16:05, 18 апреля", "В Душанбе сегодня прошло заседание Совета министров обороны ОДКБ."),
+        ("April 18, 16:05", "The CSTO defence ministers met in Dushanbe today."),
+    ],
+)
+def test_a_site_stamp_without_a_year_dates_the_report_and_leaves_the_year_inferred(
+    extract: Extract, stamp: str, sentence: str
+) -> None:
+    events = extract(f"{stamp}\n\n{sentence}", "2024-04-19")
+    assert [(e.start, e.category, e.countries, e.year_inferred) for e in events] == [
+        (dt.date(2024, 4, 18), "meeting", ("TJ",), True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("MOSCOW, October 1. /TASS/. The CSTO exercise started on Monday in the Zhambyl region with troops from"
+         " Russia and Belarus.", "KZ"),
+        ("МОСКВА, 1 октября /ТАСС/. Учение ОДКБ началось в понедельник в Иссык-Кульской области с участием"
+         " военнослужащих России и Беларуси.", "KG"),
+        ("MOSCOW, October 1. /TASS/. The CSTO exercise started on Monday at the Koktal training ground with troops"
+         " from Russia and Belarus.", "KZ"),
+        ("МОСКВА, 1 октября /ТАСС/. Учение ОДКБ началось в понедельник на полигоне «Лепельский» с участием"
+         " военнослужащих России и Казахстана.", "BY"),
+    ],
+)
+def test_an_exercise_is_where_its_region_or_training_ground_is(extract: Extract, text: str, country: str) -> None:
+    events = extract(text, "2018-10-02")
+    assert [(e.start, e.countries) for e in events] == [(dt.date(2018, 10, 1), (country,))]
+
+
+def test_an_opening_ceremony_after_the_exercise_is_named_is_the_exercise(extract: Extract) -> None:
+    text = "В Казахстане стартовало учение ОДКБ. Церемония открытия состоялась 26 сентября в Алматинской области."
+    assert [(e.start, e.category, e.countries) for e in extract(text, "2022-09-27")] == [
+        (dt.date(2022, 9, 26), "training", ("KZ",))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Министры обороны ОДКБ встретились в понедельник в Ереване.", "held"),
+        ("Министры обороны ОДКБ соберутся в пятницу в Ереване.", "planned"),
+        ("Сессия Совета коллективной безопасности откроется в пятницу в Ереване.", "planned"),
+    ],
+)
+def test_russian_verbs_of_meeting_and_of_opening(extract: Extract, sentence: str, status: str) -> None:
+    events = extract("ЕРЕВАН, 7 июня – Sputnik. " + sentence, "2016-06-07")
+    assert [(e.category, e.status, e.countries) for e in events] == [("meeting", status, ("AM",))]

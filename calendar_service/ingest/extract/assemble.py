@@ -125,7 +125,10 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         if sentence.ends and _under_way(events) is None and not sentence.mentions:
             # The last day of an exercise or operation whose first is told later (or is the day of the
             # report) waits for it: "Учения завершатся 15 июня", "will be completed by 19 January".
-            run_end = category_of(sentence.masked) in (Category.OPERATION, Category.TRAINING)
+            kind = category_of(sentence.masked)
+            if kind is None:  # "The active stage is to run until 7 October", after "the drills began"
+                kind = category_of(context.text[item.start : sentence.span.start])
+            run_end = kind in _RUNS
             # "Учение завершилось 9 июня", "The exercise ended on Thursday": a day of its own.
             ended = status_of(sentence.masked, sentence.ends[0].start - sentence.span.start) is Status.HELD
             run_end = run_end and not (ended and not _TO_COME.search(sentence.text))

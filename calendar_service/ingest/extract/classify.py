@@ -75,7 +75,7 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
         r"|\bforums?\b|\bround[- ]table\b|\bseminars?\b|\bvisit(?:s|ed)?\b"
         r"|\bbriefing\b(?= (?:for|with) (?:the )?(?:diplomat|ambassador|representative))"
         r"|\b(?:working|official) trip\b"
-        r"|\bзаседани\w*|\bвстреч\w*|\bсовещани\w*|\bсаммит\w*|\bпереговор\w*|\bсесси[ияюей]\w*|\bконференци\w*"
+        r"|\bзаседани\w*|\bвстреч\w*|\bвстретил(?:ись|ся|ась)\b|\bвстрет(?:ятся|ится)\b|\bсовещани\w*|\bсаммит\w*|\bпереговор\w*|\bсесси[ияюей]\w*|\bконференци\w*"
         r"|\bфорум\w*|\bкругл\w* стол\w*|\bсеминар\w*|\bвизит\w*|\bпосети\w*|\bрабоч\w+ поездк\w*"
         # Receiving a visitor is meeting them: "received today the Chief of ...", "принял генсека".
         rf"|\breceived\b(?=(?:\s+(?:today|yesterday|here|on \w+|in \w+))?\s+(?:the\s+)?(?:delegation|{_ROLE_EN}))"

@@ -167,6 +167,10 @@ def dated_events(
     if mention.counted and (not own_clause or _SPOKEN.search(clause)):
         return []  # "Накануне президент заявил, что ...": a day counted from another dates only a kind of event
     category = category_of(clause) or category_of(sentence.masked) or category_named_back(following)
+    if category is Category.OTHER and _OPENS_OR_CLOSES.search(clause):
+        # "В Казахстане начались учения ... Церемония открытия состоялась 3 октября": the exercise begun.
+        told = category_of(context.text[context.item.start : sentence.span.start])
+        category = told if told in (Category.TRAINING, Category.OPERATION) else category
     named_kind = category is not None
     if category is None:
         if not occurs(clause):
@@ -340,6 +344,7 @@ _SPOKEN = re.compile(
     r"|рассказал\w*|подчеркнул\w*|сообщалось|заявлял\w*|говорил\w*)\b",
     _I,
 )
+_OPENS_OR_CLOSES = re.compile(r"\b(?:opening|closing)\s+ceremony\b|\bцеремони\w*\s+(?:открытия|закрытия)\b", _I)
 _REMOTE = re.compile(r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bвидеоконференц\w*|\bвидеосвяз\w*", _I)
 #: The CSTO's own news service: its items are the Organization's statements, like its site's articles.
 _OWN_OUTLET = re.compile(r"ОДКБ-?информ|CSTO-?inform|odkb-csto", _I)

@@ -240,7 +240,8 @@ def _build(document: Mapping[str, Any], source: str) -> Gazetteer:
             raise ConfigurationError(f"{source}: {code!r} is not an ISO 3166-1 alpha-2 code")
         country = Entry(Kind.COUNTRY, str(code), country=str(code))
         adjective = Entry(Kind.ADJECTIVE, str(code), country=str(code))
-        for form in _forms(block, "en", "ru"):
+        # A region ("the Zhambyl region", "Иссык-Кульская область") is its country's territory.
+        for form in _forms(block, "en", "ru", "regions_en", "regions_ru"):
             gazetteer.add(form, country, origin=f"country {code}")
         for form in _russian_forms(block)[:1]:
             gazetteer.name_in_russian(country, form)

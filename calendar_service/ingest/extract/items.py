@@ -131,12 +131,15 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _header(text: str, start: int, end: int) -> tuple[dt.date, tuple[int, int], int] | None:
-    """Return (publication date, its span, where the body starts) when the paragraph is a header."""
+def _header(
+    text: str, start: int, end: int, reference: dt.date | None = None
+) -> tuple[dt.date, tuple[int, int], int, bool] | None:
+    """Return (publication date, its span, where the body starts, whether its year is written) when
+    the paragraph is a header."""
     paragraph = text[start:end]
-    stamped = _timestamp(paragraph)
+    stamped = _timestamp(paragraph, reference)
     if stamped is not None:
-        return stamped, (start, end), end
+        return stamped[0], (start, end), end, stamped[1]
     match = _NUMERIC_HEAD.match(paragraph)
     if match:
         day, month, year = (
@@ -150,7 +153,7 @@ def _header(text: str, start: int, end: int) -> tuple[dt.date, tuple[int, int], 
             return None
         date_end = match.end(3) if match.group(1) else match.end(6)
         date_start = match.start(1) if match.group(1) else match.start(4)
-        return published, (start + date_start, start + date_end), start + match.end()
+        return published, (start + date_start, start + date_end), start + match.end(), True
     mentions = find_dates(paragraph[:80])
     byline = _BYLINE_PREFIX.match(paragraph)  # "Xinhua, October 15, 2016": the date after its agency
     lead = byline.end() if byline else 0
@@ -168,16 +171,19 @@ def _header(text: str, start: int, end: int) -> tuple[dt.date, tuple[int, int], 
                 dt.date(first.year, first.month, first.day),
                 (start + mention.start, start + mention.end),
                 end,
+                True,
             )
     return None
 
 
-def _timestamp(paragraph: str) -> dt.date | None:
-    """Return the day of a line that is only a day and a clock time, as sites stamp their items.
+def _timestamp(paragraph: str, reference: dt.date | None = None) -> tuple[dt.date, bool] | None:
+    """Return the day of a line that is only a day and a clock time, as sites stamp their items, and
+    whether its year is written.
 
     "11:40, 15 May 2017 | GMT +6", "September 23, 2009 - 15:20 AMT", "- 09:15, 16 октября 2024",
     "14:10 30/11/2021", "28-11-2024 11:30", "Декабрь 20, 2016 15:05": the day, with its year, is the
-    publication date.
+    publication date. Without a year ("15 мая, 14:30", "May 15, 14:30") it is the latest such day up
+    to the day after ``reference``, as for a dateline, and its year is not written.
     """
     if len(paragraph) > 64 or not _CLOCK.search(paragraph):
         return None
@@ -185,16 +191,28 @@ def _timestamp(paragraph: str) -> dt.date | None:
     numeric = _NUMERIC_DAY.fullmatch(rest)
     if numeric:
         try:
-            return dt.date(int(numeric.group(4)), int(numeric.group(3)), int(numeric.group(1)))
+            return dt.date(int(numeric.group(4)), int(numeric.group(3)), int(numeric.group(1))), True
         except ValueError:
             return None
     mentions = find_dates(rest)
     if len(mentions) != 1 or rest[: mentions[0].begin].strip() or rest[mentions[0].end :].strip(" ,.|–—-"):
         return None
     first = mentions[0].first
-    if mentions[0].first != mentions[0].last or first.year is None or first.month is None or first.day is None:
+    if mentions[0].first != mentions[0].last or first.month is None or first.day is None:
         return None
-    return dt.date(first.year, first.month, first.day)
+    if first.year is not None:
+        return dt.date(first.year, first.month, first.day), True
+    if reference is None or mentions[0].relative_year is not None:
+        return None
+    latest = reference + dt.timedelta(days=1)
+    for year in range(latest.year, latest.year - 5, -1):
+        try:
+            day = dt.date(year, first.month, first.day)
+        except ValueError:
+            continue
+        if day <= latest:
+            return day, False
+    return None
 
 
 def _lead(text: str, start: int, end: int) -> DateMention | None:
@@ -267,7 +285,7 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
     by_agency = {
         paragraphs[number + 1][0]
         for number, (start, end) in enumerate(paragraphs[:-1])
-        if _BYLINE.fullmatch(text, start, end) and _header(text, *paragraphs[number + 1])
+        if _BYLINE.fullmatch(text, start, end) and _header(text, *paragraphs[number + 1], reference)
     }
     paragraphs = [(start, end) for start, end in paragraphs if not _next_is(by_agency, text, start, end)]
     drafts: list[_Draft] = []
@@ -289,7 +307,7 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
             following = paragraphs[index + 1]
             following_dateline = _dateline(text, *following, reference)
             following_lead = None if following_dateline else _lead(text, *following)
-            if following_lead or following_dateline or _header(text, *following):
+            if following_lead or following_dateline or _header(text, *following, reference):
                 title = " ".join(text[start:end].split())
                 index += 1
                 start, end = following
@@ -305,7 +323,7 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
                 drafts.append(_dateline_draft(text, start, end, dateline, title, item_start))
             index += 1
             continue
-        header = _header(text, start, end)
+        header = _header(text, start, end, reference)
         if (
             title is None
             and header is None
@@ -316,11 +334,11 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
             drafts[-1].bodies.append((start, end))  # the body of a header that stood on a line of its own
             drafts[-1].end = end
         elif header is not None:
-            published, span, body = header
+            published, span, body, year_written = header
             # A site's clock stamp heads an outlet's report, as a dateline does; a bare date heads a
             # body's own article.
             stamped = (
-                _timestamp(text[start:end]) is not None
+                _timestamp(text[start:end], reference) is not None
                 or start in by_agency
                 or _BYLINE_PREFIX.match(text, start, end) is not None
             )
@@ -333,6 +351,7 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
                     title,
                     published,
                     span,
+                    year_written=year_written,
                 )
             )
         elif title is not None or lead or not drafts:
