@@ -362,3 +362,24 @@ def test_an_opening_ceremony_after_the_exercise_is_named_is_the_exercise(extract
 def test_russian_verbs_of_meeting_and_of_opening(extract: Extract, sentence: str, status: str) -> None:
     events = extract("ЕРЕВАН, 7 июня – Sputnik. " + sentence, "2016-06-07")
     assert [(e.category, e.status, e.countries) for e in events] == [("meeting", status, ("AM",))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "YEREVAN, October 11. /TASS/. The CSTO summit will be held in Yerevan on Friday. On the eve of the summit,"
+        " the foreign ministers will meet there.",
+        "ЕРЕВАН, 11 октября /ТАСС/. Саммит ОДКБ пройдет в Ереване в пятницу. Накануне саммита там же соберутся"
+        " министры иностранных дел.",
+    ],
+)
+def test_the_eve_of_the_event_just_dated_is_the_day_before_it(extract: Extract, text: str) -> None:
+    events = extract(text, "2016-10-11")
+    assert [(e.start, e.countries) for e in events] == [
+        (dt.date(2016, 10, 14), ("AM",)), (dt.date(2016, 10, 13), ("AM",))
+    ]
+
+
+def test_a_session_planned_for_holding_is_planned(extract: Extract) -> None:
+    text = "11:02 06/03/2020\n\nСессия ОДКБ запланирована к проведению в ноябре в Москве, сообщил генсек."
+    assert [(e.as_json()["start"], e.status) for e in extract(text, "2020-03-06")] == [("2020-11", "planned")]

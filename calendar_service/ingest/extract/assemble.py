@@ -216,8 +216,12 @@ def _the_month(
         elif mention.relative == ("the_day", 0) and days:
             day = PartialDate(_year_of(days[-1]), days[-1].start.month, days[-1].start.day)
             mention = replace(mention, first=day, last=day, relative=None)
-        elif mention.relative is not None and mention.relative[0] == "the_day" and mention.relative[1] and (
-            _counts_from(sentence, mention, dated[-1], previous) if dated else False
+        elif (
+            mention.counted
+            and mention.relative is not None
+            and mention.relative[1]
+            and dated
+            and _counts_from(sentence, mention, dated[-1], previous)
         ):
             # "The day before", "накануне", "two days later": counted from the event dated in the
             # sentence before, from its first day back and from its last day on; else from the
@@ -228,8 +232,10 @@ def _the_month(
             year = _year_of(event) if when.year == event.start.year else None
             day = PartialDate(year, when.month, when.day)
             mention = replace(mention, first=day, last=day, relative=None)
-        elif mention.counted and mention.relative is not None and mention.relative[1] > 0:
-            continue  # "the next day" with no day before it to count from
+        elif mention.counted and mention.relative is not None and (
+            mention.relative[1] > 0 or mention.relative[0] == "the_eve"
+        ):
+            continue  # "the next day", "on the eve of the summit" with no day before it to count from
         mentions.append(mention)
     return replace(sentence, mentions=mentions)
 

@@ -130,7 +130,7 @@ _HELD = re.compile(
     # Under way on the day of the report: "Yerevan is hosting", "the ministers are discussing".
     r"|\b(?:is|are)\s+(?:now\s+)?(?:hosting|holding|discussing|meeting|attending|taking part|under\s?way)\b"
     r"|\bkicks? off\b|\bworked out\b|\bпроводит\b|\bпроводят\b|\bзаседает\b|\bзаседают\b"
-    r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|\bпроведен\w*|\bпроведён\w*|\bприня\w+ участие"
+    r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|\bпровед[её]н(?!и)\w*|\bприня\w+ участие"
     r"|\bобсудил\w*|\bподписал\w*|\bпринял\w*|\bпосетил\w*|\bвстретил\w*|\bотметил\w*"
     r"|\bначал(?:ся|ась|ось|ись|и|а|о)?\b|\bстартовал\w*|\bзавершил\w*|\bзавершен\w*|\bзавершён\w*|\bоткрыл\w*"
     r"|\bорганизовал\w*|\bпроходит\b|\bпроходят\b|\bисполня\w*|\bисполнил\w*|\bотмеча\w*"
@@ -144,7 +144,7 @@ _HELD = re.compile(
 _OCCURS = re.compile(
     r"\btook place\b|\btakes place\b|\b(?:will|to) take place\b|\b(?:was|were|is|are|be|been) held\b"
     r"|\bwas organi[sz]ed\b|\bopened\b|\bбыл\w* организован\w*|\bсостоял\w*|\bсостоит\w*"
-    r"|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпройд[её]т\b|\bпройдут\b|\bпроходит\b|\bпроходят\b|\bпроведен\w*|\bпроведён\w*"
+    r"|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпройд[её]т\b|\bпройдут\b|\bпроходит\b|\bпроходят\b|\bпровед[её]н(?!и)\w*"
     r"|\bоткрыл\w*|\bоткрыт\w*",
     _I,
 )

@@ -181,6 +181,10 @@ _PATTERNS: dict[str, str] = {
         r"|(?P<count>two|three|four|five|\d)\s+days\s+(?P<way>later|earlier|before)"
         r"|(?:через|спустя)\s+(?P<countr>два|две|три|четыре|пять|\d)\s+(?:дня|дней|суток))(?![\w])"
         r"(?!\s+(?i:yesterday|tomorrow|of\b|the\b|a\b|an\b|its\b|his\b|their\b|this\b|that\b))"
+        # "on the eve of the summit", "the day before the session": the day before the event named,
+        # when it is the one the item dated last (:mod:`.assemble`).
+        r"|(?<![\w])(?P<eve>(?i:on\s+the\s+eve\s+of|the\s+day\s+before)\s+(?:the|this|that|its)\s+(?i:summit|session"
+        r"|meeting|exercises?|drills|talks|visit|forum|conference))(?![\w])"
     ),
     # "the same day", "на этот день": the day of the event the item spoke of last (:mod:`.assemble`).
     "the_day": (
@@ -220,13 +224,13 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "relative_week": re.compile(r"(?i:week|недел)"),
     "relative_month": re.compile(r"(?i:month|месяц)"),
     "the_day": re.compile(r"(?i:day|день)"),
-    "day_offset": re.compile(r"(?i:day|день|дн[её]м|накануне|дня|дней|суток)"),
+    "day_offset": re.compile(r"(?i:day|eve|день|дн[её]м|накануне|дня|дней|суток)"),
     "season_bare": re.compile(r"(?i:spring|summer|autumn|fall|весной|летом|осенью)"),
     "weekday_gen": re.compile(r"(?i:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)"),
     "month_day": re.compile(r"\d(?:st|nd|rd|th|-?го)"),
 }  # fmt: skip
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
-    rf"\d|{_M}|{_WD}|(?i:day|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
+    rf"\d|{_M}|{_WD}|(?i:day|eve\b|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
     r"|вчера|послезавтра|позавчера|недел|месяц)"
 )

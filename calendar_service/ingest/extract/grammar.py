@@ -327,6 +327,11 @@ def _frames(text: str, end: int) -> bool:
 
 
 def _day_offset(match: re.Match[str]) -> Iterator[DateMention]:
+    if match.group("eve") or (match.group("back") and _frames(match.string, match.end())):
+        # "накануне саммита", "on the eve of the summit": the day before that event, if the item
+        # has just dated it; else no date at all.
+        yield _mention(match, PartialDate(None), PartialDate(None), relative=("the_eve", -1), counted=True)
+        return
     if _frames(match.string, match.end()):
         return
     if match.group("back"):
