@@ -383,3 +383,37 @@ def test_the_eve_of_the_event_just_dated_is_the_day_before_it(extract: Extract, 
 def test_a_session_planned_for_holding_is_planned(extract: Extract) -> None:
     text = "11:02 06/03/2020\n\nСессия ОДКБ запланирована к проведению в ноябре в Москве, сообщил генсек."
     assert [(e.as_json()["start"], e.status) for e in extract(text, "2020-03-06")] == [("2020-11", "planned")]
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("МОСКВА, 11 сентября /ТАСС/. Учение ОДКБ проходило в Белоруссии с понедельника по пятницу.",
+         (dt.date(2024, 9, 2), dt.date(2024, 9, 6))),
+        ("MOSCOW, September 11. /TASS/. The CSTO drills were held in Belarus from Monday to Friday last week.",
+         (dt.date(2024, 9, 2), dt.date(2024, 9, 6))),
+        ("MOSCOW, September 11. /TASS/. The CSTO drills will be held in Belarus from Monday to Friday.",
+         (dt.date(2024, 9, 16), dt.date(2024, 9, 20))),
+        ("MOSCOW, September 11. /TASS/. The CSTO exercise began on 2 September in Belarus and continued until"
+         " 6 September.", (dt.date(2024, 9, 2), dt.date(2024, 9, 6))),
+        ("МОСКВА, 11 сентября /ТАСС/. Учение ОДКБ началось 2 сентября в Белоруссии и продолжалось до 6 сентября.",
+         (dt.date(2024, 9, 2), dt.date(2024, 9, 6))),
+    ],
+)
+def test_a_run_from_one_weekday_to_another_or_continued_until_a_day(
+    extract: Extract, text: str, dates: tuple[dt.date, dt.date]
+) -> None:
+    events = extract(text, "2024-09-11")
+    assert [(e.start, e.end, e.category, e.countries) for e in events] == [(*dates, "training", ("BY",))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "country"),
+    [
+        ("Tajikistan is to host the CSTO drills next year.", "TJ"),
+        ("The CSTO foreign ministers are to meet in Minsk next year.", "BY"),
+    ],
+)
+def test_what_is_to_happen_is_planned(extract: Extract, sentence: str, country: str) -> None:
+    events = extract("MOSCOW, March 1. /TASS/. " + sentence, "2022-03-01")
+    assert [(e.as_json()["start"], e.status, e.countries) for e in events] == [("2023", "planned", (country,))]

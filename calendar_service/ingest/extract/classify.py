@@ -112,7 +112,7 @@ _PLANNED = re.compile(
     r"\bwill\b|\bshall\b|\bwould\b|\b(?:is|are)\s+(?:scheduled|planned|expected|due|set)\b|\b(?:is|are)\s+to\s+be\b"
     r"|\bto be held\b|\bscheduled\b|\bforthcoming\b|\bupcoming\b|\bplans? to\b|\bintends? to\b|\bnext\b"
     r"|\bбудет\b|\bбудут\b|\bпримет\b|\bпримут\b|\bсостоится\b|\bсостоятся\b|\bпройд[её]т\b|\bпройдут\b|\bсобер[её]тся\b|\bсоберутся\b|\bоткро[её]тся\b|\bоткроются\b|\bначн[её]тся\b"
-    r"|\bначнутся\b|\bстартует\b|\bстартуют\b|\bзаверш[иа]тся\b|\bпродл[ия]тся\b|\b(?:is|are) to (?:run|last|end)\b"
+    r"|\bначнутся\b|\bстартует\b|\bстартуют\b|\bзаверш[иа]тся\b|\bпродл[ия]тся\b|\b(?:is|are) to (?!be\b)[a-z]+\b"
     r"|\bпроведут\b|\bпроведет\b"
     r"|\bпроведёт\b|\bпланиру\w*|\bзапланирован\w*|\bпредстоящ\w*|\bнамечен\w*|\bожида\w+ся\b"
     r"|\bпредполагается\b|\bследующ\w*",

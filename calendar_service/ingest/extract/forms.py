@@ -21,6 +21,7 @@ __all__ = ["FORMS", "HINT", "NEEDLES"]
 _M = month_pattern()
 _WD = weekday_pattern()
 _DASH = r"\s*[-‐‑‒–—―−]\s*"
+_WD_GENITIVE = r"(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)"
 _DAY_RANGE_WORD = r"\s+(?:to|till|until|through|thru|and|по|и|до)\s+"
 _FROM = r"(?:(?<![\w])(?:[Ff]rom|[Bb]etween|[Сс]|[Сс]о)\s+)?"
 _SUFFIX = r"(?:-?(?:м|го))?(?:\s*(?:годах|годы|года|году|год|гг\.|г\.|г(?![\w])))?"
@@ -140,6 +141,12 @@ _PATTERNS: dict[str, str] = {
         r"|[Пп]рошлым|[Мм]инувшим)\s+)?(?P<seasonr>[Вв]есной|[Лл]етом|[Оо]сенью))(?![\w])"
         r"(?!\s+(?:of\b|(?:19|20)\d\d|this|next|last|этого|текущего|нынешнего|следующего|будущего|прошлого|сего)\b)"
     ),
+    # "from Monday to Friday", "с понедельника по пятницу", "Monday through Friday last week".
+    "weekday_range": (
+        rf"(?<![\w])(?:(?:[Ff]rom|[Сс]о?)\s+)?(?P<wd1>{_WD}|{_WD_GENITIVE})\s+(?:to|till|until|through|thru|по|до)\s+"
+        rf"(?P<wd2>{_WD}|{_WD_GENITIVE})(?![\w])(?:\s+(?P<wk>(?i:last|this|next))\s+week"
+        r"|\s+на\s+(?P<wkr>прошлой|минувшей|этой|следующей)\s+неделе)?"
+    ),
     # "until Friday", "до пятницы", "со вторника": a weekday in the genitive after a preposition.
     "weekday_gen": (
         r"(?<![\w])(?P<pre>[Дд]о|[Сс]о?|[Пп]о)\s+(?P<wdg>понедельника|вторника|среды|четверга|пятницы|субботы"
@@ -226,6 +233,7 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "the_day": re.compile(r"(?i:day|день)"),
     "day_offset": re.compile(r"(?i:day|eve|день|дн[её]м|накануне|дня|дней|суток)"),
     "season_bare": re.compile(r"(?i:spring|summer|autumn|fall|весной|летом|осенью)"),
+    "weekday_range": re.compile(r"(?i:\s(?:to|till|until|through|thru|по|до)\s)"),
     "weekday_gen": re.compile(r"(?i:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)"),
     "month_day": re.compile(r"\d(?:st|nd|rd|th|-?го)"),
 }  # fmt: skip

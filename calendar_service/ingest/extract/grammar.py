@@ -357,6 +357,22 @@ def _weekday_gen(match: re.Match[str]) -> Iterator[DateMention]:
     )
 
 
+def _weekday_number(word: str) -> int | None:
+    lower = word.lower()
+    return _WEEKDAY_GENITIVE.index(lower) + 1 if lower in _WEEKDAY_GENITIVE else weekday_number(word)
+
+
+def _weekday_range(match: re.Match[str]) -> Iterator[DateMention]:
+    first, last = _weekday_number(match.group("wd1")), _weekday_number(match.group("wd2"))
+    if first is None or last is None or first == last:
+        return
+    week = _direction(match.group("wk") or match.group("wkr"))
+    unit = {-1: "weekdays_last", 1: "weekdays_next"}.get(week, "weekdays")
+    if week == 0 and (match.group("wk") or match.group("wkr")):
+        unit = "weekdays_this"
+    yield _mention(match, PartialDate(None), PartialDate(None), weekday=first, relative=(unit, last))
+
+
 def _month_day(match: re.Match[str]) -> Iterator[DateMention]:
     group = "d1" if match.group("d1") else "d2"
     day = int(match.group(group))
@@ -464,6 +480,7 @@ _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
     "day_offset": _day_offset,
     "season_bare": _season_bare,
     "weekday_gen": _weekday_gen,
+    "weekday_range": _weekday_range,
     "month_day": _month_day,
 }
 

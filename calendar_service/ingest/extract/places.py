@@ -50,7 +50,8 @@ _DOCUMENT = re.compile(
 )
 _HOSTS = re.compile(
     # Not "примет участие": taking part is not hosting.
-    r"\s+(?:will\s+host|hosts|hosted|is\s+hosting|will\s+be\s+the\s+host|примет\s+у\s+себя|принимает\s+у\s+себя"
+    r"\s+(?:will\s+host|hosts|hosted|is\s+hosting|(?:is|are)\s+(?:set\s+|due\s+|expected\s+)?to\s+host"
+    r"|will\s+be\s+the\s+host|примет\s+у\s+себя|принимает\s+у\s+себя"
     r"|станет\s+хозяйкой|станет\s+площадкой)\b",
     re.I,
 )

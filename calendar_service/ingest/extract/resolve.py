@@ -105,6 +105,19 @@ def _relative(mention: DateMention, anchor: dt.date, tense: Tense) -> tuple[dt.d
         last = period_bounds(year, number + 1, None)[1].day
         day = dt.date(year, number + 1, min(amount, last))
         return day, day
+    if unit.startswith("weekdays"):  # "from Monday to Friday" (``amount`` is the last weekday)
+        assert mention.weekday is not None
+        length = (amount - mention.weekday) % 7
+        monday = anchor - dt.timedelta(days=anchor.weekday())
+        weeks = {"weekdays_last": -1, "weekdays_this": 0, "weekdays_next": 1}.get(unit)
+        if weeks is not None:
+            start = monday + dt.timedelta(weeks=weeks, days=mention.weekday - 1)
+        elif tense is Tense.PAST:  # the latest such run ended on or before the anchor
+            end = anchor - dt.timedelta(days=(anchor.isoweekday() - amount) % 7)
+            start = end - dt.timedelta(days=length)
+        else:  # the next one begun on or after it
+            start = anchor + dt.timedelta(days=(mention.weekday - anchor.isoweekday()) % 7)
+        return start, start + dt.timedelta(days=length)
     if unit == "week":
         monday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(weeks=amount)
         return monday, monday + dt.timedelta(days=6)

@@ -89,6 +89,7 @@ _LASTS = re.compile(
     r"|wrapped\s+up|finish|finishes|finished)\s+(?:on|by|until|till)\b"
     r"|\bwill be (?:completed|over|finished|concluded) on\b|\bwill (?:last|run|continue) till\b"
     r"|\b(?:is|are)\s+(?:set\s+|scheduled\s+|expected\s+)?to\s+(?:last|run|continue)\s+(?:until|till|through|to)\b"
+    r"|\b(?:lasted|ran|continued)\s+(?:until|till|through|to)\b|\bпродолжал(?:ось|ись|ся|ась)\s+(?:до|по)\b"
     r"|\bпродл(?:ится|ятся|илось|ились|ился|илась)\s+(?:до|по)\b"
     r"|\bзаверш(?:ится|атся|илось|ились|ился|илась|ено|ены)\b|\bбудет завершен\w*"
     r"|\b(?:закончится|закончатся|окончится|окончатся|закончилось|закончились)\b",
