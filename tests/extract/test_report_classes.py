@@ -417,3 +417,10 @@ def test_a_run_from_one_weekday_to_another_or_continued_until_a_day(
 def test_what_is_to_happen_is_planned(extract: Extract, sentence: str, country: str) -> None:
     events = extract("MOSCOW, March 1. /TASS/. " + sentence, "2022-03-01")
     assert [(e.as_json()["start"], e.status, e.countries) for e in events] == [("2023", "planned", (country,))]
+
+
+def test_a_stamp_with_a_slash_heads_a_report_and_alma_ata_is_almaty(extract: Extract) -> None:
+    text = "30 мая 2024 / 17:20\n\nМинистр обороны России прибыл с рабочим визитом в Алма-Ату."
+    assert [(e.start, e.status, e.countries) for e in extract(text, "2024-05-31")] == [
+        (dt.date(2024, 5, 30), "held", ("KZ",))
+    ]

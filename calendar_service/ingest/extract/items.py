@@ -187,7 +187,7 @@ def _timestamp(paragraph: str, reference: dt.date | None = None) -> tuple[dt.dat
     """
     if len(paragraph) > 64 or not _CLOCK.search(paragraph):
         return None
-    rest = _ZONE.sub(" ", _CLOCK.sub(" ", paragraph)).strip(" ,|–—-\t")
+    rest = _ZONE.sub(" ", _CLOCK.sub(" ", paragraph)).strip(" ,|/–—-\t")
     numeric = _NUMERIC_DAY.fullmatch(rest)
     if numeric:
         try:
@@ -195,7 +195,7 @@ def _timestamp(paragraph: str, reference: dt.date | None = None) -> tuple[dt.dat
         except ValueError:
             return None
     mentions = find_dates(rest)
-    if len(mentions) != 1 or rest[: mentions[0].begin].strip() or rest[mentions[0].end :].strip(" ,.|–—-"):
+    if len(mentions) != 1 or rest[: mentions[0].begin].strip() or rest[mentions[0].end :].strip(" ,.|/–—-"):
         return None
     first = mentions[0].first
     if mentions[0].first != mentions[0].last or first.month is None or first.day is None:
