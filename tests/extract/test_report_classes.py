@@ -424,3 +424,22 @@ def test_a_stamp_with_a_slash_heads_a_report_and_alma_ata_is_almaty(extract: Ext
     assert [(e.start, e.status, e.countries) for e in extract(text, "2024-05-31")] == [
         (dt.date(2024, 5, 30), "held", ("KZ",))
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when"),
+    [
+        ("Саммит ОДКБ пройдет в конце года в Москве.", ("2024", "2024")),
+        ("The CSTO summit will be held in Moscow at the end of the year.", ("2024", "2024")),
+        ("Саммит ОДКБ пройдет в начале следующего года в Москве.", ("2025", "2025")),
+        ("The CSTO summit will be held in Moscow in early autumn.", ("2024-09", "2024-11")),
+        ("Саммит ОДКБ пройдет в Москве в начале осени.", ("2024-09", "2024-11")),
+    ],
+)
+def test_a_part_of_a_year_or_season_named_without_the_year(
+    extract: Extract, sentence: str, when: tuple[str, str]
+) -> None:
+    events = extract("MOSCOW, March 5. /TASS/. " + sentence, "2024-03-05")
+    assert [(e.as_json()["start"], e.as_json()["end"], e.status, e.countries, e.year_inferred) for e in events] == [
+        (*when, "planned", ("RU",), True)
+    ]

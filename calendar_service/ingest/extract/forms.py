@@ -147,6 +147,19 @@ _PATTERNS: dict[str, str] = {
         rf"(?P<wd2>{_WD}|{_WD_GENITIVE})(?![\w])(?:\s+(?P<wk>(?i:last|this|next))\s+week"
         r"|\s+на\s+(?P<wkr>прошлой|минувшей|этой|следующей)\s+неделе)?"
     ),
+    # "at the end of the year", "в конце года", "в начале следующего года": the year (this one unless
+    # the text says which).
+    "year_part": (
+        r"(?<![\w])(?:[Aa]t|[Ii]n|[Вв])\s+(?:the\s+)?(?:end|beginning|middle|конце|начале|середине)\s+(?:of\s+)?(?:the\s+)?"
+        r"(?:(?P<rel>this|next|этого|текущего|нынешнего|следующего|будущего)\s+)?(?:year|года)(?![\w])"
+        r"(?!\s+(?:(?:19|20)\d\d|of\b))"
+    ),
+    # "in early autumn", "в начале осени": the season.
+    "season_part": (
+        r"(?<![\w])(?:[Ii]n\s+(?:the\s+)?(?:early|late|mid-?)\s*(?P<season>spring|summer|autumn|fall)"
+        r"|[Вв]\s+(?:начале|конце|середине)\s+(?P<seasonr>весны|лета|осени))(?![\w])"
+        r"(?!\s+(?:of\b|(?:19|20)\d\d|this|next|этого|текущего|следующего|будущего|прошлого))"
+    ),
     # "until Friday", "до пятницы", "со вторника": a weekday in the genitive after a preposition.
     "weekday_gen": (
         r"(?<![\w])(?P<pre>[Дд]о|[Сс]о?|[Пп]о)\s+(?P<wdg>понедельника|вторника|среды|четверга|пятницы|субботы"
@@ -233,12 +246,14 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "the_day": re.compile(r"(?i:day|день)"),
     "day_offset": re.compile(r"(?i:day|eve|день|дн[её]м|накануне|дня|дней|суток)"),
     "season_bare": re.compile(r"(?i:spring|summer|autumn|fall|весной|летом|осенью)"),
+    "year_part": re.compile(r"(?i:year|года)"),
+    "season_part": re.compile(r"(?i:spring|summer|autumn|fall|весны|лета|осени)"),
     "weekday_range": re.compile(r"(?i:\s(?:to|till|until|through|thru|по|до)\s)"),
     "weekday_gen": re.compile(r"(?i:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)"),
     "month_day": re.compile(r"\d(?:st|nd|rd|th|-?го)"),
 }  # fmt: skip
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
-    rf"\d|{_M}|{_WD}|(?i:day|eve\b|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
+    rf"\d|{_M}|{_WD}|(?i:day|eve\b|весны|лета|осени|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
     r"|вчера|послезавтра|позавчера|недел|месяц)"
 )

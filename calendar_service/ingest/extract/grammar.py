@@ -395,6 +395,19 @@ def _season_bare(match: re.Match[str]) -> Iterator[DateMention]:
     yield _mention(match, PartialDate(None, first), PartialDate(None, last), relative_year=relative, loose=True)
 
 
+_SEASONS_GENITIVE = {"весны": (3, 5), "лета": (6, 8), "осени": (9, 11)}
+
+
+def _season_part(match: re.Match[str]) -> Iterator[DateMention]:
+    word = (match.group("season") or match.group("seasonr")).lower()
+    first, last = _SEASONS.get(word) or _SEASONS_GENITIVE[word]
+    yield _mention(match, PartialDate(None, first), PartialDate(None, last), loose=True)
+
+
+def _year_part(match: re.Match[str]) -> Iterator[DateMention]:
+    yield _mention(match, PartialDate(None), PartialDate(None), relative_year=_relative(match, "rel") or 0)
+
+
 def _weekday(match: re.Match[str]) -> Iterator[DateMention]:
     weekday = weekday_number(match.group("wd"))
     direction = _direction(_group(match, "dir"))
@@ -481,6 +494,8 @@ _BUILDERS: dict[str, Callable[[re.Match[str]], Iterator[DateMention]]] = {
     "season_bare": _season_bare,
     "weekday_gen": _weekday_gen,
     "weekday_range": _weekday_range,
+    "year_part": _year_part,
+    "season_part": _season_part,
     "month_day": _month_day,
 }
 
