@@ -443,3 +443,16 @@ def test_a_part_of_a_year_or_season_named_without_the_year(
     assert [(e.as_json()["start"], e.as_json()["end"], e.status, e.countries, e.year_inferred) for e in events] == [
         (*when, "planned", ("RU",), True)
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "В Секретариате ОДКБ состоялось первое в текущем году заседание Постоянного совета.",
+        "Постоянный совет ОДКБ провел первое в 2026 году заседание.",
+        "The CSTO Permanent Council held its first meeting in 2026.",
+    ],
+)
+def test_the_first_meeting_of_a_year_is_not_dated_by_the_year(extract: Extract, sentence: str) -> None:
+    events = extract("MOSCOW, January 13. /TASS/. " + sentence, "2026-01-13")
+    assert all(e.precision != "year" for e in events)

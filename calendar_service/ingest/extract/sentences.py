@@ -77,6 +77,12 @@ _SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}(?:\s+\S+){{0,3}}?\s+$", _I)
 # Used with match(), where "^" never matches. No comma between: in "перенесено на 2 апреля, сообщили
 # в Секретариате" the date is the news, the verb only says who told it.
 _SPEECH_AFTER = re.compile(rf"\s+(?:[^\s,]+\s+)?{_SPEECH}\b", _I)
+#: An ordinal before a year: "первое в 2026 году заседание", "the first meeting in 2026".
+_ORDINAL_BEFORE = re.compile(
+    r"\b(?:перв|втор|трет|последн)\w*\s+(?:[^\s,.;]+\s+){0,2}?(?:в|во)?\s*$"
+    r"|\b(?:first|second|third|last)\s+(?:[^\s,.;]+\s+){0,3}?(?:(?:in|of|this)\s+)?$",
+    _I,
+)
 _INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
 #: Web addresses hold numbers that look like dates ("/2024/05/15/", "2024-05-15-meeting"): never dates.
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", _I)
@@ -180,6 +186,8 @@ def _is_bound(text: str, mention: DateMention, sentence_start: int, *, csto_ends
         return True
     if _SPEECH_AFTER.match(text, mention.end, mention.end + 60):
         return True
+    if mention.precision == "year" and _ORDINAL_BEFORE.search(before):
+        return True  # "первое в текущем году заседание", "the first session in 2026": which one, not when
     return mention.precision == "year" and bool(_TOPIC_BEFORE.search(before))
 
 
