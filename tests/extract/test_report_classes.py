@@ -456,3 +456,25 @@ def test_a_part_of_a_year_or_season_named_without_the_year(
 def test_the_first_meeting_of_a_year_is_not_dated_by_the_year(extract: Extract, sentence: str) -> None:
     events = extract("MOSCOW, January 13. /TASS/. " + sentence, "2026-01-13")
     assert all(e.precision != "year" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Informal CSTO summit opens in Minsk\n\nMinsk is hosting an informal summit of the CSTO member states.",
+         "BY"),
+        ("Заседание СМИД ОДКБ проходит в Бишкеке за закрытыми дверями. На повестке более десяти вопросов.", "KG"),
+    ],
+)
+def test_a_text_without_a_date_that_tells_what_is_under_way_dates_it_on_the_day_read(
+    extract: Extract, text: str, country: str
+) -> None:
+    events = extract(text, "2018-11-08")
+    assert [(e.start, e.status, e.countries, e.year_inferred) for e in events] == [
+        (dt.date(2018, 11, 8), "held", (country,), True)
+    ]
+    assert events[0].confidence < 0.9
+
+
+def test_a_text_without_a_date_that_tells_of_no_happening_dates_nothing(extract: Extract) -> None:
+    assert extract("The CSTO unites six states. It is a defensive alliance.", "2018-11-08") == []

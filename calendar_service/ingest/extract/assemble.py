@@ -27,7 +27,7 @@ from calendar_service.dates import Precision
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract.anniversary import Anniversary, is_founding_act
 from calendar_service.ingest.extract.classify import category_of, mask, status_of
-from calendar_service.ingest.extract.compose import dated_events, founding_event, publication_event
+from calendar_service.ingest.extract.compose import dated_events, founding_event, publication_event, under_way_event
 from calendar_service.ingest.extract.events import ExtractedEvent, deduplicate
 from calendar_service.ingest.extract.gazetteer import Gazetteer
 from calendar_service.ingest.extract.grammar import DateMention, PartialDate
@@ -193,6 +193,10 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
             folded = _folded(context, events[0], stages) if stages else None
             if folded is not None:
                 events = [folded, *(e for e in events[1:] if id(e) not in staged)]
+    elif item.published is None and not events and sentences:
+        own = under_way_event(context, sentences)
+        if own is not None:
+            events.append(own)
     return events
 
 

@@ -32,7 +32,7 @@ from calendar_service.ingest.extract.resolve import Tense, resolve
 from calendar_service.ingest.extract.sentences import Context, ReadSentence, clause_of
 from calendar_service.store.records import Category, Status
 
-__all__ = ["dated_events", "founding_event", "make_event", "principal_body", "publication_event"]
+__all__ = ["dated_events", "founding_event", "make_event", "principal_body", "publication_event", "under_way_event"]
 
 _I = re.IGNORECASE
 _SPLIT_NOUN = re.compile(r"\b(?:meetings|sessions|заседани(?:я|й|ях|ями)|встреч(?:и|ах))\b", _I)
@@ -577,6 +577,59 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
         evidence_span=span,
         city=None,
         country=None,
+    )
+
+
+#: What is under way as the text is written: "Yerevan is hosting", "kicks off", "проходит".
+_UNDER_WAY = re.compile(
+    r"\b(?:is|are)\s+(?:now\s+)?(?:hosting|being held|taking place|under\s?way)\b|\bkicks? off\b|\bopens\b"
+    r"|\bпроход(?:ит|ят)\b|\bоткрыва(?:ется|ются)\b|\bначина(?:ется|ются)\b|\bпровод(?:ит|ят)\b",
+    _I,
+)
+
+
+def under_way_event(context: Context, sentences: list[ReadSentence]) -> ExtractedEvent | None:
+    """Return what an undated text without a publication date reports under way, on the day it is read.
+
+    "Yerevan is hosting an informal summit ...", "Заседание СКБ ОДКБ проходит за закрытыми дверями":
+    the text is read on the day it tells of; its year is inferred, and the confidence is low.
+    """
+    lead = next((s for s in sentences if not s.mentions and not s.anniversaries), None)
+    if lead is None or lead is not sentences[0] or not _UNDER_WAY.search(lead.masked):
+        return None
+    category = category_of(lead.masked)
+    if category is None or category in (Category.STATEMENT, Category.MILESTONE):
+        return None
+    places = places_of(context.text, lead.names)
+    if not places.countries:  # "... проходит за закрытыми дверями. ... В Ереван прибыли все главы государств"
+        scope = [s for s in sentences if s.span.paragraph <= lead.span.paragraph + 1 and not s.mentions]
+        places = places_of(context.text, [name for s in scope for name in s.names])
+    title = context.item.title or _shorten(lead.text)
+    principal = principal_body(lead)
+    core = principal.name if principal is not None else title_core(title)
+    day = context.anchor
+    half_yearly = principal is not None and principal.half_yearly
+    return make_event(
+        context,
+        confidence=confidence(
+            precision=Precision.DAY, year_inferred=True, occurrence=True, own_clause=True, named_kind=True,
+            on_publication_day=True,
+        ),
+        key=event_key(category, core, period_of(day, Precision.DAY, half_yearly=half_yearly)),
+        title=title,
+        summary=" ".join(lead.text.split()),
+        start=day,
+        end=day,
+        precision=Precision.DAY,
+        category=category,
+        status=Status.HELD,
+        countries=places.countries,
+        bodies=bodies_of(lead.names),
+        anniversary=False,
+        year_inferred=True,
+        evidence_span=(lead.span.start, lead.span.end),
+        city=places.city,
+        country=places.country,
     )
 
 
