@@ -478,3 +478,17 @@ def test_a_text_without_a_date_that_tells_what_is_under_way_dates_it_on_the_day_
 
 def test_a_text_without_a_date_that_tells_of_no_happening_dates_nothing(extract: Extract) -> None:
     assert extract("The CSTO unites six states. It is a defensive alliance.", "2018-11-08") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MINSK, September 3. /BelTA/. Servicemen of Kazakhstan and Russia arrived in Belarus for the CSTO exercise"
+        " that starts on 5 September.",
+        "МИНСК, 3 сентября /БЕЛТА/. Военнослужащие Казахстана и России прибыли в Беларусь для участия в учении"
+        " ОДКБ, которое начнется 5 сентября.",
+    ],
+)
+def test_a_date_no_tense_points_at_is_the_nearer_one_and_participants_are_no_venue(extract: Extract, text: str) -> None:
+    events = extract(text, "2024-09-03")
+    assert [(e.start, e.status, e.countries) for e in events] == [(dt.date(2024, 9, 5), "planned", ("BY",))]

@@ -155,6 +155,14 @@ def dated_events(
     resolved = resolve(
         mention, anchor=context.anchor, tense=tense, anchor_is_published=context.publication_year_written
     )
+    if status is None and resolved.year_inferred and mention.relative is None:
+        # No word says whether it happened or is to come ("the exercise that starts on 5 September"):
+        # the nearer of the two readings.
+        ahead = resolve(
+            mention, anchor=context.anchor, tense=Tense.FUTURE, anchor_is_published=context.publication_year_written
+        )
+        if abs((ahead.start - context.anchor).days) < abs((resolved.start - context.anchor).days):
+            resolved = ahead
     if resolved.year_inferred and any(
         m is not mention and m.first.year == m.last.year == resolved.start.year for m in sentence.mentions
     ):
