@@ -492,3 +492,26 @@ def test_a_text_without_a_date_that_tells_of_no_happening_dates_nothing(extract:
 def test_a_date_no_tense_points_at_is_the_nearer_one_and_participants_are_no_venue(extract: Extract, text: str) -> None:
     events = extract(text, "2024-09-03")
     assert [(e.start, e.status, e.countries) for e in events] == [(dt.date(2024, 9, 5), "planned", ("BY",))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MOSCOW, January 20. /TASS/. The first CSTO Permanent Council meeting in 2025 will be held on 5 February.",
+        "МОСКВА, 20 января /ТАСС/. Первое в 2025 году заседание Постоянного совета ОДКБ пройдет 5 февраля.",
+    ],
+)
+def test_a_year_told_by_an_ordinal_writes_the_year_of_the_sentences_date(extract: Extract, text: str) -> None:
+    events = extract(text, "2025-01-20")
+    assert [(e.start, e.year_inferred) for e in events] == [(dt.date(2025, 2, 5), False)]
+
+
+def test_there_as_a_subject_places_nothing(extract: Extract) -> None:
+    text = (
+        "MOSCOW, October 1. /TASS/. The CSTO summit was held in Minsk on 28 September."
+        " There will be a meeting of the Permanent Council on Friday."
+    )
+    events = extract(text, "2024-10-01")
+    assert [(e.start, e.countries) for e in events] == [
+        (dt.date(2024, 9, 28), ("BY",)), (dt.date(2024, 10, 4), ("RU",))
+    ]

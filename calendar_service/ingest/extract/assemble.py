@@ -52,7 +52,9 @@ _CONJUNCTION_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также)?\s*(?:
 _RANK = {"day": 0, "month": 1, "year": 2}
 #: Words that put an event where the one before it was: "там же", "there", "on the eve of the session".
 _THERE = re.compile(
-    r"\bтам же\b|\bthere\b|\bin the same (?:place|city)\b|\bon the eve of\b|\bon the sidelines of\b"
+    # Not "there will be", "there are": "there" as a subject places nothing.
+    r"\bтам же\b|\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|may|might|must|should|can)\b)"
+    r"|\bin the same (?:place|city)\b|\bon the eve of\b|\bon the sidelines of\b"
     r"|\bнакануне\b|\bна полях\b|\bв тот же день\b",
     _I,
 )

@@ -163,8 +163,9 @@ def dated_events(
         )
         if abs((ahead.start - context.anchor).days) < abs((resolved.start - context.anchor).days):
             resolved = ahead
-    if resolved.year_inferred and any(
-        m is not mention and m.first.year == m.last.year == resolved.start.year for m in sentence.mentions
+    if resolved.year_inferred and (
+        any(m is not mention and m.first.year == m.last.year == resolved.start.year for m in sentence.mentions)
+        or resolved.start.year in sentence.years
     ):
         resolved = replace(resolved, year_inferred=False)  # "в 2013 году в два этапа: с 13 по 17 мая"
     if status is None:

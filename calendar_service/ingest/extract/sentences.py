@@ -157,6 +157,9 @@ class ReadSentence:
     #: "продлятся пять дней" (a number of days, as a mention-less count).
     ends: list[DateMention] = field(default_factory=list)
     days: int | None = None
+    #: Years the sentence writes that date no event of their own ("the first session in 2025"): the
+    #: year of its other dates is written, not inferred.
+    years: tuple[int, ...] = ()
 
     @cached_property
     def clause_spans(self) -> list[tuple[int, int]]:
@@ -274,7 +277,15 @@ def read_sentence(context: Context, span: Sentence) -> ReadSentence:
     mentions = [m for m in mentions if m not in ends]
     duration = _DURATION.search(text)
     days = _number(duration.group("n")) if duration else None
-    return ReadSentence(span, text, names, masked, mentions, find_anniversaries(text, span.start), ends, days)
+    years = tuple(
+        m.first.year
+        for m in found
+        if m.precision == "year" and m.first.year is not None and m not in mentions
+        and _ORDINAL_BEFORE.search(context.text, max(span.start, m.begin - 80), m.begin)
+    )
+    return ReadSentence(
+        span, text, names, masked, mentions, find_anniversaries(text, span.start), ends, days, years
+    )
 
 
 def _number(word: str) -> int | None:
