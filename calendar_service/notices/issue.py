@@ -16,6 +16,7 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -71,17 +72,24 @@ def _notice(event: Event, kind: NoticeKind, text: NoticeText, *, sequence: int, 
                   details=text.details, issued_dt=now, updated_dt=now)
 
 
-def issue_announced(session: Session, event: Event, *, now: dt.datetime, names: RussianNames = NO_NAMES) -> Notice:
-    """Add the *announced* notice of a newly stored ``event`` (event sequence 0)."""
-    text = announced_text(
-        title=event.title, title_ru=ru.title(event), summary=event.summary, summary_ru=event.summary_ru or "",
-        dates=en.describe_dates(event), dates_ru=ru.describe_dates(event),
-        place=en.describe_location(event), place_ru=ru.describe_location(event, names), details=_facts(event),
-    )
-    notice = _notice(event, NoticeKind.ANNOUNCED, text, sequence=0, now=now)
-    session.add(notice)
-    queue_notice_deliveries(session, [notice], now=now)
-    return notice
+def issue_announced(session: Session, events: Sequence[Event], *, now: dt.datetime,
+                    names: RussianNames = NO_NAMES) -> list[Notice]:
+    """Add the *announced* notice of each newly stored event of ``events`` (event sequence 0), in order.
+
+    Their deliveries are queued together: one look at the subscriptions for the whole batch.
+    """
+    notices = []
+    for event in events:
+        text = announced_text(
+            title=event.title, title_ru=ru.title(event), summary=event.summary, summary_ru=event.summary_ru or "",
+            dates=en.describe_dates(event), dates_ru=ru.describe_dates(event),
+            place=en.describe_location(event), place_ru=ru.describe_location(event, names), details=_facts(event),
+        )
+        notice = _notice(event, NoticeKind.ANNOUNCED, text, sequence=0, now=now)
+        session.add(notice)
+        notices.append(notice)
+    queue_notice_deliveries(session, notices, now=now)
+    return notices
 
 
 def _headline(before: EventSnapshot, after: EventSnapshot) -> str:
@@ -147,5 +155,5 @@ def announce_unannounced(session: Session) -> int:
         select(Event).where(~select(Notice.id).where(Notice.event_id == Event.id).exists()).order_by(Event.id)
     ).all()
     for event in unannounced:
-        issue_announced(session, event, now=event.created_dt)
+        issue_announced(session, [event], now=event.created_dt)
     return len(unannounced)

@@ -144,19 +144,24 @@ def upsert_records(
     result = UpsertResult()
     keys = [record.key for record in records]
     existing = {row.key: row for row in session.scalars(select(Event).where(Event.key.in_(keys)))}
+    new_uids = {record.key: record.uid or derive_uid(record.key) for record in records if record.key not in existing}
+    # One query for the uids the new events would take (a query per event would flush the session
+    # before each); a uid given twice in this batch is taken as well.
+    taken = set(session.scalars(select(Event.uid).where(Event.uid.in_(set(new_uids.values())))))
+    created_events: list[Event] = []
     for record in records:
         values = _values(record)
         row = existing.get(record.key)
         if row is None:
-            uid = record.uid or derive_uid(record.key)
-            taken = session.scalar(select(Event.id).where(Event.uid == uid))
-            if taken is not None:
+            uid = new_uids[record.key]
+            if uid in taken:
                 raise InvalidInput([Problem(f"uid {uid} belongs to another event", source=source,
                                             record=record.key, field="uid")])
+            taken.add(uid)
             created = Event(uid=uid, key=record.key, sequence=0, created_dt=now, updated_dt=now,
                             origin=origin.value, field_origins=dict.fromkeys(values, tag), **values)
             session.add(created)
-            issue_announced(session, created, now=now)
+            created_events.append(created)
             record_change(session, uid, Action.CREATED, actor=tag, now=now, sequence=0, before={},
                           after=_labelled(values))
             result.created.append(uid)
@@ -171,6 +176,7 @@ def upsert_records(
             result.updated.append(row.uid)
         else:
             result.unchanged.append(row.uid)
+    issue_announced(session, created_events, now=now)
     if result.changed:
         session.flush()
         mark_changed(session, now)
