@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import shutil
@@ -85,14 +86,20 @@ _LATIN_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 _URL = re.compile(r"https?://\S+")
 
 
-def _latin(text: str) -> list[str]:
-    # A body the gazetteer has no Russian name for keeps its name: no Russian form exists.
+@functools.cache
+def _bodies_without_russian_names() -> tuple[str, ...]:
+    """The shipped dataset's bodies the gazetteer has no Russian name for, longest first."""
     names = load_russian_names(REPO / "data")
     with DATASET.open(encoding="utf-8") as stream:
-        unknown = {body for event in yaml.safe_load(stream)["events"] for body in event.get("bodies", [])
-                   if names.get(body) == body}
+        events = yaml.load(stream, Loader=yaml.CSafeLoader)["events"]
+    unknown = {body for event in events for body in event.get("bodies", []) if names.get(body) == body}
+    return tuple(sorted(unknown, key=len, reverse=True))
+
+
+def _latin(text: str) -> list[str]:
+    # A body the gazetteer has no Russian name for keeps its name: no Russian form exists.
     text = _URL.sub("", text)
-    for body in sorted(unknown, key=len, reverse=True):
+    for body in _bodies_without_russian_names():
         text = text.replace(body, "")
     return _LATIN_WORD.findall(text)
 
