@@ -17,8 +17,10 @@ once, by :func:`translate_errors`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
@@ -151,13 +153,23 @@ class _GuardedBackend(httpcore.SyncBackend):
         raise failure
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS context (certifi's certificates), made once per process and shared.
+
+    Loading the certificates costs tens of milliseconds of CPU; a context is safe to share between
+    clients and threads once made.
+    """
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, backend: httpcore.NetworkBackend, *, limits: httpx.Limits) -> None:
-        super().__init__(trust_env=False, limits=limits)
+        super().__init__(verify=_tls_context(), trust_env=False, limits=limits)
         # httpx's transport takes no network backend, so its pool is made again with one: same
         # certificates (the default context), same limits, no proxy.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_tls_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
