@@ -3,7 +3,9 @@
 Fixtures chain app → client → runner, as in Flask's own tests. Each test gets a SQLite file of
 its own in tmp_path, copied from a template migrated once per session (``app``), or from one that
 also holds the repository's dataset, with its feeds folder built (``loaded``, ``client``): the
-copy costs milliseconds where migrating, loading and building cost seconds. With
+copy costs milliseconds where migrating, loading and building cost seconds; under xdist the
+first worker to need a SQLite template builds it in the run's folder while the others wait on a
+file lock, then all copy from it. With
 ``CALENDAR_TEST_DATABASE=postgresql`` the same fixtures hand out PostgreSQL databases, copies of
 templates made once per worker (see tests/pg.py). A guard refuses any network connection outside
 the loopback range.
@@ -25,6 +27,7 @@ from typing import Any, NamedTuple
 
 import pytest
 from click.testing import CliRunner
+from filelock import FileLock
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
@@ -162,42 +165,82 @@ def _template_settings(folder: Path) -> dict[str, Any]:
             "DATABASE_URL": f"sqlite:///{folder / 'calendar.db'}", "BASE_URL": "https://calendar.example.org"}
 
 
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder of the template ``name``, built by ``build`` into an empty folder once per run.
+
+    Under xdist every worker's temporary folder lies in the run's own folder: the first worker
+    builds the template there (into a folder renamed once complete) while the others wait on the
+    lock, and each finds it built. Without xdist the template is the session's own.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    run = tmp_path_factory.getbasetemp().parent
+    folder = run / name
+    with FileLock(run / f"{name}.lock"):
+        if not folder.exists():
+            building = run / f"{name}.building"
+            shutil.rmtree(building, ignore_errors=True)  # left by a worker that failed while building
+            building.mkdir()
+            build(building)
+            building.rename(folder)
+    return folder
+
+
+def _load_and_build(settings: dict[str, Any]) -> None:
+    application = create_app(settings)
+    factory = db.get_session_factory(application)
+    try:
+        load_dataset(factory, DATASET, now=NOW)
+        build_feeds(factory, get_settings(application), now=NOW)
+    finally:
+        factory.kw["bind"].dispose()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Template:
-    """A database migrated to the newest schema, once per session, and an empty feeds folder."""
-    folder = tmp_path_factory.mktemp("migrated")
-    settings = _template_settings(folder)
+    """A database migrated to the newest schema, once per run (per worker on PostgreSQL), and an empty feeds folder."""
     if ON_POSTGRESQL:
+        folder = tmp_path_factory.mktemp("migrated")
+        _template_settings(folder)
         return Template(request.getfixturevalue("postgres_template"), folder / "feeds",
                         request.getfixturevalue("postgres_admin_url"))
-    factory = db.make_session_factory(settings["DATABASE_URL"])
-    try:
-        db.migrate(factory)
-    finally:
-        factory.kw["bind"].dispose()  # closing the last connection folds the WAL into the file
+
+    def build(folder: Path) -> None:
+        settings = _template_settings(folder)
+        factory = db.make_session_factory(settings["DATABASE_URL"])
+        try:
+            db.migrate(factory)
+        finally:
+            factory.kw["bind"].dispose()  # closing the last connection folds the WAL into the file
+
+    folder = _built_once(tmp_path_factory, "migrated", build)
     return Template(folder / "calendar.db", folder / "feeds")
 
 
 @pytest.fixture(scope="session")
 def loaded_template(tmp_path_factory: pytest.TempPathFactory, migrated_template: Template) -> Iterator[Template]:
-    """The repository's dataset loaded at NOW and every feed built, once per session."""
-    folder = tmp_path_factory.mktemp("loaded")
-    settings = _template_settings(folder)
+    """The repository's dataset loaded at NOW and every feed built, once per run (per worker on PostgreSQL)."""
     with contextlib.ExitStack() as dropping:
         if isinstance(migrated_template.database, str):
+            folder = tmp_path_factory.mktemp("loaded")
+            settings = _template_settings(folder)
             settings["DATABASE_URL"] = dropping.enter_context(
                 database(migrated_template.server, template=migrated_template.database))
+            _load_and_build(settings)
+            name = make_url(settings["DATABASE_URL"]).database
+            template = Template(name or "", folder / "feeds", migrated_template.server)
         else:
-            shutil.copyfile(migrated_template.database, folder / "calendar.db")
-        application = create_app(settings)
-        factory = db.get_session_factory(application)
-        try:
-            load_dataset(factory, DATASET, now=NOW)
-            build_feeds(factory, get_settings(application), now=NOW)
-        finally:
-            factory.kw["bind"].dispose()
-        name = make_url(settings["DATABASE_URL"]).database if ON_POSTGRESQL else None
-        template = Template(name or folder / "calendar.db", folder / "feeds", migrated_template.server)
+            sqlite_template = migrated_template.database
+
+            def build(folder: Path) -> None:
+                settings = _template_settings(folder)
+                shutil.copyfile(sqlite_template, folder / "calendar.db")
+                _load_and_build(settings)
+
+            folder = _built_once(tmp_path_factory, "loaded", build)
+            template = Template(folder / "calendar.db", folder / "feeds")
         built = _digests(template.feeds_dir)
         yield template
     # Each test's feeds folder links to these files (see ``loaded``): a test that wrote into one in
