@@ -9,6 +9,7 @@ year or a line in ``docs/data.md`` saying why there is none.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -29,9 +30,10 @@ REFINED_IDS = {"ref:csc:2004-06": "2004-06-18", "ref:cmfa:2018-06": "2018-06-11"
 COUNCIL = "CSTO Collective Security Council"
 
 
+@functools.cache
 def _raw(path: Path) -> dict[str, Any]:
     """Read a dataset file as plain strings, for the fields the loader checks but does not keep."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # plain strings: dates stay text
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CBaseLoader)  # plain strings: dates stay text
 
 
 def _as_of() -> dt.date:
