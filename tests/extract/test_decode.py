@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import unicodedata
 
 import pytest
 
@@ -78,6 +79,20 @@ def test_control_characters_mean_binary() -> None:
 
 def test_a_stray_control_character_is_blanked() -> None:
     assert read_text("On 5 March\x07 the Council met.").text == "On 5 March  the Council met."
+
+
+def test_the_characters_blanked_are_exactly_unicodes_controls_but_tab_and_line_feed() -> None:
+    # Every character of Latin-1 and the general punctuation block, each between two letters: a
+    # control (category Cc) but tab and line feed becomes a space, any other stays as it was,
+    # unless the reading changes it anyway (a carriage return ends a line, spaces are spaces,
+    # invisible characters go).
+    for code in [*range(0x100), *range(0x2000, 0x2070)]:
+        character = chr(code)
+        text = read_text(f"On 5 March x{character}x the Council met.").text
+        if unicodedata.category(character) == "Cc" and character not in "\t\n\r":
+            assert text == "On 5 March x x the Council met.", hex(code)
+        elif character.isprintable() and not character.isspace() and unicodedata.category(character) != "Cf":
+            assert text == f"On 5 March x{unicodedata.normalize('NFC', character)}x the Council met.", hex(code)
 
 
 def test_undecodable_bytes_are_refused_with_advice() -> None:

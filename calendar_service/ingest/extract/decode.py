@@ -10,6 +10,7 @@ for no-break ones, no soft hyphens or zero-width characters.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -42,6 +43,9 @@ _SIGNATURES = (
 )
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u3000"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+#: Unicode's control characters (category Cc: C0, DEL and C1) but tab and line feed.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,6 @@ def _normalise(text: str) -> str:
     return text.translate(_SPACES).translate(_INVISIBLE)
 
 
-def _controls(text: str) -> int:
-    return sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
 
 
 def read_text(data: bytes | str, *, source: str | None = None) -> DecodedText:
@@ -106,14 +108,13 @@ def read_text(data: bytes | str, *, source: str | None = None) -> DecodedText:
         text, encoding = data, "utf-8"
     else:
         text, encoding = _decode(data, source)
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+    if _SURROGATE.search(text):
         raise _refuse("the input holds unpaired surrogate characters; it is not valid Unicode text", source)
     text = _normalise(text)
-    controls = _controls(text)
+    blanked, controls = _CONTROL.subn(" ", text)
     if controls > max(2, len(text) // 100):
         raise _refuse(f"the input is not text ({controls} control characters)", source)
-    if controls:
-        text = "".join(" " if unicodedata.category(ch) == "Cc" and ch not in "\n\t" else ch for ch in text)
+    text = blanked
     if not text.strip():
         raise _refuse("the input is empty", source)
     return DecodedText(text, encoding)
