@@ -528,38 +528,8 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
         places = places_of(context.text, lead.names)
         if not places.countries:
             places = dateline_place(context) or places
-        title = item.title or _shorten(lead.text)
-        principal = principal_body(lead)
-        core = principal.name if principal is not None else title_core(title)
-        period = period_of(
-            published, Precision.DAY, half_yearly=principal is not None and principal.half_yearly
-        )
-        return make_event(
-            context,
-            confidence=confidence(
-                precision=Precision.DAY,
-                year_inferred=not context.publication_year_written,
-                occurrence=True,
-                own_clause=True,
-                named_kind=True,
-                on_publication_day=True,
-            ),
-            key=event_key(category, core, period),
-            title=title,
-            summary=" ".join(lead.text.split()),
-            start=published,
-            end=published,
-            precision=Precision.DAY,
-            category=category,
-            status=Status.HELD,
-            countries=places.countries,
-            bodies=bodies_of(lead.names),
-            anniversary=False,
-            year_inferred=not context.publication_year_written,
-            evidence_span=span,
-            city=places.city,
-            country=places.country,
-        )
+        return _held_on(context, lead, category, places, published,
+                        year_inferred=not context.publication_year_written, evidence_span=span)
     story = item.sentences[0].start if item.sentences else item.end
     if agency and not _OWN_OUTLET.search(context.text, item.start, story):
         return None
@@ -613,16 +583,22 @@ def under_way_event(context: Context, sentences: list[ReadSentence]) -> Extracte
     if not places.countries:  # "... проходит за закрытыми дверями. ... В Ереван прибыли все главы государств"
         scope = [s for s in sentences if s.span.paragraph <= lead.span.paragraph + 1 and not s.mentions]
         places = places_of(context.text, [name for s in scope for name in s.names])
+    return _held_on(context, lead, category, places, context.anchor, year_inferred=True,
+                    evidence_span=(lead.span.start, lead.span.end))
+
+
+def _held_on(context: Context, lead: ReadSentence, category: Category, places: Places, day: dt.date, *,
+             year_inferred: bool, evidence_span: tuple[int, int]) -> ExtractedEvent:
+    """Return what the undated ``lead`` sentence reports held, on ``day`` (the day of the text)."""
     title = context.item.title or _shorten(lead.text)
     principal = principal_body(lead)
     core = principal.name if principal is not None else title_core(title)
-    day = context.anchor
     half_yearly = principal is not None and principal.half_yearly
     return make_event(
         context,
         confidence=confidence(
-            precision=Precision.DAY, year_inferred=True, occurrence=True, own_clause=True, named_kind=True,
-            on_publication_day=True,
+            precision=Precision.DAY, year_inferred=year_inferred, occurrence=True, own_clause=True,
+            named_kind=True, on_publication_day=True,
         ),
         key=event_key(category, core, period_of(day, Precision.DAY, half_yearly=half_yearly)),
         title=title,
@@ -635,8 +611,8 @@ def under_way_event(context: Context, sentences: list[ReadSentence]) -> Extracte
         countries=places.countries,
         bodies=bodies_of(lead.names),
         anniversary=False,
-        year_inferred=True,
-        evidence_span=(lead.span.start, lead.span.end),
+        year_inferred=year_inferred,
+        evidence_span=evidence_span,
         city=places.city,
         country=places.country,
     )
