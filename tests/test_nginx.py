@@ -6,6 +6,7 @@ feeds folder the service published; the answers are compared with the service's 
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import os
 import shutil
@@ -20,6 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from calendar_service import get_settings
+from calendar_service.publish.files import publish, read_manifest
 from tests.process import Process
 
 CONFIG = Path(__file__).resolve().parent.parent / "docs" / "nginx.conf"
@@ -81,13 +83,14 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 
 
 SAME = ("Content-Type", "Last-Modified", "Vary", "Cache-Control", "Link", "X-Content-Type-Options",
-        "Content-Security-Policy", "Content-Encoding", "Content-Length")
+        "Content-Security-Policy", "Content-Encoding", "Content-Length", "ETag")
+PATHS = ("/calendar.ics", "/calendars/anniversaries.ics", "/calendars/kz.ics", "/feed.atom", "/feed.rss", "/feed.json",
+         "/feeds/meetings.atom")
 
 
 @pytest.mark.server
 def test_nginx_serves_the_published_files_as_the_service_does(nginx: str, client: FlaskClient) -> None:
-    for path in ("/calendar.ics", "/calendars/anniversaries.ics", "/calendars/kz.ics", "/feed.atom", "/feed.rss",
-                 "/feed.json", "/feeds/meetings.atom"):
+    for path in PATHS:
         for encoding in ("identity", "gzip"):
             app = client.get(path, headers={"Accept-Encoding": encoding})
             status, headers, body = _get(nginx + path, **{"Accept-Encoding": encoding})
@@ -95,14 +98,56 @@ def test_nginx_serves_the_published_files_as_the_service_does(nginx: str, client
             assert {name: headers.get(name) for name in SAME} == {name: app.headers.get(name) for name in SAME}, path
             if encoding == "gzip":
                 assert gzip.decompress(body) == client.get(path).data
-            # nginx's own strong validator (time and size): revalidated with a 304, as the service's.
-            etag = headers["ETag"]
-            assert etag.startswith('"')
-            assert _get(nginx + path, **{"Accept-Encoding": encoding, "If-None-Match": etag})[0] == 304
             assert _get(nginx + path, **{"Accept-Encoding": encoding,
                                          "If-Modified-Since": app.headers["Last-Modified"]})[0] == 304
             assert client.get(path, headers={"Accept-Encoding": encoding,
                                              "If-Modified-Since": headers["Last-Modified"]}).status_code == 304
+
+
+@pytest.mark.server
+def test_an_etag_from_either_server_is_revalidated_by_both(nginx: str, client: FlaskClient) -> None:
+    for path in PATHS:
+        etags = {encoding: _get(nginx + path, **{"Accept-Encoding": encoding})[1]["ETag"]
+                 for encoding in ("identity", "gzip")}
+        assert etags["identity"] != etags["gzip"]  # two representations, two strong validators
+        assert not etags["identity"].startswith("W/")
+        for encoding, etag in etags.items():
+            other = etags["gzip" if encoding == "identity" else "identity"]
+            for condition, expected in ((etag, 304), (f"W/{etag}", 304), (f'"x", {etag}', 304), (other, 200),
+                                        ('"other"', 200)):
+                asked = {"Accept-Encoding": encoding, "If-None-Match": condition}
+                status, headers, body = _get(nginx + path, **asked)
+                app = client.get(path, headers=asked)
+                assert (status, app.status_code) == (expected, expected), (path, encoding, condition)
+                assert headers["ETag"] == app.headers["ETag"] == etag
+                if expected == 304:
+                    assert body == app.data == b""
+                    assert headers["Last-Modified"] == app.headers["Last-Modified"]
+            # If-Match compares strongly (RFC 9110 §13.1.1), on either server.
+            for condition, expected in ((etag, 200), (f"W/{etag}", 412), (other, 412)):
+                asked = {"Accept-Encoding": encoding, "If-Match": condition}
+                assert _get(nginx + path, **asked)[0] == client.get(path, headers=asked).status_code == expected
+
+
+@pytest.mark.server
+def test_a_publish_changes_the_etag_on_both_servers_alike(nginx: str, loaded: Flask, client: FlaskClient) -> None:
+    feeds = get_settings(loaded).feeds_dir
+    manifest = read_manifest(feeds)
+    documents = {name: (feeds / name).read_bytes() for name in manifest["files"]}
+    before = {encoding: _get(nginx + "/feed.atom", **{"Accept-Encoding": encoding})[1]["ETag"]
+              for encoding in ("identity", "gzip")}
+    # Same length, published at the same instant as the set it replaces: only the time tells them apart.
+    changed = documents["feed.atom"].replace(b"CSTO", b"csto", 1)
+    assert changed != documents["feed.atom"]
+    documents["feed.atom"] = changed
+    publish(feeds, documents, now=dt.datetime.fromisoformat(manifest["published_at"]))
+    for encoding, etag in before.items():
+        asked = {"Accept-Encoding": encoding, "If-None-Match": etag}
+        status, headers, _ = _get(nginx + "/feed.atom", **asked)
+        app = client.get("/feed.atom", headers=asked)
+        assert (status, app.status_code) == (200, 200), encoding
+        assert headers["ETag"] == app.headers["ETag"] != etag
+    assert _get(nginx + "/calendar.ics", **{"If-None-Match": client.get("/calendar.ics").headers["ETag"]})[0] == 304
 
 
 @pytest.mark.server

@@ -1,5 +1,6 @@
 """Publishing as a set: a build that dies or fails at any write leaves every served ETag matching
-the bytes served, the whole previous set or the whole new one, never a mix."""
+the bytes served, the whole previous set or the whole new one, never a mix, and never one ETag
+for two different bodies."""
 
 from __future__ import annotations
 
@@ -79,20 +80,35 @@ for line in sys.stdin:
 """
 
 
-def _served(client: FlaskClient) -> dict[str, bytes]:
-    """GET every file the manifest names, plain and gzip; check each ETag against the bytes served."""
-    names = sorted(read_manifest(get_settings(client.application).feeds_dir)["files"])
-    assert names
+def _file_etag(path: Path) -> str:
+    """nginx's ETag of a file (``ngx_http_set_etag``): modification time in seconds and size, in hex."""
+    status = path.stat()
+    return f'"{int(status.st_mtime):x}-{status.st_size:x}"'
+
+
+def _served(client: FlaskClient, etags: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """GET every file the manifest names, plain and gzip; check each ETag against the bytes served.
+
+    Each ETag is the one nginx gives the object holding those bytes, and in ``etags`` (kept by the
+    caller across publishes) an ETag stands for one body only.
+    """
+    feeds = get_settings(client.application).feeds_dir
+    manifest = read_manifest(feeds)["files"]
+    assert manifest
+    etags = {} if etags is None else etags
     served = {}
-    for name in names:
+    for name, entry in sorted(manifest.items()):
         plain = client.get(f"/{name}")
         assert plain.status_code == 200, name
-        assert plain.headers["ETag"] == f'"{hashlib.sha256(plain.data).hexdigest()[:32]}"', name
+        assert hashlib.sha256(plain.data).hexdigest() == entry["sha256"], name
+        assert plain.headers["ETag"] == _file_etag(feeds / entry["object"]), name
         packed = client.get(f"/{name}", headers={"Accept-Encoding": "gzip"})
         assert packed.headers["Content-Encoding"] == "gzip"
+        assert packed.headers["ETag"] == _file_etag(feeds / entry["gzip_object"]), name
         unpacked = gzip.decompress(packed.data)
-        assert packed.headers["ETag"] == f'"{hashlib.sha256(unpacked).hexdigest()[:32]}-gz"', name
         assert unpacked == plain.data, name
+        for etag, body in ((plain.headers["ETag"], plain.data), (packed.headers["ETag"], packed.data)):
+            assert etags.setdefault(f"{name} {etag}", body) == body, (name, etag)
         assert client.get(f"/{name}", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
         served[name] = plain.data
     return served
@@ -107,7 +123,8 @@ def two_sets(loaded: Flask, factory: sessionmaker[Session], tmp_path: Path) -> d
     """Set A published in the feeds folder (kept in a copy), the store changed so that a build gives set B."""
     feeds = get_settings(loaded).feeds_dir
     client = loaded.test_client()
-    old = _served(client)
+    etags: dict[str, bytes] = {}
+    old = _served(client, etags)
     snapshot = tmp_path / "feeds-a"
     shutil.copytree(feeds, snapshot, symlinks=True)
     record = next(r for r in read_dataset(DATASET) if r.key.startswith("news:meeting:working-group-on-afghanistan"))
@@ -120,11 +137,11 @@ def two_sets(loaded: Flask, factory: sessionmaker[Session], tmp_path: Path) -> d
         shutil.rmtree(feeds)
         shutil.copytree(snapshot, feeds, symlinks=True)
 
-    return {"feeds": feeds, "client": client, "old": old, "restore": restore}
+    return {"feeds": feeds, "client": client, "old": old, "restore": restore, "etags": etags}
 
 
 def _check(two_sets: dict[str, Any], new: dict[str, bytes]) -> str:
-    served = _served(two_sets["client"])
+    served = _served(two_sets["client"], two_sets["etags"])
     assert served in (two_sets["old"], new)
     for name, data in _on_disk(two_sets["feeds"], sorted(served)).items():
         assert data in (two_sets["old"].get(name), new.get(name)), name  # each published name is whole
@@ -150,8 +167,8 @@ def test_an_injected_failure_at_each_write_leaves_a_consistent_set(
         shutil.rmtree(feeds)
         shutil.copytree(snapshot, feeds)
 
-    sets = {"feeds": feeds, "client": app.test_client(), "old": SET_A, "restore": restore}
-    assert _served(sets["client"]) == SET_A
+    sets = {"feeds": feeds, "client": app.test_client(), "old": SET_A, "restore": restore, "etags": {}}
+    assert _served(sets["client"], sets["etags"]) == SET_A
     real_replace, real_link = Path.replace, os.link
     calls = {"count": 0, "fail_at": 0}
 
@@ -184,7 +201,7 @@ def test_an_injected_failure_at_each_write_leaves_a_consistent_set(
     assert ("failed", "new") not in outcomes
     calls["fail_at"] = 0
     publish(feeds, SET_B, now=NOW + dt.timedelta(hours=2))
-    assert _served(sets["client"]) == SET_B
+    assert _served(sets["client"], sets["etags"]) == SET_B
     assert _on_disk(feeds, sorted(SET_B)) == SET_B
     assert not (feeds / "calendars" / "kz.ics").exists()
 
@@ -215,7 +232,7 @@ def test_a_build_killed_at_any_write_serves_matching_etags(two_sets: dict[str, A
 def _killed_builds(two_sets: dict[str, Any], build: Callable[[int], int], builds: Process) -> None:
     assert build(0) == 0, "\n".join(builds.lines)
     total = int(builds.wait_for("switches ").split()[-1])
-    new = _served(two_sets["client"])
+    new = _served(two_sets["client"], two_sets["etags"])
     assert new != two_sets["old"]
     # The first switch, points through the objects and the links, the last link, the manifest's switch.
     points = sorted({1, total // 5, 2 * total // 5, 3 * total // 5, 4 * total // 5, total - 1, total})
@@ -229,7 +246,7 @@ def _killed_builds(two_sets: dict[str, Any], build: Callable[[int], int], builds
     assert seen[-1] == "new"  # killed right after the manifest's switch
     # The next build after a kill finishes the job and clears what the killed one left behind.
     assert build(0) == 0
-    assert _served(two_sets["client"]) == new
+    assert _served(two_sets["client"], two_sets["etags"]) == new
     referenced = {entry[key] for entry in read_manifest(two_sets["feeds"])["files"].values()
                   for key in ("object", "gzip_object")}
     objects = {f"{OBJECTS}/{path.name}" for path in (two_sets["feeds"] / OBJECTS).iterdir()}

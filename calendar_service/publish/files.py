@@ -9,11 +9,21 @@ Each file is written by :func:`write_atomic` (temporary file in the same folder,
 2. the published names (``calendar.ics``, ``feed.atom`` …) are replaced by hard links to those
    objects, for static servers and for people looking at the folder; their modification time is
    the document's Last-Modified, so a static server's ``Last-Modified`` is the service's;
-3. ``manifest.json`` is replaced last: the switch. It names each file's object, sha256 (the strong
-   ETag) and Last-Modified, and the web layer serves the objects it names, so the bytes it serves
+3. ``manifest.json`` is replaced last: the switch. It names each file's object, sha256, size,
+   Last-Modified and ETag, and the web layer serves the objects it names, so the bytes it serves
    are always the bytes the manifest describes, whether a build died before the switch or after;
 4. objects neither the new nor the previous manifest names are deleted (a server that read the
    previous manifest a moment ago can still load its objects).
+
+The ETag of a published file is the one nginx gives a static file (``etag on``): its
+modification time in whole seconds and its size, in hexadecimal (``"6787ad90-1f4a2"``); the gzip
+twin's is the twin's own time and size, as ``gzip_static`` answers. So the service, nginx over
+the same folder and every web worker send the same strong validators. Such an ETag names one
+content only if a changed document never keeps its time and size: a document that changed gets a
+modification time strictly later than any it, or the file under its name, had before (one second
+past the previous one when publishes come faster than a second), and its twin a second more in
+the rare case that both are the same size. An unchanged document keeps its time, so conditional
+requests keep answering ``304``.
 """
 
 from __future__ import annotations
@@ -33,8 +43,8 @@ from typing import Any
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
 
-__all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "publish", "published_file", "publishes",
-           "read_manifest", "write_atomic"]
+__all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "file_etag", "publish", "published_file",
+           "publishes", "read_manifest", "write_atomic"]
 
 MANIFEST = "manifest.json"
 #: The content-addressed objects, below the feeds folder (hidden, so a static server lists only the names).
@@ -56,14 +66,21 @@ class PublishedFile:
     gzip_size: int
     path: str = ""  #: the object holding the bytes, below the feeds folder ("" in manifests before objects)
     gzip_path: str = ""
+    gzip_last_modified: dt.datetime | None = None  #: the twin's modification time, when not ``last_modified``
 
     @property
     def etag(self) -> str:
-        return self.sha256[:32]
+        """Return the strong ETag (unquoted) of the file: nginx's, from its modification time and size."""
+        return file_etag(self.last_modified, self.size)
 
     @property
     def gzip_etag(self) -> str:
-        return self.sha256[:32] + "-gz"
+        """Return the strong ETag (unquoted) of the gzip twin, from the twin's own time and size."""
+        return file_etag(self.gzip_modified, self.gzip_size)
+
+    @property
+    def gzip_modified(self) -> dt.datetime:
+        return self.gzip_last_modified or self.last_modified
 
     @property
     def data_path(self) -> str:
@@ -72,6 +89,16 @@ class PublishedFile:
     @property
     def gzip_data_path(self) -> str:
         return self.gzip_path or self.name + ".gz"
+
+
+def file_etag(modified: dt.datetime | int, size: int) -> str:
+    """Return the strong ETag, unquoted, that nginx gives a file modified at ``modified`` of ``size`` bytes.
+
+    nginx writes ``"%xT-%xO"``: the modification time in whole seconds since the epoch and the
+    size, in lower-case hexadecimal (``ngx_http_set_etag``).
+    """
+    seconds = modified if isinstance(modified, int) else int(modified.timestamp())
+    return f"{seconds:x}-{size:x}"
 
 
 def check_feeds_dir(feeds_dir: Path) -> None:
@@ -133,6 +160,8 @@ def published_file(name: str, entry: Mapping[str, Any]) -> PublishedFile:
         gzip_size=entry["gzip_size"],
         path=entry.get("object", ""),
         gzip_path=entry.get("gzip_object", ""),
+        gzip_last_modified=dt.datetime.fromisoformat(entry["gzip_last_modified"])
+        if entry.get("gzip_last_modified") else None,
     )
 
 
@@ -141,9 +170,11 @@ def _object_names(name: str, digest: str) -> tuple[str, str]:
     return f"{OBJECTS}/{digest}{suffix}", f"{OBJECTS}/{digest}{suffix}.gz"
 
 
-def _store_object(feeds_dir: Path, name: str, data: bytes, old: Mapping[str, Any] | None,
-                  now: dt.datetime) -> dict[str, Any]:
-    """Write ``data`` and its gzip twin under their content address; return the manifest entry."""
+def _store_object(feeds_dir: Path, name: str, data: bytes, fresh: set[Path]) -> dict[str, Any]:
+    """Write ``data`` and its gzip twin under their content address; return the manifest entry (no times yet).
+
+    The objects written now are added to ``fresh``.
+    """
     digest = hashlib.sha256(data).hexdigest()
     plain, packed_name = _object_names(name, digest)
     packed = gzip.compress(data, compresslevel=9, mtime=0)
@@ -152,17 +183,66 @@ def _store_object(feeds_dir: Path, name: str, data: bytes, old: Mapping[str, Any
         # A content-addressed object that exists holds these bytes: write_atomic never leaves a part.
         if not (path.is_file() and path.stat().st_size == len(content)):
             write_atomic(path, content)
-    unchanged = old is not None and old.get("sha256") == digest
-    return {
-        "sha256": digest,
-        "size": len(data),
-        "gzip_size": len(packed),
-        "object": plain,
-        "gzip_object": packed_name,
-        # An unchanged document keeps its Last-Modified, so conditional requests keep answering 304.
-        "last_modified": old["last_modified"] if unchanged and old else
-        now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
-    }
+            fresh.add(path)
+    return {"sha256": digest, "size": len(data), "gzip_size": len(packed), "object": plain, "gzip_object": packed_name}
+
+
+def _seconds(stamp: str | None) -> int:
+    return int(dt.datetime.fromisoformat(stamp).timestamp()) if stamp else 0
+
+
+def _after_file(path: Path, object_path: Path) -> int:
+    """Return the earliest time ``path`` may be given for new content: past what it shows now.
+
+    A publish killed after linking a name leaves a static server serving that file under its
+    time; the next content must not reuse it. A name already holding the object itself keeps it.
+    """
+    try:
+        status = path.stat()
+    except OSError:
+        return 0
+    with contextlib.suppress(OSError):
+        if path.samefile(object_path):
+            return int(status.st_mtime)
+    return int(status.st_mtime) + 1
+
+
+def _modification_times(feeds_dir: Path, files: Mapping[str, dict[str, Any]], previous: Mapping[str, Any],
+                        now: dt.datetime) -> None:
+    """Give each entry its ``last_modified`` and ``gzip_last_modified`` (see the module's docstring).
+
+    Names with the same bytes share one object, so one modification time: the latest any of them needs.
+    """
+    sharing: dict[str, list[str]] = {}
+    for name, entry in files.items():
+        sharing.setdefault(entry["sha256"], []).append(name)
+    for digest, names in sharing.items():
+        olds = [previous.get(name) if isinstance(previous.get(name), dict) else None for name in names]
+        kept = {old.get("last_modified") if old is not None and old.get("sha256") == digest else None for old in olds}
+        if len(kept) == 1 and None not in kept:
+            seconds = _seconds(kept.pop())  # unchanged: conditional requests keep answering 304
+        else:
+            seconds = max(_changed_time(feeds_dir, name, files[name], old, now) for name, old in zip(names, olds,
+                                                                                                    strict=True))
+        for name in names:
+            entry = files[name]
+            # Two representations of one name must never share a strong ETag (RFC 9110 §8.8.3).
+            gzip_seconds = seconds + 1 if entry["gzip_size"] == entry["size"] else seconds
+            entry.update(last_modified=_iso(seconds), gzip_last_modified=_iso(gzip_seconds),
+                         etag=file_etag(seconds, entry["size"]), gzip_etag=file_etag(gzip_seconds, entry["gzip_size"]))
+
+
+def _changed_time(feeds_dir: Path, name: str, entry: Mapping[str, Any], old: Mapping[str, Any] | None,
+                  now: dt.datetime) -> int:
+    """Return the modification time for new content of ``name``: now, and past every time it had."""
+    return max(int(now.timestamp()),
+               *(_seconds(old.get(key)) + 1 for key in ("last_modified", "gzip_last_modified") if old is not None),
+               _after_file(feeds_dir / name, feeds_dir / entry["object"]),
+               _after_file(feeds_dir / (name + ".gz"), feeds_dir / entry["gzip_object"]))
+
+
+def _iso(seconds: int) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
 
 
 def _link_name(feeds_dir: Path, name: str, relative_object: str) -> None:
@@ -186,16 +266,27 @@ def _link_name(feeds_dir: Path, name: str, relative_object: str) -> None:
         write_atomic(target, source.read_bytes())
 
 
-def _stamp(feeds_dir: Path, names: tuple[str, ...], last_modified: str) -> None:
-    """Give the files the document's Last-Modified as their modification time.
+def _stamp(path: Path, last_modified: str, fresh: set[Path] | None = None) -> None:
+    """Give the file the document's Last-Modified as its modification time, in whole seconds.
 
-    A static server (nginx) takes ``Last-Modified`` from it, so it answers ``If-Modified-Since``
-    as the service does.
+    A static server (nginx) takes ``Last-Modified`` and its ETag from it, so it answers
+    conditional requests as the service does. An object that was there before this publish is
+    never given another time in place: names of a previous set (or of a copy of the folder) may
+    link to it and must keep theirs, so it is copied to a file of its own first.
+
+    Raises:
+        PublishError: a time could not be set: the validators would differ.
     """
-    seconds = dt.datetime.fromisoformat(last_modified).timestamp()
-    for name in names:
-        with contextlib.suppress(OSError):
-            os.utime(feeds_dir / name, (seconds, seconds))
+    nanoseconds = _seconds(last_modified) * 1_000_000_000
+    try:
+        if path.stat().st_mtime_ns == nanoseconds:
+            return
+        if fresh is not None and path not in fresh:
+            write_atomic(path, path.read_bytes())
+        os.utime(path, ns=(nanoseconds, nanoseconds))
+    except OSError as error:
+        raise PublishError(f"cannot set the modification time of {path}: {error.strerror or error}; "
+                           "the previous set is kept") from error
 
 
 def _write_manifest(feeds_dir: Path, manifest: Mapping[str, Any]) -> None:
@@ -253,12 +344,16 @@ def publish(
     try:
         _remove_leftovers(feeds_dir)
         previous = read_manifest(feeds_dir)
-        files = {name: _store_object(feeds_dir, name, documents[name], previous["files"].get(name), now)
-                 for name in sorted(documents)}
+        fresh: set[Path] = set()
+        files = {name: _store_object(feeds_dir, name, documents[name], fresh) for name in sorted(documents)}
+        _modification_times(feeds_dir, files, previous["files"], now)
         for name, entry in files.items():
-            _link_name(feeds_dir, name, entry["object"])
-            _link_name(feeds_dir, name + ".gz", entry["gzip_object"])
-            _stamp(feeds_dir, (name, name + ".gz", entry["object"], entry["gzip_object"]), entry["last_modified"])
+            for published, relative, stamp in ((name, entry["object"], entry["last_modified"]),
+                                               (name + ".gz", entry["gzip_object"], entry["gzip_last_modified"])):
+                _stamp(feeds_dir / relative, stamp, fresh)
+                fresh.add(feeds_dir / relative)  # stamped for this set: names sharing it take it as it is
+                _link_name(feeds_dir, published, relative)
+                _stamp(feeds_dir / published, stamp)  # a copy where hard links are refused
         manifest = {"published_at": now.astimezone(dt.UTC).isoformat(), **(extra or {}), "files": files}
         _write_manifest(feeds_dir, manifest)
         for name in set(previous["files"]) - set(files):

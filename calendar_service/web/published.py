@@ -18,10 +18,12 @@ What the front keeps, per process, and how it stays bounded and current:
   file opened and handed to the server's ``wsgi.file_wrapper`` (``sendfile`` under gunicorn; read
   in 256 KB pieces where the server has none), never read whole into a worker.
 
-The answers are those of :func:`werkzeug.wrappers.Response.make_conditional`: strong ``ETag``
-(``-gz`` for the gzip twin), ``Last-Modified``, ``Vary: Accept-Encoding``, ``Cache-Control``,
-``304`` to ``If-None-Match`` (weak comparison, RFC 9110 §13.1.2) or ``If-Modified-Since``, ``412``
-when ``If-Match`` fails (RFC 9110 §13.1.1); ranges are not offered.
+The answers are nginx's over the same folder (docs/nginx.conf, compared in tests/test_nginx.py):
+the strong ``ETag`` nginx makes of the file's modification time and size (the gzip twin's own
+for a gzip answer, as ``gzip_static`` sends it; see :mod:`calendar_service.publish.files`),
+``Last-Modified``, ``Vary: Accept-Encoding``, ``Cache-Control``; ``304`` to ``If-None-Match``
+(weak comparison, RFC 9110 §13.1.2) or ``If-Modified-Since``, ``412`` when ``If-Match`` fails
+(strong comparison, RFC 9110 §13.1.1); ranges are not offered.
 """
 
 from __future__ import annotations
@@ -33,13 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.datastructures import ETags
-from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
-from werkzeug.wsgi import wrap_file
-
 from calendar_service.publish import files as publishing
 from calendar_service.publish.files import MANIFEST, PublishedFile, published_file, read_manifest
 from calendar_service.web.responses import MEDIA_TYPES
+from calendar_service.web.sending import Conditions, Headers, Variant, file_body, make_variant, respond
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -58,22 +57,9 @@ IN_MEMORY_FILE_BYTES = 1024 * 1024
 #: The bytes of small files one process keeps at most.
 IN_MEMORY_BUDGET_BYTES = 32 * 1024 * 1024
 _MAX_AGE = 300
-_CHUNK = 256 * 1024
 
-Headers = list[tuple[str, str]]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One representation of a published file (the file itself or its gzip twin), ready to answer."""
-
-    path: str  #: the object holding the bytes, absolute
-    size: int
-    etag: str  #: unquoted
-    ok: Headers  #: the headers of a 200 (and of a 412)
-    not_modified: Headers  #: the headers of a 304
 
 
 @dataclass
@@ -82,7 +68,6 @@ class Snapshot:
 
     entries: dict[str, PublishedFile]
     variants: dict[str, tuple[Variant, Variant]]  #: "/name" -> (identity, gzip)
-    last_modified: dict[str, tuple[str, dt.datetime]]  #: "/name" -> (header value, time)
     stamp: tuple[int, int] | None
     publishes: int
     checked: float
@@ -107,11 +92,11 @@ class PublishedFiles:
         self.memory_budget_bytes = memory_budget_bytes
         self._reload = threading.Lock()
         self._load_lock = threading.Lock()
-        self._snapshot = Snapshot({}, {}, {}, None, -1, -1e9)
+        self._snapshot = Snapshot({}, {}, None, -1, -1e9)
         #: Bytes of small objects by their path: content-addressed, so an entry is never stale.
         self._bytes: dict[str, bytes] = {}
         self._held = 0
-        self._parsed: dict[tuple[str, str], Any] = {}
+        self.conditions = Conditions()
 
     # The current manifest -------------------------------------------------------------------
 
@@ -144,16 +129,14 @@ class PublishedFiles:
     def _read(self, stamp: tuple[int, int] | None, publishes: int, checked: float) -> Snapshot:
         files = read_manifest(self.feeds_dir)["files"]
         entries = {name: published_file(name, entry) for name, entry in files.items()}
-        snapshot = Snapshot(entries, {}, {}, stamp, publishes, checked)
+        snapshot = Snapshot(entries, {}, stamp, publishes, checked)
         for name, entry in entries.items():
             media_type = MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
-            modified = http_date(entry.last_modified)
             extra = self.extra_headers(name)
-            snapshot.last_modified["/" + name] = (modified, entry.last_modified.replace(microsecond=0))
             snapshot.variants["/" + name] = (
-                self._variant(entry.data_path, entry.size, entry.etag, media_type, modified, extra, None),
-                self._variant(entry.gzip_data_path, entry.gzip_size, entry.gzip_etag, media_type, modified, extra,
-                              "gzip"),
+                self._variant(entry.data_path, entry.size, entry.etag, media_type, entry.last_modified, extra, None),
+                self._variant(entry.gzip_data_path, entry.gzip_size, entry.gzip_etag, media_type,
+                              entry.gzip_modified, extra, "gzip"),
             )
         snapshot.objects = {variant.path for pair in snapshot.variants.values() for variant in pair}
         with self._load_lock:
@@ -161,15 +144,10 @@ class PublishedFiles:
                 self._held -= len(self._bytes.pop(path))
         return snapshot
 
-    def _variant(self, relative: str, size: int, etag: str, media_type: str, modified: str, extra: Headers,
+    def _variant(self, relative: str, size: int, etag: str, media_type: str, modified: dt.datetime, extra: Headers,
                  encoding: str | None) -> Variant:
-        tag = f'"{etag}"'
-        caching = [("Vary", "Accept-Encoding"), ("Cache-Control", f"public, max-age={_MAX_AGE}")]
-        ok = [("Content-Type", media_type), ("Content-Length", str(size))]
-        if encoding:
-            ok.append(("Content-Encoding", encoding))
-        ok += [("ETag", tag), ("Last-Modified", modified), *caching, *extra]
-        return Variant(str(self.feeds_dir / relative), size, etag, ok, [("ETag", tag), *caching, *extra])
+        return make_variant(str(self.feeds_dir / relative), size, etag, media_type, modified, encoding=encoding,
+                            max_age=_MAX_AGE, extra=extra)
 
     # Reading the bytes ----------------------------------------------------------------------
 
@@ -189,11 +167,7 @@ class PublishedFiles:
                     self._bytes[variant.path] = data
                     self._held += len(data)
             return [data]
-        try:
-            stream = Path(variant.path).open("rb")  # noqa: SIM115 - the server closes it with the response
-        except OSError:
-            return None
-        return wrap_file(environ, stream, _CHUNK)
+        return file_body(environ, variant.path)
 
     @property
     def held_bytes(self) -> int:
@@ -205,66 +179,16 @@ class PublishedFiles:
     def answer(self, environ: dict[str, Any], path: str) -> tuple[str, Headers, Iterable[bytes]] | None:
         """Answer a GET or HEAD for the published ``path`` ("/calendar.ics"); None if it is not published."""
         for _attempt in range(2):
-            snapshot = self.snapshot()
-            pair = snapshot.variants.get(path)
+            pair = self.snapshot().variants.get(path)
             if pair is None:
                 return None
-            variant = pair[1] if self._accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")) else pair[0]
-            status = self._condition(environ, variant, snapshot.last_modified[path][1])
-            if status == 304:
-                return "304 Not Modified", variant.not_modified, []
-            line = "200 OK" if status == 200 else "412 Precondition Failed"
-            if environ.get("REQUEST_METHOD") == "HEAD":
-                return line, variant.ok, []
-            body = self.body(variant, environ)
-            if body is not None:
-                return line, variant.ok, body
+            variant = pair[1] if self.conditions.accepts_gzip(environ) else pair[0]
+            answer = respond(environ, variant, self.conditions, lambda variant: self.body(variant, environ))
+            if answer is not None:
+                return answer
             # Two publishes since the manifest was read removed its objects: read it again.
             self._revalidate(force=True)
         return None
-
-    def _accepts_gzip(self, header: str | None) -> bool:
-        if not header:
-            return False
-        found = self._parsed.get(("ae", header))
-        if found is None:
-            found = self._remember(("ae", header), parse_accept_header(header)["gzip"] > 0)
-        return bool(found)
-
-    def _etags(self, header: str) -> ETags:
-        found = self._parsed.get(("etags", header))
-        return found if found is not None else self._remember(("etags", header), parse_etags(header))
-
-    def _remember(self, key: tuple[str, str], value: Any) -> Any:
-        if len(self._parsed) >= 512:  # a bound: clients send few distinct headers, an attacker many
-            self._parsed.clear()
-        self._parsed[key] = value
-        return value
-
-    def _condition(self, environ: dict[str, Any], variant: Variant, modified: dt.datetime) -> int:
-        """Return 200, 304 or 412, as :func:`werkzeug.http.is_resource_modified` decides."""
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if_match = environ.get("HTTP_IF_MATCH")
-        unmodified = False
-        if if_none_match is None and if_match is None:
-            since = environ.get("HTTP_IF_MODIFIED_SINCE")
-            if not since:
-                return 200
-            parsed = parse_date(since)
-            return 304 if parsed is not None and modified <= parsed else 200
-        since = environ.get("HTTP_IF_MODIFIED_SINCE")
-        if since:
-            parsed = parse_date(since)
-            unmodified = parsed is not None and modified <= parsed
-        if if_none_match is not None:
-            tags = self._etags(if_none_match)
-            if tags:
-                unmodified = tags.contains_weak(variant.etag)
-        if if_match is not None:
-            required = self._etags(if_match)
-            if required:
-                return 412 if not required.is_strong(variant.etag) else 200
-        return 304 if unmodified else 200
 
 
 class PublishedFront:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.http import parse_date
 from werkzeug.serving import make_server
 
 from calendar_service import get_settings
@@ -27,21 +27,28 @@ def _behind(environ: dict[str, Any], start_response: Callable[..., Any]) -> list
     return [b"behind"]
 
 
-def _digest(data: bytes) -> str:
-    return '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+def _file_etag(path: Path) -> str:
+    """nginx's ETag of a file (``ngx_http_set_etag``): modification time in seconds and size, in hex."""
+    status = path.stat()
+    return f'"{int(status.st_mtime):x}-{status.st_size:x}"'
 
 
 @pytest.mark.parametrize("path", ["/calendar.ics", "/feed.atom", "/calendars/kz.ics"])
 def test_conditional_gzip_and_head_answers(client: FlaskClient, loaded: Flask, path: str) -> None:
-    published = (get_settings(loaded).feeds_dir / path.lstrip("/")).read_bytes()
+    file = get_settings(loaded).feeds_dir / path.lstrip("/")
+    published = file.read_bytes()
     plain = client.get(path)
     assert plain.data == published
-    assert plain.headers["ETag"] == _digest(published)  # the manifest's sha256, recomputed here
+    assert plain.headers["ETag"] == _file_etag(file)  # as nginx makes it of the published file
+    assert parse_date(plain.headers["Last-Modified"]).timestamp() == int(file.stat().st_mtime)
     assert plain.headers["Content-Length"] == str(len(published))
     assert (plain.headers["Vary"], plain.headers["Cache-Control"]) == ("Accept-Encoding", "public, max-age=300")
     packed = client.get(path, headers={"Accept-Encoding": "br, gzip;q=0.5"})
     assert gzip.decompress(packed.data) == published
-    assert (packed.headers["Content-Encoding"], packed.headers["ETag"]) == ("gzip", _digest(published)[:-1] + '-gz"')
+    twin = file.with_name(file.name + ".gz")
+    assert (packed.headers["Content-Encoding"], packed.headers["ETag"]) == ("gzip", _file_etag(twin))
+    assert packed.data == twin.read_bytes()
+    assert packed.headers["ETag"] != plain.headers["ETag"]  # two representations, two strong validators
     refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0, *"})
     assert "Content-Encoding" not in refused.headers
     assert client.get(path, headers={"Accept-Encoding": "*"}).headers["Content-Encoding"] == "gzip"
@@ -54,6 +61,7 @@ def test_conditional_gzip_and_head_answers(client: FlaskClient, loaded: Flask, p
         answer = client.get(path, headers=headers)
         assert (answer.status_code, answer.data) == (304, b""), headers
         assert answer.headers["ETag"] == etag
+        assert answer.headers["Last-Modified"] == plain.headers["Last-Modified"]
         assert "Content-Length" not in answer.headers
     assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
     assert client.get(path, headers={"If-None-Match": '"other"',
@@ -61,7 +69,9 @@ def test_conditional_gzip_and_head_answers(client: FlaskClient, loaded: Flask, p
     assert client.get(path, headers={"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}).status_code == 200
     assert client.get(path, headers={"If-Modified-Since": "not a date"}).status_code == 200
     assert client.get(path, headers={"If-Match": '"other"'}).status_code == 412
+    assert client.get(path, headers={"If-Match": f"W/{etag}"}).status_code == 412  # If-Match compares strongly
     assert client.get(path, headers={"If-Match": etag}).status_code == 200
+    assert client.get(path, headers={"If-None-Match": etag, "Accept-Encoding": "gzip"}).status_code == 200
 
 
 def test_the_framework_route_answers_as_the_front_does(client: FlaskClient) -> None:
