@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from calendar_service.dates import Precision
 from calendar_service.errors import InvalidInput, Problem
 from calendar_service.models import Event
 from calendar_service.render import FeedSpec, country_name
-from calendar_service.render.ical import AnniversaryWindow, BlockCache, IcsOptions, render_calendar
+from calendar_service.render.ical import AnniversaryWindow, BlockCache, IcsOptions, iter_calendar, render_calendar
 from calendar_service.store.queries import (
     EventFilter,
     in_lists,
@@ -49,6 +49,7 @@ __all__ = [
     "count_calendars",
     "count_selection",
     "find_calendar",
+    "iter_definition",
     "list_calendars",
     "list_countries",
     "narrow",
@@ -226,6 +227,23 @@ def render_definition(session: Session, definition: CalendarDefinition, settings
     spec = feed_spec(definition, settings, query, options.lang, where)
     return render_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
                            load=functools.partial(list_events_by_id, session), today=today)
+
+
+def iter_definition(session: Session, definition: CalendarDefinition, settings: Settings, *,
+                    today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
+                    query: str = "") -> Iterator[bytes]:
+    """Yield the calendar :func:`render_definition` renders, piece by piece, never holding it whole.
+
+    Full events are read from the store a chunk at a time; no rendered block is kept.
+
+    Raises:
+        InvalidInput: at once (before the first piece is asked for), as :func:`narrow` does.
+    """
+    options = complete_options(options, settings)
+    events, founding, window = select_entries(session, definition, settings, today, options, where)
+    spec = feed_spec(definition, settings, query, options.lang, where)
+    return iter_calendar(events, spec, options=options, founding=founding, anniversaries=window,
+                         load=functools.partial(list_events_by_id, session), today=today)
 
 
 def render_event_file(session: Session, event: Event, settings: Settings,

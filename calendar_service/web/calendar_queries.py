@@ -3,36 +3,34 @@
 ``/calendar.ics`` and ``/calendars/<name>.ics`` without a query string are the files the last
 build published (no rendering, no hashing per request). With a query string (filters, ``alarm``,
 ``lang``, ``approximate``) the query is checked and put in canonical form before any work, then
-the calendar is rendered from the cached event blocks (alarms are spliced in, never rendered per
-query) and kept in a bounded cache under (store revision, day, calendar, canonical query), so
-equivalent spellings share one entry and no request costs more than one render of its output.
-``/events/<uid>.ics`` is one event, whatever the precision of its date.
+the calendar is streamed from the store into a file of the bounded folder of renderings
+(:mod:`calendar_service.web.rendered`) under (store revision, day, settings, calendar, canonical
+query), so equivalent spellings share one file, no request costs more than one render of its
+output, and no worker holds a whole calendar. ``/events/<uid>.ics`` is one event, whatever the
+precision of its date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import Response, current_app, request
 
-from calendar_service import clock, get_settings
+from calendar_service import __version__, clock, get_settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
 from calendar_service.models import StoreState
-from calendar_service.publish.blockstore import load_blocks
 from calendar_service.publish.calendars import (
     CalendarDefinition,
     count_calendars,
     find_calendar,
+    iter_definition,
     list_calendars,
-    render_definition,
     render_event_file,
 )
-from calendar_service.render.ical import BlockCache
 from calendar_service.store.queries import get_event, list_bodies
 from calendar_service.web.filters import (
     FILTER_KEYS,
@@ -43,14 +41,9 @@ from calendar_service.web.filters import (
     parse_ics_options,
 )
 from calendar_service.web.published import published_entries, serve_published
-from calendar_service.web.responses import (
-    GATE,
-    MEDIA_TYPES,
-    BoundedCache,
-    Document,
-    cached_or_rendered,
-    send_document,
-)
+from calendar_service.web.rendered import Rendered, RenderedFiles, rendered_key
+from calendar_service.web.responses import GATE, MEDIA_TYPES, BoundedCache, Document, busy, send_document
+from calendar_service.wording.common import WORDING_REVISION
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -58,8 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = ["calendar_counts", "init_app", "link_header", "subscribe_links"]
 
-_RENDERED = "calendar_service.rendered_calendars"
-_BLOCKS = "calendar_service.calendar_blocks"
+#: The app's :class:`RenderedFiles`, in ``app.extensions``.
+RENDERED = "calendar_service.rendered_calendars"
 _FACTS = "calendar_service.store_facts"
 
 
@@ -104,33 +97,40 @@ def _render_on_request(name: str) -> Response:
     check_parameters(request.args, FILTER_KEYS + ICS_KEYS)
     options = parse_ics_options(request.args)
     today = _today()
-    cache: BoundedCache[Document] = current_app.extensions[_RENDERED]
-    with transaction(get_session_factory(current_app)) as session:
-        revision, changed = _store_facts(session)
-        bodies = _known_bodies(session, revision) if "body" in request.args else ()
-        where = parse_filter(request.args, known_bodies=bodies)
-        definition = _definition_or_404(session, name)
-        query = canonical_query(where, options)
-        key = (revision, today, name, where, options)
-        document = cached_or_rendered(cache, key, current_app.extensions[GATE], lambda: Document(
-            _render(session, definition, today, options, where, query), MEDIA_TYPES[".ics"],
-            _last_modified(changed, today)))
-    if isinstance(document, Response):
-        return document
-    return send_document(document, headers=link_header(f"{get_settings(current_app).base_url}/{name}?{query}"))
+    settings = get_settings(current_app)
+    files: RenderedFiles = current_app.extensions[RENDERED]
+    for _attempt in range(2):
+        with transaction(get_session_factory(current_app)) as session:
+            revision, changed = _store_facts(session)
+            bodies = _known_bodies(session, revision) if "body" in request.args else ()
+            where = parse_filter(request.args, known_bodies=bodies)
+            definition = _definition_or_404(session, name)
+            query = canonical_query(where, options)
+            key = rendered_key(__version__, WORDING_REVISION, settings, revision, today, name, query)
+            found = files.find(key)
+            rendered = found or _render(session, files, key, definition, today, options, where, query, changed)
+        if isinstance(rendered, Response):
+            return rendered
+        answer = files.answer(request.environ, rendered, link_header(f"{settings.base_url}/{name}?{query}").items())
+        if answer is not None:
+            status, headers, body = answer
+            return Response(body, status=status, headers=headers, direct_passthrough=True)
+        # Deleted by another worker between finding and opening it: render it again.
+    return busy()
 
 
-def _render(session: Session, definition: CalendarDefinition, today: dt.date, options: Any, where: Any,
-            query: str) -> bytes:
-    blocks: BlockCache = current_app.extensions[_BLOCKS]
-    blocks.source = functools.partial(load_blocks, session)  # read what the build stored
-    try:
-        settings = get_settings(current_app)
-        return render_definition(session, definition, settings, today=today, options=options, where=where,
-                                 query=query, cache=blocks)
-    finally:
-        blocks.source = None
-        blocks.take_fresh()  # the web never writes to the store
+def _render(session: Session, files: RenderedFiles, key: str, definition: CalendarDefinition, today: dt.date,
+            options: Any, where: Any, query: str, changed: dt.datetime | None) -> Rendered | Response:
+    """Render the calendar into the folder of renderings, one render at a time per worker."""
+    with current_app.extensions[GATE].held() as open_:
+        if not open_:
+            return busy()
+        found = files.find(key)  # the render this request waited for is usually this one
+        if found is not None:
+            return found
+        pieces = iter_definition(session, definition, get_settings(current_app), today=today, options=options,
+                                 where=where, query=query)
+        return files.keep(key, pieces, MEDIA_TYPES[".ics"], _last_modified(changed, today), ".ics")
 
 
 def _definition_or_404(session: Session, name: str) -> CalendarDefinition:
@@ -232,10 +232,8 @@ def calendar_index() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[_RENDERED] = BoundedCache(max_entries=64, max_bytes=64 * 1024 * 1024, size=lambda doc: doc.size)
+    app.extensions[RENDERED] = RenderedFiles(get_settings(app).data_dir / "cache" / "queries")
     app.extensions[_FACTS] = BoundedCache(max_entries=8, max_bytes=8)
-    # Blocks vary only by base URL, language and approximate dates (alarms are spliced in): four tables.
-    app.extensions[_BLOCKS] = BlockCache(max_variants=4, max_blocks=200_000)
     app.add_url_rule("/calendar.ics", endpoint="calendar_ics", view_func=main_calendar, methods=["GET"])
     app.add_url_rule("/calendars/<name>.ics", endpoint="named_calendar_ics", view_func=named_calendar,
                      methods=["GET"])

@@ -45,7 +45,7 @@ def test_serving_a_published_calendar_renders_nothing(client: FlaskClient, monke
     def refuse(*_args: object, **_kwargs: object) -> bytes:
         raise AssertionError("rendered or hashed on a request for a published file")
 
-    monkeypatch.setattr(web_calendars, "render_definition", refuse)
+    monkeypatch.setattr(web_calendars, "iter_definition", refuse)
     monkeypatch.setattr(hashlib, "sha256", refuse)
     for url in ("/calendar.ics", "/calendars/meetings.ics", "/calendars/anniversaries.ics", "/calendars/kz.ics"):
         assert client.get(url).status_code == 200, url
