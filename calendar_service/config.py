@@ -15,7 +15,6 @@ import os
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -172,6 +171,8 @@ def _smtp_url(value: Any) -> SmtpServer | None:
 
 
 def _mail_from(value: Any) -> str:
+    from email.utils import parseaddr  # email.utils brings socket, calendar and more: only when read
+
     text = str(value).strip()
     if text and ("@" not in parseaddr(text)[1] or any(char in text for char in "\r\n")):
         raise ValueError(f"must be an address such as 'CSTO calendar <calendar@example.org>', not {text!r}")

@@ -14,7 +14,9 @@ from tests.conftest import REPO
 
 #: What the commands use to do their work; asking for help loads none of them.
 HEAVY = {"alembic", "apscheduler", "babel", "dateparser", "feedgen", "flask", "icalendar", "inscriptis", "jinja2",
-         "lxml", "pycountry", "pymorphy3", "recurring_ical_events", "sqlalchemy", "waitress", "werkzeug", "yaml"}
+         "lxml", "pycountry", "pymorphy3", "recurring_ical_events", "sqlalchemy", "waitress", "werkzeug", "yaml",
+         # the standard library's slower ones: email.utils alone brings socket, calendar, random and more
+         "email", "socket"}
 
 
 def _imported_by(arguments: list[str]) -> set[str]:
