@@ -183,9 +183,12 @@ class PublishedFiles:
             if pair is None:
                 return None
             variant = pair[1] if self.conditions.accepts_gzip(environ) else pair[0]
-            answer = respond(environ, variant, self.conditions, lambda variant: self.body(variant, environ))
-            if answer is not None:
-                return answer
+            line, headers, sending = respond(environ, variant, self.conditions)
+            if not sending:
+                return line, headers, []
+            body = self.body(variant, environ)
+            if body is not None:
+                return line, headers, body
             # Two publishes since the manifest was read removed its objects: read it again.
             self._revalidate(force=True)
         return None

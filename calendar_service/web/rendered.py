@@ -202,12 +202,15 @@ class RenderedFiles:
         else:
             variant = make_variant(rendered.path, rendered.size, rendered.etag, rendered.media_type,
                                    rendered.last_modified, max_age=max_age, extra=extra)
-        if rendered.kept:
-            return respond(environ, variant, self.conditions, lambda variant: file_body(environ, variant.path))
-        try:  # an unkept rendering: the file opened for the answer outlives its name
-            return respond(environ, variant, self.conditions, lambda variant: _opened(variant.path))
+        line, headers, sending = respond(environ, variant, self.conditions)
+        try:
+            if not sending:
+                return line, headers, []
+            body = file_body(environ, variant.path) if rendered.kept else _opened(variant.path)
+            return None if body is None else (line, headers, body)
         finally:
-            _remove_folder(str(Path(variant.path).parent))
+            if not rendered.kept:  # the file opened for the answer outlives its name
+                _remove_folder(str(Path(variant.path).parent))
 
 
 def _opened(path: str) -> Iterable[bytes] | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -28,7 +28,6 @@ __all__ = ["Conditions", "FileChunks", "Headers", "Variant", "file_body", "make_
 CHUNK = 256 * 1024
 
 Headers = list[tuple[str, str]]
-Answer = tuple[str, Headers, Iterable[bytes]]
 
 
 @dataclass(frozen=True)
@@ -126,12 +125,12 @@ class Conditions:
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if_match = environ.get("HTTP_IF_MATCH")
         since = environ.get("HTTP_IF_MODIFIED_SINCE")
+        if if_none_match is None and if_match is None and not since:
+            return 200
         unmodified = False
         if since:
             parsed = parse_date(since)
             unmodified = parsed is not None and variant.modified <= parsed
-        if if_none_match is None and if_match is None:
-            return 304 if unmodified else 200
         if if_none_match is not None:
             tags = self._etags(if_none_match)
             if tags:
@@ -143,17 +142,10 @@ class Conditions:
         return 304 if unmodified else 200
 
 
-def respond(environ: dict[str, Any], variant: Variant, conditions: Conditions,
-            body: Callable[[Variant], Iterable[bytes] | None]) -> Answer | None:
-    """Answer a GET or HEAD for ``variant``: (status line, headers, body); None if its file is gone.
-
-    The body is asked of ``body`` only for a ``200`` (or ``412``) to a GET.
-    """
+def respond(environ: dict[str, Any], variant: Variant, conditions: Conditions) -> tuple[str, Headers, bool]:
+    """Decide the answer to a GET or HEAD for ``variant``: (status line, headers, whether the body goes)."""
     status = conditions.status(environ, variant)
     if status == 304:
-        return "304 Not Modified", variant.not_modified, []
-    line = "200 OK" if status == 200 else "412 Precondition Failed"
-    if environ.get("REQUEST_METHOD") == "HEAD":
-        return line, variant.ok, []
-    found = body(variant)
-    return None if found is None else (line, variant.ok, found)
+        return "304 Not Modified", variant.not_modified, False
+    return ("200 OK" if status == 200 else "412 Precondition Failed"), variant.ok, \
+        environ.get("REQUEST_METHOD") != "HEAD"
