@@ -6,11 +6,14 @@ feeds folder the service published; the answers are compared with the service's 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
+import hashlib
 import os
 import shutil
 import socket
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +22,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from calendar_service import get_settings
 from calendar_service.publish.files import publish, read_manifest
@@ -58,18 +62,39 @@ def nginx_config(folder: Path, feeds_dir: Path, port: int, upstream: str = "127.
     return config
 
 
-@pytest.fixture
-def nginx(loaded: Flask, tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def _started(folder: Path, feeds_dir: Path, upstream: str = "127.0.0.1:9") -> Iterator[str]:
     binary = _nginx()
     port = _free_port()
-    config = nginx_config(tmp_path, get_settings(loaded).feeds_dir, port)
-    process = Process([binary, "-p", str(tmp_path), "-c", str(config)], dict(os.environ))
+    config = nginx_config(folder, feeds_dir, port, upstream)
+    process = Process([binary, "-p", str(folder), "-c", str(config)], dict(os.environ))
     try:
         process.wait_for("start worker process")  # logged once the socket listens
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.stop()
+
+
+@pytest.fixture
+def nginx(loaded: Flask, tmp_path: Path) -> Iterator[str]:
+    with _started(tmp_path, get_settings(loaded).feeds_dir) as url:
+        yield url
+
+
+@pytest.fixture
+def nginx_before_the_service(loaded: Flask, tmp_path: Path) -> Iterator[str]:
+    """nginx in front of the service itself (a threaded server on 127.0.0.1), as deployed."""
+    httpd = make_server("127.0.0.1", 0, loaded, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with _started(tmp_path, get_settings(loaded).feeds_dir, f"127.0.0.1:{httpd.server_port}") as url:
+            yield url
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
 
 
 def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -157,6 +182,24 @@ def test_nginx_hands_queries_and_everything_else_to_the_service(nginx: str) -> N
     assert _get(nginx + "/feed.atom?page=2")[0] == 502
     assert _get(nginx + "/manifest.json")[0] == 502  # the manifest and the objects are not served as files
     assert _get(nginx + "/api/events")[0] == 502
+
+
+@pytest.mark.server
+def test_a_query_goes_through_nginx_with_the_service_s_own_validators(nginx_before_the_service: str,
+                                                                      client: FlaskClient) -> None:
+    # A rendering for a query string is no file: its ETag is its content's digest, sent on as it is.
+    url = "/calendars/kz.ics?category=meeting&alarm=P1D"
+    for encoding in ("identity", "gzip"):
+        app = client.get(url, headers={"Accept-Encoding": encoding})
+        status, headers, body = _get(nginx_before_the_service + url, **{"Accept-Encoding": encoding})
+        assert (status, body, headers["ETag"]) == (200, app.data, app.headers["ETag"]), encoding
+        plain = gzip.decompress(body) if encoding == "gzip" else body
+        assert headers["ETag"].strip('"').removesuffix("-gz") == hashlib.sha256(plain).hexdigest()[:32]
+        assert _get(nginx_before_the_service + url, **{"Accept-Encoding": encoding,
+                                                       "If-None-Match": headers["ETag"]})[0] == 304
+    # A published file still comes from the folder, under the same ETag as from the service.
+    status, headers, _ = _get(nginx_before_the_service + "/calendars/kz.ics")
+    assert (status, headers["ETag"]) == (200, client.get("/calendars/kz.ics").headers["ETag"])
 
 
 def test_the_deployment_guide_shows_the_tested_configuration() -> None:
