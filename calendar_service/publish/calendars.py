@@ -231,10 +231,10 @@ def render_definition(session: Session, definition: CalendarDefinition, settings
 
 def iter_definition(session: Session, definition: CalendarDefinition, settings: Settings, *,
                     today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
-                    query: str = "") -> Iterator[bytes]:
+                    query: str = "", cache: BlockCache | None = None) -> Iterator[bytes]:
     """Yield the calendar :func:`render_definition` renders, piece by piece, never holding it whole.
 
-    Full events are read from the store a chunk at a time; no rendered block is kept.
+    Full events are read from the store a chunk at a time; rendered blocks are kept only in ``cache``.
 
     Raises:
         InvalidInput: at once (before the first piece is asked for), as :func:`narrow` does.
@@ -242,7 +242,7 @@ def iter_definition(session: Session, definition: CalendarDefinition, settings: 
     options = complete_options(options, settings)
     events, founding, window = select_entries(session, definition, settings, today, options, where)
     spec = feed_spec(definition, settings, query, options.lang, where)
-    return iter_calendar(events, spec, options=options, founding=founding, anniversaries=window,
+    return iter_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
                          load=functools.partial(list_events_by_id, session), today=today)
 
 

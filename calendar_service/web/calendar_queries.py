@@ -6,23 +6,28 @@ build published (no rendering, no hashing per request). With a query string (fil
 the calendar is streamed from the store into a file of the bounded folder of renderings
 (:mod:`calendar_service.web.rendered`) under (store revision, day, settings, calendar, canonical
 query), so equivalent spellings share one file, no request costs more than one render of its
-output, and no worker holds a whole calendar. ``/events/<uid>.ics`` is one event, whatever the
-precision of its date.
+output, and no worker holds a whole calendar. With a store of up to :data:`BLOCKS_HELD` events
+the rendered event blocks are kept too (alarms are spliced in, so a new ``alarm`` value renders
+no event again); a larger store's are not, so a worker does not grow with the store.
+``/events/<uid>.ics`` is one event, whatever the precision of its date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import Response, current_app, request
+from sqlalchemy import func, select
 
 from calendar_service import __version__, clock, get_settings
 from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import NotFound
-from calendar_service.models import StoreState
+from calendar_service.models import Event, StoreState
+from calendar_service.publish.blockstore import load_blocks
 from calendar_service.publish.calendars import (
     CalendarDefinition,
     count_calendars,
@@ -31,6 +36,7 @@ from calendar_service.publish.calendars import (
     list_calendars,
     render_event_file,
 )
+from calendar_service.render.ical import BlockCache
 from calendar_service.store.queries import get_event, list_bodies
 from calendar_service.web.filters import (
     FILTER_KEYS,
@@ -53,6 +59,9 @@ __all__ = ["calendar_counts", "init_app", "link_header", "subscribe_links"]
 
 #: The app's :class:`RenderedFiles`, in ``app.extensions``.
 RENDERED = "calendar_service.rendered_calendars"
+_BLOCKS = "calendar_service.calendar_blocks"
+#: Rendered blocks are kept in a worker for stores of at most this many events.
+BLOCKS_HELD = 10_000
 _FACTS = "calendar_service.store_facts"
 
 
@@ -128,9 +137,18 @@ def _render(session: Session, files: RenderedFiles, key: str, definition: Calend
         found = files.find(key)  # the render this request waited for is usually this one
         if found is not None:
             return found
-        pieces = iter_definition(session, definition, get_settings(current_app), today=today, options=options,
-                                 where=where, query=query)
-        return files.keep(key, pieces, MEDIA_TYPES[".ics"], _last_modified(changed, today), ".ics")
+        blocks: BlockCache = current_app.extensions[_BLOCKS]
+        # A small store's blocks are kept (a new alarm value then renders no event again); a large
+        # one's are not: holding them would grow a worker with the store.
+        small = (session.scalar(select(func.count()).select_from(Event)) or 0) <= blocks.max_blocks
+        blocks.source = functools.partial(load_blocks, session) if small else None  # what the build stored
+        try:
+            pieces = iter_definition(session, definition, get_settings(current_app), today=today, options=options,
+                                     where=where, query=query, cache=blocks if small else None)
+            return files.keep(key, pieces, MEDIA_TYPES[".ics"], _last_modified(changed, today), ".ics")
+        finally:
+            blocks.source = None
+            blocks.take_fresh()  # the web never writes to the store
 
 
 def _definition_or_404(session: Session, name: str) -> CalendarDefinition:
@@ -233,6 +251,9 @@ def calendar_index() -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions[RENDERED] = RenderedFiles(get_settings(app).data_dir / "cache" / "queries")
+    # Blocks vary only by base URL, language and approximate dates (alarms are spliced in); kept
+    # for stores of up to BLOCKS_HELD events, so at most about 2 x BLOCKS_HELD blocks (some 25 MB).
+    app.extensions[_BLOCKS] = BlockCache(max_variants=4, max_blocks=BLOCKS_HELD)
     app.extensions[_FACTS] = BoundedCache(max_entries=8, max_bytes=8)
     app.add_url_rule("/calendar.ics", endpoint="calendar_ics", view_func=main_calendar, methods=["GET"])
     app.add_url_rule("/calendars/<name>.ics", endpoint="named_calendar_ics", view_func=named_calendar,

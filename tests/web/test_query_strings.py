@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service import get_settings
 from calendar_service.publish.build import build_feeds
+from calendar_service.render.ical import BlockCache
 from calendar_service.render.paging import PAGE_SIZE
 from calendar_service.web.rendered import RenderedFiles
 from calendar_service.web.responses import GATE
@@ -118,17 +119,25 @@ def test_equivalent_spellings_share_one_cache_entry(client: FlaskClient, loaded:
 @pytest.mark.slow
 def test_many_distinct_queries_stay_within_the_caches_bounds(client: FlaskClient, loaded: Flask) -> None:
     rendered: RenderedFiles = loaded.extensions["calendar_service.rendered_calendars"]
+    blocks: BlockCache = loaded.extensions["calendar_service.calendar_blocks"]
     rendered.max_entries = 6
     first = client.get("/calendar.ics?alarm=PT1M")
+    rendered_blocks = blocks.misses
     for minutes in range(2, 2 + rendered.max_entries + 4):
         answer = client.get(f"/calendar.ics?alarm=PT{minutes}M")
         assert answer.status_code == 200
         assert answer.headers["ETag"] == f'"{hashlib.sha256(answer.data).hexdigest()[:32]}"'
+    # A small store's blocks are kept and alarms spliced into them: no new query rendered a block again.
+    assert blocks.misses == rendered_blocks
     assert len(rendered) == rendered.max_entries
     assert rendered.nbytes <= rendered.max_bytes
     # The least recently used went first; asked again, it is rendered again, to the same bytes.
     again = client.get("/calendar.ics?alarm=PT1M")
     assert (again.data, again.headers["ETag"]) == (first.data, first.headers["ETag"])
+    for language in ("en", "ru"):
+        for approximate in ("0", "1"):
+            client.get(f"/calendar.ics?lang={language}&approximate={approximate}&alarm=P2D")
+    assert len(blocks._tables) <= 4  # one table per language and approximate flag, whatever the alarms
     feeds = loaded.extensions["calendar_service.syndication_cache"]
     for day in range(feeds.max_entries + 10):
         start = dt.date(2024, 1, 1) + dt.timedelta(days=day)

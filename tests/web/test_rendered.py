@@ -105,6 +105,19 @@ def test_workers_of_one_machine_share_the_renderings(client: FlaskClient, loaded
         db.get_session_factory(other).kw["bind"].dispose()
 
 
+def test_a_store_past_the_bound_keeps_no_rendered_block(client: FlaskClient, loaded: Flask,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = loaded.extensions["calendar_service.calendar_blocks"]
+    monkeypatch.setattr(blocks, "max_blocks", 1)  # the dataset's events are "many" now
+    answer = client.get(QUERY)
+    assert answer.status_code == 200
+    assert icalendar.Calendar.from_ical(answer.data).walk("VEVENT")
+    assert len(blocks) == 0
+    monkeypatch.undo()
+    assert client.get("/calendar.ics?category=meeting&alarm=P2D").status_code == 200
+    assert len(blocks) > 0  # within the bound, they are kept
+
+
 @pytest.fixture
 def server(loaded: Flask) -> Iterator[str]:
     httpd = make_server("127.0.0.1", 0, loaded, threaded=True)
