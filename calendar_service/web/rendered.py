@@ -112,7 +112,12 @@ class RenderedFiles:
             log.warning("cannot keep rendered calendars in %s (%s); rendering each to a temporary file",
                         self.folder, error.strerror or error)
             return self._unkept(key, pieces, media_type, last_modified)
-        packed = tempfile.NamedTemporaryFile(dir=self.folder, prefix=".", suffix=".part", delete=False)  # noqa: SIM115
+        try:
+            packed = tempfile.NamedTemporaryFile(dir=self.folder, prefix=".", suffix=".part", delete=False)  # noqa: SIM115
+        except BaseException:
+            plain.close()
+            Path(plain.name).unlink(missing_ok=True)
+            raise
         try:
             with plain, packed:
                 digest, size, gzip_size = _write(pieces, plain, packed)
@@ -141,7 +146,7 @@ class RenderedFiles:
         except BaseException:
             _remove_folder(folder)
             raise
-        # Opened now and unlinked at once: the open files live until the answer is sent.
+        # Deleted as soon as :meth:`answer` has opened the one it sends.
         return Rendered(key, str(plain), str(packed), size, gzip_size, digest[:32], last_modified, media_type,
                         kept=False)
 
