@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
@@ -55,7 +56,14 @@ class StringList(TypeDecorator[tuple[str, ...]]):
         return json.dumps(list(value or ()), ensure_ascii=False)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> tuple[str, ...]:
-        return tuple(json.loads(value)) if value else ()
+        return _string_list(value) if value else ()
+
+
+@functools.lru_cache(maxsize=4096)
+def _string_list(text: str) -> tuple[str, ...]:
+    # The same few lists ("[]", '["KZ"]', '["CSTO Secretariat"]') come back on most rows: each is
+    # decoded once (the tuple is immutable, so sharing it is safe).
+    return tuple(json.loads(text))
 
 
 class JSONMapping(TypeDecorator[dict[str, Any]]):

@@ -28,10 +28,12 @@ from calendar_service.render.blocks import BlockCache
 from calendar_service.render.icstext import (
     content_line,
     escape_text,
+    fold,
     format_date,
     format_duration,
     format_local,
     format_utc,
+    line_prefix,
     plain_text,
 )
 from calendar_service.wording import en, ru
@@ -129,26 +131,26 @@ def all_day_triggers(leads: Iterable[dt.timedelta], alarm_at: dt.timedelta) -> t
 
 
 def _common(uid: str, event: Event) -> list[bytes]:
+    updated = format_utc(event.updated_dt)
     return [
         b"BEGIN:VEVENT\r\n",
-        content_line("UID", escape_text(uid)),
-        content_line("DTSTAMP", format_utc(event.updated_dt)),
-        content_line("CREATED", format_utc(event.created_dt)),
-        content_line("LAST-MODIFIED", format_utc(event.updated_dt)),
-        content_line("SEQUENCE", str(event.sequence)),
+        fold("UID:" + escape_text(uid)),
+        fold("DTSTAMP:" + updated),
+        fold("CREATED:" + format_utc(event.created_dt)),
+        fold("LAST-MODIFIED:" + updated),
+        f"SEQUENCE:{event.sequence}\r\n".encode(),
     ]
 
 
 def _all_day(first: dt.date, last: dt.date) -> list[bytes]:
     # DTEND of an all-day event is the exclusive day after (RFC 5545 §3.6.1).
     return [
-        content_line("DTSTART", format_date(first), {"VALUE": "DATE"}),
-        content_line("DTEND", format_date(last + dt.timedelta(days=1)), {"VALUE": "DATE"}),
+        f"DTSTART;VALUE=DATE:{format_date(first)}\r\n".encode(),
+        f"DTEND;VALUE=DATE:{format_date(last + dt.timedelta(days=1))}\r\n".encode(),
     ]
 
 
-def _when(event: Event) -> list[bytes]:
-    start_time = _start_time(event)
+def _when(event: Event, start_time: dt.time | None) -> list[bytes]:
     if start_time is None:
         return _all_day(event.start_date, event.end_date)
     start = dt.datetime.combine(event.start_date, start_time)
@@ -158,9 +160,9 @@ def _when(event: Event) -> list[bytes]:
         if end > start:
             lines.append(content_line("DTEND", format_utc(end.replace(tzinfo=dt.UTC))))
         return lines
-    lines = [content_line("DTSTART", format_local(start), {"TZID": event.timezone})]
+    lines = [fold(line_prefix("DTSTART", (("TZID", event.timezone),)) + format_local(start))]
     if end > start:
-        lines.append(content_line("DTEND", format_local(end), {"TZID": event.timezone}))
+        lines.append(fold(line_prefix("DTEND", (("TZID", event.timezone),)) + format_local(end)))
     return lines
 
 
@@ -199,6 +201,10 @@ def _recurrence(event: Event) -> list[bytes]:
     return lines
 
 
+_ALL_DAY_END = b"TRANSP:TRANSPARENT\r\nX-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n" + _END_EVENT
+_TIMED_END = b"TRANSP:OPAQUE\r\n" + _END_EVENT
+
+
 def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOptions()) -> bytes:
     """Serialise one event as a ``VEVENT`` block (CRLF lines, folded at 75 octets).
 
@@ -224,25 +230,25 @@ def render_event_block(event: Event, base_url: str, options: IcsOptions = IcsOpt
         description = f"The date is approximate: only “{dates}” is known, not the day.{said}\n\n{description}"
     if approximate and status == "CONFIRMED":
         status = "TENTATIVE"
-    lines = _common(getattr(event, "series_uid", None) or event.uid, event)
-    lines += _when(event)
-    lines += _recurrence(event)
-    lines.append(content_line("SUMMARY", escape_text(title)))
-    lines.append(content_line("DESCRIPTION", escape_text(description)))
+    start_time = None if approximate else event.start_time
+    series_uid = getattr(event, "series_uid", None)
+    lines = _common(series_uid or event.uid, event)
+    lines += _when(event, start_time)
+    if series_uid or getattr(event, "rrule", None) or getattr(event, "rdates", None) or getattr(event, "exdates", None):
+        lines += _recurrence(event)
+    lines.append(fold("SUMMARY:" + escape_text(title)))
+    lines.append(fold("DESCRIPTION:" + escape_text(description)))
     location = _location(event, options)
     if location:
-        lines.append(content_line("LOCATION", escape_text(location)))
-    lines.append(content_line("CATEGORIES", _categories([event.category], lang)))
-    lines.append(content_line("URL", _page_url(base_url, event.uid, lang), {"VALUE": "URI"}))
-    lines.append(content_line("STATUS", status))
-    lines.append(content_line(STATUS_PROPERTY, event.status))
+        lines.append(fold("LOCATION:" + escape_text(location)))
+    lines.append(fold("CATEGORIES:" + _categories((event.category,), lang)))
+    lines.append(fold("URL;VALUE=URI:" + _page_url(base_url, event.uid, lang)))
+    lines.append(f"STATUS:{status}\r\n".encode())
+    lines.append(fold(f"{STATUS_PROPERTY}:{event.status}"))
     lines.append(b"CLASS:PUBLIC\r\n")
-    if is_timed(event):
-        lines.append(b"TRANSP:OPAQUE\r\n")
-    else:
-        lines += [b"TRANSP:TRANSPARENT\r\n", b"X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\n"]
-    lines.append(_END_EVENT)
-    return add_alarms(b"".join(lines), event_triggers(event, options))
+    lines.append(_ALL_DAY_END if start_time is None else _TIMED_END)
+    block = b"".join(lines)
+    return add_alarms(block, event_triggers(event, options)) if options.alarms else block
 
 
 def add_alarms(block: bytes, triggers: Sequence[dt.timedelta]) -> bytes:
@@ -446,7 +452,7 @@ def iter_calendar(
     founding: Iterable[Event] = (),
     anniversaries: AnniversaryWindow | None = None,
     cache: BlockCache | None = None,
-    load: Callable[[list[int]], Mapping[int, Event]] | None = None,
+    load: Callable[[list[int]], Mapping[int, Any]] | None = None,
     today: dt.date | None = None,
 ) -> Iterator[bytes]:
     """Yield the calendar document in pieces: header, VTIMEZONEs, one block per entry, end.
@@ -501,7 +507,7 @@ def _empty_calendar_zone(tzid: str, today: dt.date | None) -> bytes:
 
 def _chunk_blocks(chunk: list[Any], blocks: dict[tuple[str, int], bytes], variant: Any, spec: FeedSpec,
                   options: IcsOptions, cache: BlockCache | None,
-                  load: Callable[[list[int]], Mapping[int, Event]] | None) -> list[bytes]:
+                  load: Callable[[list[int]], Mapping[int, Any]] | None) -> list[bytes]:
     """Return the alarm-free blocks of one chunk of entries, from the cache or rendered."""
     keys = [(entry.uid, entry.sequence) for entry in chunk]
     found = [blocks.get(key) for key in keys]
@@ -509,7 +515,7 @@ def _chunk_blocks(chunk: list[Any], blocks: dict[tuple[str, int], bytes], varian
         if cache is not None:
             cache.record(len(chunk), 0)
         return [block for block in found if block is not None]
-    full: Mapping[int, Event] = {}
+    full: Mapping[int, Any] = {}
     if load is not None:
         missing = [entry.id for entry, block in zip(chunk, found, strict=True)
                    if block is None and type(entry) is not _AnniversaryEntry]
@@ -539,7 +545,7 @@ class CalendarOptions(TypedDict, total=False):
     founding: Iterable[Event]
     anniversaries: AnniversaryWindow | None
     cache: BlockCache | None
-    load: Callable[[list[int]], Mapping[int, Event]] | None
+    load: Callable[[list[int]], Mapping[int, Any]] | None
     today: dt.date | None
 
 

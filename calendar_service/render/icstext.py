@@ -10,10 +10,12 @@ hold (RFC 5545 §3.2 gives them no escape).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 __all__ = [
-    "content_line", "escape_text", "fold", "format_date", "format_duration", "format_local", "format_utc", "plain_text",
+    "content_line", "escape_text", "fold", "format_date", "format_duration", "format_local", "format_utc",
+    "line_prefix", "plain_text",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -23,8 +25,11 @@ _FOLD_AT = 75
 
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines."""
-    value = _NEWLINE.sub("\n", value)
-    value = _CONTROL.sub("", value)
+    if "\r" in value:
+        value = _NEWLINE.sub("\n", value)
+    # isprintable() is false for every control character: the scan for them runs only then.
+    if not value.isprintable() and not value.replace("\n", "").isprintable():
+        value = _CONTROL.sub("", value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -64,18 +69,31 @@ def fold(line: str) -> bytes:
 def content_line(name: str, value: str, parameters: dict[str, str] | None = None) -> bytes:
     """Return one folded content line; ``value`` must already be in its value type's syntax."""
     if parameters:
-        name += "".join(f";{key}={_parameter_value(val)}" for key, val in parameters.items())
+        return fold(line_prefix(name, tuple(parameters.items())) + value)
     return fold(f"{name}:{value}")
+
+
+@functools.lru_cache(maxsize=1024)
+def line_prefix(name: str, parameters: tuple[tuple[str, str], ...] = ()) -> str:
+    """Return what a content line holds before its value: ``DTSTART;TZID=Europe/Moscow:``.
+
+    The same few names and parameters start most lines of a calendar: each prefix is written once.
+    """
+    return name + "".join(f";{key}={_parameter_value(val)}" for key, val in parameters) + ":"
 
 
 def format_utc(value: dt.datetime) -> str:
     """Write an aware datetime as a UTC DATE-TIME (``20250115T090000Z``)."""
-    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return (f"{value.year:04d}{value.month:02d}{value.day:02d}"
+            f"T{value.hour:02d}{value.minute:02d}{value.second:02d}Z")
 
 
 def format_local(value: dt.datetime) -> str:
     """Write a datetime's wall-clock time without zone, for use with a ``TZID`` parameter."""
-    return value.strftime("%Y%m%dT%H%M%S")
+    return (f"{value.year:04d}{value.month:02d}{value.day:02d}"
+            f"T{value.hour:02d}{value.minute:02d}{value.second:02d}")
 
 
 def format_date(value: dt.date) -> str:

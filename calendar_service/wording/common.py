@@ -40,6 +40,7 @@ def babel_locale(lang: str) -> Locale:
     return _locale(lang)
 
 
+@functools.lru_cache(maxsize=128)
 def month_name(month: int, lang: str, *, after_day: bool) -> str:
     """Return the wide name of ``month`` (1-12); ``after_day`` gives the form used in "15 May"."""
     context: Literal["format", "stand-alone"] = "format" if after_day else "stand-alone"
@@ -68,11 +69,18 @@ def _years(first: int, last: int, lang: str) -> str:
     return f"{first}–{last} гг." if lang == "ru" else f"{first}–{last}"
 
 
+#: Calendars word the same days and periods over and over, and Babel's look-ups are slow: the
+#: texts are kept, a bounded number of them.
+_WORDED = 16_384
+
+
+@functools.lru_cache(maxsize=_WORDED)
 def format_day(day: dt.date, lang: str) -> str:
     """Write one day: "15 May 2025", «15 мая 2025 г.»."""
     return f"{day.day} {month_name(day.month, lang, after_day=True)} {_year(day.year, lang)}"
 
 
+@functools.lru_cache(maxsize=_WORDED)
 def format_period(start: dt.date, end: dt.date, precision: Precision | str, lang: str) -> str:
     """Write an inclusive period at the precision it is known to, never more precisely.
 

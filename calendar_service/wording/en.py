@@ -57,8 +57,18 @@ def describe_dates(event: Event) -> str:
 
 def describe_location(event: Event) -> str:
     """Return "City, Country" from whatever of the two is known ("" when neither is)."""
-    parts = [part for part in (event.city, country_name(event.country) if event.country else None) if part]
+    return _place(event.city, event.country)
+
+
+@functools.lru_cache(maxsize=4096)
+def _place(city: str | None, country: str | None) -> str:
+    parts = [part for part in (city, country_name(country) if country else None) if part]
     return ", ".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_names(codes: tuple[str, ...]) -> str:
+    return ", ".join(country_name(code) for code in codes)
 
 
 def category_name(category: str) -> str:
@@ -84,7 +94,7 @@ def describe_event(event: Event) -> str:
     if where:
         facts.append(f"Where: {where}")
     if event.countries:
-        facts.append("Countries: " + ", ".join(country_name(code) for code in event.countries))
+        facts.append("Countries: " + _country_names(tuple(event.countries)))
     if event.bodies:
         facts.append("Bodies: " + ", ".join(event.bodies))
     if event.evidence:

@@ -105,9 +105,19 @@ def describe_dates(event: Event) -> str:
 
 def describe_location(event: Event, names: RussianNames = NO_NAMES) -> str:
     """Return «Город, Страна» from whatever of the two is known ("" when neither is)."""
-    city = city_name(event.city, names) if event.city else None
-    parts = [part for part in (city, country_name(event.country) if event.country else None) if part]
+    return _place(event.city, event.country, names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _place(city: str | None, country: str | None, names: RussianNames) -> str:
+    parts = [part for part in (city_name(city, names) if city else None, country_name(country) if country else None)
+             if part]
     return ", ".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_names(codes: tuple[str, ...]) -> str:
+    return ", ".join(country_name(code) for code in codes)
 
 
 def is_russian(text: str | None) -> bool:
@@ -152,7 +162,7 @@ def describe_event(event: Event, names: RussianNames = NO_NAMES) -> str:
     if where:
         facts.append(f"Где: {where}")
     if event.countries:
-        facts.append("Страны: " + ", ".join(country_name(code) for code in event.countries))
+        facts.append("Страны: " + _country_names(tuple(event.countries)))
     if event.bodies:
         facts.append("Органы: " + ", ".join(names.get(body) for body in event.bodies))
     if is_russian(event.evidence):
