@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service.config import Settings
 from calendar_service.db import transaction
 from calendar_service.publish.blockstore import load_blocks, save_blocks
-from calendar_service.publish.calendars import build_calendars
+from calendar_service.publish.calendars import list_calendars, render_definition
 from calendar_service.publish.files import publish
 from calendar_service.publish.streams import ArchiveReuse, render_syndication
 from calendar_service.render.ical import BlockCache
@@ -48,31 +48,67 @@ class BuildResult:
     warnings: tuple[str, ...]
 
 
+class _CalendarsOnRead(Mapping[str, bytes]):
+    """The calendars of one build, each rendered when :func:`publish` reads it, and not kept.
+
+    ``publish`` takes one document at a time, so a build holds one calendar, never all of them
+    (at 100,000 events the published calendars add up to several hundred megabytes). The size of
+    each is checked as it is rendered: ``warnings`` is the list the manifest records.
+    """
+
+    def __init__(self, ready: Mapping[str, bytes], render: Mapping[str, Callable[[], bytes]]) -> None:
+        self._ready = ready
+        self._render = render
+        self.warnings: list[str] = []
+        for name, data in sorted(ready.items()):
+            self._check(name, data)
+
+    def _check(self, name: str, data: bytes) -> None:
+        if len(data) > SIZE_WARNING_BYTES and not any(warning.startswith(f"{name} ") for warning in self.warnings):
+            warning = f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
+            log.warning(warning)
+            self.warnings.append(warning)
+            self.warnings.sort()
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self._ready:
+            return self._ready[name]
+        data = self._render[name]()
+        self._check(name, data)
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted({*self._ready, *self._render}))
+
+    def __len__(self) -> int:
+        return len({*self._ready, *self._render})
+
+
 def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.datetime) -> BuildResult:
-    """Render every feed from one consistent read of the store and publish them."""
-    documents: dict[str, bytes] = {}
+    """Render every feed from one consistent read of the store and publish them.
+
+    The calendars are rendered while they are published, inside the one read of the store, each
+    dropped once written (see :class:`_CalendarsOnRead`).
+    """
     reuse = ArchiveReuse.from_feeds_dir(settings.feeds_dir)
+    blocks = calendar_blocks(factory)
     with transaction(factory) as session:
         revision = get_store_revision(session)
-        documents.update(render_syndication(session, settings, reuse))
+        syndication = render_syndication(session, settings, reuse)
         today = now.astimezone(settings.timezone).date()
-        blocks = calendar_blocks(factory)
         blocks.source = functools.partial(load_blocks, session)
         try:
-            documents.update(build_calendars(session, settings, today=today, cache=blocks))
+            documents = _CalendarsOnRead(syndication, {
+                definition.name: functools.partial(render_definition, session, definition, settings, today=today,
+                                                   cache=blocks)
+                for definition in list_calendars(session)})
+            warnings = documents.warnings  # filled as the calendars are rendered, before the manifest is written
+            manifest = publish(settings.feeds_dir, documents, now=now,
+                               extra={"revision": revision, "warnings": warnings, "archive_keys": reuse.keys})
         finally:
             blocks.source = None
     fresh = blocks.take_fresh()
     if fresh:
         with transaction(factory) as session:
             save_blocks(session, fresh)
-    warnings = tuple(
-        f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
-        for name, data in sorted(documents.items())
-        if len(data) > SIZE_WARNING_BYTES
-    )
-    for warning in warnings:
-        log.warning(warning)
-    manifest = publish(settings.feeds_dir, documents, now=now,
-                       extra={"revision": revision, "warnings": list(warnings), "archive_keys": reuse.keys})
-    return BuildResult(revision=revision, manifest=manifest, warnings=warnings)
+    return BuildResult(revision=revision, manifest=manifest, warnings=tuple(warnings))
