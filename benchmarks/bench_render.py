@@ -1,6 +1,6 @@
 """Benchmark rendering and publishing against the writing floor, in time and memory.
 
-Usage: ``python benchmarks/bench_render.py [--events 100000]``. Prints a Markdown table.
+Usage: ``python benchmarks/bench_render.py [--events 100000] [--repeat 3]``. Prints a Markdown table.
 
 The store is a SQLite file in a temporary folder, filled once by a bulk insert with synthetic
 events: half all-day, half timed in a zone, titles and 400-character descriptions in English and
@@ -16,6 +16,9 @@ so its peak resident memory (the RSS high-water mark) is its own:
   is the floor the renderer is measured against.
 - ``render``: the service's renderer, cold (no rendered entry cached): the main calendar from
   the store, then written to a file.
+- ``calendars`` and ``uncached``: every published calendar rendered (not published), cold, with one
+  in-memory block cache for all of them and without: what the cache saves a build, whose
+  calendars share most entries.
 - ``build``: ``build_feeds``, cold: every calendar and feed rendered and published.
 - ``rebuild``: in the process of a build, one event edited (through ``store.upsert_records``),
   then ``build_feeds`` again: what the scheduler does after one change. Timed is the second build.
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -250,6 +254,23 @@ def _render(folder: Path) -> dict[str, Any]:
     return {"seconds": elapsed, "events": events, "bytes": size, "peak_mb": _peak_mb()}
 
 
+def _calendars(folder: Path, *, cached: bool) -> dict[str, Any]:
+    from calendar_service import db
+    from calendar_service.publish.calendars import list_calendars, render_definition
+    from calendar_service.render.blocks import BlockCache
+
+    factory, settings = _service(folder)
+    cache = BlockCache() if cached else None
+    started = time.perf_counter()
+    size = documents = 0
+    with db.transaction(factory) as session:
+        for definition in list_calendars(session):
+            size += len(render_definition(session, definition, settings, today=TODAY, cache=cache))
+            documents += 1
+    return {"seconds": time.perf_counter() - started, "events": 0, "documents": documents, "bytes": size,
+            "peak_mb": _peak_mb()}
+
+
 def _build(folder: Path) -> dict[str, Any]:
     from calendar_service.publish.build import build_feeds
 
@@ -306,9 +327,12 @@ def _web(folder: Path) -> dict[str, Any]:
             "peak_mb": _peak_mb()}
 
 
-STEPS = {"floor": _floor, "render": _render, "build": _build, "rebuild": _rebuild, "web": _web}
+STEPS = {"floor": _floor, "render": _render, "calendars": functools.partial(_calendars, cached=True),
+         "uncached": functools.partial(_calendars, cached=False), "build": _build, "rebuild": _rebuild, "web": _web}
 NAMES = {"floor": "floor: plain byte writer, main calendar to a file",
          "render": "renderer: main calendar from the store to a file, cold",
+         "calendars": "every published calendar, cold, one in-memory block cache for all",
+         "uncached": "every published calendar, cold, without the block cache",
          "build": "build_feeds, cold: every calendar and feed published",
          "rebuild": "build_feeds after one event edited",
          "web": "web worker: every published file, gzip and not, and 6 filtered calendars"}
@@ -330,6 +354,8 @@ def main() -> None:
     parser.add_argument("--step", choices=tuple(STEPS))
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--only", nargs="+", choices=tuple(STEPS), default=tuple(STEPS), help="measure only these")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="run the floor and the renderer this many times, in turn, and keep the fastest of each")
     args = parser.parse_args()
     if args.step:
         print(json.dumps(STEPS[args.step](args.folder)))
@@ -337,14 +363,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         _fill(folder, args.events)
-        results = {}
-        for step in args.only:
+        results: dict[str, dict[str, Any]] = {}
+        paired = [step for step in ("floor", "render") if step in args.only]
+        for step in paired * max(args.repeat - 1, 0) + list(args.only):  # on a shared machine, the best of each
             output = subprocess.run([sys.executable, __file__, "--step", step, "--folder", str(folder)],
                                     check=True, capture_output=True, text=True, env=os.environ).stdout
-            results[step] = json.loads(output.splitlines()[-1])
+            result = json.loads(output.splitlines()[-1])
+            if step not in results or result["seconds"] < results[step]["seconds"]:
+                results[step] = result
         same = _compare(folder / "floor.ics", folder / "render.ics") if {"floor", "render"} <= set(results) else ""
     print(f"{args.events:,} events in the store; Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}")
+          f"load average {os.getloadavg()[0]:.1f}; floor and renderer: the fastest of {max(args.repeat, 1)} runs each")
     print("| Measurement | Events | Documents | Seconds | Events/s | Output MB | Peak RSS MB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for step, result in results.items():

@@ -14,6 +14,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
+import io
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -557,4 +558,9 @@ def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = Tr
         named: carry the calendar's name and refresh hints; off for a single-event download,
             where Outlook would otherwise create a whole new calendar.
     """
-    return b"".join(list(iter_calendar(events, spec, named=named, **kwargs)))
+    # Written piece by piece: a block no cache keeps is freed once written, so a render holds the
+    # document once, never the document and every block of it besides.
+    document = io.BytesIO()
+    for piece in iter_calendar(events, spec, named=named, **kwargs):
+        document.write(piece)
+    return document.getvalue()
