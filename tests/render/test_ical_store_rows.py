@@ -16,6 +16,7 @@ from calendar_service.publish.calendars import (
     anniversary_window,
     complete_options,
     feed_spec,
+    find_calendar,
     render_definition,
 )
 from calendar_service.render.ical import IcsOptions, render_calendar
@@ -86,3 +87,14 @@ def test_rows_render_the_bytes_of_the_stored_objects(app: Flask, factory: sessio
                 today=TODAY)
         assert from_rows == from_objects
         assert from_rows.count(b"BEGIN:VEVENT") == 48 + from_rows.count(b"UID:anniversary-") > 48
+
+
+def test_a_country_calendar_holds_the_events_held_in_or_involving_its_country(
+        app: Flask, factory: sessionmaker[Session]) -> None:
+    store(factory, record("venue", country="KZ", city="Astana"), record("involved", countries=("AM", "KZ")),
+          record("elsewhere", countries=("AM",)))
+    with transaction(factory) as session:
+        definition = find_calendar(session, "calendars/kz.ics")
+        assert definition is not None
+        data = render_definition(session, definition, get_settings(app), today=TODAY)
+    assert {event["summary"] for event in parse_icalendar(data)} == {"Meeting venue", "Meeting involved"}
