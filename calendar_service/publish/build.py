@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 #: Google Calendar silently drops events past about 1 MB; warn well before.
 SIZE_WARNING_BYTES = 900 * 1024
-#: Rendered calendar entries of this process, one cache per database: a re-render is mostly concatenation.
+#: Rendered calendar entries of this process, one cache per database: a re-render is mostly concatenation,
+#: and the calendars of one build, which share most entries, render each entry once.
 _CALENDAR_BLOCKS: dict[str, BlockCache] = {}
 
 
