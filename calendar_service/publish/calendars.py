@@ -1,9 +1,9 @@
 """The iCalendar feeds: which calendars exist, which events each holds, and rendering them.
 
-Between the store and the web: :func:`build_calendars` renders the published calendars for
-:func:`calendar_service.publish.build.build_feeds`, and :func:`render_query` renders a calendar for a
-query string on request. Selection reads the store; rendering is the pure
-:mod:`calendar_service.render.ical`.
+Between the store and the web: :func:`list_calendars` names the published calendars and
+:func:`render_definition` renders one, for :func:`calendar_service.publish.build.build_feeds` (as it
+publishes them) and for a query string on request; :func:`build_calendars` renders them all at once.
+Selection reads the store; rendering is the pure :mod:`calendar_service.render.ical`.
 """
 
 from __future__ import annotations
