@@ -106,7 +106,7 @@ def _latin(text: str) -> list[str]:
 
 @pytest.fixture
 def russian_app(make_settings: Any) -> Any:
-    app = create_app(make_settings(DATA_DIR=str(REPO / "data")))  # the shipped gazetteer
+    app = create_app(make_settings())  # a data folder without a gazetteer of its own: the shipped one
     factory = get_session_factory(app)
     migrate(factory)
     load_dataset(factory, DATASET, now=NOW)
