@@ -6,7 +6,6 @@ import datetime as dt
 import gzip
 import hashlib
 import os
-import threading
 import time
 import tracemalloc
 import urllib.error
@@ -21,7 +20,6 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.serving import make_server
 
 import calendar_service.web.calendar_queries as web_calendars
 from calendar_service import create_app, db, get_settings
@@ -116,17 +114,6 @@ def test_a_store_past_the_bound_keeps_no_rendered_block(client: FlaskClient, loa
     monkeypatch.undo()
     assert client.get("/calendar.ics?category=meeting&alarm=P2D").status_code == 200
     assert len(blocks) > 0  # within the bound, they are kept
-
-
-@pytest.fixture
-def server(loaded: Flask) -> Iterator[str]:
-    httpd = make_server("127.0.0.1", 0, loaded, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
 
 
 def _get(url: str, **headers: str) -> tuple[int, Any, bytes]:

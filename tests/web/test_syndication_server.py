@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 
 import feedparser
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
-
-
-@pytest.fixture
-def server(loaded: Flask) -> Iterator[str]:
-    httpd = make_server("127.0.0.1", 0, loaded, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
 
 
 @pytest.mark.server
