@@ -2,7 +2,8 @@
 
 Drivers (the ``build-feeds`` command, the scheduler's regenerate job, ``serve`` at start-up)
 call :func:`build_feeds`; it reads the store in one session, renders with the pure renderers and
-hands the bytes to :func:`calendar_service.publish.files.publish`.
+hands the bytes (each calendar in pieces, as it is rendered) to
+:func:`calendar_service.publish.files.publish`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from calendar_service.config import Settings
 from calendar_service.db import transaction
 from calendar_service.publish.blockstore import load_blocks, save_blocks
-from calendar_service.publish.calendars import list_calendars, render_definition
-from calendar_service.publish.files import publish
+from calendar_service.publish.calendars import iter_definition, list_calendars
+from calendar_service.publish.files import Document, publish
 from calendar_service.publish.streams import ArchiveReuse, render_syndication
 from calendar_service.render.ical import BlockCache
 from calendar_service.store.queries import get_store_revision
@@ -49,34 +50,40 @@ class BuildResult:
     warnings: tuple[str, ...]
 
 
-class _CalendarsOnRead(Mapping[str, bytes]):
-    """The calendars of one build, each rendered when :func:`publish` reads it, and not kept.
+class _CalendarsOnRead(Mapping[str, Document]):
+    """The calendars of one build, each rendered in pieces as :func:`publish` writes it, and not kept.
 
-    ``publish`` takes one document at a time, so a build holds one calendar, never all of them
-    (at 100,000 events the published calendars add up to several hundred megabytes). The size of
-    each is checked as it is rendered: ``warnings`` is the list the manifest records.
+    ``publish`` takes one document at a time and writes each piece as it comes, so a build holds
+    one piece of one calendar, never a whole calendar (at 100,000 events the main calendar alone
+    is over 100 MB). The size of each is counted as it is written: ``warnings`` is the list the
+    manifest records.
     """
 
-    def __init__(self, ready: Mapping[str, bytes], render: Mapping[str, Callable[[], bytes]]) -> None:
+    def __init__(self, ready: Mapping[str, bytes], render: Mapping[str, Callable[[], Iterator[bytes]]]) -> None:
         self._ready = ready
         self._render = render
         self.warnings: list[str] = []
         for name, data in sorted(ready.items()):
-            self._check(name, data)
+            self._check(name, len(data))
 
-    def _check(self, name: str, data: bytes) -> None:
-        if len(data) > SIZE_WARNING_BYTES and not any(warning.startswith(f"{name} ") for warning in self.warnings):
-            warning = f"{name} is {len(data) // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
+    def _check(self, name: str, size: int) -> None:
+        if size > SIZE_WARNING_BYTES and not any(warning.startswith(f"{name} ") for warning in self.warnings):
+            warning = f"{name} is {size // 1024} KB; Google Calendar drops events from feeds past about 1 MB"
             log.warning(warning)
             self.warnings.append(warning)
             self.warnings.sort()
 
-    def __getitem__(self, name: str) -> bytes:
+    def __getitem__(self, name: str) -> Document:
         if name in self._ready:
             return self._ready[name]
-        data = self._render[name]()
-        self._check(name, data)
-        return data
+        return self._counted(name, self._render[name]())
+
+    def _counted(self, name: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        size = 0
+        for piece in pieces:
+            size += len(piece)
+            yield piece
+        self._check(name, size)
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted({*self._ready, *self._render}))
@@ -89,7 +96,7 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
     """Render every feed from one consistent read of the store and publish them.
 
     The calendars are rendered while they are published, inside the one read of the store, each
-    dropped once written (see :class:`_CalendarsOnRead`).
+    piece dropped once written (see :class:`_CalendarsOnRead`).
     """
     reuse = ArchiveReuse.from_feeds_dir(settings.feeds_dir)
     blocks = calendar_blocks(factory)
@@ -100,7 +107,7 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
         blocks.source = functools.partial(load_blocks, session)
         try:
             documents = _CalendarsOnRead(syndication, {
-                definition.name: functools.partial(render_definition, session, definition, settings, today=today,
+                definition.name: functools.partial(iter_definition, session, definition, settings, today=today,
                                                    cache=blocks)
                 for definition in list_calendars(session)})
             warnings = documents.warnings  # filled as the calendars are rendered, before the manifest is written

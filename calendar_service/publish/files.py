@@ -5,7 +5,9 @@ Each file is written by :func:`write_atomic` (temporary file in the same folder,
 :func:`os.replace`), so a reader sees old bytes or new, never a mix. A build publishes a *set*:
 
 1. every new document (and its gzip twin, so serving costs no compression) is written once under
-   its content address, ``.objects/<sha256><suffix>``, a name no other content can take;
+   its content address, ``.objects/<sha256><suffix>``, a name no other content can take; a
+   document may come in pieces, written (and compressed, and hashed) as they come to a temporary
+   file that takes that name once the document is whole;
 2. the published names (``calendar.ics``, ``feed.atom`` …) are replaced by hard links to those
    objects, for static servers and for people looking at the folder; their modification time is
    the document's Last-Modified, so a static server's ``Last-Modified`` is the service's;
@@ -35,7 +37,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,8 +45,8 @@ from typing import Any
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
 
-__all__ = ["MANIFEST", "OBJECTS", "PublishedFile", "check_feeds_dir", "file_etag", "publish", "published_file",
-           "publishes", "read_manifest", "write_atomic"]
+__all__ = ["MANIFEST", "OBJECTS", "Document", "PublishedFile", "check_feeds_dir", "file_etag", "publish",
+           "published_file", "publishes", "read_manifest", "write_atomic"]
 
 MANIFEST = "manifest.json"
 #: The content-addressed objects, below the feeds folder (hidden, so a static server lists only the names).
@@ -170,21 +172,65 @@ def _object_names(name: str, digest: str) -> tuple[str, str]:
     return f"{OBJECTS}/{digest}{suffix}", f"{OBJECTS}/{digest}{suffix}.gz"
 
 
-def _store_object(feeds_dir: Path, name: str, data: bytes, fresh: set[Path]) -> dict[str, Any]:
-    """Write ``data`` and its gzip twin under their content address; return the manifest entry (no times yet).
+#: A document to publish: its bytes, or its bytes in pieces, each written as it comes.
+Document = bytes | Iterable[bytes]
 
-    The objects written now are added to ``fresh``.
+
+def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Path]) -> dict[str, Any]:
+    """Write ``document`` and its gzip twin under their content address; return the manifest entry (no times yet).
+
+    The pieces are written as they come to temporary files among the objects, the twin compressed
+    in the same pass and the sha256 taken as they pass, so no more than one piece is held; once
+    the document is whole, the temporaries take their content-addressed names. An object that
+    exists already holds these bytes (write_atomic never leaves a part), so it is kept and the
+    temporaries dropped. The objects written now are added to ``fresh``.
+
+    Raises:
+        PublishError: a file could not be written. Any error of ``document`` (a renderer's)
+            propagates as it is; either way no temporary file is left.
     """
-    digest = hashlib.sha256(data).hexdigest()
-    plain, packed_name = _object_names(name, digest)
-    packed = gzip.compress(data, compresslevel=9, mtime=0)
-    for relative, content in ((plain, data), (packed_name, packed)):
-        path = feeds_dir / relative
-        # A content-addressed object that exists holds these bytes: write_atomic never leaves a part.
-        if not (path.is_file() and path.stat().st_size == len(content)):
-            write_atomic(path, content)
-            fresh.add(path)
-    return {"sha256": digest, "size": len(data), "gzip_size": len(packed), "object": plain, "gzip_object": packed_name}
+    folder = feeds_dir / OBJECTS
+    digest = hashlib.sha256()
+    size = 0
+    temporaries: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        plain_handle, plain_name = tempfile.mkstemp(prefix=".object.", suffix=".tmp", dir=folder)
+        temporaries.append(Path(plain_name))
+        packed_handle, packed_name = tempfile.mkstemp(prefix=".object.", suffix=".gz.tmp", dir=folder)
+        temporaries.append(Path(packed_name))
+        with os.fdopen(plain_handle, "wb") as plain, os.fdopen(packed_handle, "wb") as packed_file:
+            # No file name and time 0 in the gzip header: the twin's bytes depend on the document's only.
+            with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=packed_file, mtime=0) as packed:
+                for piece in (document,) if isinstance(document, bytes) else document:
+                    plain.write(piece)
+                    packed.write(piece)
+                    digest.update(piece)
+                    size += len(piece)
+            for stream in (plain, packed_file):
+                stream.flush()
+                os.fsync(stream.fileno())
+        gzip_size = temporaries[1].stat().st_size
+        hexdigest = digest.hexdigest()
+        objects = _object_names(name, hexdigest)
+        for temporary, relative, length in zip(temporaries, objects, (size, gzip_size), strict=True):
+            path = feeds_dir / relative
+            if path.is_file() and path.stat().st_size == length:
+                temporary.unlink()
+            else:
+                temporary.chmod(0o644)
+                temporary.replace(path)
+                fresh.add(path)
+    except OSError as error:
+        raise PublishError(f"cannot write {name} among the objects of {feeds_dir}: {error.strerror or error}; "
+                           "the previous set is kept") from error
+    finally:
+        for temporary in temporaries:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+    _fsync_dir(folder)
+    return {"sha256": hexdigest, "size": size, "gzip_size": gzip_size, "object": objects[0],
+            "gzip_object": objects[1]}
 
 
 def _seconds(stamp: str | None) -> int:
@@ -318,12 +364,16 @@ def _collect_garbage(feeds_dir: Path, keep: set[str]) -> None:
 
 def publish(
     feeds_dir: Path,
-    documents: Mapping[str, bytes],
+    documents: Mapping[str, Document],
     *,
     now: dt.datetime,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Publish ``documents`` (name -> bytes) as one set, switching the manifest last; return it.
+    """Publish ``documents`` (name -> bytes, or an iterable of byte pieces) as one set, switching the manifest last.
+
+    Return the manifest. ``documents`` is read one name at a time, in order of name, and each
+    document written as it comes (see :func:`_store_object`): a mapping that renders a document
+    when it is looked up, as pieces, has the publish hold one piece at a time.
 
     An unchanged document keeps its Last-Modified; a document published before but absent from
     ``documents`` is removed. ``extra`` is recorded in the manifest.
