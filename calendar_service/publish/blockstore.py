@@ -42,9 +42,8 @@ def save_blocks(session: Session, fresh: Mapping[str, Mapping[tuple[str, int], b
     insert = _insert_new(session.get_bind().dialect.name)
     stored = 0
     for variant, blocks in sorted(fresh.items()):
-        rows = [{"variant": variant, "uid": uid, "sequence": sequence, "block": block}
-                for (uid, sequence), block in sorted(blocks.items())]
-        replaced = [(uid, sequence) for uid, sequence in sorted(blocks) if sequence > 0]
+        keys = sorted(blocks)
+        replaced = [(uid, sequence) for uid, sequence in keys if sequence > 0]
         for start in range(0, len(replaced), _BATCH):
             batch = replaced[start:start + _BATCH]
             uids = [uid for uid, _ in batch]
@@ -55,9 +54,11 @@ def save_blocks(session: Session, fresh: Mapping[str, Mapping[tuple[str, int], b
             if stale:
                 session.execute(delete(table).where(table.c.variant == variant,
                                                     tuple_(table.c.uid, table.c.sequence).in_(stale)))
-        for start in range(0, len(rows), _BATCH):
-            session.execute(insert, rows[start:start + _BATCH])
-        stored += len(rows)
+        # The rows of one batch at a time: after a cold build there is one per entry of every calendar.
+        for start in range(0, len(keys), _BATCH):
+            session.execute(insert, [{"variant": variant, "uid": uid, "sequence": sequence,
+                                      "block": blocks[uid, sequence]} for uid, sequence in keys[start:start + _BATCH]])
+        stored += len(keys)
     return stored
 
 
