@@ -36,6 +36,7 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -122,6 +123,27 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise PublishError(f"cannot write {path}: {error.strerror or error}; the previous file is kept") from error
+    _fsync_dir(path.parent)
+
+
+def _copy_atomic(source: Path, path: Path) -> None:
+    """Replace ``path`` with a copy of ``source`` (may be ``path``) as :func:`write_atomic` does, a block at a time.
+
+    Raises:
+        PublishError: the copy could not be written.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream, source.open("rb") as original:
+            shutil.copyfileobj(original, stream)
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).chmod(0o644)
@@ -309,7 +331,7 @@ def _link_name(feeds_dir: Path, name: str, relative_object: str) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink()
         # A file system without hard links: a copy, written atomically all the same.
-        write_atomic(target, source.read_bytes())
+        _copy_atomic(source, target)
 
 
 def _stamp(path: Path, last_modified: str, fresh: set[Path] | None = None) -> None:
@@ -328,7 +350,7 @@ def _stamp(path: Path, last_modified: str, fresh: set[Path] | None = None) -> No
         if path.stat().st_mtime_ns == nanoseconds:
             return
         if fresh is not None and path not in fresh:
-            write_atomic(path, path.read_bytes())
+            _copy_atomic(path, path)
         os.utime(path, ns=(nanoseconds, nanoseconds))
     except OSError as error:
         raise PublishError(f"cannot set the modification time of {path}: {error.strerror or error}; "
