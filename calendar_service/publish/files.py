@@ -38,10 +38,10 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
@@ -119,19 +119,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         PublishError: the data could not be written (full disk, permissions, ...).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise PublishError(f"cannot write {path}: {error.strerror or error}; the previous file is kept") from error
-    _fsync_dir(path.parent)
+    _replace_atomic(path, lambda stream: stream.write(data))
 
 
 def _copy_atomic(source: Path, path: Path) -> None:
@@ -140,10 +128,20 @@ def _copy_atomic(source: Path, path: Path) -> None:
     Raises:
         PublishError: the copy could not be written.
     """
+
+    def copy(stream: BinaryIO) -> None:
+        with source.open("rb") as original:
+            shutil.copyfileobj(original, stream)
+
+    _replace_atomic(path, copy)
+
+
+def _replace_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a temporary file beside ``path`` with ``write``, make it durable, then rename it over ``path``."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as stream, source.open("rb") as original:
-            shutil.copyfileobj(original, stream)
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).chmod(0o644)
