@@ -32,16 +32,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gzip
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
@@ -196,6 +196,46 @@ def _object_names(name: str, digest: str) -> tuple[str, str]:
 Document = bytes | Iterable[bytes]
 
 
+#: Bytes gathered before they are hashed, written and compressed: few calls, a bounded buffer.
+_CHUNK_BYTES = 256 * 1024
+
+
+def write_with_twin(pieces: Iterable[bytes], plain: IO[bytes], packed: IO[bytes], *, level: int
+                    ) -> tuple[str, int, int]:
+    """Write ``pieces`` to ``plain`` and gzipped at ``level`` to ``packed``, holding at most about 256 KB.
+
+    The gzip member has no file name and time 0 in its header, so the twin's bytes depend on the
+    document's only. Returns the document's SHA-256 (hex), its size and the twin's size.
+    """
+    digest = hashlib.sha256()
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 31)  # wbits 31: a gzip member
+    size = gzip_size = 0
+    buffered: list[bytes] = []
+    held = 0
+
+    def flush() -> None:
+        nonlocal size, gzip_size
+        data = b"".join(buffered)
+        buffered.clear()
+        digest.update(data)
+        plain.write(data)
+        compressed = compressor.compress(data)
+        packed.write(compressed)
+        size += len(data)
+        gzip_size += len(compressed)
+
+    for piece in pieces:
+        buffered.append(piece)
+        held += len(piece)
+        if held >= _CHUNK_BYTES:
+            flush()
+            held = 0
+    flush()
+    tail = compressor.flush()
+    packed.write(tail)
+    return digest.hexdigest(), size, gzip_size + len(tail)
+
+
 def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Path]) -> dict[str, Any]:
     """Write ``document`` and its gzip twin under their content address; return the manifest entry (no times yet).
 
@@ -210,8 +250,6 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
             propagates as it is; either way no temporary file is left.
     """
     folder = feeds_dir / OBJECTS
-    digest = hashlib.sha256()
-    size = 0
     temporaries: list[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -219,19 +257,12 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
         temporaries.append(Path(plain_name))
         packed_handle, packed_name = tempfile.mkstemp(prefix=".object.", suffix=".gz.tmp", dir=folder)
         temporaries.append(Path(packed_name))
-        with os.fdopen(plain_handle, "wb") as plain, os.fdopen(packed_handle, "wb") as packed_file:
-            # No file name and time 0 in the gzip header: the twin's bytes depend on the document's only.
-            with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=packed_file, mtime=0) as packed:
-                for piece in (document,) if isinstance(document, bytes) else document:
-                    plain.write(piece)
-                    packed.write(piece)
-                    digest.update(piece)
-                    size += len(piece)
-            for stream in (plain, packed_file):
+        with os.fdopen(plain_handle, "wb") as plain, os.fdopen(packed_handle, "wb") as packed:
+            hexdigest, size, gzip_size = write_with_twin((document,) if isinstance(document, bytes) else document,
+                                                         plain, packed, level=9)
+            for stream in (plain, packed):
                 stream.flush()
                 os.fsync(stream.fileno())
-        gzip_size = temporaries[1].stat().st_size
-        hexdigest = digest.hexdigest()
         objects = _object_names(name, hexdigest)
         for temporary, relative, length in zip(temporaries, objects, (size, gzip_size), strict=True):
             path = feeds_dir / relative

@@ -29,12 +29,12 @@ import json
 import logging
 import os
 import tempfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from calendar_service.publish.files import write_with_twin
 from calendar_service.web.sending import Conditions, FileChunks, file_body, make_variant, respond
 
 __all__ = ["MAX_BYTES", "MAX_ENTRIES", "Rendered", "RenderedFiles", "rendered_key"]
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 512 * 1024 * 1024
 MAX_ENTRIES = 256
 _GZIP_LEVEL = 6
-_CHUNK_BYTES = 256 * 1024
 
 
 def rendered_key(*parts: Any) -> str:
@@ -120,7 +119,7 @@ class RenderedFiles:
             raise
         try:
             with plain, packed:
-                digest, size, gzip_size = _write(pieces, plain, packed)
+                digest, size, gzip_size = write_with_twin(pieces, plain, packed, level=_GZIP_LEVEL)
             etag = digest[:32]
             name = f"{key}.{etag}{suffix}"
             Path(plain.name).replace(self.folder / name)
@@ -142,7 +141,7 @@ class RenderedFiles:
         try:
             plain, packed = Path(folder) / "calendar", Path(folder) / "calendar.gz"
             with plain.open("wb") as first, packed.open("wb") as second:
-                digest, size, gzip_size = _write(pieces, first, second)
+                digest, size, gzip_size = write_with_twin(pieces, first, second, level=_GZIP_LEVEL)
         except BaseException:
             _remove_folder(folder)
             raise
@@ -223,36 +222,6 @@ def _opened(path: str) -> Iterable[bytes] | None:
         return FileChunks(Path(path).open("rb"))  # closed with the answer
     except OSError:
         return None
-
-
-def _write(pieces: Iterable[bytes], plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
-    """Write ``pieces`` to ``plain`` and gzipped to ``packed``; return (SHA-256 hex, size, gzip size)."""
-    digest = hashlib.sha256()
-    # wbits 31: a gzip member; zlib writes no time into its header, so equal bytes give an equal twin.
-    compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, 31)
-    size = gzip_size = 0
-    buffered: list[bytes] = []
-    held = 0
-    for piece in pieces:
-        buffered.append(piece)
-        held += len(piece)
-        if held >= _CHUNK_BYTES:
-            size, gzip_size = _flush(buffered, digest, compressor, plain, packed, size, gzip_size)
-            buffered, held = [], 0
-    size, gzip_size = _flush(buffered, digest, compressor, plain, packed, size, gzip_size)
-    tail = compressor.flush()
-    packed.write(tail)
-    return digest.hexdigest(), size, gzip_size + len(tail)
-
-
-def _flush(buffered: list[bytes], digest: Any, compressor: Any, plain: IO[bytes], packed: IO[bytes], size: int,
-           gzip_size: int) -> tuple[int, int]:
-    data = b"".join(buffered)
-    digest.update(data)
-    plain.write(data)
-    compressed = compressor.compress(data)
-    packed.write(compressed)
-    return size + len(data), gzip_size + len(compressed)
 
 
 def _replace_text(path: Path, text: str) -> None:
