@@ -515,3 +515,107 @@ def test_there_as_a_subject_places_nothing(extract: Extract) -> None:
     assert [(e.start, e.countries) for e in events] == [
         (dt.date(2024, 9, 28), ("BY",)), (dt.date(2024, 10, 4), ("RU",))
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first", "last"),
+    [
+        ("The CSTO Kanal exercise, scheduled for March 3-6 near Khujand, has been postponed.", 3, 6),
+        ("The drills had been planned for June 10-14 at the Oshskaya training ground.", 10, 14),
+        ("Учение ОДКБ, намеченное на 12-15 мая, перенесено.", 12, 15),
+    ],
+)
+def test_a_day_range_after_a_preposition_is_not_read_as_its_month(
+    extract: Extract, sentence: str, first: int, last: int
+) -> None:
+    (event,) = extract(sentence, "2024-02-01")
+    assert (event.start.day, event.end.day, event.precision) == (first, last, "day")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first", "last"),
+    [
+        ("The CSTO Cobalt exercise will be held in Belarus in the first decade of July.", (7, 1), (7, 10)),
+        ("The drills are planned for the second ten days of August in the Khatlon region.", (8, 11), (8, 20)),
+        ("Учение «Поиск» пройдет в Армении в последней декаде июня.", (6, 21), (6, 30)),
+    ],
+)
+def test_a_decade_of_a_month_is_its_ten_days(
+    extract: Extract, sentence: str, first: tuple[int, int], last: tuple[int, int]
+) -> None:
+    (event,) = extract(sentence, "2024-02-01")
+    assert (event.start, event.end) == (dt.date(2024, *first), dt.date(2024, *last))
+    assert event.category == "training"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("Consultations of CSTO lawyers began in Astana on Monday. The consultations will last till"
+         " March 15.", 13, 15),
+        ("The Secretary General of the CSTO arrived in Baku on Monday on an official visit. The visit will"
+         " run until March 16.", 13, 16),
+        ("Генеральный секретарь ОДКБ прибыл в понедельник с визитом в Ереван. Визит продлится до 17 марта.",
+         13, 17),
+    ],
+)
+def test_an_end_told_in_the_next_sentence_runs_on_the_event_it_names(
+    extract: Extract, text: str, first: int, last: int
+) -> None:
+    (event,) = extract(text, "2023-03-15")
+    assert (event.start, event.end) == (dt.date(2023, 3, first), dt.date(2023, 3, last))
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "last"),
+    [
+        ("В Казахстане проведено учение сил специального назначения ОДКБ. Мероприятие проходило с 3 по 7 июня"
+         " на полигоне Отар.", "training", 7),
+        ("A CSTO anti-drug operation was completed in Central Asia. The event ran from June 3 to June 9 with"
+         " customs and border services taking part.", "operation", 9),
+    ],
+)
+def test_an_event_named_generically_is_the_one_named_before(
+    extract: Extract, text: str, category: str, last: int
+) -> None:
+    (event,) = extract(text, "2022-06-20")
+    assert (event.start, event.end, event.category) == (dt.date(2022, 6, 3), dt.date(2022, 6, last), category)
+
+
+def test_a_plan_of_events_is_no_event_named_generically(extract: Extract) -> None:
+    events = extract(
+        "4 марта в Секретариате ОДКБ прошло совещание. Обсуждено выполнение Плана мероприятий (утвержден"
+        " 11 января 2021 года).",
+        "2021-03-10",
+    )
+    assert [(e.start, e.category) for e in events] == [(dt.date(2021, 3, 4), "meeting")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Алматы. 5 октября. «Казинформ» - Подготовка к учению ОДКБ, которое пройдет в ноябре в Армении,"
+        " обсуждалась сегодня в Алматы на встрече министров обороны.",
+        "ALMATY, October 5. /TASS/. The preparation of the CSTO exercise, which will take place in November in"
+        " Armenia, was discussed today at a meeting of defence ministers in Almaty.",
+    ],
+)
+def test_a_relative_clause_dates_its_own_event(extract: Extract, text: str) -> None:
+    events = extract(text, "2023-10-06")
+    assert sorted((str(e.start), e.precision, e.category, e.status, e.countries) for e in events) == [
+        ("2023-10-05", "day", "meeting", "held", ("KZ",)),
+        ("2023-11-01", "month", "training", "planned", ("AM",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Вопросы миротворческой деятельности обсуждались 5 марта на совещании в Секретариате ОДКБ.", "held"),
+        ("Итоги года подводились 5 марта на совещании в Секретариате ОДКБ.", "held"),
+        ("Вопросы миротворческой деятельности обсудят 5 марта на совещании в Секретариате ОДКБ.", "planned"),
+    ],
+)
+def test_the_tense_of_any_russian_verb_says_held_or_planned(extract: Extract, sentence: str, status: str) -> None:
+    (event,) = extract(sentence, "2024-03-04" if status == "planned" else "2024-03-06")
+    assert (event.start, event.status) == (dt.date(2024, 3, 5), status)

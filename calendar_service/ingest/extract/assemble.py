@@ -124,7 +124,7 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
     staged: set[int] = set()  # events of stages told before the run they belong to is known
     for index, sentence in enumerate(sentences):
         # Nothing under way, before or in the sentence: the last day is a date of its own.
-        if sentence.ends and _under_way(events) is None and not sentence.mentions:
+        if sentence.ends and _under_way(events, kind=category_of(sentence.masked)) is None and not sentence.mentions:
             # The last day of an exercise or operation whose first is told later (or is the day of the
             # report) waits for it: "Учения завершатся 15 июня", "will be completed by 19 January".
             kind = category_of(sentence.masked)
@@ -287,7 +287,7 @@ def _extend_under_way(
     """
     if not sentence.ends and sentence.days is None:
         return
-    index = _under_way(events, since=since)
+    index = _under_way(events, since=since, kind=category_of(sentence.masked))
     if index is not None:
         event = events[index]
         if sentence.ends:
@@ -375,11 +375,15 @@ def _there(
     ]
 
 
-def _under_way(events: list[ExtractedEvent], *, since: int | None = None) -> int | None:
+def _under_way(
+    events: list[ExtractedEvent], *, since: int | None = None, kind: Category | None = None
+) -> int | None:
     """Return the index of the latest one-day exercise or operation of the item, if it is the latest event.
 
     From index ``since`` on are the events of the sentence that says how long it lasts ("arrived on
-    Sunday on a visit that will last until 30 September"): there any kind of event runs on.
+    Sunday on a visit that will last until 30 September"): there any kind of event runs on. So does
+    one of the ``kind`` that sentence names: "Consultations began on Thursday. The consultations
+    will last till 14 April", "Он прибыл в воскресенье. Визит продлится до 17 декабря".
     """
     for index in range(len(events) - 1, -1, -1):
         event = events[index]
@@ -387,7 +391,7 @@ def _under_way(events: list[ExtractedEvent], *, since: int | None = None) -> int
             continue
         one_day = event.precision is Precision.DAY and event.start == event.end
         same_sentence = since is not None and index >= since
-        if one_day and (same_sentence or event.category in (Category.TRAINING, Category.OPERATION)):
+        if one_day and (same_sentence or event.category in (*_RUNS, kind)):
             return index
         return None
     return None

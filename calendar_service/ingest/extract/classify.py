@@ -13,9 +13,10 @@ from __future__ import annotations
 import functools
 import re
 
+from calendar_service.russian import analyzer, has_cyrillic
 from calendar_service.store.records import Category, Status
 
-__all__ = ["category_named_back", "category_of", "first_cue", "mask", "occurs", "status_of"]
+__all__ = ["category_named_back", "category_of", "first_cue", "mask", "occurs", "status_of", "tense_of"]
 
 _I = re.IGNORECASE
 
@@ -145,6 +146,8 @@ _OCCURS = re.compile(
     r"\btook place\b|\btakes place\b|\b(?:will|to) take place\b|\b(?:was|were|is|are|be|been) held\b"
     r"|\bwas organi[sz]ed\b|\bopened\b|\bбыл\w* организован\w*|\bсостоял\w*|\bсостоит\w*"
     r"|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпройд[её]т\b|\bпройдут\b|\bпроходит\b|\bпроходят\b|\bпровед[её]н(?!и)\w*"
+    r"|\bпроходил[аио]?\b|\bпроводил(?:ся|ась|ось|ись)\b|\b(?:was|were|is|are|be|been) (?:conducted|staged)\b"
+    r"|\b(?:lasted|ran|runs|will run) (?:from|until|till|through)\b"
     r"|\bоткрыл\w*|\bоткрыт\w*",
     _I,
 )
@@ -267,3 +270,38 @@ def status_of(text: str, position: int) -> Status | None:
         if best is None or distance < best[0]:
             best = (distance, status)
     return best[1] if best else None
+
+
+_WORD = re.compile(r"[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)?")
+#: Verbs whose tense says nothing of the event's: who told the news, the auxiliary, planning.
+_NOT_THE_EVENT = frozenset({
+    "быть", "сообщить", "сообщать", "заявить", "заявлять", "отметить", "отмечать", "рассказать",
+    "рассказывать", "подчеркнуть", "подчёркивать", "подчеркивать", "сказать", "говорить", "напомнить",
+    "уточнить", "добавить", "пояснить", "указать", "передать", "информировать", "проинформировать",
+    "планировать", "запланировать", "намечать", "наметить", "предполагать", "ожидать", "ожидаться",
+    "собираться", "решить", "договориться", "согласовать", "объявить", "анонсировать", "пообещать",
+})  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def tense_of(text: str) -> Status | None:
+    """Return the status the tense of a Russian clause's verb gives, when no word of the lists does.
+
+    "Подготовка ... обсуждалась сегодня на встрече": a verb in the past (or a past participle, "проведено")
+    reports what was held, one in the future announces. pymorphy3 gives the tense of any verb, so
+    the lists of :data:`_HELD` and :data:`_PLANNED` need not name every one. The auxiliary, verbs of
+    speech and of planning say nothing of the event. None for text without Cyrillic.
+    """
+    if not has_cyrillic(text):
+        return None
+    morph = analyzer()
+    for word in _WORD.findall(text):
+        parse = morph.parse(word.lower())[0]
+        tag = parse.tag
+        if tag.POS not in ("VERB", "PRTS") or parse.normal_form in _NOT_THE_EVENT:
+            continue
+        if tag.tense == "past":
+            return Status.HELD
+        if tag.tense == "futr":
+            return Status.PLANNED
+    return None

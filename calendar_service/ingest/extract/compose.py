@@ -15,7 +15,14 @@ from dataclasses import replace
 
 from calendar_service.dates import Precision, format_at_precision, period_bounds
 from calendar_service.ingest.extract.anniversary import Anniversary, founding_date, founding_title
-from calendar_service.ingest.extract.classify import category_named_back, category_of, first_cue, occurs, status_of
+from calendar_service.ingest.extract.classify import (
+    category_named_back,
+    category_of,
+    first_cue,
+    occurs,
+    status_of,
+    tense_of,
+)
 from calendar_service.ingest.extract.events import (
     ExtractedEvent,
     confidence,
@@ -143,8 +150,10 @@ def dated_events(
     clause_start, clause_end = clause_of(sentence, mention.start)
     offset = sentence.span.start
     clause = sentence.masked[clause_start - offset : clause_end - offset]
-    status = status_of(clause, mention.start - clause_start) or status_of(
-        sentence.masked, mention.start - offset
+    status = (
+        status_of(clause, mention.start - clause_start)
+        or tense_of(clause)
+        or status_of(sentence.masked, mention.start - offset)
     )
     # "had been planned for September; it will not take place": cancelled wherever the sentence says so.
     stated_in_sentence = status_of(sentence.masked, mention.start - offset)
@@ -176,6 +185,10 @@ def dated_events(
     if mention.counted and (not own_clause or _SPOKEN.search(clause)):
         return []  # "Накануне президент заявил, что ...": a day counted from another dates only a kind of event
     category = category_of(clause) or category_of(sentence.masked) or category_named_back(following)
+    if category is None and _GENERIC_EVENT.search(clause):
+        # "... проведена операция «Канал». Мероприятие проходило с 22 по 26 сентября": the event the
+        # sentence before named.
+        category = _category_before(context, sentence)
     if category is Category.OTHER and _OPENS_OR_CLOSES.search(clause):
         # "В Казахстане начались учения ... Церемония открытия состоялась 3 октября": the exercise begun.
         told = category_of(context.text[context.item.start : sentence.span.start])
@@ -353,6 +366,24 @@ _SPOKEN = re.compile(
     r"|рассказал\w*|подчеркнул\w*|сообщалось|заявлял\w*|говорил\w*)\b",
     _I,
 )
+#: A noun that names an event without saying which kind: the one just named ("The event ran ...").
+_GENERIC_EVENT = re.compile(
+    r"^\W*(?:(?:the|this|that|the said)\s+)?(?:events?|activity|action)\b"
+    r"|^\W*(?:(?:это|данное|само|эти|данные)\s+)?(?:мероприяти[ея]|событи[ея]|акция)\b",
+    _I,
+)
+
+
+def _category_before(context: Context, sentence: ReadSentence) -> Category | None:
+    """Return the category the item's sentence before ``sentence`` names, if any."""
+    spans = context.item.sentences
+    index = next((i for i, span in enumerate(spans) if span.start == sentence.span.start), 0)
+    if index == 0:
+        return None
+    before = spans[index - 1]
+    return category_of(context.text[before.start : before.end])
+
+
 _OPENS_OR_CLOSES = re.compile(r"\b(?:opening|closing)\s+ceremony\b|\bцеремони\w*\s+(?:открытия|закрытия)\b", _I)
 _REMOTE = re.compile(r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bвидеоконференц\w*|\bвидеосвяз\w*", _I)
 #: The CSTO's own news service: its items are the Organization's statements, like its site's articles.

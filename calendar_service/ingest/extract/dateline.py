@@ -59,6 +59,11 @@ _PATTERNS = (
         rf"^(?:{_PLACE}{_SEP})?(?:(?P<date>{_DATE})\s*[,.]?\s*(?:[-–—]\s*)?)?(?P<agency>(?:{_AGENCIES}))"
         rf"\s*(?:[.:]\s*(?:[-–—]{{1,2}})?|[-–—]{{1,2}}|,)\s*"
     ),
+    # A place and a date, then any agency in quotation marks and a dash: "Алматы. 5 октября. «Казинформ» -".
+    re.compile(
+        rf"^{_PLACE}{_SEP}(?P<date>{_DATE}){_SEP}(?P<agency>«[^»\n]{{2,30}}»|\"[^\"\n]{{2,30}}\"|“[^”\n]{{2,30}}”)"
+        r"\s*[-–—]{1,2}\s*"
+    ),
     # A place, maybe a date, then an agency in capitals and the story: "MINSK. KAZINFORM The ...".
     re.compile(
         rf"^{_PLACE}{_SEP}(?:(?P<date>{_DATE}){_SEP})?(?P<agency>KAZINFORM|INTERFAX|BELTA|TASS|ARMENPRESS|KABAR)"

@@ -173,8 +173,9 @@ _PATTERNS: dict[str, str] = {
     ),
     # "в третьей декаде мая": days 1-10, 11-20, 21 to the end of the month.
     "decade": (
-        rf"(?<![\w])(?P<pre>[вВ]о?)\s+(?P<ord>перв\w+|втор\w+|трет\w+)\s+декад\w+\s+{_month('m1')}"
-        rf"{_year_or_relative('1')}"
+        rf"(?<![\w])(?:(?P<pre>[вВ]о?)\s+(?P<ord>перв\w+|втор\w+|трет\w+|последн\w+)\s+декад\w+"
+        rf"|(?:(?P<pren>[Ii]n|[Dd]uring)\s+)?the\s+(?P<orde>first|second|third|last|1st|2nd|3rd)"
+        rf"\s+(?:decade|ten\s+days|ten-day\s+period)\s+of)\s+{_month('m1')}{_year_or_relative('1')}"
     ),
     "relative_day": (
         r"(?<![\w])(?P<rd>(?i:today|tonight|tomorrow|yesterday|the\s+day\s+before\s+yesterday|the\s+day\s+after"
@@ -237,7 +238,7 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "relative_en": re.compile(r"(?i:year)"),
     "relative_ru": re.compile(r"(?i:году)"),
     "month_attr": re.compile(rf"{_M}|(?i:ьск)"),
-    "decade": re.compile(r"(?i:декад)"),
+    "decade": re.compile(r"(?i:декад|decade|ten.days|ten-day)"),
     "month_named": re.compile(r"(?i:last|next|this|past|coming|прошлом|минувшем|следующем|будущем|этом|нынешнем)"),
     "relative_day": re.compile(r"(?i:today|tonight|tomorrow|yesterday|сегодня|завтра|вчера|позавчера)"),
     "weekday": re.compile(_WD),
@@ -254,6 +255,6 @@ NEEDLES: dict[str, re.Pattern[str]] = {
 }  # fmt: skip
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
-    rf"\d|{_M}|{_WD}|(?i:day|eve\b|весны|лета|осени|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
+    rf"\d|{_M}|{_WD}|(?i:day|eve\b|весны|лета|осени|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|decade|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
     r"|вчера|послезавтра|позавчера|недел|месяц)"
 )

@@ -15,6 +15,7 @@ A mention records what the text says and nothing more: a missing year stays ``No
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import itertools
 import re
@@ -433,7 +434,8 @@ def _month_attr(match: re.Match[str]) -> Iterator[DateMention]:
 
 
 def _decade(match: re.Match[str]) -> Iterator[DateMention]:
-    number = _ordinal(match.group("ord"))
+    word = (match.group("ord") or match.group("orde")).lower()
+    number = 3 if word.startswith(("last", "последн")) else _ordinal(word)
     month = month_number(match.group("m1"))
     year = _int(match, "y1")
     relative = _relative(match, "ry1")
@@ -508,7 +510,8 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
     """
     if not HINT.search(text):
         return []
-    candidates: list[tuple[int, int, list[DateMention]]] = []
+    # (start, end, weight: the characters of the date itself, not of a preposition before it, mentions)
+    candidates: list[tuple[int, int, int, list[DateMention]]] = []
     for name, pattern in FORMS.items():
         if not NEEDLES[name].search(text):
             continue
@@ -516,16 +519,43 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
             built = list(_BUILDERS[name](match))
             if built:  # an impossible date ("30 February 2024") still hides the shorter forms inside it
                 mentions = [m for m in built if _valid(m.first) and _valid(m.last)]
-                candidates.append((match.start(), match.end(), mentions))
-    candidates.sort(key=lambda candidate: (candidate[0], candidate[0] - candidate[1]))
+                pre = match.end("pre") if _group(match, "pre") is not None else match.start()
+                candidates.append((match.start(), match.end(), match.end() - pre, mentions))
     found: list[DateMention] = []
-    reached = 0
-    for start, end, mentions in candidates:
-        if start < reached:
-            continue
-        reached = end
+    for _start, _end, _weight, mentions in _widest_cover(candidates):
         found.extend(_shift(mention, offset) for mention in mentions)
     return found
+
+
+def _widest_cover(
+    candidates: list[tuple[int, int, int, list[DateMention]]],
+) -> list[tuple[int, int, int, list[DateMention]]]:
+    """Choose, among overlapping matches, those that together cover the most of the text.
+
+    "planned for October 9-12" holds "for October" and "October 9-12": the day range, the wider
+    reading of the date, wins although the month starts first (a preposition before a date does not
+    count). Weighted interval scheduling, ties going to the matches that start first.
+    """
+    ordered = sorted(candidates, key=lambda candidate: (candidate[1], candidate[0]))
+    ends = [candidate[1] for candidate in ordered]
+    best: list[tuple[int, int]] = [(0, 0)]  # per prefix of ``ordered``: (weight covered, -first start)
+    chosen: list[bool] = []
+    for index, (start, _end, weight, _mentions) in enumerate(ordered):
+        before = bisect.bisect_right(ends, start, 0, index)
+        covered, first = best[before]
+        take = (covered + weight, first if before else -start)
+        skip = best[index]
+        chosen.append(take > skip)
+        best.append(take if take > skip else skip)
+    picked: list[tuple[int, int, int, list[DateMention]]] = []
+    index = len(ordered)
+    while index > 0:
+        if chosen[index - 1]:
+            picked.append(ordered[index - 1])
+            index = bisect.bisect_right(ends, ordered[index - 1][0], 0, index - 1)
+        else:
+            index -= 1
+    return picked[::-1]
 
 
 def _shift(mention: DateMention, offset: int) -> DateMention:

@@ -122,6 +122,9 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 
+#: A relative clause: ", which will be held in September,", ", которая пройдет в сентябре,".
+_RELATIVE_CLAUSE = re.compile(r",\s+(?=(?:which|where|who|котор\w+|где)\b)", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -163,12 +166,25 @@ class ReadSentence:
 
     @cached_property
     def clause_spans(self) -> list[tuple[int, int]]:
-        """The clauses (global offsets), found once however many dates ask for them."""
+        """The clauses (global offsets), found once however many dates ask for them.
+
+        A relative clause between commas is a clause of its own, and what follows it another: in
+        "Подготовка к сессии, которая пройдет в сентябре, обсуждалась сегодня на встрече" the
+        session is in September and the meeting today.
+        """
         start = self.span.start
+        breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(self.text)]
+        for relative in _RELATIVE_CLAUSE.finditer(self.text):
+            close = self.text.find(",", relative.end())
+            if close < 0 or any(relative.start() < b[0] < close for b in breaks):
+                continue
+            breaks += [(relative.start(), relative.start() + 1), (close, close + 1)]
         spans, begin = [], 0
-        for match in _CLAUSE_BREAK.finditer(self.text):
-            spans.append((start + begin, start + match.start()))
-            begin = match.end()
+        for first, last in sorted(breaks):
+            if first < begin:
+                continue
+            spans.append((start + begin, start + first))
+            begin = last
         spans.append((start + begin, self.span.end))
         return spans
 
