@@ -27,6 +27,8 @@ READ_ON = dt.date(2025, 6, 1)
         ("MINSK, 12 April (BelTA) - The ministers met.", "MINSK", dt.date(2025, 4, 12)),
         ("ЦАМТО, 27 ноября. В Бишкеке министры встретились.", None, dt.date(2024, 11, 27)),
         ("Бишкек, 2 июня 2025 года. /Кабар/. Министры встретились.", "Бишкек", dt.date(2025, 6, 2)),
+        ("Ош. 4 мая. «Вечерний Ош» - Министры встретились.", "Ош", dt.date(2025, 5, 4)),
+        ("YEREVAN, Armenia, May 16 (UPI) -- The ministers met.", "YEREVAN", dt.date(2025, 5, 16)),
     ],
 )
 def test_dateline_forms(paragraph: str, place: str | None, published: dt.date | None) -> None:

@@ -619,3 +619,116 @@ def test_a_relative_clause_dates_its_own_event(extract: Extract, text: str) -> N
 def test_the_tense_of_any_russian_verb_says_held_or_planned(extract: Extract, sentence: str, status: str) -> None:
     (event,) = extract(sentence, "2024-03-04" if status == "planned" else "2024-03-06")
     assert (event.start, event.status) == (dt.date(2024, 3, 5), status)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["Mar 3 2019", "03.03.2019", "Mar. 3, 2019 at 9:15 AM"],
+)
+def test_a_site_date_above_an_agency_dateline_heads_the_agencys_report(extract: Extract, stamp: str) -> None:
+    text = (
+        f"{stamp}\n\nMINSK, March 3. /TASS/. The CSTO will hold its Cobalt exercise in Belarus on May 20, the"
+        " Belarusian Emergencies Ministry told reporters."
+    )
+    events = extract(text, "2019-03-05")
+    # The report is no statement of the day: only the exercise it announces is an event.
+    assert [(e.start, e.category, e.status) for e in events] == [(dt.date(2019, 5, 20), "training", "planned")]
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "country"),
+    [
+        ("В Бишкеке стартовало заседание Комитета секретарей советов безопасности ОДКБ. Участники обсудят"
+         " ситуацию на таджикско-афганской границе.", "meeting", "KG"),
+        ("Security officials of the CSTO states in Dushanbe\n\n«The border remains our first concern,» the"
+         " Secretary of the Security Council of Tajikistan said, speaking at a meeting of the committee held in"
+         " Dushanbe.", "meeting", "TJ"),
+        ("The CSTO Rubezh exercise kicked off in Kyrgyzstan with a march of the contingents to the Edelweiss"
+         " training ground.", "training", "KG"),
+    ],
+)
+def test_an_undated_report_of_what_began_or_was_held_is_of_the_day_it_is_read(
+    extract: Extract, text: str, category: str, country: str
+) -> None:
+    (event,) = extract(text, "2023-04-12")
+    assert (event.start, event.category, event.status, event.countries) == (
+        dt.date(2023, 4, 12), category, "held", (country,)
+    )
+    assert event.year_inferred
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "По его словам, у него состоялись переговоры с министрами обороны стран ОДКБ.",
+        "The CSTO was founded in Moscow. Its Secretariat later opened an office in Almaty.",
+        "Ministers will discuss the CSTO summit that took place in Yerevan.",
+    ],
+)
+def test_hearsay_background_or_a_named_past_is_no_event_of_the_day(extract: Extract, text: str) -> None:
+    assert [e.start for e in extract(text, "2023-04-12") if e.start == dt.date(2023, 4, 12)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sitting of the CSTO Council of Foreign Ministers will take place on June 4. The meeting of the"
+        " Council of Foreign Ministers will be held by video link on June 4.",
+        "Учения ОДКБ пройдут в Кыргызстане 18 мая. С 18 по 22 мая на полигоне Эдельвейс пройдут учения"
+        " «Рубеж-2024».",
+    ],
+)
+def test_one_happening_told_twice_in_other_words_is_one_event(extract: Extract, text: str) -> None:
+    events = extract(text, "2024-04-01")
+    assert len(events) == 1, events
+    assert events[0].category in ("meeting", "training")
+    if events[0].category == "training":
+        assert (events[0].start, events[0].end) == (dt.date(2024, 5, 18), dt.date(2024, 5, 22))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Межпарламентская ассамблея СНГ пройдет в Санкт-Петербурге 24-25 ноября.",
+        "The SCO summit will take place in Astana on July 4.",
+        "The UN General Assembly will open its session on September 12.",
+    ],
+)
+def test_what_only_another_organisation_does_is_no_csto_event(extract: Extract, sentence: str) -> None:
+    assert extract(sentence, "2024-06-01") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The CSTO and the SCO will hold a joint conference in Astana on July 4.",
+        "The UN Security Council will hold a debate with the Organization's Secretary General at a meeting on"
+        " September 12.",
+    ],
+)
+def test_what_another_organisation_does_with_the_csto_is_kept(extract: Extract, sentence: str) -> None:
+    assert len(extract(sentence, "2024-06-01")) == 1
+
+
+def test_a_date_broken_across_hard_wrapped_lines_is_one_date(extract: Extract) -> None:
+    text = (
+        "DUSHANBE, October 3 (RIA Novosti) - Some 300 kg of drugs were seized in Tajikistan in the course\n"
+        "of the regional anti-drug operation of the CSTO member states between September\n"
+        "20 and 27, a police official said on Friday.\n"
+    )
+    (event,) = extract(text, "2014-10-04")
+    assert (event.start, event.end, event.category) == (dt.date(2014, 9, 20), dt.date(2014, 9, 27), "operation")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "days"),
+    [
+        ("The operation was conducted between 16 and 22 September.", (16, 22)),
+        ("The experts met on 16 and 22 September.", (16, 16)),
+    ],
+)
+def test_between_two_days_is_a_run_and_two_days_joined_by_and_are_two(
+    extract: Extract, sentence: str, days: tuple[int, int]
+) -> None:
+    events = extract("Under the CSTO. " + sentence, "2024-10-01")
+    assert (events[0].start.day, events[0].end.day) == days

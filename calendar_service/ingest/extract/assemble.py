@@ -176,13 +176,7 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         _extend_under_way(context, told_end, events)
     events = _without_vaguer_mentions(_without_repetitions(_without_restatements(events)))
     if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
-        held_near = any(
-            e.status is Status.HELD
-            and not e.anniversary
-            and item.published - _NEAR_PUBLICATION <= e.start <= item.published
-            for e in events
-        )
-        own = publication_event(context, sentences) if not held_near else None
+        own = publication_event(context, sentences) if not _held_near(events, item.published) else None
         if own is not None:
             events.insert(0, own)
             # "The exercise began in Kazakhstan (today). ... It will end on 9 October."; "Tomorrow the
@@ -195,11 +189,18 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
             folded = _folded(context, events[0], stages) if stages else None
             if folded is not None:
                 events = [folded, *(e for e in events[1:] if id(e) not in staged)]
-    elif item.published is None and not events and sentences:
+    elif item.published is None and sentences and not _held_near(events, context.anchor):
         own = under_way_event(context, sentences)
         if own is not None:
-            events.append(own)
+            events.insert(0, own)
     return events
+
+
+def _held_near(events: list[ExtractedEvent], day: dt.date) -> bool:
+    """Tell whether the item reports something held on or in the days before ``day``."""
+    return any(
+        e.status is Status.HELD and not e.anniversary and day - _NEAR_PUBLICATION <= e.start <= day for e in events
+    )
 
 
 def _the_month(
@@ -422,17 +423,27 @@ def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
 
     "On 12 March the ministers met in Minsk. ... The meeting of the Council of Foreign Ministers on
     12 March approved ...": same dates, kind and status, and the bodies of one are among the other's
-    (or it names none). The report that names more bodies is kept, where the first one stood.
-    Meetings of different bodies on one day stay two.
+    (or it names none). The report that names more bodies is kept, where the first one stood; of a
+    day and the run it starts, the run. Meetings of different bodies on one day stay two.
     """
     kept: list[ExtractedEvent] = []
     for event in events:
         for index, earlier in enumerate(kept):
-            same = (earlier.start, earlier.end, earlier.category, earlier.status, earlier.anniversary) == (
-                event.start, event.end, event.category, event.status, event.anniversary
-            )
-            if not same or earlier.anniversary or _named_apart(earlier, event):
+            if not _same_happening(earlier, event) or earlier.anniversary or _named_apart(earlier, event):
                 continue
+            if (earlier.start, earlier.end) != (event.start, event.end):  # the day it starts, then its run
+                if event.end > earlier.end:
+                    kept[index] = replace(
+                        event,
+                        countries=event.countries or earlier.countries,
+                        city=event.city or earlier.city,
+                        country=event.country or earlier.country,
+                    )
+                break
+            if event.category is not earlier.category:  # one told as what it is, one as "an event"
+                if earlier.category is Category.OTHER:
+                    kept[index] = replace(event, countries=event.countries or earlier.countries)
+                break
             # The Organization itself is named by every report of its bodies: it tells none apart.
             bodies, earlier_bodies = set(event.bodies) - {"CSTO"}, set(earlier.bodies) - {"CSTO"}
             if bodies <= earlier_bodies:
@@ -449,6 +460,23 @@ def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
         else:
             kept.append(event)
     return kept
+
+
+def _same_happening(one: ExtractedEvent, other: ExtractedEvent) -> bool:
+    """Tell two reports of one happening in an item: the same days, status and kind (or one of no kind
+    named: "The sitting of the Council ... on 1 December. The meeting of the Council ... on 1 December"),
+    or the same kind starting on the same day, once as the day and once as a run ("пройдут 18 августа
+    ... с 18 по 22 августа пройдут учения")."""
+    if (one.status, one.anniversary) != (other.status, other.anniversary) or one.start != other.start:
+        return False
+    if one.end == other.end:
+        return one.category is other.category or Category.OTHER in (one.category, other.category)
+    one_day = one if one.start == one.end else other if other.start == other.end else None
+    return (
+        one_day is not None
+        and one.category is other.category
+        and one.precision is other.precision is Precision.DAY
+    )
 
 
 def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:

@@ -189,6 +189,8 @@ def dated_events(
         # "... проведена операция «Канал». Мероприятие проходило с 22 по 26 сентября": the event the
         # sentence before named.
         category = _category_before(context, sentence)
+    if _outside_only(sentence):
+        return []  # "Межпарламентская ассамблея СНГ пройдет 24-25 ноября": another organisation's event
     if category is Category.OTHER and _OPENS_OR_CLOSES.search(clause):
         # "В Казахстане начались учения ... Церемония открытия состоялась 3 октября": the exercise begun.
         told = category_of(context.text[context.item.start : sentence.span.start])
@@ -366,6 +368,21 @@ _SPOKEN = re.compile(
     r"|рассказал\w*|подчеркнул\w*|сообщалось|заявлял\w*|говорил\w*)\b",
     _I,
 )
+#: The Organization named without its name: "the Organization", "the bloc", "Организации".
+_THE_ORGANIZATION = re.compile(r"\bOrgani[sz]ation\b|\balliance\b|\bbloc\b|\bОрганизаци\w*|\bблок\w*", _I)
+
+
+def _outside_only(sentence: ReadSentence) -> bool:
+    """Tell a sentence that names only organisations other than the CSTO (the CIS, the SCO, the UN ...):
+    what it dates is theirs, not the Organization's, unless it names the Organization in other words."""
+    bodies = [m.entry for m in sentence.names if m.entry.kind is Kind.BODY]
+    return (
+        bool(bodies)
+        and not any(entry.part_of or entry.name == "CSTO" for entry in bodies)
+        and not _THE_ORGANIZATION.search(sentence.text)
+    )
+
+
 #: A noun that names an event without saying which kind: the one just named ("The event ran ...").
 _GENERIC_EVENT = re.compile(
     r"^\W*(?:(?:the|this|that|the said)\s+)?(?:events?|activity|action)\b"
@@ -596,20 +613,45 @@ _UNDER_WAY = re.compile(
     r"|\bпроход(?:ит|ят)\b|\bоткрыва(?:ется|ются)\b|\bначина(?:ется|ются)\b|\bпровод(?:ит|ят)\b",
     _I,
 )
+#: What has just begun or been held, told without a day: "стартовало заседание", "the session opened",
+#: "speaking at a session held in Astana". In a text's first paragraph it is the news of the day.
+_JUST_HELD = re.compile(
+    r"\b(?:began|opened|started|kicked off|got under\s?way|(?:has|have) (?:begun|opened|started))\b"
+    r"|\b(?:session|meeting|summit|talks|exercises?|drills)\s+(?:[\w-]+\s+){0,4}?held in\b"
+    r"|\bстартовал[аио]?\b|\bначал(?:ось|ась|ся|ись)\b|\bоткрыл(?:ось|ась|ся|ись)\b|\bсостоял(?:ось|ась|ся|ись)\b"
+    r"|\bпрош(?:ло|ла|ел|ёл|ли)\b",
+    _I,
+)
+#: Told at second hand: "По его словам, у него состоялись переговоры", "according to him".
+_HEARSAY = re.compile(r"\bпо (?:его|её|ее|их) словам\b|\baccording to (?:him|her|them)\b", _I)
+#: Kinds of event a text reports held on the day it is read.
+_OF_THE_DAY = (Category.MEETING, Category.CONSULTATION, Category.TRAINING, Category.OPERATION)
 
 
 def under_way_event(context: Context, sentences: list[ReadSentence]) -> ExtractedEvent | None:
-    """Return what an undated text without a publication date reports under way, on the day it is read.
+    """Return what a text without a publication date reports under way or just held, on the day it is read.
 
-    "Yerevan is hosting an informal summit ...", "Заседание СКБ ОДКБ проходит за закрытыми дверями":
-    the text is read on the day it tells of; its year is inferred, and the confidence is low.
+    "Yerevan is hosting an informal summit ...", "Заседание СКБ ОДКБ проходит за закрытыми дверями", "В
+    Алма-Ате стартовало заседание СМИД ОДКБ": a text that dates neither itself nor this is read on the
+    day it tells of; the year is inferred, and the confidence is low. What is under way counts in the
+    first four sentences, what has begun or been held in the first two paragraphs (a headline may
+    be the first); the sentence names the
+    kind of event (a meeting, an exercise ...), dates nothing else, and is not hearsay.
     """
-    lead = next((s for s in sentences if not s.mentions and not s.anniversaries), None)
-    if lead is None or lead is not sentences[0] or not _UNDER_WAY.search(lead.masked):
+    lead = None
+    for index, sentence in enumerate(sentences[:4]):
+        if sentence.mentions or sentence.anniversaries or category_of(sentence.masked) not in _OF_THE_DAY:
+            continue
+        just_held = sentence.span.paragraph <= 1 and _JUST_HELD.search(sentence.masked) is not None
+        if _UNDER_WAY.search(sentence.masked) or (just_held and not _HEARSAY.search(sentence.text)):
+            lead = sentence
+            break
+        if index == 0:
+            break  # the first sentence names an event it does not say is held: the text is not a report of the day
+    if lead is None:
         return None
     category = category_of(lead.masked)
-    if category is None or category in (Category.STATEMENT, Category.MILESTONE):
-        return None
+    assert category is not None
     places = places_of(context.text, lead.names)
     if not places.countries:  # "... проходит за закрытыми дверями. ... В Ереван прибыли все главы государств"
         scope = [s for s in sentences if s.span.paragraph <= lead.span.paragraph + 1 and not s.mentions]

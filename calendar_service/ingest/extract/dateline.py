@@ -36,7 +36,8 @@ _AGENCIES = (
     r"|Interfax-Kazakhstan|Интерфакс-Казахстан|Kazakh\s+TV"
 )
 _WORD = r"[A-ZА-ЯЁ][\w'’-]*\.?"
-_PLACE = rf"(?P<place>{_WORD}(?:[ -]{_WORD}){{0,2}})"
+#: "YEREVAN", "Нижний Новгород", "YEREVAN, Armenia" (a city and its country, as American agencies write).
+_PLACE = rf"(?P<place>{_WORD}(?:[ -]{_WORD}){{0,2}})(?:,\s+[A-Z][a-z]+(?=,\s+[A-Z]))?"
 _MONTH = r"[A-Za-zА-Яа-яЁё]{3,9}\.?"
 _DAY_MONTH = rf"(?P<d1>[0-3]?\d)\s+(?P<m1>{_MONTH})"
 _MONTH_DAY = rf"(?P<m2>{_MONTH})\s+(?P<d2>[0-3]?\d)(?!\d|\.\d)"

@@ -199,7 +199,9 @@ def _days(match: re.Match[str]) -> Iterator[DateMention]:
             weekday=weekday,
         )
         return
-    joined_by_and = re.search(r"\s(?:and|и)\s", match.group()) is not None and month1 == month2
+    # "on 10 and 12 May" are two days; "between 16 and 22 September" one run.
+    between = match.group()[:7].lower() == "between"
+    joined_by_and = re.search(r"\s(?:and|и)\s", match.group()) is not None and month1 == month2 and not between
     if joined_by_and and day2 != (day1 or 0) + 1:
         for one_day in (day1, day2):
             yield _mention(

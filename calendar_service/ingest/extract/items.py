@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from calendar_service.ingest.extract.dateline import Dateline, find_dateline
 from calendar_service.ingest.extract.grammar import DateMention, find_dates
+from calendar_service.ingest.extract.vocabulary import month_pattern
 
 __all__ = ["LEAD_PREFIX", "Item", "ItemKind", "Sentence", "split_items", "split_sentences"]
 
@@ -34,7 +35,9 @@ _NUMERIC_HEAD = re.compile(
     r"(?:(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d\d)-(\d\d))"
     r"(?!\s*(?:г\.|года|г\b))[\s|–—-]*(?:\d{1,2}:\d\d[\s|–—-]*)?"
 )
-_CLOCK = re.compile(r"(?<![\d:])[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?![\d:])")
+_CLOCK = re.compile(
+    r"(?:\bat\s+)?(?<![\d:])[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?![\d:])(?:\s*(?:[AaPp]\.?[Mm]\.?)(?!\w))?"
+)
 _ZONE = re.compile(r"\b(?:GMT|UTC|AMT|MSK|МСК|ALMT)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?(?!\w)")
 _NUMERIC_DAY = re.compile(r"(\d{1,2})([./-])\s?(\d{1,2})\2\s?((?:19|20)\d\d)")  # also "22/ 07/ 2008"
 #: A line that only names the news agency an item comes from, above its date: "Interfax News Agency",
@@ -124,11 +127,36 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         end -= len(line.group()) - len(line.group().rstrip())
         # The last character of the paragraph so far, not the paragraph: 100,000 wrapped lines are
         # then read in linear time.
-        if spans and stripped[0].islower() and text[spans[-1][1] - 1] not in ".!?":
+        if spans and text[spans[-1][1] - 1] not in ".!?" and (
+            stripped[0].islower() or (stripped[0].isdigit() and _wrapped_before(text, spans[-1], stripped))
+        ):
             spans[-1] = (spans[-1][0], end)  # a hard-wrapped line continues its sentence
         else:
             spans.append((start, end))
     return spans
+
+
+#: The end of a line broken inside a sentence: a lower-case word or a comma, or a month's name.
+_OPEN_END = re.compile(r"(?:(?<!\w)[a-zа-яё][\w-]*|,)$")
+_MONTH_END = re.compile(rf"(?<!\w)(?i:{month_pattern()})$")
+_ONE_LINE_BREAK = re.compile(r"[ \t\r]*\n[ \t\r]*\S")
+
+
+def _wrapped_before(text: str, span: tuple[int, int], line: str) -> bool:
+    """Tell a paragraph broken at a fixed width ("... between September" / "16 and 22, ...") from a
+    title above a line that starts with a date ("... Council meeting" / "08.10.2024 On 8 October"):
+    the line before is long, or is itself the continuation of a longer one, and stops in the middle
+    of a sentence, and the line is no site's date stamp."""
+    start, end = span
+    if not _ONE_LINE_BREAK.match(text, end):
+        return False  # a blank line between: paragraphs of their own
+    last_line = text.rfind("\n", start, end) + 1 or start
+    wrapped = end - last_line >= 60 or last_line > start
+    tail = text[max(start, end - 40) : end]
+    if _MONTH_END.search(tail):  # a date broken across the lines
+        return True
+    stamp = _NUMERIC_HEAD.match(line) is not None or _CLOCK.search(line[:12]) is not None
+    return wrapped and _OPEN_END.search(tail) is not None and not stamp
 
 
 def _header(
@@ -315,6 +343,8 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
         if dateline is not None:
             header_alone = drafts and drafts[-1].kind in _HEADED and not drafts[-1].bodies
             if header_alone:  # "15.05.2024" on a line of its own, a title maybe, then "MINSK, 15 May (BelTA) - ..."
+                # A site's date above an agency's dateline: the agency's report, not the site's own article.
+                drafts[-1].kind = ItemKind.AGENCY
                 drafts[-1].bodies.append((start + dateline.end, end))
                 drafts[-1].end = end
                 drafts[-1].place = dateline.place
