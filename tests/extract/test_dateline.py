@@ -29,6 +29,8 @@ READ_ON = dt.date(2025, 6, 1)
         ("Бишкек, 2 июня 2025 года. /Кабар/. Министры встретились.", "Бишкек", dt.date(2025, 6, 2)),
         ("Ош. 4 мая. «Вечерний Ош» - Министры встретились.", "Ош", dt.date(2025, 5, 4)),
         ("YEREVAN, Armenia, May 16 (UPI) -- The ministers met.", "YEREVAN", dt.date(2025, 5, 16)),
+        ("ПОЛИГОН ДОНГУЗ (Оренбургская область), 12 мая - РИА Новости. Министры встретились.", "ПОЛИГОН ДОНГУЗ",
+         dt.date(2025, 5, 12)),
     ],
 )
 def test_dateline_forms(paragraph: str, place: str | None, published: dt.date | None) -> None:

@@ -732,3 +732,70 @@ def test_between_two_days_is_a_run_and_two_days_joined_by_and_are_two(
 ) -> None:
     events = extract("Under the CSTO. " + sentence, "2024-10-01")
     assert (events[0].start.day, events[0].end.day) == days
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foreign ministers of the CSTO states gathered in Minsk. During today's meeting they discussed the"
+        " situation on the Afghan border.",
+        "Министры обороны стран ОДКБ собрались в Минске. На сегодняшнем заседании они обсудят обстановку на"
+        " таджикско-афганской границе.",
+    ],
+)
+def test_todays_meeting_is_the_meeting_of_the_day(extract: Extract, text: str) -> None:
+    events = extract(text, "2021-06-09")
+    assert [(e.start, e.category) for e in events] == [(dt.date(2021, 6, 9), "meeting")]
+
+
+def test_a_relative_clause_to_the_end_of_the_sentence_dates_its_own_event(extract: Extract) -> None:
+    events = extract(
+        "The President of Kazakhstan received today the CSTO Secretary General, who came to Astana to watch"
+        " the Interaction exercises conducted at the Matybulak range on September 12-16.",
+        "2023-09-14",
+    )
+    assert sorted((str(e.start), str(e.end), e.category) for e in events) == [
+        ("2023-09-12", "2023-09-16", "training"),
+        ("2023-09-14", "2023-09-14", "meeting"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Армения отменила учения ОДКБ «Кобальт» на своей территории. Они планировались с 10 по 14 октября на"
+        " полигоне под Ереваном.",
+        "Armenia has called off the CSTO Cobalt exercise on its territory. It was planned for October 10-14 near"
+        " Yerevan.",
+    ],
+)
+def test_an_event_called_off_and_named_again_by_a_pronoun_is_called_off(extract: Extract, text: str) -> None:
+    (event,) = extract(text, "2023-10-01")
+    assert (event.start, event.end, event.category, event.status) == (
+        dt.date(2023, 10, 10), dt.date(2023, 10, 14), "training", "cancelled"
+    )
+
+
+def test_months_without_a_year_take_the_year_the_item_set(extract: Extract) -> None:
+    text = (
+        "Учения ОДКБ в 2026 году пройдут в нескольких государствах-членах, сообщил начальник Объединенного"
+        " штаба. «В сентябре на территории Кыргызстана – учение «Рубеж». В октябре в Беларуси – учение"
+        " «Взаимодействие»», – сказал он."
+    )
+    events = extract(text, "2026-02-13")
+    assert sorted((str(e.start), e.status, e.countries, e.year_inferred) for e in events) == [
+        ("2026-09-01", "planned", ("KG",), True),
+        ("2026-10-01", "planned", ("BY",), True),
+    ]
+
+
+def test_an_agency_lead_in_the_present_reports_what_is_under_way(extract: Extract) -> None:
+    text = (
+        "ПОЛИГОН ДОНГУЗ (Оренбургская область), 12 мая - РИА Новости. Группа офицеров Минобороны Армении"
+        " принимает участие в учениях Коллективных сил оперативного реагирования ОДКБ, сообщил пресс-секретарь"
+        " организации. Учения продлятся до 15 мая."
+    )
+    (event,) = extract(text, "2023-05-13")
+    assert (event.start, event.end, event.category, event.status) == (
+        dt.date(2023, 5, 12), dt.date(2023, 5, 15), "training", "held"
+    )

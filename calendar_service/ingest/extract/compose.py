@@ -22,6 +22,7 @@ from calendar_service.ingest.extract.classify import (
     occurs,
     status_of,
     tense_of,
+    under_way_now,
 )
 from calendar_service.ingest.extract.events import (
     ExtractedEvent,
@@ -159,6 +160,11 @@ def dated_events(
     stated_in_sentence = status_of(sentence.masked, mention.start - offset)
     if stated_in_sentence in (Status.CANCELLED, Status.POSTPONED) and original is None:
         status = stated_in_sentence
+    # "... проведена операция «Канал». Мероприятие проходило с 22 по 26 сентября": the event the
+    # sentence before named (and, if it was called off, its fate).
+    told_before, fate = _told_before(context, sentence) if _GENERIC_EVENT.search(clause) else (None, None)
+    if told_before is not None and fate is not None and original is None and category_of(clause) is None:
+        status = fate
     stated = status is not None
     tense = Tense.PAST if status in (None, Status.HELD) else Tense.FUTURE
     resolved = resolve(
@@ -184,11 +190,14 @@ def dated_events(
     own_clause = category_of(clause) is not None
     if mention.counted and (not own_clause or _SPOKEN.search(clause)):
         return []  # "Накануне президент заявил, что ...": a day counted from another dates only a kind of event
-    category = category_of(clause) or category_of(sentence.masked) or category_named_back(following)
-    if category is None and _GENERIC_EVENT.search(clause):
-        # "... проведена операция «Канал». Мероприятие проходило с 22 по 26 сентября": the event the
-        # sentence before named.
-        category = _category_before(context, sentence)
+    category = (
+        _participle_kind(clause, mention.begin - clause_start)
+        or category_of(clause)
+        or category_of(sentence.masked)
+        or category_named_back(following)
+    )
+    if category is None and told_before is not None:
+        category = told_before
     if _outside_only(sentence):
         return []  # "Межпарламентская ассамблея СНГ пройдет 24-25 ноября": another organisation's event
     if category is Category.OTHER and _OPENS_OR_CLOSES.search(clause):
@@ -368,6 +377,32 @@ _SPOKEN = re.compile(
     r"|рассказал\w*|подчеркнул\w*|сообщалось|заявлял\w*|говорил\w*)\b",
     _I,
 )
+#: An event noun with a participle that carries the date: "exercises conducted in Armenia on 24-26 May",
+#: "the session held in Minsk on", "учения, проходившие с 3 по 7 июня", "запланированного на 5 мая".
+_PARTICIPLE = re.compile(
+    r"\b(?:held|conducted|scheduled|planned|set|due|slated|(?:that|which) (?:took|will take|takes) place"
+    r"|проведенн\w*|прошедш\w*|проходивш\w*|проходящ\w*|состоявш\w*|запланированн\w*|намеченн\w*"
+    r"|назначенн\w*)\b(?=[^.;,]{0,50}$)",
+    _I,
+)
+_WORDS_BEFORE = re.compile(r"(?:[\w-]+,?\s+){1,3}$")
+
+
+def _participle_kind(clause: str, position: int) -> Category | None:
+    """Return the kind of the event noun that a participle ties to the date at ``position`` of ``clause``.
+
+    "to participate at the meeting ... and to observe exercises conducted in Armenia on May 24-26": the
+    days are the exercises', though the meeting is named first.
+    """
+    if position <= 0:
+        return None
+    participles = list(_PARTICIPLE.finditer(clause, max(0, position - 110), position))
+    if not participles:
+        return None
+    nouns = _WORDS_BEFORE.search(clause, max(0, participles[-1].start() - 60), participles[-1].start())
+    return category_of(nouns.group()) if nouns else None
+
+
 #: The Organization named without its name: "the Organization", "the bloc", "Организации".
 _THE_ORGANIZATION = re.compile(r"\bOrgani[sz]ation\b|\balliance\b|\bbloc\b|\bОрганизаци\w*|\bблок\w*", _I)
 
@@ -386,19 +421,23 @@ def _outside_only(sentence: ReadSentence) -> bool:
 #: A noun that names an event without saying which kind: the one just named ("The event ran ...").
 _GENERIC_EVENT = re.compile(
     r"^\W*(?:(?:the|this|that|the said)\s+)?(?:events?|activity|action)\b"
-    r"|^\W*(?:(?:это|данное|само|эти|данные)\s+)?(?:мероприяти[ея]|событи[ея]|акция)\b",
+    r"|^\W*(?:it|they)\s+(?:was|were|had|will|is|are)\b"
+    r"|^\W*(?:(?:это|данное|само|эти|данные)\s+)?(?:мероприяти[ея]|событи[ея]|акция)\b|^\W*(?:оно|они|она)\s",
     _I,
 )
 
 
-def _category_before(context: Context, sentence: ReadSentence) -> Category | None:
-    """Return the category the item's sentence before ``sentence`` names, if any."""
+def _told_before(context: Context, sentence: ReadSentence) -> tuple[Category | None, Status | None]:
+    """Return the category the item's sentence before ``sentence`` names, if any, and whether it says
+    that event was cancelled or postponed ("Киргизия отменила учения ... Они планировались с 10 по 14
+    октября")."""
     spans = context.item.sentences
     index = next((i for i, span in enumerate(spans) if span.start == sentence.span.start), 0)
     if index == 0:
-        return None
-    before = spans[index - 1]
-    return category_of(context.text[before.start : before.end])
+        return None, None
+    before = context.text[spans[index - 1].start : spans[index - 1].end]
+    stated = status_of(before, 0)
+    return category_of(before), stated if stated in (Status.CANCELLED, Status.POSTPONED) else None
 
 
 _OPENS_OR_CLOSES = re.compile(r"\b(?:opening|closing)\s+ceremony\b|\bцеремони\w*\s+(?:открытия|закрытия)\b", _I)
@@ -570,7 +609,7 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
     )
     lead = first[0] if undated else None
     category = category_of(lead.masked) if lead is not None else None
-    held = lead is not None and status_of(lead.masked, 0) is Status.HELD
+    held = lead is not None and (status_of(lead.masked, 0) is Status.HELD or under_way_now(lead.masked))
     agency = item.kind is ItemKind.AGENCY
     if lead is not None and category is not None and held and (agency or category is not Category.STATEMENT):
         places = places_of(context.text, lead.names)

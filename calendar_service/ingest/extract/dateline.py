@@ -36,8 +36,13 @@ _AGENCIES = (
     r"|Interfax-Kazakhstan|Интерфакс-Казахстан|Kazakh\s+TV"
 )
 _WORD = r"[A-ZА-ЯЁ][\w'’-]*\.?"
-#: "YEREVAN", "Нижний Новгород", "YEREVAN, Armenia" (a city and its country, as American agencies write).
-_PLACE = rf"(?P<place>{_WORD}(?:[ -]{_WORD}){{0,2}})(?:,\s+[A-Z][a-z]+(?=,\s+[A-Z]))?"
+#: "YEREVAN", "Нижний Новгород", "YEREVAN, Armenia" (a city and its country, as American agencies write),
+#: "ПОЛИГОН ЧЕБАРКУЛЬ (Челябинская область)".
+_PLACE = (
+    rf"(?P<place>{_WORD}(?:[ -]{_WORD}){{0,2}})(?:,\s+[A-Z][a-z]+(?=,\s+[A-Z]))?"
+    # "ПОЛИГОН ЧЕБАРКУЛЬ (Челябинская область), 25 окт": the place's region in brackets.
+    r"(?:\s+\([^()\n]{2,40}\)(?=,))?"
+)
 _MONTH = r"[A-Za-zА-Яа-яЁё]{3,9}\.?"
 _DAY_MONTH = rf"(?P<d1>[0-3]?\d)\s+(?P<m1>{_MONTH})"
 _MONTH_DAY = rf"(?P<m2>{_MONTH})\s+(?P<d2>[0-3]?\d)(?!\d|\.\d)"

@@ -180,6 +180,10 @@ _PATTERNS: dict[str, str] = {
     "relative_day": (
         r"(?<![\w])(?P<rd>(?i:today|tonight|tomorrow|yesterday|the\s+day\s+before\s+yesterday|the\s+day\s+after"
         r"\s+tomorrow|сегодня|завтра|вчера|послезавтра|позавчера))(?![\w'’])"
+        # "today's session", "сегодняшнее заседание": the day of an event named with it.
+        r"|(?<![\w])(?P<rda>(?i:today|tomorrow|yesterday)['’]s|(?i:сегодняшн|завтрашн|вчерашн)\w+)"
+        r"(?=\s+(?:[\w-]+\s+)?(?i:session|meeting|summit|talks|consultations|exercises?|drills|conference|sitting"
+        r"|заседани|сесси|саммит|встреч|переговор|консультаци|учени|дискусси|совещани|конференци))"
     ),
     "weekday": (
         rf"(?<![\w])(?:(?P<pre>[Oo]n|[Вв]о?)\s+)?(?:(?P<dir>(?i:this|last|next|past|coming|прошл\w+|минувш\w+"
@@ -240,7 +244,9 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "month_attr": re.compile(rf"{_M}|(?i:ьск)"),
     "decade": re.compile(r"(?i:декад|decade|ten.days|ten-day)"),
     "month_named": re.compile(r"(?i:last|next|this|past|coming|прошлом|минувшем|следующем|будущем|этом|нынешнем)"),
-    "relative_day": re.compile(r"(?i:today|tonight|tomorrow|yesterday|сегодня|завтра|вчера|позавчера)"),
+    "relative_day": re.compile(
+        r"(?i:today|tonight|tomorrow|yesterday|сегодня|завтра|вчера|позавчера|завтрашн|вчерашн)"
+    ),
     "weekday": re.compile(_WD),
     "relative_week": re.compile(r"(?i:week|недел)"),
     "relative_month": re.compile(r"(?i:month|месяц)"),
@@ -255,6 +261,6 @@ NEEDLES: dict[str, re.Pattern[str]] = {
 }  # fmt: skip
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
-    rf"\d|{_M}|{_WD}|(?i:day|eve\b|весны|лета|осени|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|decade|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра"
+    rf"\d|{_M}|{_WD}|(?i:day|eve\b|весны|лета|осени|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|decade|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра|завтрашн|вчерашн"
     r"|вчера|послезавтра|позавчера|недел|месяц)"
 )

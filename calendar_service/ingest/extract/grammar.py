@@ -281,6 +281,8 @@ _RELATIVE_DAYS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "the day before yesterday": -2,
     "the day after tomorrow": 2, "сегодня": 0, "завтра": 1, "вчера": -1, "послезавтра": 2, "позавчера": -2,
 }  # fmt: skip
+#: "сегодняшнее заседание", "завтрашний саммит": the adjective's stem and its day.
+_RELATIVE_DAY_ADJECTIVES = (("сегодняшн", 0), ("завтрашн", 1), ("вчерашн", -1))
 _BACK = ("last", "past", "previous", "прошл", "минувш", "earlier")
 _AHEAD = ("next", "coming", "следующ", "будущ", "предстоящ", "ближайш", "later")
 
@@ -301,7 +303,10 @@ _STATE_BEFORE = re.compile(r"(?:which|that|которая|который|кот�
 def _relative_day(match: re.Match[str]) -> Iterator[DateMention]:
     if _STATE_BEFORE.search(match.string, max(0, match.start() - 12), match.start()):
         return
-    days = _RELATIVE_DAYS[" ".join(match.group("rd").lower().split())]
+    word = " ".join((match.group("rd") or match.group("rda")).lower().split())
+    word = word.removesuffix("'s").removesuffix("’s")
+    days = next((day for stem, day in _RELATIVE_DAY_ADJECTIVES if word.startswith(stem)), None)
+    days = _RELATIVE_DAYS[word] if days is None else days
     yield _mention(match, PartialDate(None), PartialDate(None), relative=("day", days))
 
 

@@ -67,7 +67,7 @@ _TOPIC_BEFORE = re.compile(
 _SPEECH = (
     r"(?:said|says|told|announced|stated|noted|reported|stressed|emphasi[sz]ed|added|informed|recalled|wrote"
     r"|commented|sa(?:id|ys) in an interview|сообщил\w*|заявил\w*|отметил\w*|рассказал\w*|подчеркнул\w*"
-    r"|сообщает|сообщается|сообщили|пишет|передает|передаёт|указал\w*|напомнил\w*|уточнил\w*)"
+    r"|сообщает|сообщается|сообщили|пишет|написал\w*|передает|передаёт|передал\w*|указал\w*|напомнил\w*|уточнил\w*)"
 )
 _STATEMENT_NOUN = re.compile(r"\b(?:briefing|press conference|interview|брифинг\w*|пресс-конференци\w*|интервью)\b", _I)
 #: Between a speaker and the verb: a name and a rank, no comma ("the CSTO Joint Staff Colonel-General
@@ -168,7 +168,8 @@ class ReadSentence:
     def clause_spans(self) -> list[tuple[int, int]]:
         """The clauses (global offsets), found once however many dates ask for them.
 
-        A relative clause between commas is a clause of its own, and what follows it another: in
+        A relative clause with a date of its own (between commas, or from a comma to the end) is a
+        clause of its own, and what follows it another: in
         "Подготовка к сессии, которая пройдет в сентябре, обсуждалась сегодня на встрече" the
         session is in September and the meeting today.
         """
@@ -176,8 +177,12 @@ class ReadSentence:
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(self.text)]
         for relative in _RELATIVE_CLAUSE.finditer(self.text):
             close = self.text.find(",", relative.end())
-            if close < 0 or any(relative.start() < b[0] < close for b in breaks):
+            if close < 0:  # it runs to the end of the sentence
+                close = len(self.text)
+            if any(relative.start() < b[0] < close for b in breaks):
                 continue
+            if not any(start + relative.start() <= m.start < start + close for m in self.mentions):
+                continue  # a relative clause without a date of its own tells what the clause around it dates
             breaks += [(relative.start(), relative.start() + 1), (close, close + 1)]
         spans, begin = [], 0
         for first, last in sorted(breaks):
