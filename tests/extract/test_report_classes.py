@@ -799,3 +799,40 @@ def test_an_agency_lead_in_the_present_reports_what_is_under_way(extract: Extrac
     assert (event.start, event.end, event.category, event.status) == (
         dt.date(2023, 5, 12), dt.date(2023, 5, 15), "training", "held"
     )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Leaders will discuss the CSTO guidelines during Belarus's CSTO presidency in 2027 at the summit.",
+        "Армения проинформирует о приоритетах своего председательства в Организации в 2027 году на саммите.",
+    ],
+)
+def test_the_year_of_a_chairmanship_is_no_event(extract: Extract, sentence: str) -> None:
+    assert [e for e in extract(sentence, "2026-11-20") if e.precision == "year"] == []
+
+
+def test_a_count_of_exercises_last_year_is_no_event(extract: Extract) -> None:
+    text = (
+        "MINSK, May 12. /TASS/. The CSTO exercise began on Monday in Belarus.\n\n"
+        "Last year, the organization held a total of seven large-scale military exercises."
+    )
+    assert [(e.start, e.precision) for e in extract(text, "2025-05-12")] == [(dt.date(2025, 5, 12), "day")]
+
+
+def test_a_summit_a_past_participle_dates_was_held(extract: Extract) -> None:
+    (event,) = extract(
+        "«Очередная сессия СКБ ОДКБ состоится в Душанбе», — сообщили в организации по итогам прошедшего"
+        " 28 ноября саммита в Бишкеке.",
+        "2025-11-29",
+    )
+    assert (event.start, event.status, event.countries) == (dt.date(2025, 11, 28), "held", ("KG",))
+
+
+def test_a_paragraph_opening_with_a_relative_day_goes_on_with_its_item(extract: Extract) -> None:
+    text = (
+        "ASTANA, June 4. /TASS/. The CSTO exercise kicked off on Monday in Kazakhstan.\n\n"
+        "Last week, the contingents arrived at the range by rail."
+    )
+    events = extract(text, "2025-06-04")
+    assert [(e.start, e.category) for e in events] == [(dt.date(2025, 6, 2), "training")]

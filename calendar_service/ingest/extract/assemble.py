@@ -28,7 +28,7 @@ from calendar_service.errors import InvalidInput, Problem
 from calendar_service.ingest.extract.anniversary import Anniversary, is_founding_act
 from calendar_service.ingest.extract.classify import category_of, mask, status_of
 from calendar_service.ingest.extract.compose import dated_events, founding_event, publication_event, under_way_event
-from calendar_service.ingest.extract.events import ExtractedEvent, deduplicate, period_of
+from calendar_service.ingest.extract.events import ExtractedEvent, deduplicate
 from calendar_service.ingest.extract.gazetteer import Gazetteer
 from calendar_service.ingest.extract.grammar import DateMention, PartialDate
 from calendar_service.ingest.extract.items import ItemKind, split_items
@@ -167,6 +167,7 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         if new and new is unfolded and _is_stage(sentence):
             staged.update(id(e) for e in new)
         events.extend(_there(context, sentence, events, new))
+        _note_frames(context, new)
         if sentence.ends and _under_way(events, since=len(events) - len(new)) is None:
             sentence = replace(sentence, mentions=sentence.ends, ends=[])
             events.extend(_sentence_events(context, sentence, [sentence], following, None))
@@ -174,7 +175,6 @@ def _item_events(context: Context, sentences: list[ReadSentence]) -> list[Extrac
         _extend_under_way(context, sentence, events, since=len(events) - len(new))
     if told_end is not None:  # "... will be completed by 19 January. The peacekeepers arrived on 6 January."
         _extend_under_way(context, told_end, events)
-    events = _in_the_years_frame(events, context.anchor)
     events = _without_vaguer_mentions(_without_repetitions(_without_restatements(events)))
     if item.kind in (ItemKind.ARTICLE, ItemKind.AGENCY) and item.published is not None:
         own = publication_event(context, sentences) if not _held_near(events, item.published) else None
@@ -463,50 +463,18 @@ def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     return kept
 
 
-def _in_the_years_frame(events: list[ExtractedEvent], anchor: dt.date) -> list[ExtractedEvent]:
-    """Date the months and days an item gives without a year in the year it set for them.
-
-    "Учения ОДКБ в 2026 году пройдут в нескольких странах ... В сентябре – учение «Рубеж» в Казахстане":
-    September of 2026, read on 13 February 2026, though September 2025 is nearer. The frame is a
-    year written alone for events of the same kind, this year or the next or the last; the year of
-    what it frames stays marked as inferred.
-    """
-    frames: dict[Category, int] = {}
-    framed: list[ExtractedEvent] = []
-    for event in events:
+def _note_frames(context: Context, new: list[ExtractedEvent]) -> None:
+    """Note the year an item sets for events of a kind: "Учения ОДКБ в 2026 году пройдут ..." (a year
+    written alone, this year, the next or the last), for the months and days it then gives without one."""
+    for event in new:
         if (
             event.precision is Precision.YEAR
             and not event.year_inferred
             and not event.anniversary
-            and abs(event.start.year - anchor.year) <= 1
             and event.start.year == event.end.year
+            and abs(event.start.year - context.anchor.year) <= 1
         ):
-            frames.setdefault(event.category, event.start.year)
-        year = frames.get(event.category)
-        if (
-            year is not None
-            and event.year_inferred
-            and event.precision is not Precision.YEAR
-            and not event.anniversary
-            and event.start.year != year
-        ):
-            event = _moved_to(event, year - event.start.year, anchor)
-        framed.append(event)
-    return framed
-
-
-def _moved_to(event: ExtractedEvent, years: int, anchor: dt.date) -> ExtractedEvent:
-    """Return ``event`` moved by ``years``, its status and key following (unless it was called off)."""
-    try:
-        start, end = event.start.replace(year=event.start.year + years), event.end.replace(year=event.end.year + years)
-    except ValueError:  # 29 February
-        return event
-    status = event.status
-    if status in (Status.HELD, Status.PLANNED):
-        status = Status.HELD if start <= anchor else Status.PLANNED
-    head, period = event.key.rsplit(":", 1)
-    key = f"{head}:{period_of(start, event.precision, half_yearly='h' in period)}"
-    return replace(event, start=start, end=end, status=status, key=key)
+            context.frames.setdefault(event.category, event.start.year)
 
 
 def _same_happening(one: ExtractedEvent, other: ExtractedEvent) -> bool:

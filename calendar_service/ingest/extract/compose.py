@@ -172,11 +172,16 @@ def dated_events(
     )
     if status is None and resolved.year_inferred and mention.relative is None:
         # No word says whether it happened or is to come ("the exercise that starts on 5 September"):
-        # the nearer of the two readings.
+        # the reading in the year the item set for this kind of event ("Учения в 2026 году пройдут
+        # ... В сентябре – «Рубеж»"), else the nearer of the two readings.
         ahead = resolve(
             mention, anchor=context.anchor, tense=Tense.FUTURE, anchor_is_published=context.publication_year_written
         )
-        if abs((ahead.start - context.anchor).days) < abs((resolved.start - context.anchor).days):
+        kind = category_of(clause) or category_of(sentence.masked)
+        frame = context.frames.get(kind) if kind is not None else None
+        if frame is not None and frame in (ahead.start.year, resolved.start.year):
+            resolved = ahead if ahead.start.year == frame else resolved
+        elif abs((ahead.start - context.anchor).days) < abs((resolved.start - context.anchor).days):
             resolved = ahead
     if resolved.year_inferred and (
         any(m is not mention and m.first.year == m.last.year == resolved.start.year for m in sentence.mentions)
@@ -226,6 +231,12 @@ def dated_events(
         # statement is made where its own clause says, not where the news it gives is to happen.
         scope_names = [name for name in sentence.names if clause_start <= name.start < clause_end]
     places = places_of(context.text, scope_names)
+    if len(places.countries) > 1:
+        # "Очередная сессия состоится в Душанбе, — сообщили по итогам прошедшего 28 ноября саммита в
+        # Бишкеке": the place in the date's own clause.
+        own = places_of(context.text, [n for n in sentence.names if clause_start <= n.start < clause_end])
+        if own.countries:
+            places = own
     if len(places.countries) > 1 and any(m.start != mention.start for m in sentence.mentions):
         # Two dates, two places: each event is where the stretch of the sentence around its date
         # (between commas) puts it: "пройдет в кыргызской столице завтра, в четвертом квартале
@@ -339,7 +350,8 @@ _CHAIR = re.compile(
 )
 _COUNT = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|два|две|три|четыре|пять|шесть|семь|восемь|девять"
-    r"|десять)\s+(?:\w+\s+)?(?:sessions|meetings|exercises|events|сесси\w*|заседани\w*|учени\w*|мероприяти\w*)",
+    r"|десять)\s+(?:[\w-]+\s+){0,3}?(?:sessions|meetings|exercises|drills|events|сесси\w*|заседани\w*|учени\w*"
+    r"|мероприяти\w*)",
     _I,
 )
 

@@ -248,6 +248,8 @@ def _lead(text: str, start: int, end: int) -> DateMention | None:
     if (
         mentions
         and mentions[0].precision == "day"
+        # "Last week ...", "Вчера ...": a day named against the item's own goes on with that item.
+        and mentions[0].relative is None
         and LEAD_PREFIX.match(text[start : start + mentions[0].begin])
     ):
         return mentions[0]

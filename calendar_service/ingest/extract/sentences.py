@@ -21,6 +21,7 @@ from calendar_service.ingest.extract.fallback import search_sentence
 from calendar_service.ingest.extract.gazetteer import Gazetteer, Kind, NameMatch
 from calendar_service.ingest.extract.grammar import DateMention, find_dates
 from calendar_service.ingest.extract.items import Item, Sentence
+from calendar_service.store.records import Category
 
 __all__ = [
     "MAX_DATES_PER_ITEM",
@@ -83,6 +84,11 @@ _ORDINAL_BEFORE = re.compile(
     r"|\b(?:first|second|third|last)\s+(?:[^\s,.;]+\s+){0,3}?(?:(?:in|of|this)\s+)?$",
     _I,
 )
+#: A chairmanship and its year: the year is the chairmanship's, not an event's.
+_CHAIR_BEFORE = re.compile(
+    r"\b(?:chairmanship|presidency|chairing|председательств\w*)\s+(?:[^\s,.;]+\s+){0,4}?(?:(?:in|for|of|в|на)\s+)?$",
+    _I,
+)
 _INCLUSIVE = re.compile(r",?\s*(?:inclusive(?:ly)?|включительно)\b", _I)
 #: Web addresses hold numbers that look like dates ("/2024/05/15/", "2024-05-15-meeting"): never dates.
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", _I)
@@ -135,6 +141,9 @@ class Context:
     anchor: dt.date  #: publication date, else the reference date
     gazetteer: Gazetteer
     source_url: str | None
+    #: The year the item set for events of a kind so far ("Учения в 2026 году пройдут ..."), for the
+    #: months and days it gives without one.
+    frames: dict[Category, int] = field(default_factory=dict)
 
     @property
     def has_publication(self) -> bool:
@@ -212,6 +221,8 @@ def _is_bound(text: str, mention: DateMention, sentence_start: int, *, csto_ends
         return True
     if mention.precision == "year" and _ORDINAL_BEFORE.search(before):
         return True  # "первое в текущем году заседание", "the first session in 2026": which one, not when
+    if mention.precision == "year" and _CHAIR_BEFORE.search(before):
+        return True  # "Tajikistan's presidency in 2015", "председательства в Организации в 2025 году"
     return mention.precision == "year" and bool(_TOPIC_BEFORE.search(before))
 
 
