@@ -836,3 +836,54 @@ def test_a_paragraph_opening_with_a_relative_day_goes_on_with_its_item(extract: 
     )
     events = extract(text, "2025-06-04")
     assert [(e.start, e.category) for e in events] == [(dt.date(2025, 6, 2), "training")]
+
+
+def test_a_year_after_a_comma_without_a_space_is_the_ranges_year(extract: Extract) -> None:
+    (event,) = extract("The CSTO drills will be held in Kazakhstan on August 18-22,2014.", "2014-08-10")
+    assert (event.start, event.end, event.year_inferred) == (dt.date(2014, 8, 18), dt.date(2014, 8, 22), False)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In January, announcing the plans to hold the exercise, the minister said the drills would be large.",
+        "В январе, анонсировав учения ОДКБ, министр сказал, что они будут масштабными.",
+    ],
+)
+def test_the_month_of_an_announcement_is_no_event(extract: Extract, sentence: str) -> None:
+    assert extract(sentence, "2014-08-10") == []
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [
+        ("05 / 02 / 2014", dt.date(2014, 2, 5)),
+        ("Thu, 02/13/2014 - 12:39", dt.date(2014, 2, 13)),  # American: the day cannot come first
+        ("Thu, 13/02/2014 - 12:39", dt.date(2014, 2, 13)),
+    ],
+)
+def test_a_date_stamp_line_dates_today(extract: Extract, stamp: str, day: dt.date) -> None:
+    text = (
+        f"Security secretaries met\n{stamp}\nToday the Secretary of the Security Council of Armenia met the CSTO"
+        " Secretary General."
+    )
+    assert [(e.start, e.year_inferred) for e in extract(text, "2014-02-14")] == [(day, False)]
+
+
+def test_a_day_with_last_year_is_in_the_year_before(extract: Extract) -> None:
+    events = extract(
+        "MOSCOW, February 5, 2014. /TASS/. They discussed the protocol signed following the meeting of the"
+        " secretaries"
+        " on December 10 last year in Moscow.",
+        "2014-02-06",
+    )
+    assert [(e.start, e.category, e.year_inferred) for e in events] == [(dt.date(2013, 12, 10), "meeting", False)]
+
+
+def test_what_is_scheduled_is_planned_to_happen(extract: Extract) -> None:
+    (event,) = extract(
+        "The parties discussed the creation of the CSTO Academy in Armenia, the start of which is scheduled for"
+        " September this year.",
+        "2014-02-05",
+    )
+    assert (event.start, event.precision, event.status) == (dt.date(2014, 9, 1), "month", "planned")

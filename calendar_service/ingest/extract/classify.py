@@ -154,6 +154,8 @@ _OCCURS = re.compile(
     r"|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпройд[её]т\b|\bпройдут\b|\bпроходит\b|\bпроходят\b|\bпровед[её]н(?!и)\w*"
     r"|\bпроходил[аио]?\b|\bпроводил(?:ся|ась|ось|ись)\b|\b(?:was|were|is|are|be|been) (?:conducted|staged)\b"
     r"|\b(?:lasted|ran|runs|will run) (?:from|until|till|through)\b"
+    # Something is planned to happen: "the start of which is scheduled for September".
+    r"|\b(?:is|are|was|were) (?:scheduled|planned|due|slated) (?:for|on|in)\b|\bзапланирован\w*|\bнамечен\w*"
     r"|\bоткрыл\w*|\bоткрыт\w*",
     _I,
 )

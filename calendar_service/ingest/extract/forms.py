@@ -62,9 +62,12 @@ _PATTERNS: dict[str, str] = {
     ),
     "us_range": (
         rf"{_FROM}{_month('m1')}\s+{_day('d1')}(?:{_DASH}|{_DAY_RANGE_WORD})(?:{_month('m2')}\s+)?"
-        rf"{_day('d2')}(?:,?\s+{_year('y2')})?"
+        rf"{_day('d2')}(?:(?:,\s*|\s+){_year('y2')})?"
     ),
-    "us_day": rf"(?:(?P<wd>{_WD}),?\s+)?{_month('m1')}\s+{_day('d1')}(?:,?\s+{_year('y1')})?",
+    "us_day": (
+        rf"(?:(?P<wd>{_WD}),?\s+)?{_month('m1')}\s+{_day('d1')}(?:(?:,\s*|\s+){_year('y1')}"
+        r"|\s+(?P<ry1>(?:of\s+)?(?:this|next|last)\s+year))?"
+    ),
     "day": (
         rf"(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?{_day('d1')}\s+(?:of\s+)?{_month('m1')}"
         rf"{_year_or_relative('1')}"

@@ -39,7 +39,10 @@ _CLOCK = re.compile(
     r"(?:\bat\s+)?(?<![\d:])[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?![\d:])(?:\s*(?:[AaPp]\.?[Mm]\.?)(?!\w))?"
 )
 _ZONE = re.compile(r"\b(?:GMT|UTC|AMT|MSK|МСК|ALMT)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?(?!\w)")
-_NUMERIC_DAY = re.compile(r"(\d{1,2})([./-])\s?(\d{1,2})\2\s?((?:19|20)\d\d)")  # also "22/ 07/ 2008"
+#: "15.05.2024", "22/ 07/ 2008", "05 / 02 / 2014".
+_NUMERIC_DAY = re.compile(r"(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?((?:19|20)\d\d)")
+#: A site's weekday before its date stamp: "Tue, 12/23/2014 - 12:39".
+_STAMP_WEEKDAY = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+|^(?:Пн|Вт|Ср|Чт|Пт|Сб|Вс)\.?,?\s+")
 #: A line that only names the news agency an item comes from, above its date: "Interfax News Agency",
 #: "RIA Novosti", "Xinhua". The item under it is that agency's report.
 _AGENCY = (
@@ -182,6 +185,11 @@ def _header(
         date_end = match.end(3) if match.group(1) else match.end(6)
         date_start = match.start(1) if match.group(1) else match.start(4)
         return published, (start + date_start, start + date_end), start + match.end(), True
+    numeric = _NUMERIC_DAY.fullmatch(_STAMP_WEEKDAY.sub("", paragraph.strip()))
+    if numeric:  # "05 / 02 / 2014" on a line of its own
+        day = _numeric_day(numeric)
+        if day is not None:
+            return day[0], (start, end), end, True
     mentions = find_dates(paragraph[:80])
     byline = _BYLINE_PREFIX.match(paragraph)  # "Xinhua, October 15, 2016": the date after its agency
     lead = byline.end() if byline else 0
@@ -216,12 +224,10 @@ def _timestamp(paragraph: str, reference: dt.date | None = None) -> tuple[dt.dat
     if len(paragraph) > 64 or not _CLOCK.search(paragraph):
         return None
     rest = _ZONE.sub(" ", _CLOCK.sub(" ", paragraph)).strip(" ,|/–—-\t")
+    rest = _STAMP_WEEKDAY.sub("", rest)
     numeric = _NUMERIC_DAY.fullmatch(rest)
     if numeric:
-        try:
-            return dt.date(int(numeric.group(4)), int(numeric.group(3)), int(numeric.group(1))), True
-        except ValueError:
-            return None
+        return _numeric_day(numeric)
     mentions = find_dates(rest)
     if len(mentions) != 1 or rest[: mentions[0].begin].strip() or rest[mentions[0].end :].strip(" ,.|/–—-"):
         return None
@@ -241,6 +247,17 @@ def _timestamp(paragraph: str, reference: dt.date | None = None) -> tuple[dt.dat
         if day <= latest:
             return day, False
     return None
+
+
+def _numeric_day(numeric: re.Match[str]) -> tuple[dt.date, bool] | None:
+    """Return the day of "23.12.2014", "23/12/2014" or, where the day cannot come first, the American
+    "12/23/2014"."""
+    first, second, year = int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4))
+    day, month = (second, first) if numeric.group(2) == "/" and second > 12 >= first else (first, second)
+    try:
+        return dt.date(year, month, day), True
+    except ValueError:
+        return None
 
 
 def _lead(text: str, start: int, end: int) -> DateMention | None:

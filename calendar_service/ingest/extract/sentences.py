@@ -77,7 +77,12 @@ _SUBJECT_GAP = re.compile(r"[^,;.]{0,60}$")
 _SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}(?:\s+\S+){{0,3}}?\s+$", _I)
 # Used with match(), where "^" never matches. No comma between: in "перенесено на 2 апреля, сообщили
 # в Секретариате" the date is the news, the verb only says who told it.
-_SPEECH_AFTER = re.compile(rf"\s+(?:[^\s,]+\s+)?{_SPEECH}\b", _I)
+_SPEECH_AFTER = re.compile(
+    rf"\s+(?:[^\s,]+\s+)?{_SPEECH}\b"
+    # "In January, announcing the plans, the minister said": the day of the announcement.
+    r"|,\s+(?:announcing|saying|noting|stressing|заявив|сообщив|отметив|подчеркнув|анонсировав)\b",
+    _I,
+)
 #: An ordinal before a year: "первое в 2026 году заседание", "the first meeting in 2026".
 _ORDINAL_BEFORE = re.compile(
     r"\b(?:перв|втор|трет|последн)\w*\s+(?:[^\s,.;]+\s+){0,2}?(?:в|во)?\s*$"
