@@ -2,18 +2,22 @@
 
 Each parser returns the events it read as plain dicts, so tests compare them across parsers:
 ``icalendar`` (lenient, the library the service depends on), ``ical`` (strict, pydantic-based)
-and Mozilla's ``ical.js`` run through node (the parser inside Thunderbird).
+and Mozilla's ``ical.js`` (the parser inside Thunderbird), run in one node process per test process.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import os
+import select
 import shutil
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import icalendar
 import pytest
@@ -113,6 +117,74 @@ def node() -> str:
     return found
 
 
+class IcalJs:
+    """Mozilla's ical.js in one node process per test process (tests/js/icaljs.mjs), started at the
+    first request and ended when the process exits: each request is one JSON line in, one out."""
+
+    #: How long one answer may take, on a loaded machine.
+    SECONDS = 120
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._errors: IO[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def ask(self, request: dict[str, Any]) -> Any:
+        """Send ``request``; return ical.js's answer, or fail with what node said."""
+        line = json.dumps(request).encode() + b"\n"
+        with self._lock:
+            process = self._started()
+            assert process.stdin is not None
+            assert process.stdout is not None
+            try:
+                process.stdin.write(line)
+                process.stdin.flush()
+            except BrokenPipeError:
+                pass  # node has ended: said below
+            ready, _, _ = select.select([process.stdout], [], [], self.SECONDS)
+            answer = json.loads(process.stdout.readline() or "null") if ready else None
+            if answer is None:
+                self.close()
+                raise AssertionError(f"node answered nothing within {self.SECONDS} s: {self._said()}")
+        assert "error" not in answer, answer["error"]
+        return answer["ok"]
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._process is not None and self._process.poll() is not None:
+            self.close()  # ended: the next request starts another
+        if self._process is None:
+            self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - node's stderr for its life; close() closes it
+            self._process = subprocess.Popen([node(), str(JS / "icaljs.mjs")], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors)
+        return self._process
+
+    def _said(self) -> str:
+        if self._errors is None:
+            return ""
+        self._errors.seek(0)
+        return self._errors.read().decode(errors="replace")
+
+    def close(self) -> None:
+        """End node (at the end of its input) and forget it; the next request starts another."""
+        if self._process is None:
+            return
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+        try:
+            self._process.wait(timeout=self.SECONDS)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._errors is not None:
+            self._errors.close()
+        self._process = self._errors = None
+
+
+ICALJS = IcalJs()
+atexit.register(ICALJS.close)
+
+
 def parse_icaljs(data: bytes) -> dict[str, Any]:
     """Parse with Mozilla's ical.js under node."""
     [parsed] = parse_icaljs_many([data])
@@ -120,11 +192,7 @@ def parse_icaljs(data: bytes) -> dict[str, Any]:
 
 
 def parse_icaljs_many(documents: list[bytes]) -> list[dict[str, Any]]:
-    """Parse each of ``documents`` with Mozilla's ical.js, all in one node process."""
-    payload = json.dumps([data.decode("utf-8") for data in documents]).encode()
-    completed = subprocess.run([node(), str(JS / "parse.mjs"), "--many"], input=payload, capture_output=True,
-                               timeout=120, check=False)
-    assert completed.returncode == 0, completed.stderr.decode()
-    parsed = json.loads(completed.stdout)
+    """Parse each of ``documents`` with Mozilla's ical.js, each as if it were alone."""
+    parsed = ICALJS.ask({"parse": [data.decode("utf-8") for data in documents]})
     assert len(parsed) == len(documents)
-    return parsed
+    return list(parsed)

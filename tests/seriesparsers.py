@@ -8,15 +8,13 @@ days: ``start`` is an ISO date for an all-day occurrence, else the UTC instant i
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
 import zoneinfo
 
 import icalendar
 import recurring_ical_events
 from ical.calendar_stream import IcsCalendarStream
 
-from tests.icshelpers import JS, node
+from tests.icshelpers import ICALJS
 
 Occurrences = list[tuple[str, str, str]]
 
@@ -43,7 +41,5 @@ def occurrences_ical(data: bytes, first: dt.date, last: dt.date) -> Occurrences:
 
 
 def occurrences_icaljs(data: bytes, first: dt.date, last: dt.date) -> Occurrences:
-    completed = subprocess.run([node(), str(JS / "occurrences.mjs"), first.isoformat(), last.isoformat()],
-                               input=data, capture_output=True, timeout=120, check=False)
-    assert completed.returncode == 0, completed.stderr.decode()
-    return sorted((item["uid"], item["start"], item["status"] or "") for item in json.loads(completed.stdout))
+    found = ICALJS.ask({"occurrences": data.decode("utf-8"), "first": first.isoformat(), "last": last.isoformat()})
+    return sorted((item["uid"], item["start"], item["status"] or "") for item in found)
