@@ -887,3 +887,57 @@ def test_what_is_scheduled_is_planned_to_happen(extract: Extract) -> None:
         "2014-02-05",
     )
     assert (event.start, event.precision, event.status) == (dt.date(2014, 9, 1), "month", "planned")
+
+
+def test_a_city_in_the_title_is_the_venue_of_its_report(extract: Extract) -> None:
+    text = (
+        "Session of the CSTO Council of Defence Ministers in Minsk\n\n"
+        "Tuesday, 6 June, 2023 - 11:00\n\n"
+        "At a session of the Council, the defence ministers of Russia, Armenia and Kazakhstan are discussing"
+        " the situation in Afghanistan."
+    )
+    assert [(e.start, e.countries) for e in extract(text, "2023-06-06")] == [(dt.date(2023, 6, 6), ("BY",))]
+
+
+def test_a_country_in_the_title_may_be_its_topic(extract: Extract) -> None:
+    text = (
+        "CSTO members discuss the unrest in Kyrgyzstan\n\n12 июня 2010\n\n"
+        "Экстренное совещание секретарей советов безопасности стран ОДКБ проводит генеральный секретарь"
+        " организации."
+    )
+    assert [(e.start, e.countries) for e in extract(text, "2010-06-12")] == [(dt.date(2010, 6, 12), ())]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Учение ОДКБ стартовало 15 июля на полигоне Чебаркуль (Челябинская область).",
+        "The CSTO exercise started on July 15 at the training ground Chebarkul in the Urals.",
+    ],
+)
+def test_a_town_after_a_training_ground_is_the_venue(extract: Extract, sentence: str) -> None:
+    (event,) = extract(sentence, "2014-07-16")
+    assert event.countries == ("RU",)
+
+
+def test_a_title_opening_with_its_day_above_a_site_stamp_is_the_items_title(extract: Extract) -> None:
+    text = (
+        "20-24 апреля в Таджикистане пройдут учения ОДКБ\n"
+        "09:24.02/03/2010, russian.people.com.cn\n"
+        "20-24 апреля в Таджикистане пройдут совместные учения «Рубеж-2010» Коллективных сил быстрого"
+        " развертывания Центрально-Азиатского региона."
+    )
+    events = extract(text, "2010-03-05")
+    assert [(e.start, e.end, e.countries) for e in events] == [
+        (dt.date(2010, 4, 20), dt.date(2010, 4, 24), ("TJ",))
+    ]
+    assert events[0].published == dt.date(2010, 3, 2)
+
+
+def test_the_place_one_report_gives_completes_the_other(extract: Extract) -> None:
+    events = extract(
+        "The CSTO informal summit will take place on May 8. Informal meetings of the heads of the CSTO states"
+        " will be held on May 8 in Moscow.",
+        "2010-05-06",
+    )
+    assert [(e.start, e.countries) for e in events] == [(dt.date(2010, 5, 8), ("RU",))]

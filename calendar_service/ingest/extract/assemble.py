@@ -448,6 +448,8 @@ def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
             # The Organization itself is named by every report of its bodies: it tells none apart.
             bodies, earlier_bodies = set(event.bodies) - {"CSTO"}, set(earlier.bodies) - {"CSTO"}
             if bodies <= earlier_bodies:
+                if not earlier.countries and event.countries:  # the second report says where
+                    kept[index] = replace(earlier, countries=event.countries, city=event.city, country=event.country)
                 break
             if earlier_bodies <= bodies:
                 kept[index] = replace(

@@ -252,7 +252,7 @@ def dated_events(
     # "on the territory of all member states": a place of its own, though none in particular.
     everywhere = _EVERY_STATE.search(sentence.text) is not None
     if not places.countries and near and not remote and not everywhere:
-        places = dateline_place(context) or places
+        places = title_place(context, category) or dateline_place(context) or places
     summary = " ".join(" ".join(part.text.split()) for part in scope)
     common = {
         "summary": summary,
@@ -465,6 +465,17 @@ def _near(start: dt.date, end: dt.date, anchor: dt.date) -> bool:
     return start - _DATELINE_REACH <= anchor <= end + _DATELINE_REACH
 
 
+def title_place(context: Context, category: Category) -> Places | None:
+    """Return the one city the item's title puts an event of this kind in ("Session of the CSTO
+    Council of Foreign Ministers in Yerevan"), for the item's report of it that names no place."""
+    title = context.item.title
+    if not title or category_of(title) not in (category, None):
+        return None
+    places = places_of(title, context.gazetteer.find(title))
+    # A city: a country in a title is as often the topic ("unrest in Kyrgyzstan") as the venue.
+    return places if len(places.countries) == 1 and places.city is not None else None
+
+
 def dateline_place(context: Context) -> Places | None:
     """Return the place of the item's dateline ("ALMATY, March 14. /TASS/." is Almaty), if known."""
     if context.item.place is None:
@@ -626,7 +637,7 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
     if lead is not None and category is not None and held and (agency or category is not Category.STATEMENT):
         places = places_of(context.text, lead.names)
         if not places.countries:
-            places = dateline_place(context) or places
+            places = title_place(context, category) or dateline_place(context) or places
         return _held_on(context, lead, category, places, published,
                         year_inferred=not context.publication_year_written, evidence_span=span)
     story = item.sentences[0].start if item.sentences else item.end

@@ -41,6 +41,8 @@ _CLOCK = re.compile(
 _ZONE = re.compile(r"\b(?:GMT|UTC|AMT|MSK|МСК|ALMT)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?(?!\w)")
 #: "15.05.2024", "22/ 07/ 2008", "05 / 02 / 2014".
 _NUMERIC_DAY = re.compile(r"(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?((?:19|20)\d\d)")
+#: The site or author named after a stamp: "09:24.02/03/2010, russian.people.com.cn".
+_SOURCE_AFTER = re.compile(r"\s*[,;|]\s*[^\d,;|]{2,40}$")
 #: A site's weekday before its date stamp: "Tue, 12/23/2014 - 12:39".
 _STAMP_WEEKDAY = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+|^(?:Пн|Вт|Ср|Чт|Пт|Сб|Вс)\.?,?\s+")
 #: A line that only names the news agency an item comes from, above its date: "Interfax News Agency",
@@ -223,9 +225,9 @@ def _timestamp(paragraph: str, reference: dt.date | None = None) -> tuple[dt.dat
     """
     if len(paragraph) > 64 or not _CLOCK.search(paragraph):
         return None
-    rest = _ZONE.sub(" ", _CLOCK.sub(" ", paragraph)).strip(" ,|/–—-\t")
+    rest = _ZONE.sub(" ", _CLOCK.sub(" ", paragraph)).strip(" ,.|/–—-\t")
     rest = _STAMP_WEEKDAY.sub("", rest)
-    numeric = _NUMERIC_DAY.fullmatch(rest)
+    numeric = _NUMERIC_DAY.fullmatch(rest) or _NUMERIC_DAY.fullmatch(_SOURCE_AFTER.sub("", rest))
     if numeric:
         return _numeric_day(numeric)
     mentions = find_dates(rest)
@@ -273,14 +275,15 @@ def _lead(text: str, start: int, end: int) -> DateMention | None:
     return None
 
 
-def _is_title(text: str, start: int, end: int) -> bool:
+def _is_title(text: str, start: int, end: int, *, dated: bool = False) -> bool:
+    """Tell a title line: short, without final punctuation, capitalised (or opening with its day, ``dated``)."""
     line = text[start:end]
     return (
         len(line) <= 200
         and not _TITLE_END.search(line)
         and len(line.split()) >= 2
         and not _URL_LINE.match(line)
-        and (line[0].isupper() or line[0] in '«“"')
+        and (line[0].isupper() or line[0] in '«“"' or (dated and line[0].isdigit()))
     )
 
 
@@ -350,11 +353,14 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
         title, item_start = None, start
         dateline = _dateline(text, start, end, reference)
         lead = None if dateline else _lead(text, start, end)
-        if index + 1 < len(paragraphs) and not lead and not dateline and _is_title(text, start, end):
+        if index + 1 < len(paragraphs) and not dateline and _is_title(text, start, end, dated=lead is not None):
             following = paragraphs[index + 1]
             following_dateline = _dateline(text, *following, reference)
             following_lead = None if following_dateline else _lead(text, *following)
-            if following_lead or following_dateline or _header(text, *following, reference):
+            following_header = _header(text, *following, reference)
+            # A title may open with the day it announces ("20-24 апреля в Таджикистане пройдут учения"):
+            # it is a title where a site's date or a dateline follows it.
+            if (following_lead and not lead) or following_dateline or following_header:
                 title = " ".join(text[start:end].split())
                 index += 1
                 start, end = following

@@ -22,7 +22,8 @@ __all__ = ["Places", "bodies_of", "places_of"]
 _CUE = re.compile(
     r"(?:\bin|\bat|\bterritor(?:y|ies) of|\bassist(?:ed|ing|ance to)?|\bhelp(?:ed|ing)?(?: to)?"
     r"|\bvisit(?:ed|s)?(?: to)?|\btrip to|\btravel(?:l?ed)? to|\bdeployed to|\bdeployment to|\barrived in"
-    r"|\bhosted by|\bnear"
+    r"|\bhosted by|\bnear|\b(?:training ground|range|firing range)"
+    r"|\bполигон\w*|\bна базе"
     r"|\bв|\bво|\bна территори(?:и|ях)|\bтерритори[июя]|\bв городе|\bв г\.|\bв столице|\bпомощ[ьи]"
     r"|\bпосетил\w*|\bвизит\w* в|\bпоездк\w* в|\bприбыл\w* в|\bпод|\bвблизи"
     # "in Nesvizh, Belarus": a town the gazetteer does not know, then its country.
