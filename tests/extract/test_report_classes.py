@@ -941,3 +941,47 @@ def test_the_place_one_report_gives_completes_the_other(extract: Extract) -> Non
         "2010-05-06",
     )
     assert [(e.start, e.countries) for e in events] == [(dt.date(2010, 5, 8), ("RU",))]
+
+
+def test_what_has_already_begun_under_a_date_line_is_held_that_day(extract: Extract) -> None:
+    text = (
+        "CSTO peacekeepers start their tasks\n6 января 2022\n"
+        "The CSTO peacekeeping contingent has already begun to fulfil its tasks in Kazakhstan."
+    )
+    assert [(e.start, e.category, e.countries) for e in extract(text, "2022-01-07")] == [
+        (dt.date(2022, 1, 6), "operation", ("KZ",))
+    ]
+
+
+def test_the_kind_of_a_date_is_the_noun_its_verb_has(extract: Extract) -> None:
+    (event,) = extract(
+        "The ministers also decided to expand cooperation against terrorism and the first joint command-staff"
+        " exercises, Kavkaz-2020, will be held at the end of September.",
+        "2020-09-07",
+    )
+    assert (event.start, event.category, event.status) == (dt.date(2020, 9, 1), "training", "planned")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "On October 6, 2007, the member nations agreed to create a peacekeeping force that could be deployed"
+        " under a UN mandate.",
+        "On December 10, 2010, the member nations approved a declaration establishing the peacekeeping forces.",
+        "10 декабря 2010 года государства-члены утвердили положение о миротворческих силах.",
+    ],
+)
+def test_an_act_of_years_ago_recalled_in_a_report_is_background(extract: Extract, paragraph: str) -> None:
+    text = (
+        "ASTANA, September 27. /TASS/. The CSTO peacekeeping exercise is being held in Kazakhstan from"
+        f" September 26 to October 7.\n\n{paragraph}"
+    )
+    assert [(e.start, e.end) for e in extract(text, "2024-09-27")] == [(dt.date(2024, 9, 26), dt.date(2024, 10, 7))]
+
+
+def test_a_meeting_of_years_ago_recalled_in_a_report_stays_an_event(extract: Extract) -> None:
+    text = (
+        "ASTANA, September 27. /TASS/. The CSTO exercise is being held in Kazakhstan from September 26 to"
+        " October 7.\n\nOn December 10, 2010, the summit of the CSTO in Moscow approved the declaration."
+    )
+    assert dt.date(2010, 12, 10) in [e.start for e in extract(text, "2024-09-27")]

@@ -17,7 +17,8 @@ from calendar_service.russian import analyzer, has_cyrillic
 from calendar_service.store.records import Category, Status
 
 __all__ = [
-    "category_named_back", "category_of", "first_cue", "mask", "occurs", "status_of", "tense_of", "under_way_now",
+    "category_named_back", "category_of", "first_cue", "last_cue", "mask", "names_kind", "occurs", "status_of",
+    "tense_of", "under_way_now",
 ]
 
 _I = re.IGNORECASE
@@ -133,6 +134,7 @@ _HELD = re.compile(
     r"|\bended\b|\bbegan\b|\bstarted\b|\bopened\b|\bmarked\b|\bcelebrated\b|\bwelcomed\b|\bapproved\b"
     r"|\bdecided\b|\blaunched\b|\breceived\b|\bgathered\b|\btold\b)"
     r"|\bis being held\b|\bare being held\b|\bis taking place\b|\bare taking place\b|\bmarks\b"
+    r"|\b(?:has|have)\s+(?:already\s+)?(?:begun|started|opened|arrived|ended|completed|concluded)\b"
     # Under way on the day of the report: "Yerevan is hosting", "the ministers are discussing".
     r"|\b(?:is|are)\s+(?:now\s+)?(?:hosting|holding|discussing|meeting|attending|taking part|under\s?way)\b"
     r"|\bkicks? off\b|\bworked out\b|\bпроводит\b|\bпроводят\b|\bзаседает\b|\bзаседают\b"
@@ -235,6 +237,21 @@ def first_cue(text: str) -> tuple[int, Category] | None:
             if after is not None and after[1] in (Category.TRAINING, Category.OPERATION) and after[0] < 40:
                 return opening.end() + after[0], after[1]
     return best or framed
+
+
+def names_kind(text: str, category: Category) -> bool:
+    """Tell whether ``text`` names an event of ``category`` anywhere ("a meeting", "учения")."""
+    return _CATEGORY_CUES[category].search(text) is not None
+
+
+def last_cue(text: str) -> Category | None:
+    """Return the category whose cue comes last in ``text`` (the noun nearest to what follows it)."""
+    best: tuple[int, Category] | None = None
+    for category, pattern in _CATEGORY_CUES.items():
+        for match in pattern.finditer(text):
+            if best is None or match.start() > best[0]:
+                best = (match.start(), category)
+    return best[1] if best else None
 
 
 def category_of(text: str) -> Category | None:

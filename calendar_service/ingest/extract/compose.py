@@ -19,6 +19,8 @@ from calendar_service.ingest.extract.classify import (
     category_named_back,
     category_of,
     first_cue,
+    last_cue,
+    names_kind,
     occurs,
     status_of,
     tense_of,
@@ -190,7 +192,7 @@ def dated_events(
         resolved = replace(resolved, year_inferred=False)  # "в 2013 году в два этапа: с 13 по 17 мая"
     if status is None:
         status = Status.HELD if resolved.start <= context.anchor else Status.PLANNED
-    if _is_history(context, clause, resolved.precision, resolved.end):
+    if _is_history(context, clause, resolved.precision, resolved.end) or _is_an_old_act(context, clause, resolved.end):
         return []
     own_clause = category_of(clause) is not None
     if mention.counted and (not own_clause or _SPOKEN.search(clause)):
@@ -373,6 +375,44 @@ def _is_history(context: Context, clause: str, precision: Precision, end: dt.dat
     return _CHAIR.search(clause) is not None and category_of(clause) is None
 
 
+#: What a decision or a document does: agreed, approved, adopted, signed, established ...
+_ACT = re.compile(
+    r"\b(?:agreed|approved|adopted|signed|decided|established|founded|created|ratified|endorsed"
+    r"|подписал\w*|подписан\w*|утвердил\w*|утвержд[её]н\w*|принял[аи]?\b|принят[аоы]?\b|учредил\w*|создал\w*"
+    r"|договорил\w*|ратифицировал\w*|одобрил\w*)",
+    _I,
+)
+#: Kinds of event that stay events however long ago they were: "the first exercise was held in October 2009".
+_GATHERINGS = (Category.MEETING, Category.TRAINING, Category.OPERATION, Category.CONSULTATION)
+_LONG_AGO = dt.timedelta(days=366)
+_AT_GATHERING = re.compile(
+    r"\b(?:at|during|in the course of|following|on the sidelines of|в ходе|на|по итогам|в рамках)\s+"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}?(?:sessions?|meetings?|summits?|talks|conference|exercises?"
+    r"|заседани\w*|сесси\w*|саммит\w*|встреч\w*|переговор\w*|учени\w*|конференци\w*)",
+    _I,
+)
+
+
+def _is_an_old_act(context: Context, clause: str, end: dt.date) -> bool:
+    """Tell a decision or a document of years past, recalled in a report, from news.
+
+    "On October 6, 2007, CSTO member nations agreed to create a Peacekeeping Force", "В 2010 году была
+    принята декларация": background for a report of today (a body's own article may recall its history
+    as events, and an anniversary recalls it as one). A meeting or exercise of that day named in the
+    clause before the act stays an event.
+    """
+    if context.item.kind in (ItemKind.ARTICLE, ItemKind.NEWS) or end >= context.anchor - _LONG_AGO:
+        return False
+    act = _ACT.search(clause)
+    if act is None or _RECALLED.search(clause):
+        return False
+    # Who acted, or where: "the summit in Minsk adopted ..." is the summit's day; what the act was
+    # about ("agreed to create a force that could be deployed") is not.
+    if _AT_GATHERING.search(clause):  # "Документы подписаны в ходе саммита ОДКБ в Ереване 14 октября 2016 года"
+        return False
+    return not any(names_kind(clause[: act.start()], category) for category in _GATHERINGS)
+
+
 #: A founding act the sentence recalls as an anniversary ("Twenty years ago, on 7 October 2002, ..."):
 #: not background.
 _RECALLED = re.compile(r"\byears? ago\b|\bлет назад\b|\bгод назад\b|\banniversar|\bгодовщин|летие\b|лети[яюе]\b", _I)
@@ -397,7 +437,6 @@ _PARTICIPLE = re.compile(
     r"|назначенн\w*)\b(?=[^.;,]{0,50}$)",
     _I,
 )
-_WORDS_BEFORE = re.compile(r"(?:[\w-]+,?\s+){1,3}$")
 
 
 def _participle_kind(clause: str, position: int) -> Category | None:
@@ -411,8 +450,9 @@ def _participle_kind(clause: str, position: int) -> Category | None:
     participles = list(_PARTICIPLE.finditer(clause, max(0, position - 110), position))
     if not participles:
         return None
-    nouns = _WORDS_BEFORE.search(clause, max(0, participles[-1].start() - 60), participles[-1].start())
-    return category_of(nouns.group()) if nouns else None
+    # The noun nearest before the participle: "the first joint command-staff exercises, Kavkaz-2020,
+    # will be held at the end of September", after "decided to expand cooperation".
+    return last_cue(clause[max(0, participles[-1].start() - 60) : participles[-1].start()])
 
 
 #: The Organization named without its name: "the Organization", "the bloc", "Организации".

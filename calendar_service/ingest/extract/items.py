@@ -409,7 +409,7 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
                     year_written=year_written,
                 )
             )
-        elif title is not None or lead or not drafts:
+        elif title is not None or (lead and not _recalls(lead, drafts, reference)) or not drafts:
             kind = ItemKind.NEWS if lead else ItemKind.TEXT
             drafts.append(_Draft(kind, item_start, end, [(start, end)], title))
         else:
@@ -417,6 +417,21 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
             drafts[-1].end = end
         index += 1
     return drafts
+
+
+#: How far before the day a text is read a paragraph's opening date may lie and still start an item.
+_RECALLED_BEFORE = dt.timedelta(days=366)
+
+
+def _recalls(lead: DateMention, drafts: list[_Draft], reference: dt.date | None) -> bool:
+    """Tell a paragraph of an agency's report that recalls the past ("On October 6, 2007, the member
+    nations agreed ...") from the next item of a page of news ("On 20 December, ..."): it opens with
+    a year written, more than a year before the text is read, and follows a report of its own
+    (an agency's item or plain text)."""
+    if reference is None or not drafts or drafts[-1].kind not in (ItemKind.AGENCY, ItemKind.TEXT):
+        return False
+    year = lead.last.year
+    return year is not None and year < (reference - _RECALLED_BEFORE).year
 
 
 def _next_is(headers: set[int], text: str, start: int, end: int) -> bool:
