@@ -985,3 +985,38 @@ def test_a_meeting_of_years_ago_recalled_in_a_report_stays_an_event(extract: Ext
         " October 7.\n\nOn December 10, 2010, the summit of the CSTO in Moscow approved the declaration."
     )
     assert dt.date(2010, 12, 10) in [e.start for e in extract(text, "2024-09-27")]
+
+
+def test_a_month_told_before_its_days_is_one_event(extract: Extract) -> None:
+    text = (
+        "MOSCOW, July 26. /TASS/. The CSTO will hold the Kobalt drills in Kyrgyzstan in early August. The"
+        " exercise will take place on the territory of Kyrgyzstan on August 2-5."
+    )
+    assert [(e.start, e.end) for e in extract(text, "2022-07-27")] == [(dt.date(2022, 8, 2), dt.date(2022, 8, 5))]
+
+
+def test_the_half_year_of_a_plan_is_no_event(extract: Extract) -> None:
+    events = extract(
+        "Постоянный совет ОДКБ согласовал проект плана консультаций на второе полугодие 2016 года. Консультации"
+        " заместителей министров, запланированные на 19 апреля в Ереване, обсудят план.",
+        "2016-04-13",
+    )
+    assert [(e.start, e.category, e.countries) for e in events] == [(dt.date(2016, 4, 19), "consultation", ("AM",))]
+
+
+def test_a_dateline_with_the_agency_and_its_date_in_brackets(extract: Extract) -> None:
+    text = (
+        "MOSCOW (UrduPoint News / Sputnik - 26th May, 2020) Foreign ministers of the CSTO states will meet in a"
+        " virtual setting on Tuesday."
+    )
+    assert [(e.start, e.status, e.countries) for e in extract(text, "2020-05-27")] == [
+        (dt.date(2020, 5, 26), "planned", ())
+    ]
+
+
+def test_opening_a_summit_today_is_holding_it(extract: Extract) -> None:
+    (event,) = extract(
+        "Президент, открывая неформальный саммит ОДКБ сегодня в Москве, заявил, что лидеры могут принять заявление.",
+        "2010-05-08",
+    )
+    assert (event.start, event.status, event.countries) == (dt.date(2010, 5, 8), "held", ("RU",))

@@ -497,7 +497,7 @@ def _same_happening(one: ExtractedEvent, other: ExtractedEvent) -> bool:
 
 
 def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
-    """Drop an event known only to the year that an event of the item dates more closely.
+    """Drop an event known only to the year (or the month) that an event of the item dates more closely.
 
     "The exercises will be held in October-November 2018 ... This year we will hold the drills", "Саммит
     пройдет в Москве в декабре 2020 года ... в этом году ... саммит пройдет там": one happening, told
@@ -509,13 +509,23 @@ def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEven
         for e in events
         if e.precision is not Precision.YEAR and not e.anniversary and e.start.year == e.end.year
     }
+    days = [e for e in events if e.precision is Precision.DAY and not e.anniversary]
     return [
         e
         for e in events
-        if e.precision is not Precision.YEAR
-        or e.anniversary
-        or e.start.year != e.end.year
-        or (e.category, e.status, e.start.year) not in precise
+        if not (
+            e.precision is Precision.YEAR
+            and not e.anniversary
+            and e.start.year == e.end.year
+            and (e.category, e.status, e.start.year) in precise
+        )
+        # "in early August ... on August 2-5": the month told first, then the days.
+        and not (
+            e.precision is Precision.MONTH
+            and not e.anniversary
+            and any(d.category is e.category and d.status is e.status and e.start <= d.start <= d.end <= e.end
+                    for d in days)
+        )
     ]
 
 

@@ -135,6 +135,7 @@ _HELD = re.compile(
     r"|\bdecided\b|\blaunched\b|\breceived\b|\bgathered\b|\btold\b)"
     r"|\bis being held\b|\bare being held\b|\bis taking place\b|\bare taking place\b|\bmarks\b"
     r"|\b(?:has|have)\s+(?:already\s+)?(?:begun|started|opened|arrived|ended|completed|concluded)\b"
+    r"|\bоткрывая\b|\bopening the\b"
     # Under way on the day of the report: "Yerevan is hosting", "the ministers are discussing".
     r"|\b(?:is|are)\s+(?:now\s+)?(?:hosting|holding|discussing|meeting|attending|taking part|under\s?way)\b"
     r"|\bkicks? off\b|\bworked out\b|\bпроводит\b|\bпроводят\b|\bзаседает\b|\bзаседают\b"

@@ -452,7 +452,7 @@ def _participle_kind(clause: str, position: int) -> Category | None:
         return None
     # The noun nearest before the participle: "the first joint command-staff exercises, Kavkaz-2020,
     # will be held at the end of September", after "decided to expand cooperation".
-    return last_cue(clause[max(0, participles[-1].start() - 60) : participles[-1].start()])
+    return last_cue(clause[max(0, participles[-1].start() - 100) : participles[-1].start()])
 
 
 #: The Organization named without its name: "the Organization", "the bloc", "Организации".
@@ -493,7 +493,11 @@ def _told_before(context: Context, sentence: ReadSentence) -> tuple[Category | N
 
 
 _OPENS_OR_CLOSES = re.compile(r"\b(?:opening|closing)\s+ceremony\b|\bцеремони\w*\s+(?:открытия|закрытия)\b", _I)
-_REMOTE = re.compile(r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bвидеоконференц\w*|\bвидеосвяз\w*", _I)
+_REMOTE = re.compile(
+    r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bvirtual(?:ly)?\b|\bby video\b|\bвидеоконференц\w*"
+    r"|\bвидеосвяз\w*|\bонлайн\b|\bдистанционн\w*|\bв режиме видео\w*",
+    _I,
+)
 #: The CSTO's own news service: its items are the Organization's statements, like its site's articles.
 _OWN_OUTLET = re.compile(r"ОДКБ-?информ|CSTO-?inform|odkb-csto", _I)
 #: How far from the publication day an event may lie for the dateline's place to be taken as its

@@ -44,7 +44,7 @@ _PLACE = (
     r"(?:\s+\([^()\n]{2,40}\)(?=,))?"
 )
 _MONTH = r"[A-Za-zА-Яа-яЁё]{3,9}\.?"
-_DAY_MONTH = rf"(?P<d1>[0-3]?\d)\s+(?P<m1>{_MONTH})"
+_DAY_MONTH = rf"(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})"
 _MONTH_DAY = rf"(?P<m2>{_MONTH})\s+(?P<d2>[0-3]?\d)(?!\d|\.\d)"
 _NUMERIC = r"(?P<d3>[0-3]?\d)\.(?P<n3>[01]?\d)\.(?P<y3>(?:19|20)\d\d)"
 _YEAR = r"(?:,?\s+(?P<y>(?:19|20)\d\d)(?:\s*(?:года|г\.))?)?"
@@ -77,6 +77,10 @@ _PATTERNS = (
     ),
     # A place in capitals and a date, then a dash: "ASTANA, Nov. 8 – A session ...".
     re.compile(rf"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ-]{{2,}}),\s+(?P<date>{_DATE})\s*[-–—]{{1,2}}\s*"),
+    # A place, then the agency and the date in brackets: "MOSCOW (UrduPoint News / Sputnik - 26th May, 2020)".
+    re.compile(
+        rf"^{_PLACE}\s*\((?P<agency>[^()\n]{{2,60}}?)\s*[-–—,]\s*(?P<date>{_DATE})\s*\)\s*(?:[-–—]{{1,2}}\s*)?"
+    ),
     # A known agency first: "ЦАМТО, 27 ноября." / "TASS, March 14."
     re.compile(rf"^(?P<agency>(?:{_AGENCIES})),\s+(?P<date>{_DATE})\s*[.:]\s*(?:[-–—]\s*)?"),
 )

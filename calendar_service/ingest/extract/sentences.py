@@ -60,7 +60,8 @@ _TOPIC_BEFORE = re.compile(
     r"\b(?:activities|events|measures|plans?|programmes?|programs?|work|tasks|priorities|мероприяти\w*|план\w*"
     r"|программ\w*|задач\w*|приоритет\w*)\s+(?:(?:for|in|during|of|в|на)\s+)?$"
     # "the plan of joint training for the next year", "план совместной подготовки на 2026 год"
-    r"|\b(?:plans?|план\w*|programmes?|программ\w*)\s+(?:[^\s.;,]+\s+){1,4}(?:for|на)\s+(?:the\s+)?$",
+    # (a Russian preposition belongs to the date it governs: "на второе полугодие")
+    r"|\b(?:plans?|план\w*|programmes?|программ\w*)\s+(?:[^\s.;,]+\s+){1,4}(?:(?:for|на)\s+(?:the\s+)?)?$",
     _I,
 )
 #: A date that only says when something was said: "told reporters on Thursday", "сообщил 3 марта
@@ -228,7 +229,9 @@ def _is_bound(text: str, mention: DateMention, sentence_start: int, *, csto_ends
         return True  # "первое в текущем году заседание", "the first session in 2026": which one, not when
     if mention.precision == "year" and _CHAIR_BEFORE.search(before):
         return True  # "Tajikistan's presidency in 2015", "председательства в Организации в 2025 году"
-    return mention.precision == "year" and bool(_TOPIC_BEFORE.search(before))
+    # "план консультаций на второе полугодие 2016 года": the period of a plan, as a year is.
+    spans_months = mention.precision == "month" and mention.first.month != mention.last.month
+    return (mention.precision == "year" or spans_months) and bool(_TOPIC_BEFORE.search(before))
 
 
 def _opens(bound: re.Match[str], mention: DateMention, text: str) -> bool:
