@@ -15,7 +15,8 @@ __all__ = ["EventChange"]
 
 class EventChange(Base):
     __tablename__ = "event_changes"
-    __table_args__ = (Index("ix_event_changes_event_uid", "event_uid", "id"),)
+    __table_args__ = (Index("ix_event_changes_event_uid", "event_uid", "id"),
+                      Index("ix_event_changes_revision", "revision"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The event's uid: kept after the event is purged, so its history outlives it.
@@ -29,6 +30,9 @@ class EventChange(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSONMapping, default=dict)
     #: The event's sequence after the change (iCalendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: The store revision whose transaction committed the change (set by ``mark_changed``): revisions
+    #: are taken one writer after another, so a build at revision R has seen every change up to R.
+    revision: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"<EventChange {self.event_uid} {self.action} by {self.actor}>"

@@ -34,7 +34,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from calendar_service.dates import Precision
 from calendar_service.errors import EditConflict, InvalidInput, NotFound, Problem
-from calendar_service.models import Event, StoreState
+from calendar_service.models import Event, EventChange, StoreState
 from calendar_service.notices.issue import issue_announced, issue_changed, snapshot
 from calendar_service.store.history import Action, record_change
 from calendar_service.store.provenance import Difference, Origin, merge_fields
@@ -184,10 +184,20 @@ def upsert_records(
 
 
 def mark_changed(session: Session, now: dt.datetime) -> None:
-    """Bump the store's revision, so the scheduler re-renders soon after this transaction commits."""
+    """Bump the store's revision, so the scheduler re-renders soon after this transaction commits.
+
+    The event changes this transaction recorded take the new revision: the UPDATE holds the
+    revision's row until the commit, so revisions follow the order of commits and a build that
+    read revision R finds every change up to R (ids of a sequence would not: they are taken
+    before the commit).
+    """
+    session.flush()
     session.execute(
         update(StoreState).where(StoreState.id == 1).values(revision=StoreState.revision + 1, changed_dt=now)
     )
+    revision = session.scalar(select(StoreState.revision).where(StoreState.id == 1))
+    session.execute(update(EventChange).where(EventChange.revision.is_(None)).values(revision=revision),
+                    execution_options={"synchronize_session": False})
 
 
 def _labelled(values: Mapping[str, object]) -> dict[str, object]:
@@ -308,4 +318,5 @@ def purge_event(session: Session, uid: str, *, now: dt.datetime, actor: str,
                           before=_labelled(values), after={})
             session.delete(event)
         session.flush()
+        mark_changed(session, now)
         mark_changed(session, now)
