@@ -3,7 +3,9 @@
 Drivers (the ``build-feeds`` command, the scheduler's regenerate job, ``serve`` at start-up)
 call :func:`build_feeds`; it reads the store in one session, renders with the pure renderers and
 hands the bytes (each calendar in pieces, as it is rendered) to
-:func:`calendar_service.publish.files.publish`.
+:func:`calendar_service.publish.files.publish`. A calendar none of whose events changed since the
+previous publish is kept as it is, and one whose events did has them spliced in
+(:mod:`calendar_service.publish.changes`).
 """
 
 from __future__ import annotations
@@ -12,16 +14,17 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import IO, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from calendar_service.config import Settings
 from calendar_service.db import transaction
 from calendar_service.publish.blockstore import load_blocks, save_blocks
-from calendar_service.publish.calendars import iter_definition, list_calendars
-from calendar_service.publish.files import Document, publish
+from calendar_service.publish.calendars import CalendarDefinition, iter_definition, list_calendars
+from calendar_service.publish.changes import plan_calendar, read_changes
+from calendar_service.publish.files import Document, Kept, Written, publish, read_manifest
 from calendar_service.publish.streams import ArchiveReuse, render_syndication
 from calendar_service.render.ical import BlockCache
 from calendar_service.store.queries import get_store_revision
@@ -48,6 +51,8 @@ class BuildResult:
     revision: int
     manifest: Mapping[str, Any]
     warnings: tuple[str, ...]
+    #: How each calendar was published: "kept", "spliced" or "rendered".
+    calendars: Mapping[str, str] = field(default_factory=dict)
 
 
 class _CalendarsOnRead(Mapping[str, Document]):
@@ -59,10 +64,11 @@ class _CalendarsOnRead(Mapping[str, Document]):
     manifest records.
     """
 
-    def __init__(self, ready: Mapping[str, bytes], render: Mapping[str, Callable[[], Iterator[bytes]]]) -> None:
+    def __init__(self, ready: Mapping[str, bytes], render: Mapping[str, Callable[[], Document]]) -> None:
         self._ready = ready
         self._render = render
         self.warnings: list[str] = []
+        self.how: dict[str, str] = {}
         for name, data in sorted(ready.items()):
             self._check(name, len(data))
 
@@ -76,7 +82,23 @@ class _CalendarsOnRead(Mapping[str, Document]):
     def __getitem__(self, name: str) -> Document:
         if name in self._ready:
             return self._ready[name]
-        return self._counted(name, self._render[name]())
+        document = self._render[name]()
+        self.how[name] = "rendered"
+        if isinstance(document, Kept):
+            self.how[name] = "kept"
+            self._check(name, document.entry["size"])
+            return document
+        if isinstance(document, Written):
+            return _Sized(document, functools.partial(self._written, name, document))
+        if isinstance(document, bytes):
+            self._check(name, len(document))
+            return document
+        return self._counted(name, iter(document))
+
+    def _written(self, name: str, document: Written, size: int) -> None:
+        if getattr(document, "spliced", False):
+            self.how[name] = "spliced"
+        self._check(name, size)
 
     def _counted(self, name: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
         size = 0
@@ -92,23 +114,55 @@ class _CalendarsOnRead(Mapping[str, Document]):
         return len({*self._ready, *self._render})
 
 
+def _renderer(session: Session, definition: CalendarDefinition, settings: Settings, today: dt.date,
+              blocks: BlockCache) -> Callable[[Callable[[Any], object]], Iterator[bytes]]:
+    """Return what renders ``definition`` whole, telling ``placed`` each entry before its block."""
+
+    def render(placed: Callable[[Any], object]) -> Iterator[bytes]:
+        return iter_definition(session, definition, settings, today=today, cache=blocks, placed=placed)
+
+    return render
+
+
+class _Sized:
+    """A document that writes itself, its size told to ``check`` once written."""
+
+    def __init__(self, document: Written, check: Callable[[int], None]) -> None:
+        self._document = document
+        self._check = check
+
+    def write(self, plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
+        result = self._document.write(plain, packed)
+        self._check(result[1])
+        return result
+
+    def sidecar(self) -> bytes | None:
+        return self._document.sidecar()
+
+
 def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.datetime) -> BuildResult:
     """Render every feed from one consistent read of the store and publish them.
 
     The calendars are rendered while they are published, inside the one read of the store, each
-    piece dropped once written (see :class:`_CalendarsOnRead`).
+    piece dropped once written (see :class:`_CalendarsOnRead`); those the events changed since the
+    previous publish leave alone are kept, and those they touch spliced where that is proven right.
     """
     reuse = ArchiveReuse.from_feeds_dir(settings.feeds_dir)
+    previous = read_manifest(settings.feeds_dir)
     blocks = calendar_blocks(factory)
     with transaction(factory) as session:
         revision = get_store_revision(session)
+        since = previous.get("revision")
+        changes = read_changes(session, since, revision) if isinstance(since, int) else None
         syndication = render_syndication(session, settings, reuse)
         today = now.astimezone(settings.timezone).date()
         blocks.source = functools.partial(load_blocks, session)
         try:
             documents = _CalendarsOnRead(syndication, {
-                definition.name: functools.partial(iter_definition, session, definition, settings, today=today,
-                                                   cache=blocks)
+                definition.name: functools.partial(
+                    plan_calendar, session, definition, settings, today=today, changes=changes,
+                    previous=previous["files"].get(definition.name),
+                    render=_renderer(session, definition, settings, today, blocks))
                 for definition in list_calendars(session)})
             warnings = documents.warnings  # filled as the calendars are rendered, before the manifest is written
             manifest = publish(settings.feeds_dir, documents, now=now,
@@ -119,4 +173,7 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
     if fresh:
         with transaction(factory) as session:
             save_blocks(session, fresh)
-    return BuildResult(revision=revision, manifest=manifest, warnings=tuple(warnings))
+    how = documents.how
+    log.info("calendars: %d kept, %d spliced, %d rendered", *(sum(1 for value in how.values() if value == kind)
+                                                            for kind in ("kept", "spliced", "rendered")))
+    return BuildResult(revision=revision, manifest=manifest, warnings=tuple(warnings), calendars=dict(how))

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,7 +231,8 @@ def render_definition(session: Session, definition: CalendarDefinition, settings
 
 def iter_definition(session: Session, definition: CalendarDefinition, settings: Settings, *,
                     today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
-                    query: str = "", cache: BlockCache | None = None) -> Iterator[bytes]:
+                    query: str = "", cache: BlockCache | None = None,
+                    placed: Callable[[Any], object] | None = None) -> Iterator[bytes]:
     """Yield the calendar :func:`render_definition` renders, piece by piece, never holding it whole.
 
     Full events are read from the store a chunk at a time; rendered blocks are kept only in ``cache``.
@@ -243,7 +244,7 @@ def iter_definition(session: Session, definition: CalendarDefinition, settings: 
     events, founding, window = select_entries(session, definition, settings, today, options, where)
     spec = feed_spec(definition, settings, query, options.lang, where)
     return iter_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
-                         load=functools.partial(list_events_by_id, session), today=today)
+                         load=functools.partial(list_events_by_id, session), today=today, placed=placed)
 
 
 def render_event_file(session: Session, event: Event, settings: Settings,

@@ -41,13 +41,13 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Protocol, runtime_checkable
 
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
 
-__all__ = ["MANIFEST", "OBJECTS", "Document", "PublishedFile", "check_feeds_dir", "file_etag", "publish",
-           "published_file", "publishes", "read_manifest", "write_atomic"]
+__all__ = ["MANIFEST", "OBJECTS", "SIDECAR", "Document", "Kept", "PublishedFile", "Written", "check_feeds_dir",
+           "file_etag", "publish", "published_file", "publishes", "read_manifest", "write_atomic"]
 
 MANIFEST = "manifest.json"
 #: The content-addressed objects, below the feeds folder (hidden, so a static server lists only the names).
@@ -136,7 +136,7 @@ def _copy_atomic(source: Path, path: Path) -> None:
     _replace_atomic(path, copy)
 
 
-def _replace_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def _replace_atomic(path: Path, write: Callable[[BinaryIO], object], *, sync_dir: bool = True) -> None:
     """Write a temporary file beside ``path`` with ``write``, make it durable, then rename it over ``path``."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -150,7 +150,8 @@ def _replace_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
         raise PublishError(f"cannot write {path}: {error.strerror or error}; the previous file is kept") from error
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -192,8 +193,31 @@ def _object_names(name: str, digest: str) -> tuple[str, str]:
     return f"{OBJECTS}/{digest}{suffix}", f"{OBJECTS}/{digest}{suffix}.gz"
 
 
-#: A document to publish: its bytes, or its bytes in pieces, each written as it comes.
-Document = bytes | Iterable[bytes]
+@runtime_checkable
+class Written(Protocol):
+    """A document that writes itself and its gzip twin (a calendar rendered with its index, or spliced)."""
+
+    def write(self, plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
+        """Write the document and its twin; return its SHA-256 (hex), its size and the twin's size."""
+        ...
+
+    def sidecar(self) -> bytes | None:
+        """Return what to keep beside the object as ``<object>.idx`` (its index), once written."""
+        ...
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A document published before and unchanged: its manifest entry, kept with its objects as they are."""
+
+    entry: Mapping[str, Any]
+
+
+#: A document to publish: its bytes, its bytes in pieces (each written as it comes), one that writes
+#: itself, or one kept as published.
+Document = bytes | Iterable[bytes] | Written | Kept
+#: Beside an object, the index of its entries (see calendar_service.publish.entryindex).
+SIDECAR = ".idx"
 
 
 #: Bytes gathered before they are hashed, written and compressed: few calls, a bounded buffer.
@@ -243,12 +267,16 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
     in the same pass and the sha256 taken as they pass, so no more than one piece is held; once
     the document is whole, the temporaries take their content-addressed names. An object that
     exists already holds these bytes (write_atomic never leaves a part), so it is kept and the
-    temporaries dropped. The objects written now are added to ``fresh``.
+    temporaries dropped. The objects written now are added to ``fresh``. A :class:`Written`
+    document writes both files itself, and its sidecar is kept beside the object; a :class:`Kept`
+    one is checked to be there and left as it is.
 
     Raises:
         PublishError: a file could not be written. Any error of ``document`` (a renderer's)
             propagates as it is; either way no temporary file is left.
     """
+    if isinstance(document, Kept):
+        return _kept(feeds_dir, name, document.entry)
     folder = feeds_dir / OBJECTS
     temporaries: list[Path] = []
     try:
@@ -258,8 +286,11 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
         packed_handle, packed_name = tempfile.mkstemp(prefix=".object.", suffix=".gz.tmp", dir=folder)
         temporaries.append(Path(packed_name))
         with os.fdopen(plain_handle, "wb") as plain, os.fdopen(packed_handle, "wb") as packed:
-            hexdigest, size, gzip_size = write_with_twin((document,) if isinstance(document, bytes) else document,
-                                                         plain, packed, level=9)
+            if isinstance(document, Written):
+                hexdigest, size, gzip_size = document.write(plain, packed)
+            else:
+                hexdigest, size, gzip_size = write_with_twin((document,) if isinstance(document, bytes)
+                                                             else document, plain, packed, level=9)
             for stream in (plain, packed):
                 stream.flush()
                 os.fsync(stream.fileno())
@@ -272,6 +303,9 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
                 temporary.chmod(0o644)
                 temporary.replace(path)
                 fresh.add(path)
+        sidecar = document.sidecar() if isinstance(document, Written) else None
+        if sidecar is not None:
+            _replace_atomic(feeds_dir / (objects[0] + SIDECAR), lambda stream: stream.write(sidecar), sync_dir=False)
     except OSError as error:
         raise PublishError(f"cannot write {name} among the objects of {feeds_dir}: {error.strerror or error}; "
                            "the previous set is kept") from error
@@ -282,6 +316,34 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
     _fsync_dir(folder)
     return {"sha256": hexdigest, "size": size, "gzip_size": gzip_size, "object": objects[0],
             "gzip_object": objects[1]}
+
+
+def _kept(feeds_dir: Path, name: str, entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the entry of a document kept as published, once its objects are found as the entry says."""
+    kept = {key: entry[key] for key in ("sha256", "size", "gzip_size", "object", "gzip_object")}
+    for key, size in (("object", kept["size"]), ("gzip_object", kept["gzip_size"])):
+        try:
+            found = (feeds_dir / kept[key]).stat().st_size
+        except OSError as error:
+            raise PublishError(f"cannot keep {name}: its object {kept[key]} is gone ({error.strerror or error}); "
+                               "the previous set is kept") from error
+        if found != size:
+            raise PublishError(f"cannot keep {name}: its object {kept[key]} is {found} bytes, not {size}; "
+                               "the previous set is kept")
+    return kept
+
+
+def _unchanged(feeds_dir: Path, document: Document, old: Any) -> Document:
+    """Return a document given as bytes that the previous set holds already as :class:`Kept`."""
+    if not isinstance(document, bytes) or not isinstance(old, dict) or not old.get("object"):
+        return document
+    if hashlib.sha256(document).hexdigest() != old.get("sha256"):
+        return document
+    with contextlib.suppress(OSError, KeyError):
+        if (feeds_dir / old["object"]).stat().st_size == old["size"] == len(document) \
+                and (feeds_dir / old["gzip_object"]).stat().st_size == old["gzip_size"]:
+            return Kept(old)
+    return document
 
 
 def _seconds(stamp: str | None) -> int:
@@ -408,7 +470,7 @@ def _collect_garbage(feeds_dir: Path, keep: set[str]) -> None:
     if not folder.is_dir():
         return
     for path in folder.iterdir():
-        if f"{OBJECTS}/{path.name}" not in keep:
+        if f"{OBJECTS}/{path.name.removesuffix(SIDECAR)}" not in keep:
             with contextlib.suppress(OSError):
                 path.unlink()
 
@@ -446,7 +508,9 @@ def publish(
         _remove_leftovers(feeds_dir)
         previous = read_manifest(feeds_dir)
         fresh: set[Path] = set()
-        files = {name: _store_object(feeds_dir, name, documents[name], fresh) for name in sorted(documents)}
+        files = {name: _store_object(feeds_dir, name,
+                                     _unchanged(feeds_dir, documents[name], previous["files"].get(name)), fresh)
+                 for name in sorted(documents)}
         _modification_times(feeds_dir, files, previous["files"], now)
         for name, entry in files.items():
             for published, relative, stamp in ((name, entry["object"], entry["last_modified"]),

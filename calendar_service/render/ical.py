@@ -455,6 +455,7 @@ def iter_calendar(
     cache: BlockCache | None = None,
     load: Callable[[list[int]], Mapping[int, Any]] | None = None,
     today: dt.date | None = None,
+    placed: Callable[[Any], object] | None = None,
 ) -> Iterator[bytes]:
     """Yield the calendar document in pieces: header, VTIMEZONEs, one block per entry, end.
 
@@ -470,6 +471,8 @@ def iter_calendar(
             at a time, so a warm render reads little and a cold one never holds every event.
         today: the day rendered for; a calendar without entries carries the VTIMEZONE of its own
             zone over the years around it.
+        placed: called with each entry (a light row, or an anniversary's) just before its block
+            is yielded, for a caller that indexes the document by entry.
     """
     entries = _entries(list(events), list(founding), options, anniversaries, presorted=load is not None)
     yield _header(spec, named=named)
@@ -492,6 +495,8 @@ def iter_calendar(
                 triggers = anniversary_triggers
             else:
                 triggers = timed_triggers if is_timed(entry) else all_day
+            if placed is not None:
+                placed(entry)
             yield add_alarms(block, triggers)
     yield _END
 
@@ -548,6 +553,7 @@ class CalendarOptions(TypedDict, total=False):
     cache: BlockCache | None
     load: Callable[[list[int]], Mapping[int, Any]] | None
     today: dt.date | None
+    placed: Callable[[Any], object] | None
 
 
 def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True,

@@ -1,0 +1,256 @@
+"""The index of a published calendar: where each entry's bytes lie, and its gzip twin in segments.
+
+Written beside a calendar's object when the calendar is rendered whole (:class:`IndexedRender`),
+it lets the next build splice changed entries in (:mod:`calendar_service.publish.splice`) instead
+of rendering and compressing the whole calendar again. It records, in entry order, each entry's
+uid, sort key (start and end day), byte length and time zone; the length of the header with its
+VTIMEZONEs and of the end; and the gzip twin's segments (see :mod:`.gzipseg`): how many entries
+each holds, its plain and compressed lengths and its CRC-32.
+
+A segment ends after an entry whose uid hashes to a multiple of :data:`SEGMENT_ENTRIES` (and at
+the last entry), so the segments depend on the entries only: a calendar spliced and the same
+calendar rendered whole have the same segments, hence byte-identical gzip twins. The header and
+the end are segments of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import zlib
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from calendar_service.publish.gzipseg import HEADER, compress_segment, trailer
+from calendar_service.render.ical import _last_year, is_timed
+
+__all__ = ["SEGMENT_ENTRIES", "EntryIndex", "IndexedRender", "ends_segment", "entry_zone"]
+
+#: Entries per gzip segment on average (about 80 KB of calendar).
+SEGMENT_ENTRIES = 64
+_MAGIC = b"calendar-service entry index 1\n"
+_COLUMNS = (("starts", "i"), ("ends", "i"), ("lengths", "i"), ("zones", "h"), ("last_years", "h"),
+            ("flags", "b"))
+_SEGMENT_COLUMNS = (("segment_entries", "i"), ("segment_plain", "q"), ("segment_packed", "q"),
+                    ("segment_crcs", "L"))
+#: Entry flags: part of a series (its own rule or dates, or an override), which a splice never places.
+SERIES = 1
+
+
+def ends_segment(uid: str) -> bool:
+    """Tell whether the entry ``uid`` ends a gzip segment."""
+    return zlib.crc32(uid.encode()) % SEGMENT_ENTRIES == 0
+
+
+def entry_zone(entry: Any) -> tuple[str, int] | None:
+    """Return the time zone whose VTIMEZONE the entry needs and the last year it must cover, if any.
+
+    As :func:`calendar_service.render.ical.iter_calendar` decides: a timed event in a zone other
+    than UTC; never an anniversary.
+    """
+    if getattr(entry, "anniversary", None) is not None:
+        return None
+    if entry.start_time is not None and entry.timezone != "UTC" and is_timed(entry):
+        return entry.timezone, _last_year(entry)
+    return None
+
+
+def is_series(entry: Any) -> bool:
+    return bool(getattr(entry, "rrule", None) or getattr(entry, "rdates", None) or getattr(entry, "series_uid", None))
+
+
+@dataclass
+class EntryIndex:
+    """The index of one calendar document (see the module's docstring)."""
+
+    basis: str  #: what the document was rendered under: a splice needs the same
+    head: int = 0  #: bytes of the header and VTIMEZONEs
+    tail: int = 0  #: bytes of the end
+    zone_names: list[str] = field(default_factory=list)
+    spans: dict[str, list[int]] = field(default_factory=dict)  #: zone -> [first year, last year]
+    founding: list[str] = field(default_factory=list)  #: uids of the events whose anniversaries it holds
+    uids: list[str] = field(default_factory=list)
+    starts: array[int] = field(default_factory=lambda: array("i"))  #: proleptic ordinals
+    ends: array[int] = field(default_factory=lambda: array("i"))
+    lengths: array[int] = field(default_factory=lambda: array("i"))
+    zones: array[int] = field(default_factory=lambda: array("h"))  #: into zone_names, -1 for none
+    last_years: array[int] = field(default_factory=lambda: array("h"))
+    flags: array[int] = field(default_factory=lambda: array("b"))
+    #: The gzip segments, the header's first and the end's last.
+    segment_entries: array[int] = field(default_factory=lambda: array("i"))
+    segment_plain: array[int] = field(default_factory=lambda: array("q"))
+    segment_packed: array[int] = field(default_factory=lambda: array("q"))
+    segment_crcs: array[int] = field(default_factory=lambda: array("L"))
+
+    def to_bytes(self) -> bytes:
+        header = {"basis": self.basis, "head": self.head, "tail": self.tail, "zone_names": self.zone_names,
+                  "spans": self.spans, "founding": self.founding, "entries": len(self.uids),
+                  "segments": len(self.segment_entries), "byteorder": sys.byteorder}
+        parts = [_MAGIC, json.dumps(header).encode(), b"\n"]
+        parts += [getattr(self, name).tobytes() for name, _ in (*_COLUMNS, *_SEGMENT_COLUMNS)]
+        parts.append("\n".join(self.uids).encode())
+        return b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> EntryIndex | None:
+        """Return the index ``data`` holds, or None if it is not one this code wrote."""
+        if not data.startswith(_MAGIC):
+            return None
+        end = data.index(b"\n", len(_MAGIC))
+        header = json.loads(data[len(_MAGIC):end])
+        if header.get("byteorder") != sys.byteorder:
+            return None
+        index = cls(basis=header["basis"], head=header["head"], tail=header["tail"],
+                    zone_names=header["zone_names"], spans=header["spans"], founding=header["founding"])
+        offset = end + 1
+        for names, count in ((_COLUMNS, header["entries"]), (_SEGMENT_COLUMNS, header["segments"])):
+            for name, code in names:
+                column = array(code)
+                size = column.itemsize * count
+                column.frombytes(data[offset:offset + size])
+                offset += size
+                setattr(index, name, column)
+        index.uids = data[offset:].decode().split("\n") if header["entries"] else []
+        return index
+
+
+def basis_digest(*parts: Any) -> str:
+    """Return a digest of what a document was rendered under (settings, day, code)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+class IndexedRender:
+    """A calendar rendered whole, written with its gzip twin in segments, and indexed as it is written.
+
+    ``render(placed)`` returns the calendar's pieces (as :func:`~calendar_service.render.ical.iter_calendar`
+    yields them, calling ``placed`` with each entry before its block).
+    """
+
+    def __init__(self, render: Callable[[Callable[[Any], object]], Iterator[bytes]], basis: str) -> None:
+        self._render = render
+        self.basis = basis
+        self.index: EntryIndex | None = None
+
+    def sidecar(self) -> bytes | None:
+        """Return the index of the document last written."""
+        return self.index.to_bytes() if self.index is not None else None
+
+    def write(self, plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
+        """Write the document to ``plain`` and its gzip twin to ``packed``; return its SHA-256, size and twin's size."""
+        writer = SegmentWriter(plain, packed)
+        index = EntryIndex(basis=self.basis)
+        pending: list[Any] = []
+        head: list[bytes] = []
+        tail: list[bytes] = []
+        segment: list[bytes] = []
+        in_segment = 0
+        founding: set[str] = set()
+        for piece in self._render(pending.append):
+            if not pending:
+                (tail if index.uids else head).append(piece)
+                continue
+            entry = pending.pop()
+            if not index.uids:
+                index.head = writer.segment(b"".join(head), 0)
+            _add_entry(index, entry, len(piece))
+            if getattr(entry, "anniversary", None) is not None:
+                founding.add(entry.event.uid)
+            segment.append(piece)
+            in_segment += 1
+            if ends_segment(entry.uid):
+                writer.segment(b"".join(segment), in_segment)
+                segment, in_segment = [], 0
+        if not index.uids:  # no entries: kept while none comes, rendered whole when one does
+            writer.segment(b"".join(head), 0)
+        else:
+            if segment:
+                writer.segment(b"".join(segment), in_segment)
+            index.tail = writer.segment(b"".join(tail), 0)
+        index.founding = sorted(founding)
+        _set_spans(index)
+        writer.finish(index)
+        self.index = index
+        return writer.result()
+
+
+def _add_entry(index: EntryIndex, entry: Any, length: int) -> None:
+    index.uids.append(entry.uid)
+    index.starts.append(entry.start_date.toordinal())
+    index.ends.append(entry.end_date.toordinal())
+    index.lengths.append(length)
+    zone = entry_zone(entry)
+    if zone is None:
+        index.zones.append(-1)
+        index.last_years.append(0)
+    else:
+        if zone[0] not in index.zone_names:
+            index.zone_names.append(zone[0])
+        index.zones.append(index.zone_names.index(zone[0]))
+        index.last_years.append(zone[1])
+    index.flags.append(SERIES if is_series(entry) else 0)
+
+
+def _set_spans(index: EntryIndex) -> None:
+    index.spans = zone_spans(index, range(len(index.zone_names)))
+
+
+def zone_spans(index: EntryIndex, zones: Any) -> dict[str, list[int]]:
+    """Return [first year, last year] of each zone numbered in ``zones`` over the index's entries."""
+    import datetime as dt
+
+    wanted = set(zones)
+    spans: dict[str, list[int]] = {}
+    for zone, start, last in zip(index.zones, index.starts, index.last_years, strict=True):
+        if zone in wanted:
+            name = index.zone_names[zone]
+            first = dt.date.fromordinal(start).year
+            span = spans.get(name)
+            if span is None:
+                spans[name] = [first, last]
+            else:
+                span[0] = min(span[0], first)
+                span[1] = max(span[1], last)
+    return spans
+
+
+class SegmentWriter:
+    """Write a document and its gzip twin segment by segment, keeping the digest, CRC and segment table."""
+
+    def __init__(self, plain: IO[bytes], packed: IO[bytes]) -> None:
+        self.plain = plain
+        self.packed = packed
+        self.digest = hashlib.sha256()
+        self.crc = 0
+        self.size = 0
+        self.packed_size = len(HEADER)
+        self.segments: list[tuple[int, int, int, int]] = []
+        packed.write(HEADER)
+
+    def segment(self, data: bytes, entries: int) -> int:
+        """Write one segment of ``entries`` entries, compressing it; return its length."""
+        crc = zlib.crc32(data)
+        compressed = compress_segment(data)
+        self.digest.update(data)
+        self.plain.write(data)
+        self.packed.write(compressed)
+        self._count(data, crc, entries, len(compressed))
+        return len(data)
+
+    def _count(self, data: bytes, crc: int, entries: int, packed: int) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self.packed_size += packed
+        self.segments.append((entries, len(data), packed, crc))
+
+    def finish(self, index: EntryIndex) -> None:
+        end = trailer(self.crc, self.size)
+        self.packed.write(end)
+        self.packed_size += len(end)
+        for position, (name, _) in enumerate(_SEGMENT_COLUMNS):
+            setattr(index, name, array(getattr(index, name).typecode, [row[position] for row in self.segments]))
+
+    def result(self) -> tuple[str, int, int]:
+        return self.digest.hexdigest(), self.size, self.packed_size
