@@ -27,7 +27,8 @@ def test_a_restarted_process_renders_from_the_stored_blocks(app: Flask, factory:
     first = build_feeds(factory, get_settings(app), now=T0)
     assert _stored(factory)
     build._CALENDAR_BLOCKS.clear()  # a new process: nothing in memory
-    again = build_feeds(factory, get_settings(app), now=T0)
+    # The next day: the calendars are rendered whole again (a build the same day keeps them).
+    again = build_feeds(factory, get_settings(app), now=T0 + dt.timedelta(days=1))
     cache = calendar_blocks(factory)
     assert cache.misses == 0
     assert cache.hits > 0
@@ -39,7 +40,7 @@ def test_a_changed_event_replaces_its_stored_block(app: Flask, factory: sessionm
     uid = result.created[0]
     build_feeds(factory, get_settings(app), now=T0)
     store(factory, record("a", title="Renamed"), now=T0 + dt.timedelta(hours=1))
-    build_feeds(factory, get_settings(app), now=T0 + dt.timedelta(hours=1))
+    build_feeds(factory, get_settings(app), now=T0 + dt.timedelta(days=1))  # rendered whole: a new day
     sequences = {sequence for stored_uid, sequence in _stored(factory) if stored_uid == uid}
     assert sequences == {1}
     build._CALENDAR_BLOCKS.clear()

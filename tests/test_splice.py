@@ -35,7 +35,7 @@ CATEGORIES = (Category.MEETING, Category.CONSULTATION, Category.TRAINING)
 
 
 def _record(number: int, **changes: object) -> EventRecord:
-    start = dt.date(2024, 3, 1) + dt.timedelta(days=number % 40)
+    start = dt.date(2024, 3, 1) + dt.timedelta(days=number % 30)
     timed = number % 2 == 1
     record = EventRecord(
         key=f"event-{number}", title=f"Session {number} of the council", summary="Talks on security. " * 8,
@@ -49,7 +49,7 @@ def _record(number: int, **changes: object) -> EventRecord:
 @pytest.fixture
 def store(app: Flask, factory: sessionmaker[Session]) -> Settings:
     with transaction(factory) as session:
-        upsert_records(session, [_record(number) for number in range(300)], now=NOW)
+        upsert_records(session, [_record(number) for number in range(120)], now=NOW)
     settings = get_settings(app)
     build = build_feeds(factory, settings, now=NOW)
     assert set(build.calendars.values()) == {"rendered"}
@@ -162,9 +162,9 @@ def test_random_edits_in_turn_stay_identical(factory: sessionmaker[Session], sto
     now = NOW
     for turn in range(4):
         now += dt.timedelta(hours=1)
-        numbers = chance.sample(range(300), 3)
+        numbers = chance.sample(range(120), 3)
         with transaction(factory) as session:
-            moved = [_record(number, start=dt.date(2024, 3, 1) + dt.timedelta(days=chance.randrange(40)),
+            moved = [_record(number, start=dt.date(2024, 3, 1) + dt.timedelta(days=chance.randrange(30)),
                              end=dt.date(2024, 4, 15)) for number in numbers]
             upsert_records(session, moved, now=now)
         build = build_feeds(factory, store, now=now)

@@ -15,7 +15,9 @@ __all__ = ["Event"]
 class Event(Base):
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_start_end", "start_date", "end_date"),
-                      Index("ix_events_series_uid", "series_uid"))
+                      Index("ix_events_series_uid", "series_uid"),
+                      # Covers the distinct places a build reads to name the country calendars.
+                      Index("ix_events_country_countries", "country", "countries"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: Public identity (iCalendar UID, feed ids, URLs); given once, never changed.

@@ -15,6 +15,8 @@ the end are segments of their own.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import hashlib
 import json
 import sys
@@ -32,7 +34,7 @@ __all__ = ["SEGMENT_ENTRIES", "EntryIndex", "IndexedRender", "ends_segment", "en
 #: Entries per gzip segment on average (about 80 KB of calendar).
 SEGMENT_ENTRIES = 64
 _MAGIC = b"calendar-service entry index 1\n"
-_COLUMNS = (("starts", "i"), ("ends", "i"), ("lengths", "i"), ("zones", "h"), ("last_years", "h"),
+_COLUMNS = (("starts", "i"), ("ends", "i"), ("lengths", "i"), ("zones", "h"), ("zone_lasts", "i"),
             ("flags", "b"))
 _SEGMENT_COLUMNS = (("segment_entries", "i"), ("segment_plain", "q"), ("segment_packed", "q"),
                     ("segment_crcs", "L"))
@@ -77,7 +79,8 @@ class EntryIndex:
     ends: array[int] = field(default_factory=lambda: array("i"))
     lengths: array[int] = field(default_factory=lambda: array("i"))
     zones: array[int] = field(default_factory=lambda: array("h"))  #: into zone_names, -1 for none
-    last_years: array[int] = field(default_factory=lambda: array("h"))
+    #: The zone (plus one) and the last year its VTIMEZONE must cover, as ``zone + 1 << 16 | year``.
+    zone_lasts: array[int] = field(default_factory=lambda: array("i"))
     flags: array[int] = field(default_factory=lambda: array("b"))
     #: The gzip segments, the header's first and the end's last.
     segment_entries: array[int] = field(default_factory=lambda: array("i"))
@@ -184,27 +187,27 @@ def _add_entry(index: EntryIndex, entry: Any, length: int) -> None:
     zone = entry_zone(entry)
     if zone is None:
         index.zones.append(-1)
-        index.last_years.append(0)
+        index.zone_lasts.append(0)
     else:
         if zone[0] not in index.zone_names:
             index.zone_names.append(zone[0])
-        index.zones.append(index.zone_names.index(zone[0]))
-        index.last_years.append(zone[1])
+        number = index.zone_names.index(zone[0])
+        index.zones.append(number)
+        index.zone_lasts.append(zone_last(number, zone[1]))
     index.flags.append(SERIES if is_series(entry) else 0)
 
 
+def zone_last(zone: int, year: int) -> int:
+    """Return a zone's number and a last year as one value of :attr:`EntryIndex.zone_lasts`."""
+    return (zone + 1) << 16 | year
+
+
 def _set_spans(index: EntryIndex) -> None:
-    index.spans = zone_spans(index, range(len(index.zone_names)))
-
-
-def zone_spans(index: EntryIndex, zones: Any) -> dict[str, list[int]]:
-    """Return [first year, last year] of each zone numbered in ``zones`` over the index's entries."""
-    import datetime as dt
-
-    wanted = set(zones)
+    """Set [first year, last year] of each zone over the index's entries, as the VTIMEZONEs cover them."""
     spans: dict[str, list[int]] = {}
-    for zone, start, last in zip(index.zones, index.starts, index.last_years, strict=True):
-        if zone in wanted:
+    for zone, start, zone_last_year in zip(index.zones, index.starts, index.zone_lasts, strict=True):
+        if zone >= 0:
+            last = zone_last_year & 0xFFFF
             name = index.zone_names[zone]
             first = dt.date.fromordinal(start).year
             span = spans.get(name)
@@ -213,7 +216,18 @@ def zone_spans(index: EntryIndex, zones: Any) -> dict[str, list[int]]:
             else:
                 span[0] = min(span[0], first)
                 span[1] = max(span[1], last)
-    return spans
+    index.spans = spans
+
+
+def spans_attained(index: EntryIndex, zone: int) -> bool:
+    """Tell whether some entry of ``zone`` still starts in its span's first year and one still needs its last.
+
+    The entries are in order of start, so the first year's are a prefix of them; each test is a
+    scan in C, not a loop over the entries.
+    """
+    first, last = index.spans[index.zone_names[zone]]
+    prefix = bisect.bisect_left(index.starts, dt.date(first + 1, 1, 1).toordinal())
+    return zone in index.zones[:prefix] and zone_last(zone, last) in index.zone_lasts
 
 
 class SegmentWriter:

@@ -19,6 +19,7 @@ entry's days, a calendar left empty.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import errno
 import hashlib
 import itertools
@@ -31,7 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from calendar_service.publish.entryindex import SERIES, EntryIndex, IndexedRender, ends_segment, zone_spans
+from calendar_service.publish.entryindex import (
+    SERIES,
+    EntryIndex,
+    IndexedRender,
+    ends_segment,
+    spans_attained,
+    zone_last,
+)
 from calendar_service.publish.gzipseg import HEADER, combine_all, compress_segment, trailer
 
 __all__ = ["NewEntry", "Splice"]
@@ -81,7 +89,7 @@ class Splice:
     def write(self, plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
         """Write the new document and its twin; return its SHA-256, size and the twin's size."""
         try:
-            new, origins = self._edit()
+            new, origins, gone, added = self._edit()
         except _Unproven:
             self.spliced = False
             result = self.fallback.write(plain, packed)
@@ -89,53 +97,59 @@ class Splice:
             return result
         self.spliced = True
         self.index = new
-        return _Writer(self.old_plain, self.old_packed, self.old, new, origins,
+        return _Writer(self.old_plain, self.old_packed, self.old, new, origins, gone, added,
                        {entry.uid: entry.block for entry in self.added}).write(plain, packed)
 
-    def _edit(self) -> tuple[EntryIndex, list[int]]:
-        """Return the new index (its segment table still to fill) and, per entry, its old position or -1."""
+    def _edit(self) -> tuple[EntryIndex, list[int], list[int], list[int]]:
+        """Return the new index (its segment table still to fill); per entry, its old position or -1;
+        the old positions cut out and the new positions placed, both in order."""
         old = self.old
         if not old.uids or old.basis != self.basis or self.removed.intersection(old.founding):
             raise _Unproven
         new = EntryIndex(basis=self.basis, head=old.head, tail=old.tail, zone_names=list(old.zone_names),
                          spans=old.spans, founding=old.founding, uids=list(old.uids), starts=array("i", old.starts),
                          ends=array("i", old.ends), lengths=array("i", old.lengths), zones=array("h", old.zones),
-                         last_years=array("h", old.last_years), flags=array("b", old.flags))
+                         zone_lasts=array("i", old.zone_lasts), flags=array("b", old.flags))
         origins = list(range(len(old.uids)))
-        columns: tuple[Any, ...] = (new.uids, new.starts, new.ends, new.lengths, new.zones, new.last_years, new.flags,
+        columns: tuple[Any, ...] = (new.uids, new.starts, new.ends, new.lengths, new.zones, new.zone_lasts, new.flags,
                                     origins)
-        touched: set[int] = set()
-        positions = {uid: position for position, uid in enumerate(old.uids)} if self.removed or self.added else {}
-        gone = sorted((positions[uid] for uid in self.removed | {entry.uid for entry in self.added}
-                       if uid in positions), reverse=True)
-        for position in gone:
+        rescan: set[int] = set()  # zones whose span an entry cut out may have set
+        gone = sorted(position for uid in self.removed | {entry.uid for entry in self.added}
+                      if (position := _find(old.uids, uid)) is not None)
+        for position in reversed(gone):
             if old.flags[position] & SERIES:
                 raise _Unproven
-            if old.zones[position] >= 0:
-                touched.add(old.zones[position])
+            zone = old.zones[position]
+            if zone >= 0:
+                span = old.spans[old.zone_names[zone]]
+                if (dt.date.fromordinal(old.starts[position]).year <= span[0]
+                        or old.zone_lasts[position] & 0xFFFF >= span[1]):
+                    rescan.add(zone)
             for column in columns:
                 del column[position]
+        added: list[int] = []
         for entry in self.added:
             if entry.flags & SERIES:
                 raise _Unproven
             position = self._place(new, entry)
             zone = -1
             if entry.zone is not None:
-                if entry.zone[0] not in new.zone_names:
-                    raise _Unproven  # a VTIMEZONE the document does not have yet
+                covered = old.spans.get(entry.zone[0])
+                if covered is None or not (covered[0] <= dt.date.fromordinal(entry.start).year <= entry.zone[1]
+                                           <= covered[1]):
+                    raise _Unproven  # the document's VTIMEZONEs do not cover it
                 zone = new.zone_names.index(entry.zone[0])
-                touched.add(zone)
             values: tuple[Any, ...] = (entry.uid, entry.start, entry.end, len(entry.block), zone,
-                      entry.zone[1] if entry.zone else 0, entry.flags, -1)
+                                       zone_last(zone, entry.zone[1]) if entry.zone else 0, entry.flags, -1)
             for column, value in zip(columns, values, strict=True):
                 column.insert(position, value)
+            added = [later + 1 if later >= position else later for later in added]
+            bisect.insort(added, position)
         if not new.uids:
             raise _Unproven  # an empty calendar carries its own zone instead
-        if touched:
-            spans = zone_spans(new, touched)
-            if any(spans.get(new.zone_names[zone]) != old.spans.get(new.zone_names[zone]) for zone in touched):
-                raise _Unproven
-        return new, origins
+        if not all(spans_attained(new, zone) for zone in rescan):
+            raise _Unproven  # the VTIMEZONE would cover fewer years
+        return new, origins, gone, added
 
     def _place(self, new: EntryIndex, entry: NewEntry) -> int:
         """Return where ``entry`` goes: by start, end, then uid in the store's order."""
@@ -154,29 +168,43 @@ class Splice:
         return low + ordered.index(entry.uid)
 
 
-def _segment_ends(new: EntryIndex, old: EntryIndex, origins: list[int]) -> list[int]:
-    """Return the last entry of each new segment: after each entry ending one, and the last entry."""
-    # An old entry ends a segment where it did, but the old last entry only if its uid says so.
-    old_ends = set(itertools.accumulate(old.segment_entries[1:-1]))
-    old_ends.discard(len(old.uids))
-    if old.uids and ends_segment(old.uids[-1]):
-        old_ends.add(len(old.uids))
-    ends = []
-    for position, origin in enumerate(origins):
-        if origin + 1 in old_ends if origin >= 0 else ends_segment(new.uids[position]):
-            ends.append(position)
-    if not ends or ends[-1] != len(origins) - 1:
-        ends.append(len(origins) - 1)
-    return ends
+def _find(uids: list[str], uid: str) -> int | None:
+    try:
+        return uids.index(uid)
+    except ValueError:
+        return None
+
+
+def _segment_ends(new: EntryIndex, old: EntryIndex, gone: list[int], added: list[int]) -> list[int]:
+    """Return the last entry of each new segment: after each entry ending one, and the last entry.
+
+    An old entry ends a segment where it did (the old last entry only if its uid says so); its new
+    place is its rank among the old entries kept plus the new entries placed before it, each of
+    which sits after as many kept entries as its ``anchor`` says.
+    """
+    old_ends = [end - 1 for end in itertools.accumulate(old.segment_entries[1:-1])]
+    if old_ends and not ends_segment(old.uids[-1]):
+        old_ends.pop()
+    removed = set(gone)
+    anchors = [position - rank for rank, position in enumerate(added)]
+    ends = set()
+    for end in old_ends:
+        if end not in removed:
+            rank = end - bisect.bisect_left(gone, end)
+            ends.add(rank + bisect.bisect_right(anchors, rank))
+    ends.update(position for position in added if ends_segment(new.uids[position]))
+    ends.add(len(new.uids) - 1)
+    return sorted(ends)
 
 
 class _Writer:
     """Put the new document and its twin together from the old objects and the new blocks."""
 
     def __init__(self, old_plain: Path, old_packed: Path, old: EntryIndex, new: EntryIndex, origins: list[int],
-                 blocks: dict[str, bytes]) -> None:
+                 gone: list[int], added: list[int], blocks: dict[str, bytes]) -> None:
         self.old_plain, self.old_packed = old_plain, old_packed
         self.old, self.new, self.origins, self.blocks = old, new, origins, blocks
+        self.gone, self.added = gone, added
 
     def write(self, plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
         old, new, origins = self.old, self.new, self.origins
@@ -191,12 +219,12 @@ class _Writer:
             out.reuse(0, plain_offsets, packed_offsets, old)  # the header and VTIMEZONEs
             segments = [(0, old.head, old.segment_packed[0], old.segment_crcs[0])]
             first = 0
-            for last in _segment_ends(new, old, origins):
+            for last in _segment_ends(new, old, self.gone, self.added):
                 count = last - first + 1
                 start = origins[first]
                 segment = old_starts.get(start, 0) if start >= 0 else 0
                 if (segment and old.segment_entries[segment] == count and origins[last] == start + count - 1
-                        and all(origin >= 0 for origin in origins[first:last + 1])):
+                        and bisect.bisect_left(self.added, first) == bisect.bisect_right(self.added, last)):
                     out.reuse(segment, plain_offsets, packed_offsets, old)
                     segments.append((count, old.segment_plain[segment], old.segment_packed[segment],
                                      old.segment_crcs[segment]))

@@ -227,7 +227,8 @@ def list_day_events(session: Session) -> Sequence[Event]:
 def list_countries(session: Session) -> list[str]:
     """Return every country code the store's events name (venue or involved), sorted."""
     codes: set[str] = set()
-    for country, countries in session.execute(select(Event.country, Event.countries)):
+    # Distinct pairs: a few dozen, where the rows are as many as the events.
+    for country, countries in session.execute(select(Event.country, Event.countries).distinct()):
         if country:
             codes.add(country)
         codes.update(countries)

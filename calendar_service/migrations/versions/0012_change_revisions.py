@@ -1,4 +1,5 @@
-"""Stamp each event change with the store revision that committed it, so a build reads what changed.
+"""Stamp each event change with the store revision that committed it, so a build reads what changed;
+index the events' places, so a build lists the countries without reading every event.
 
 Revision ID: 0012
 Revises: 0011
@@ -21,9 +22,11 @@ def upgrade() -> None:
     # Changes made before are older than any build that could splice: none is read again.
     op.execute("UPDATE event_changes SET revision = 0")
     op.create_index("ix_event_changes_revision", "event_changes", ["revision"])
+    op.create_index("ix_events_country_countries", "events", ["country", "countries"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_events_country_countries", "events")
     op.drop_index("ix_event_changes_revision", "event_changes")
     with op.batch_alter_table("event_changes") as batch:
         batch.drop_column("revision")
