@@ -21,7 +21,10 @@ so its peak resident memory (the RSS high-water mark) is its own:
   calendars share most entries.
 - ``build``: ``build_feeds``, cold: every calendar and feed rendered and published.
 - ``rebuild``: in the process of a build, one event edited (through ``store.upsert_records``),
-  then ``build_feeds`` again: what the scheduler does after one change. Timed is the second build.
+  then ``build_feeds`` again: what the scheduler does after one change. Timed is the second build,
+  from the edit committed to every document it touches published (files, gzip twins, manifest);
+  after the clock stops, each rewritten document is checked against its manifest entry and its
+  gzip twin against it.
 - ``web``: a web worker (the Flask app) after serving every published calendar, gzip and not,
   and a set of filtered and subscriber-shaped calendars (``?category=``, ``?country=``,
   ``?lang=ru``, ``?alarm=``, ``?approximate=1``) of the same store.
@@ -32,6 +35,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import gzip
+import hashlib
 import json
 import os
 import platform
@@ -300,6 +305,11 @@ def _rebuild(folder: Path) -> dict[str, Any]:
     again = build_feeds(factory, settings, now=later).manifest["files"]
     elapsed = time.perf_counter() - started
     rewritten = sorted(name for name in again if first.get(name, {}).get("sha256") != again[name]["sha256"])
+    for name in rewritten:  # what was published is whole and right
+        data = (settings.feeds_dir / name).read_bytes()
+        if hashlib.sha256(data).hexdigest() != again[name]["sha256"] or \
+                gzip.decompress((settings.feeds_dir / (name + ".gz")).read_bytes()) != data:
+            raise RuntimeError(f"{name} or its gzip twin is not what the manifest says")
     return {"seconds": elapsed, "events": 0, "documents": len(rewritten),
             "bytes": sum(again[name]["size"] for name in rewritten), "peak_mb": _peak_mb()}
 

@@ -49,7 +49,9 @@ def _record(number: int, **changes: object) -> EventRecord:
 @pytest.fixture
 def store(app: Flask, factory: sessionmaker[Session]) -> Settings:
     with transaction(factory) as session:
-        upsert_records(session, [_record(number) for number in range(120)], now=NOW)
+        founding = _record(500, title="Signing of the Collective Security Treaty", start=dt.date(1992, 5, 15),
+                           end=dt.date(1992, 5, 15), anniversary=True)
+        upsert_records(session, [*(_record(number) for number in range(120)), founding], now=NOW)
     settings = get_settings(app)
     build = build_feeds(factory, settings, now=NOW)
     assert set(build.calendars.values()) == {"rendered"}
@@ -124,6 +126,19 @@ def test_changes_spliced_equal_a_whole_render(factory: sessionmaker[Session], st
     assert build.calendars["calendar.ics"] == "spliced"
     if change == "out of one calendar":  # the trainings had no VTIMEZONE for Moscow yet: rendered whole
         assert build.calendars["calendars/trainings.ics"] == "rendered"
+    _same_as_whole(factory, store, build, tmp_path / "whole", later)
+
+
+def test_a_founding_event_no_longer_one_renders_the_anniversaries_whole(factory: sessionmaker[Session],
+                                                                          store: Settings, tmp_path: Path) -> None:
+    assert b"anniversary-" in (store.feeds_dir / "calendars" / "anniversaries.ics").read_bytes()
+    later = NOW + dt.timedelta(hours=1)
+    with transaction(factory) as session:
+        edit_event(session, _uid(factory, "event-500"), {"anniversary": False}, now=later, actor="editor:a")
+    build = build_feeds(factory, store, now=later)
+    assert build.calendars["calendars/anniversaries.ics"] == "rendered"
+    assert build.calendars["calendar.ics"] == "rendered"
+    assert b"anniversary-" not in (store.feeds_dir / "calendars" / "anniversaries.ics").read_bytes()
     _same_as_whole(factory, store, build, tmp_path / "whole", later)
 
 
