@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from calendar_service.dates import Precision
 from calendar_service.publish.gzipseg import HEADER, compress_segment, trailer
 from calendar_service.render.ical import _last_year, is_timed
 
@@ -146,77 +147,86 @@ class IndexedRender:
         writer = SegmentWriter(plain, packed)
         index = EntryIndex(basis=self.basis)
         pending: list[Any] = []
+        placed: list[tuple[Any, int]] = []
         head: list[bytes] = []
         tail: list[bytes] = []
         segment: list[bytes] = []
-        in_segment = 0
-        founding: set[str] = set()
+        crc32 = zlib.crc32
         for piece in self._render(pending.append):
             if not pending:
-                (tail if index.uids else head).append(piece)
+                (tail if placed else head).append(piece)
                 continue
             entry = pending.pop()
-            if not index.uids:
+            if not placed:
                 index.head = writer.segment(b"".join(head), 0)
-            _add_entry(index, entry, len(piece))
-            if getattr(entry, "anniversary", None) is not None:
-                founding.add(entry.event.uid)
+            placed.append((entry, len(piece)))
             segment.append(piece)
-            in_segment += 1
-            if ends_segment(entry.uid):
-                writer.segment(b"".join(segment), in_segment)
-                segment, in_segment = [], 0
-        if not index.uids:  # no entries: kept while none comes, rendered whole when one does
+            if crc32(entry.uid.encode()) % SEGMENT_ENTRIES == 0:  # ends_segment, inlined: once per entry
+                writer.segment(b"".join(segment), len(segment))
+                segment = []
+        if not placed:  # no entries: kept while none comes, rendered whole when one does
             writer.segment(b"".join(head), 0)
         else:
             if segment:
-                writer.segment(b"".join(segment), in_segment)
+                writer.segment(b"".join(segment), len(segment))
             index.tail = writer.segment(b"".join(tail), 0)
-        index.founding = sorted(founding)
-        _set_spans(index)
+        _fill(index, placed)
         writer.finish(index)
         self.index = index
         return writer.result()
 
 
-def _add_entry(index: EntryIndex, entry: Any, length: int) -> None:
-    index.uids.append(entry.uid)
-    index.starts.append(entry.start_date.toordinal())
-    index.ends.append(entry.end_date.toordinal())
-    index.lengths.append(length)
-    zone = entry_zone(entry)
-    if zone is None:
-        index.zones.append(-1)
-        index.zone_lasts.append(0)
-    else:
-        if zone[0] not in index.zone_names:
-            index.zone_names.append(zone[0])
-        number = index.zone_names.index(zone[0])
-        index.zones.append(number)
-        index.zone_lasts.append(zone_last(number, zone[1]))
-    index.flags.append(SERIES if is_series(entry) else 0)
+def _fill(index: EntryIndex, placed: list[tuple[Any, int]]) -> None:
+    """Fill the index's columns, zone spans and founding events from the entries placed, in one pass."""
+    numbers: dict[str, int] = {}
+    spans: dict[str, list[int]] = {}
+    founding: set[str] = set()
+    uids, starts, ends, lengths, zones, zone_lasts, flags = [], [], [], [], [], [], []
+    day = Precision.DAY.value
+    for entry, length in placed:
+        uids.append(entry.uid)
+        starts.append(entry.start_date.toordinal())
+        ends.append(entry.end_date.toordinal())
+        lengths.append(length)
+        anniversary = getattr(entry, "anniversary", None)
+        if anniversary is not None:
+            founding.add(entry.event.uid)
+            zones.append(-1)
+            zone_lasts.append(0)
+            flags.append(0)
+            continue
+        rrule, rdates = entry.rrule, getattr(entry, "rdates", None)
+        flags.append(SERIES if rrule or rdates or entry.series_uid else 0)
+        zone = entry.timezone
+        if entry.precision != day or entry.start_time is None or zone == "UTC":
+            zones.append(-1)
+            zone_lasts.append(0)
+            continue
+        first = entry.start_date.year
+        last = _last_year(entry) if rrule or rdates else entry.end_date.year
+        number = numbers.setdefault(zone, len(numbers))
+        zones.append(number)
+        zone_lasts.append((number + 1) << 16 | last)
+        span = spans.get(zone)
+        if span is None:
+            spans[zone] = [first, last]
+        else:
+            if first < span[0]:
+                span[0] = first
+            if last > span[1]:
+                span[1] = last
+    index.uids = uids
+    for name, values in (("starts", starts), ("ends", ends), ("lengths", lengths), ("zones", zones),
+                         ("zone_lasts", zone_lasts), ("flags", flags)):
+        setattr(index, name, array(getattr(index, name).typecode, values))
+    index.zone_names = list(numbers)
+    index.spans = spans
+    index.founding = sorted(founding)
 
 
 def zone_last(zone: int, year: int) -> int:
     """Return a zone's number and a last year as one value of :attr:`EntryIndex.zone_lasts`."""
     return (zone + 1) << 16 | year
-
-
-def _set_spans(index: EntryIndex) -> None:
-    """Set [first year, last year] of each zone over the index's entries, as the VTIMEZONEs cover them."""
-    spans: dict[str, list[int]] = {}
-    for zone, start, zone_last_year in zip(index.zones, index.starts, index.zone_lasts, strict=True):
-        if zone >= 0:
-            last = zone_last_year & 0xFFFF
-            name = index.zone_names[zone]
-            first = dt.date.fromordinal(start).year
-            span = spans.get(name)
-            if span is None:
-                spans[name] = [first, last]
-            else:
-                span[0] = min(span[0], first)
-                span[1] = max(span[1], last)
-    index.spans = spans
 
 
 def spans_attained(index: EntryIndex, zone: int) -> bool:
