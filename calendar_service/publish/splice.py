@@ -8,7 +8,7 @@ placed in order: the unchanged ranges are copied by the kernel (:func:`os.copy_f
 through Python strings, and of the gzip twin only the segments the change touches are compressed
 again; the others are copied as they are, and the CRC-32 of the whole is combined from the
 segments'. The SHA-256 is taken over the new document as it is put together (the unchanged
-ranges read from a memory map of the old object).
+ranges read from the old object a block at a time).
 
 Whenever the splice cannot be shown to give what a whole render gives, it renders the whole
 document instead (:class:`~calendar_service.publish.entryindex.IndexedRender`): an entry that is
@@ -23,7 +23,6 @@ import datetime as dt
 import errno
 import hashlib
 import itertools
-import mmap
 import os
 import zlib
 from array import array
@@ -43,6 +42,9 @@ from calendar_service.publish.entryindex import (
 from calendar_service.publish.gzipseg import HEADER, combine_all, compress_segment, trailer
 
 __all__ = ["NewEntry", "Splice"]
+
+#: Bytes of the previous object read at once to hash them.
+_HASHED = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -213,9 +215,8 @@ class _Writer:
         packed_offsets = list(itertools.accumulate(old.segment_packed, initial=len(HEADER)))
         old_starts = {start: segment for segment, start in
                       enumerate(itertools.accumulate(old.segment_entries[1:-1], initial=0), start=1)}
-        with self.old_plain.open("rb") as source, self.old_packed.open("rb") as packed_source, \
-                mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            out = _Output(plain, packed, source.fileno(), packed_source.fileno(), view)
+        with self.old_plain.open("rb") as source, self.old_packed.open("rb") as packed_source:
+            out = _Output(plain, packed, source.fileno(), packed_source.fileno())
             out.reuse(0, plain_offsets, packed_offsets, old)  # the header and VTIMEZONEs
             segments = [(0, old.head, old.segment_packed[0], old.segment_crcs[0])]
             first = 0
@@ -230,7 +231,8 @@ class _Writer:
                                      old.segment_crcs[segment]))
                 else:
                     data = b"".join(self.blocks[new.uids[position]] if origins[position] < 0 else
-                                    view[entry_offsets[origins[position]]:entry_offsets[origins[position] + 1]]
+                                    _read(source.fileno(), entry_offsets[origins[position]],
+                                          entry_offsets[origins[position] + 1] - entry_offsets[origins[position]])
                                     for position in range(first, last + 1))
                     compressed = compress_segment(data)
                     out.add(data, compressed)
@@ -250,9 +252,9 @@ class _Writer:
 class _Output:
     """The two files being written: ranges of the old objects copied by the kernel, new bytes written."""
 
-    def __init__(self, plain: IO[bytes], packed: IO[bytes], source: int, packed_source: int, view: mmap.mmap) -> None:
+    def __init__(self, plain: IO[bytes], packed: IO[bytes], source: int, packed_source: int) -> None:
         self.plain, self.packed = plain, packed
-        self.source, self.packed_source, self.view = source, packed_source, view
+        self.source, self.packed_source = source, packed_source
         self.digest = hashlib.sha256()
         packed.write(HEADER)
         plain.flush()
@@ -284,10 +286,17 @@ class _Output:
             return
         start, packed_start, length, packed_length = self._pending
         self._pending = None
-        with memoryview(self.view) as whole, whole[start:start + length] as part:
-            self.digest.update(part)
+        for offset in range(start, start + length, _HASHED):  # read a block at a time: never held whole
+            self.digest.update(_read(self.source, offset, min(_HASHED, start + length - offset)))
         _copy(self.source, self.plain, start, length)
         _copy(self.packed_source, self.packed, packed_start, packed_length)
+
+
+def _read(source: int, offset: int, length: int) -> bytes:
+    data = os.pread(source, length, offset)
+    if len(data) != length:
+        raise OSError(errno.EIO, "the previous object is shorter than its index says")
+    return data
 
 
 def _copy(source: int, target: IO[bytes], offset: int, length: int) -> None:
