@@ -1020,3 +1020,47 @@ def test_opening_a_summit_today_is_holding_it(extract: Extract) -> None:
         "2010-05-08",
     )
     assert (event.start, event.status, event.countries) == (dt.date(2010, 5, 8), "held", ("RU",))
+
+
+def test_a_run_told_end_first_is_one_run(extract: Extract) -> None:
+    text = (
+        "May 25, 2018\nThe CSTO concluded large-scale military exercises in the south of Kazakhstan on Tuesday."
+        " The drills kicked off on Sunday in the Almaty region."
+    )
+    assert [(e.start, e.end, e.countries) for e in extract(text, "2018-05-25")] == [
+        (dt.date(2018, 5, 20), dt.date(2018, 5, 22), ("KZ",))
+    ]
+
+
+def test_a_run_that_will_continue_for_days(extract: Extract) -> None:
+    (event,) = extract(
+        "The withdrawal of the CSTO peacekeeping forces from Kazakhstan began today, on January 13, and will"
+        " continue for ten days.",
+        "2022-01-13",
+    )
+    assert (event.start, event.end, event.category) == (dt.date(2022, 1, 13), dt.date(2022, 1, 22), "operation")
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("МИНСК, 25 ноя – Sputnik. Армения не возражает против принятия документов на предстоящем саммите ОДКБ"
+         " в Астане.", False),
+        ("МИНСК, 25 ноя – Sputnik. Белорусские военные принимают участие в учениях ОДКБ в Таджикистане.", True),
+    ],
+)
+def test_only_a_verb_of_activity_in_the_present_is_under_way(extract: Extract, text: str, held: bool) -> None:
+    events = extract(text, "2024-11-25")
+    assert (dt.date(2024, 11, 25) in [e.start for e in events]) is held
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "В Казахстан вечером 6 января прибыли подразделения российских десантников в составе сил ОДКБ.",
+        "The first units of Russian paratroopers arrived in Almaty on January 6 as part of the CSTO forces.",
+    ],
+)
+def test_troops_arriving_are_an_operation(extract: Extract, sentence: str) -> None:
+    (event,) = extract(sentence, "2022-01-07")
+    assert (event.start, event.category, event.countries) == (dt.date(2022, 1, 6), "operation", ("KZ",))

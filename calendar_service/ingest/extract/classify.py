@@ -52,6 +52,10 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
         r"|\bpeacekeepers (?=(?:\w+ )?(?:arrived|were deployed|began|started|landed)\b)"
         r"|\bwithdrawal of\b(?! \w+ from the)"
         r"|\bмиротворц\w*(?= (?:\w+ )?(?:прибыли|развернуты|начали|приступили)\b)"
+        # Troops sent in: "прибыли подразделения российских десантников в составе сил ОДКБ", "paratroopers arrived".
+        # (not to a range: "прибыли на полигон", "arrived at the range" is an exercise's business)
+        r"|\bприбыли (?:(?!на\b)\w+ ){0,3}?(?:подразделени\w*|десантник\w*|военнослужащ\w*|контингент\w*|войск\w*)"
+        r"|\b(?:troops|units|paratroopers|servicemen|contingents?) (?:\w+ ){0,2}?(?:arrived|landed) in\b"
         r"|\bвывод\w* (?:\w+\s+){0,2}?(?:войск|контингент\w*|сил|миротворц\w*|подразделени\w*)",
         _I,
     ),
@@ -334,26 +338,24 @@ def tense_of(text: str) -> Status | None:
     return None
 
 
-#: Verbs in the present that tell a state, not something under way: "ОДКБ объединяет шесть государств".
-_STATES = frozenset({
-    "являться", "считать", "полагать", "иметь", "входить", "объединять", "насчитывать", "составлять",
-    "находиться", "стоять", "знать", "понимать", "видеть", "хотеть", "мочь", "нуждаться", "требовать",
-    "требоваться", "касаться", "зависеть", "оставаться", "включать", "представлять", "продолжать",
-    "готовить", "готовиться", "надеяться", "рассчитывать", "предусматривать", "предполагаться",
+#: Verbs that, in the present, tell an event under way: "принимает участие в учениях", "отрабатывают
+#: задачи", "заседает" (not "не возражает", "считает": opinions and states).
+_UNDER_WAY_VERBS = frozenset({
+    "участвовать", "принимать", "проходить", "проводить", "отрабатывать", "выполнять", "заседать",
+    "обсуждать", "рассматривать", "продолжаться", "идти", "начинаться", "открываться", "работать",
+    "тренироваться", "совершенствовать", "демонстрировать", "действовать", "задействовать",
 })  # fmt: skip
 
 
 @functools.lru_cache(maxsize=256)
 def under_way_now(text: str) -> bool:
-    """Tell whether a Russian clause says something is under way as it is written: a verb in the
-    present ("принимает участие в учениях", "отрабатывают задачи"), not of speech, planning or state."""
+    """Tell whether a Russian clause says something is under way as it is written: a verb of activity in
+    the present ("принимает участие в учениях", "отрабатывают задачи"), not of opinion or state."""
     if not has_cyrillic(text):
         return False
     morph = analyzer()
     for word in _WORD.findall(text):
         parse = morph.parse(word.lower())[0]
-        if parse.tag.POS == "VERB" and parse.tag.tense == "pres":
-            lemma = parse.normal_form
-            if lemma not in _NOT_THE_EVENT and lemma not in _STATES:
-                return True
+        if parse.tag.POS == "VERB" and parse.tag.tense == "pres" and parse.normal_form in _UNDER_WAY_VERBS:
+            return True
     return False

@@ -101,6 +101,9 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", _I)
 #: Something under way goes on until a day: "will last until", "продлится до", "will be completed by".
 _LASTS = re.compile(
     r"\b(?:will\s+)?(?:last|lasts|run|runs|continue|continues)\s+(?:until|till|through|to)\b"
+    # "concluded large-scale military exercises in the south of Kazakhstan on Tuesday"
+    r"|\b(?:concluded|wrapped up|completed)\s+"
+    r"(?=(?:[\w-]+\s+){0,4}?(?:exercises?|drills|operation|manoeuvres|maneuvers)\b)"
     r"|\bwill be (?:completed|over|finished) by\b|\bпродл(?:ится|ятся|ится)\s+(?:до|по)\b"
     # "started on Monday ... and will end on Friday", "began on 5 September and ended on the 9th"
     r"|\b(?:will\s+)?(?:end|ends|ended|conclude|concludes|concluded|close|closes|closed|wrap\s+up|wraps\s+up"
@@ -119,7 +122,7 @@ _NUMBER_WORDS = {
     "десять": 10,
 }  # fmt: skip
 _DURATION = re.compile(
-    r"\b(?:will\s+)?(?:last|lasts|run|runs|продлится|продлятся)\s+(?:for\s+)?(?P<n>\d{1,2}|"
+    r"\b(?:will\s+)?(?:last|lasts|run|runs|continue|продлится|продлятся|продолжится)\s+(?:for\s+)?(?P<n>\d{1,2}|"
     + "|".join(_NUMBER_WORDS)
     + r")\s+(?:days|дн\w*)\b",
     _I,
