@@ -1064,3 +1064,42 @@ def test_only_a_verb_of_activity_in_the_present_is_under_way(extract: Extract, t
 def test_troops_arriving_are_an_operation(extract: Extract, sentence: str) -> None:
     (event,) = extract(sentence, "2022-01-07")
     assert (event.start, event.category, event.countries) == (dt.date(2022, 1, 6), "operation", ("KZ",))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Uzbekistan has cancelled its moratorium on work within the CSTO, it was announced at the CSTO summit"
+         " held in Minsk on Friday.", "held"),
+        ("The CSTO exercise planned for 14-18 April in Armenia has been cancelled.", "cancelled"),
+        ("Армения отменила учения ОДКБ, намеченные на 14-18 апреля.", "cancelled"),
+        ("The meeting of the CSTO secretaries has been postponed to 25 September.", "postponed"),
+    ],
+)
+def test_only_calling_off_an_event_cancels_it(extract: Extract, sentence: str, status: str) -> None:
+    (event,) = extract(sentence, "2006-06-24" if "Friday" in sentence else "2025-03-01")
+    assert event.status == status
+
+
+def test_an_order_to_hold_consultations_plans_them(extract: Extract) -> None:
+    (event,) = extract(
+        "МОСКВА, 12 июн - РИА Новости. Президент поручил провести в понедельник консультации секретарей СБ"
+        " стран ОДКБ.",
+        "2010-06-12",
+    )
+    assert (event.start, event.status) == (dt.date(2010, 6, 14), "planned")
+
+
+def test_a_season_set_for_something_is_that_season(extract: Extract) -> None:
+    (event,) = extract("На осень запланированы учения разведчиков ОДКБ «Поиск» в Армении.", "2020-09-03")
+    assert (event.start, event.end, event.status) == (dt.date(2020, 9, 1), dt.date(2020, 11, 30), "planned")
+
+
+def test_a_headline_in_the_present_tells_what_is_under_way(extract: Extract) -> None:
+    text = (
+        "CSTO joint exercise Interaction starts in the Pskov region\n"
+        "Military units of the CSTO have arrived in the Pskov region of Russia to take part in the exercise."
+    )
+    assert [(e.start, e.category, e.countries) for e in extract(text, "2016-08-16")] == [
+        (dt.date(2016, 8, 16), "training", ("RU",))
+    ]

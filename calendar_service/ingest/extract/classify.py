@@ -126,7 +126,9 @@ _PLANNED = re.compile(
     r"|\bначнутся\b|\bстартует\b|\bстартуют\b|\bзаверш[иа]тся\b|\bпродл[ия]тся\b|\b(?:is|are) to (?!be\b)[a-z]+\b"
     r"|\bпроведут\b|\bпроведет\b"
     r"|\bпроведёт\b|\bпланиру\w*|\bзапланирован\w*|\bпредстоящ\w*|\bнамечен\w*|\bожида\w+ся\b"
-    r"|\bпредполагается\b|\bследующ\w*",
+    r"|\bпредполагается\b|\bследующ\w*"
+    # Someone ordered or agreed that it be held: "поручил провести в понедельник консультации".
+    r"|\bпоручил\w*|\bпоручено\b|\b(?:предложил\w*|решено|решил\w*|договорил\w*)\s+провести\b",
     _I,
 )
 _HELD = re.compile(
@@ -272,15 +274,46 @@ def category_named_back(next_sentence: str) -> Category | None:
     return category_of(match.group()) if match else None
 
 
+#: An event's noun near a word that calls off or puts off ("отменила учения", "the summit was postponed").
+_EVENT_NOUN = re.compile(
+    r"\b(?:sessions?|meetings?|summits?|talks|consultations?|exercises?|drills|trainings?|operations?|visits?"
+    r"|conferences?|forums?|events?|parade|ceremony|заседани\w*|сесси\w*|саммит\w*|встреч\w*|переговор\w*"
+    r"|консультаци\w*|учени\w*|тренировк\w*|операци\w*|визит\w*|конференци\w*|форум\w*|мероприяти\w*"
+    r"|парад\w*|церемони\w*|совещани\w*)",
+    _I,
+)
+_OBJECT_AFTER = re.compile(r"\s+(?:(?:the|its|their|a|an|his|her|свой|своё|свое|свою|свои)\s+)?([\w-]+)")
+#: Words after the verb that do not make an object of their own: "cancelled due to", "отменено в связи с".
+_NO_OBJECT = frozenset({
+    "due", "because", "in", "on", "by", "for", "at", "after", "until", "till", "to", "amid", "owing", "following",
+    "and", "over", "as", "from", "with", "without", "again", "indefinitely", "earlier", "today", "yesterday",
+    "в", "во", "на", "с", "со", "из-за", "по", "и", "до", "ввиду", "из", "без", "сегодня", "вчера",
+})  # fmt: skip
+
+
+def _of_an_event(pattern: re.Pattern[str], text: str) -> bool:
+    """Tell a cancellation or postponement of an event from one of something else: "Uzbekistan has
+    cancelled its moratorium on work within the CSTO" calls off no event. The word's object, when it
+    has one right after it, must be an event ("отменила учения", "postponed the summit"); a word
+    without one ("has been cancelled", "отменено в связи с паводками") is the event's."""
+    for match in pattern.finditer(text):
+        after = _OBJECT_AFTER.match(text, match.end())
+        if after is None or after.group(1).lower() in _NO_OBJECT:
+            return True
+        if _EVENT_NOUN.match(after.group(1)) or _EVENT_NOUN.search(text, match.end(), match.end() + 40):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=256)
 def _status_cues(text: str) -> Status | tuple[tuple[int, int, Status], ...]:
     """Return the status ``text`` states outright, else its planned and held cues, in that order.
 
     Computed once per text (cached), so that each date of a clause costs a walk over the cues only.
     """
-    if _CANCELLED.search(text):
+    if _of_an_event(_CANCELLED, text):
         return Status.CANCELLED
-    if _POSTPONED.search(text):
+    if _of_an_event(_POSTPONED, text):
         return Status.POSTPONED
     return tuple(
         (match.start(), match.end(), status)
@@ -310,7 +343,8 @@ _NOT_THE_EVENT = frozenset({
     "уточнить", "добавить", "пояснить", "указать", "передать", "информировать", "проинформировать",
     "планировать", "запланировать", "намечать", "наметить", "предполагать", "ожидать", "ожидаться",
     "собираться", "решить", "договориться", "согласовать", "объявить", "анонсировать", "пообещать",
-    "написать", "писать", "опубликовать", "процитировать", "цитировать",
+    "написать", "писать", "опубликовать", "процитировать", "цитировать", "поручить", "предложить",
+    "призвать", "попросить", "рекомендовать",
 })  # fmt: skip
 
 

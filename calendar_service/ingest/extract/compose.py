@@ -716,6 +716,7 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
 #: What is under way as the text is written: "Yerevan is hosting", "kicks off", "проходит".
 _UNDER_WAY = re.compile(
     r"\b(?:is|are)\s+(?:now\s+)?(?:hosting|being held|taking place|under\s?way)\b|\bkicks? off\b|\bopens\b"
+    r"|\b(?:starts|begins|gets under\s?way)\b"
     r"|\bпроход(?:ит|ят)\b|\bоткрыва(?:ется|ются)\b|\bначина(?:ется|ются)\b|\bпровод(?:ит|ят)\b",
     _I,
 )

@@ -141,7 +141,9 @@ _PATTERNS: dict[str, str] = {
     "season_bare": (
         r"(?<![\w])(?:(?P<pre>[Ii]n|[Dd]uring|[Tt]his|[Nn]ext|[Ll]ast)\s+(?:the\s+)?(?P<season>spring|summer|autumn|fall)"
         r"|(?:(?P<prer>[Ээ]той|[Бб]удущей|[Сс]ледующей|[Пп]рошлой|[Мм]инувшей|[Ээ]тим|[Бб]удущим|[Сс]ледующим"
-        r"|[Пп]рошлым|[Мм]инувшим)\s+)?(?P<seasonr>[Вв]есной|[Лл]етом|[Оо]сенью))(?![\w])"
+        r"|[Пп]рошлым|[Мм]инувшим)\s+)?(?P<seasonr>[Вв]есной|[Лл]етом|[Оо]сенью)"
+        # "на осень запланированы учения": the season as a time set for something.
+        r"|(?<![\w])[Нн]а\s+(?P<seasona>весну|лето|осень))(?![\w])"
         r"(?!\s+(?:of\b|(?:19|20)\d\d|this|next|last|этого|текущего|нынешнего|следующего|будущего|прошлого|сего)\b)"
     ),
     # "from Monday to Friday", "с понедельника по пятницу", "Monday through Friday last week".
@@ -255,7 +257,7 @@ NEEDLES: dict[str, re.Pattern[str]] = {
     "relative_month": re.compile(r"(?i:month|месяц)"),
     "the_day": re.compile(r"(?i:day|день)"),
     "day_offset": re.compile(r"(?i:day|eve|день|дн[её]м|накануне|дня|дней|суток)"),
-    "season_bare": re.compile(r"(?i:spring|summer|autumn|fall|весной|летом|осенью)"),
+    "season_bare": re.compile(r"(?i:spring|summer|autumn|fall|весн|лет|осен)"),
     "year_part": re.compile(r"(?i:year|года)"),
     "season_part": re.compile(r"(?i:spring|summer|autumn|fall|весны|лета|осени)"),
     "weekday_range": re.compile(r"(?i:\s(?:to|till|until|through|thru|по|до)\s)"),
@@ -264,6 +266,6 @@ NEEDLES: dict[str, re.Pattern[str]] = {
 }  # fmt: skip
 #: Text without any of these holds no date: the forms need not be tried.
 HINT = re.compile(
-    rf"\d|{_M}|{_WD}|(?i:day|eve\b|весны|лета|осени|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|decade|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра|завтрашн|вчерашн"
+    rf"\d|{_M}|{_WD}|(?i:day|eve\b|весны|лета|осени|день|накануне|понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья|днем|днём|дня|суток|весной|летом|осенью|весну|лето|осень|spring|summer|autumn|fall|same\s+day|that\s+day|тот\s+(?:же\s+)?день|этот\s+(?:же\s+)?день|year|году|года|полугоди|квартал|декад|decade|ьск|today|tonight|tomorrow|yesterday|week|month|сегодня|завтра|завтрашн|вчерашн"
     r"|вчера|послезавтра|позавчера|недел|месяц)"
 )

@@ -392,7 +392,7 @@ def _month_day(match: re.Match[str]) -> Iterator[DateMention]:
 
 
 def _season_bare(match: re.Match[str]) -> Iterator[DateMention]:
-    word = (match.group("season") or match.group("seasonr")).lower()
+    word = (match.group("season") or match.group("seasonr") or match.group("seasona")).lower()
     first, last = _SEASONS[word]
     direction = (match.group("pre") or match.group("prer") or "").lower()
     relative = 0 if direction.startswith(("this", "эт")) else None
