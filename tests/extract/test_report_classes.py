@@ -1103,3 +1103,30 @@ def test_a_headline_in_the_present_tells_what_is_under_way(extract: Extract) -> 
     assert [(e.start, e.category, e.countries) for e in extract(text, "2016-08-16")] == [
         (dt.date(2016, 8, 16), "training", ("RU",))
     ]
+
+
+def test_the_days_event_told_as_begun_and_as_to_come_is_one(extract: Extract) -> None:
+    events = extract(
+        "В Москве сегодня, 23 декабря, открывается сессия Совета коллективной безопасности ОДКБ. Сегодняшняя"
+        " встреча пройдет в узком составе.",
+        "2014-12-23",
+    )
+    assert [(e.start, e.status, e.countries) for e in events] == [(dt.date(2014, 12, 23), "held", ("RU",))]
+
+
+def test_a_relative_clause_of_place_takes_the_place_it_hangs_on(extract: Extract) -> None:
+    events = extract(
+        "Среди стран-участниц значится и Казахстан, где в сентябре развернутся масштабные учения сил ОДКБ.",
+        "2026-02-13",
+    )
+    assert [(e.start, e.countries) for e in events] == [(dt.date(2026, 9, 1), ("KZ",))]
+
+
+def test_a_stamp_with_its_time_zone_in_brackets(extract: Extract) -> None:
+    text = (
+        "Генсек прокомментировал участие в саммите\n22 апреля 2024 12:44 (UTC +04:00)\n"
+        "Генсек ОДКБ сказал, что саммит ОДКБ пройдет в ноябре. Саммит ОДКБ в Минске прошел в 2023 году."
+    )
+    events = extract(text, "2024-04-22")
+    # An agency's report: a year before its own is history there.
+    assert [(e.start, e.status) for e in events] == [(dt.date(2024, 11, 1), "planned")]

@@ -432,6 +432,10 @@ def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
         for index, earlier in enumerate(kept):
             if not _same_happening(earlier, event) or earlier.anniversary or _named_apart(earlier, event):
                 continue
+            if earlier.status is not event.status:  # the day's event as begun and as to come: begun
+                if event.status is Status.HELD:
+                    kept[index] = replace(event, countries=event.countries or earlier.countries)
+                break
             if (earlier.start, earlier.end) != (event.start, event.end):  # the day it starts, then its run
                 if event.end > earlier.end:
                     kept[index] = replace(
@@ -484,8 +488,16 @@ def _same_happening(one: ExtractedEvent, other: ExtractedEvent) -> bool:
     named: "The sitting of the Council ... on 1 December. The meeting of the Council ... on 1 December"),
     or the same kind starting on the same day, once as the day and once as a run ("пройдут 18 августа
     ... с 18 по 22 августа пройдут учения")."""
-    if (one.status, one.anniversary) != (other.status, other.anniversary) or one.start != other.start:
+    if one.anniversary != other.anniversary or one.start != other.start:
         return False
+    if one.status is not other.status:
+        # "открывается сессия ... Сегодняшняя встреча пройдет в узком составе": the day's event told
+        # as begun and as to come.
+        return (
+            {one.status, other.status} == {Status.HELD, Status.PLANNED}
+            and one.start == one.end == other.end
+            and one.category is other.category
+        )
     if one.end == other.end:
         return one.category is other.category or Category.OTHER in (one.category, other.category)
     one_day = one if one.start == one.end else other if other.start == other.end else None

@@ -233,6 +233,19 @@ def dated_events(
         # statement is made where its own clause says, not where the news it gives is to happen.
         scope_names = [name for name in sentence.names if clause_start <= name.start < clause_end]
     places = places_of(context.text, scope_names)
+    where = _WHERE.match(context.text, clause_start)
+    if where is not None:
+        # "Среди стран-участниц значится и Казахстан, где в сентябре развернутся тренировки": the
+        # place the relative clause hangs on.
+        before = [n for n in sentence.names if n.end <= clause_start and n.end >= clause_start - 3]
+        antecedent = places_of(context.text, before) if before else Places()
+        if not antecedent.countries and before:
+            entry = before[-1].entry
+            code = entry.country or (entry.name if entry.kind is Kind.COUNTRY else None)
+            if code is not None and entry.kind in (Kind.COUNTRY, Kind.CITY):
+                antecedent = Places((code,), entry.name if entry.kind is Kind.CITY else None, code)
+        if antecedent.countries:
+            places = antecedent
     if len(places.countries) > 1:
         # "Очередная сессия состоится в Душанбе, — сообщили по итогам прошедшего 28 ноября саммита в
         # Бишкеке": the place in the date's own clause.
@@ -453,6 +466,10 @@ def _participle_kind(clause: str, position: int) -> Category | None:
     # The noun nearest before the participle: "the first joint command-staff exercises, Kavkaz-2020,
     # will be held at the end of September", after "decided to expand cooperation".
     return last_cue(clause[max(0, participles[-1].start() - 100) : participles[-1].start()])
+
+
+#: A relative clause of place: "..., где в сентябре ...", "..., where the exercise will be held".
+_WHERE = re.compile(r"\s*(?:где|where)\b", _I)
 
 
 #: The Organization named without its name: "the Organization", "the bloc", "Организации".

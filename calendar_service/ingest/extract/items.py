@@ -39,6 +39,8 @@ _CLOCK = re.compile(
     r"(?:\bat\s+)?(?<![\d:])[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?![\d:])(?:\s*(?:[AaPp]\.?[Mm]\.?)(?!\w))?"
 )
 _ZONE = re.compile(r"\b(?:GMT|UTC|AMT|MSK|МСК|ALMT)(?:\s*[+−-]\s*\d{1,2}(?::?\d\d)?)?(?!\w)")
+#: "(UTC +04:00)"
+_ZONE_IN_BRACKETS = re.compile(r"\(\s*(?:GMT|UTC|AMT|MSK|МСК|ALMT)\s*(?:[+−-]\s*\d{1,2}(?::?\d\d)?)?\s*\)")
 #: "15.05.2024", "22/ 07/ 2008", "05 / 02 / 2014".
 _NUMERIC_DAY = re.compile(r"(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?((?:19|20)\d\d)")
 #: The site or author named after a stamp: "09:24.02/03/2010, russian.people.com.cn".
@@ -225,7 +227,7 @@ def _timestamp(paragraph: str, reference: dt.date | None = None) -> tuple[dt.dat
     """
     if len(paragraph) > 64 or not _CLOCK.search(paragraph):
         return None
-    rest = _ZONE.sub(" ", _CLOCK.sub(" ", paragraph)).strip(" ,.|/–—-\t")
+    rest = _ZONE.sub(" ", _CLOCK.sub(" ", _ZONE_IN_BRACKETS.sub(" ", paragraph))).strip(" ,.|/–—-\t")
     rest = _STAMP_WEEKDAY.sub("", rest)
     numeric = _NUMERIC_DAY.fullmatch(rest) or _NUMERIC_DAY.fullmatch(_SOURCE_AFTER.sub("", rest))
     if numeric:
