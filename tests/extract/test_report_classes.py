@@ -1130,3 +1130,15 @@ def test_a_stamp_with_its_time_zone_in_brackets(extract: Extract) -> None:
     events = extract(text, "2024-04-22")
     # An agency's report: a year before its own is history there.
     assert [(e.start, e.status) for e in events] == [(dt.date(2024, 11, 1), "planned")]
+
+
+def test_exercises_named_by_code_name_and_year_are_each_an_event(extract: Extract) -> None:
+    events = extract(
+        "Since September 26, the CSTO exercises Interaction-2022, Search-2022 and Echelon-2022 have been held in"
+        " Kazakhstan.",
+        "2022-09-28",
+    )
+    assert sorted(e.title for e in events) == sorted(
+        ['Exercise "Echelon-2022"', 'Exercise "Interaction-2022"', 'Exercise "Search-2022"']
+    )
+    assert {(e.start, e.status, e.countries) for e in events} == {(dt.date(2022, 9, 26), "held", ("KZ",))}

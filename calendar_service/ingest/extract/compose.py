@@ -614,6 +614,14 @@ _NAMED_EXERCISES = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”]{2,40})[»\"”]")
+#: Exercises named by their code names with the year, unquoted: "the exercises Interaction-2022,
+#: Search-2022 and Echelon-2022".
+_CODE_NAME = r"[A-ZА-ЯЁ][\w]+(?:[ -][A-ZА-ЯЁ][\w]+)?-(?:19|20)\d\d"
+_NAMED_BARE = re.compile(
+    rf"(?:\bучени\w*|\bexercises\b|\bdrills\b)\s+(?:[^\s,]+\s+){{0,3}}?"
+    rf"(?P<list>{_CODE_NAME}(?:\s*(?:,\s*(?:and\s+)?|\s+(?:и|and)\s+){_CODE_NAME})+)",
+    re.IGNORECASE,
+)
 
 
 def _stretch(sentence: ReadSentence, mention: DateMention) -> tuple[int, int]:
@@ -628,9 +636,11 @@ def _stretch(sentence: ReadSentence, mention: DateMention) -> tuple[int, int]:
 def _exercise_names(clause: str) -> list[str]:
     """Return the names of two or more exercises listed together: each is an event of its own."""
     listed = _NAMED_EXERCISES.search(clause)
-    if listed is None:
-        return []
-    names = list(dict.fromkeys(name.strip() for name in _QUOTED.findall(listed.group("list"))))
+    if listed is not None:
+        names = list(dict.fromkeys(name.strip() for name in _QUOTED.findall(listed.group("list"))))
+    else:
+        bare = _NAMED_BARE.search(clause)
+        names = list(dict.fromkeys(re.findall(_CODE_NAME, bare.group("list")))) if bare is not None else []
     return names if len(names) >= 2 else []
 
 

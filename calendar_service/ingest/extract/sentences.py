@@ -90,6 +90,7 @@ _ORDINAL_BEFORE = re.compile(
     r"|\b(?:first|second|third|last)\s+(?:[^\s,.;]+\s+){0,3}?(?:(?:in|of|this)\s+)?$",
     _I,
 )
+_UNDER_WAY_SINCE = re.compile(r"\b(?:have|has) been (?:held|conducted|under\s?way|taking place|running)\b", _I)
 #: A chairmanship and its year: the year is the chairmanship's, not an event's.
 _CHAIR_BEFORE = re.compile(
     r"\b(?:chairmanship|presidency|chairing|председательств\w*)\s+(?:[^\s,.;]+\s+){0,4}?(?:(?:in|for|of|в|на)\s+)?$",
@@ -238,7 +239,8 @@ def _is_bound(text: str, mention: DateMention, sentence_start: int, *, csto_ends
 
 
 def _opens(bound: re.Match[str], mention: DateMention, text: str) -> bool:
-    """Tell a first or last day ("с 5 июля 2023 года", "until 3 March inclusive") from a bound.
+    """Tell a first or last day ("с 5 июля 2023 года", "until 3 March inclusive", "since 26 September
+    ... have been held") from a bound.
 
     "с"/"from"/"starting" before a day is when something begins, and "inclusive" after one is the
     last day of something; "since 2002", "до 2025 года" and "by 1 March" stay bounds.
@@ -246,6 +248,8 @@ def _opens(bound: re.Match[str], mention: DateMention, text: str) -> bool:
     word = bound.group().split()[0].lower()
     if _INCLUSIVE.match(text, mention.end, mention.end + 20):
         return True
+    if word == "since" and mention.precision == "day" and _UNDER_WAY_SINCE.search(text, mention.end, mention.end + 200):
+        return True  # "since September 26 the exercises have been held": the first day of a run under way
     return mention.precision == "day" and word in {"с", "со", "from", "начиная"}
 
 
