@@ -30,6 +30,7 @@ from calendar_service.publish.files import OBJECTS, publish, read_manifest
 from calendar_service.store.writer import upsert_records
 from tests.conftest import DATASET, NOW
 from tests.process import Process
+from tests.warm import Warm
 
 #: Reads numbers N on stdin, one a line; for each, a forked child builds the feeds and SIGKILLs
 #: itself right after its Nth file-system switch (rename or link), or with N = 0 finishes and says
@@ -207,11 +208,12 @@ def test_an_injected_failure_at_each_write_leaves_a_consistent_set(
 
 
 @pytest.mark.slow
-def test_a_build_killed_at_any_write_serves_matching_etags(two_sets: dict[str, Any], settings: dict[str, Any]) -> None:
+def test_a_build_killed_at_any_write_serves_matching_etags(two_sets: dict[str, Any], settings: dict[str, Any],
+                                                          warm: Warm) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_")}
     env.update({f"CALENDAR_{key}": str(value) for key, value in settings.items()})
     when = (NOW + dt.timedelta(hours=1)).isoformat()
-    builds = Process([sys.executable, "-c", KILLING_BUILDS, when], env, stdin=True)
+    builds = Process([sys.executable, "-c", KILLING_BUILDS, when], env, stdin=True, warm=warm)
     ended = 0
 
     def build(kill_at: int) -> int:
