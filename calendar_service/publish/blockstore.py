@@ -11,7 +11,7 @@ each entry's wording memoised (docs/benchmarks.md, "iCalendar rendering").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from sqlalchemy import Executable, Table, delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,11 +26,14 @@ _BATCH = 2000
 _TABLE: Table = CalendarBlock.metadata.tables[CalendarBlock.__tablename__]
 
 
-def load_blocks(session: Session, variant: str) -> dict[tuple[str, int], bytes]:
-    """Return the stored blocks of one rendering variant, by (uid, sequence)."""
+def load_blocks(session: Session, variant: str) -> Iterator[tuple[tuple[str, int], bytes]]:
+    """Yield the stored blocks of one rendering variant as ((uid, sequence), block), read a batch at a time."""
     table = _TABLE
     query = select(table.c.uid, table.c.sequence, table.c.block).where(table.c.variant == variant)
-    return {(uid, sequence): bytes(block) for uid, sequence, block in session.connection().execute(query)}
+    connection = session.connection().execution_options(stream_results=True, yield_per=_BATCH)
+    with connection.execute(query) as result:
+        for uid, sequence, block in result:
+            yield (uid, sequence), bytes(block)
 
 
 def save_blocks(session: Session, fresh: Mapping[str, Mapping[tuple[str, int], bytes]]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,9 +32,9 @@ from calendar_service.store.queries import (
     in_lists,
     list_anniversary_events,
     list_countries,
-    list_event_keys,
     list_events_by_id,
     list_series_events,
+    stream_events,
 )
 from calendar_service.wording.en import describe_selection
 from calendar_service.wording.names import NO_NAMES, load_russian_names
@@ -170,21 +171,37 @@ def narrow(base: EventFilter, extra: EventFilter, name: str) -> EventFilter:
     return dataclasses.replace(base, **changes)
 
 
+@dataclass(frozen=True)
+class _Selection:
+    """What a calendar under a query holds: its events as a stream, founding events, anniversary window."""
+
+    events: Iterator[Any]
+    zones: tuple[Any, ...]
+    founding: Sequence[Event]
+    window: AnniversaryWindow | None
+
+
 def select_entries(session: Session, definition: CalendarDefinition, settings: Settings, today: dt.date,
-                   options: IcsOptions, where: EventFilter = _ANY
-                   ) -> tuple[Sequence[Any], Sequence[Event], AnniversaryWindow | None]:
-    """Return (light rows of the events, founding events, anniversary window) of a calendar under a query."""
+                   options: IcsOptions, where: EventFilter = _ANY, *, full: bool = True) -> _Selection:
+    """Return what a calendar holds under a query; its events are read from the store as they are rendered.
+
+    Args:
+        full: the events come as the renderer reads them; else as light rows, for a renderer
+            that loads the full events of the blocks it does not have.
+    """
     where = narrow(definition.where, where, definition.name)
-    events: Sequence[Any] = []
+    events: Iterator[Any] = iter(())
+    zones: tuple[Any, ...] = ()
     if definition.events:
         window_start = today - dt.timedelta(days=settings.ics_past_days)
         precisions = () if options.approximate else (Precision.DAY.value,)
-        events = list_event_keys(session, dataclasses.replace(where, start=where.start or window_start,
-                                                              precisions=precisions))
+        stream = stream_events(session, dataclasses.replace(where, start=where.start or window_start,
+                                                            precisions=precisions), full=full)
+        events, zones = stream.rows, stream.zones
     if not definition.anniversaries:
-        return events, [], None
+        return _Selection(events, zones, [], None)
     founding = list_anniversary_events(session, where)
-    return events, founding, anniversary_window(settings, today, where)
+    return _Selection(events, zones, founding, anniversary_window(settings, today, where))
 
 
 def calendar_title(definition: CalendarDefinition, where: EventFilter = _ANY, lang: str = "en") -> str:
@@ -222,11 +239,11 @@ def render_definition(session: Session, definition: CalendarDefinition, settings
                       today: dt.date, options: IcsOptions = _DEFAULT_OPTIONS, where: EventFilter = _ANY,
                       query: str = "", cache: BlockCache | None = None) -> bytes:
     """Render one calendar, narrowed by ``where`` and shaped by ``options``."""
-    options = complete_options(options, settings)
-    events, founding, window = select_entries(session, definition, settings, today, options, where)
-    spec = feed_spec(definition, settings, query, options.lang, where)
-    return render_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
-                           load=functools.partial(list_events_by_id, session), today=today)
+    document = io.BytesIO()  # written piece by piece: never the document and every piece of it at once
+    for piece in iter_definition(session, definition, settings, today=today, options=options, where=where,
+                                 query=query, cache=cache):
+        document.write(piece)
+    return document.getvalue()
 
 
 def iter_definition(session: Session, definition: CalendarDefinition, settings: Settings, *,
@@ -235,16 +252,20 @@ def iter_definition(session: Session, definition: CalendarDefinition, settings: 
                     placed: Callable[[Any], object] | None = None) -> Iterator[bytes]:
     """Yield the calendar :func:`render_definition` renders, piece by piece, never holding it whole.
 
-    Full events are read from the store a chunk at a time; rendered blocks are kept only in ``cache``.
+    The events are read from the store a chunk at a time as the pieces are asked for: whole
+    without ``cache``; with it, light rows first and the full events of the blocks it lacks.
+    Rendered blocks are kept only in ``cache``.
 
     Raises:
         InvalidInput: at once (before the first piece is asked for), as :func:`narrow` does.
     """
     options = complete_options(options, settings)
-    events, founding, window = select_entries(session, definition, settings, today, options, where)
+    selection = select_entries(session, definition, settings, today, options, where, full=cache is None)
     spec = feed_spec(definition, settings, query, options.lang, where)
-    return iter_calendar(events, spec, options=options, founding=founding, anniversaries=window, cache=cache,
-                         load=functools.partial(list_events_by_id, session), today=today, placed=placed)
+    load = functools.partial(list_events_by_id, session) if cache is not None else None
+    return iter_calendar(selection.events, spec, options=options, founding=selection.founding,
+                         anniversaries=selection.window, cache=cache, load=load, today=today,
+                         zones=selection.zones, placed=placed)
 
 
 def render_event_file(session: Session, event: Event, settings: Settings,
@@ -270,6 +291,9 @@ class CalendarCount:
     entries: int  #: events and anniversaries it shows
     approximate: int  #: events known only to the month or year, which ``approximate=1`` adds
 
+    def __add__(self, other: CalendarCount) -> CalendarCount:
+        return CalendarCount(self.entries + other.entries, self.approximate + other.approximate)
+
 
 def _holds(row: Any, where: EventFilter) -> bool:
     return ((where.start is None or row.end_date >= where.start)
@@ -283,12 +307,26 @@ _COUNTED = ("category", "status", "precision", "start_date", "end_date", "countr
 
 
 def count_calendars(session: Session, settings: Settings, today: dt.date) -> dict[str, CalendarCount]:
-    """Count what every published calendar holds now, from one light read of the store."""
+    """Count what every published calendar holds now, from one light read of the store, a chunk at a time."""
     window_start = today - dt.timedelta(days=settings.ics_past_days)
-    rows = session.execute(select(*(getattr(Event, name) for name in _COUNTED))).all()
-    first, last = anniversary_window(settings, today).first, anniversary_window(settings, today).last
-    return {definition.name: _count(rows, definition, definition.where, window_start, first, last)
-            for definition in list_calendars(session)}
+    window = anniversary_window(settings, today)
+    definitions = list_calendars(session)
+    counts = {definition.name: CalendarCount(0, 0) for definition in definitions}
+    for rows in _counted_rows(session):
+        for definition in definitions:
+            counts[definition.name] += _count(rows, definition, definition.where, window_start, window.first,
+                                              window.last)
+    return counts
+
+
+def _counted_rows(session: Session) -> Iterator[Sequence[Any]]:
+    """Yield the rows :func:`_count` reads, a chunk at a time (a server-side cursor on PostgreSQL)."""
+    connection = session.connection().execution_options(stream_results=True, yield_per=_COUNTED_CHUNK)
+    with connection.execute(select(*(getattr(Event, name).label(name) for name in _COUNTED))) as result:
+        yield from result.partitions()
+
+
+_COUNTED_CHUNK = 5000
 
 
 def _count(rows: Sequence[Any], definition: CalendarDefinition, where: EventFilter, window_start: dt.date,
@@ -311,10 +349,12 @@ def count_selection(session: Session, settings: Settings, today: dt.date, where:
                     definition: CalendarDefinition = MAIN_CALENDAR) -> CalendarCount:
     """Count what ``definition`` narrowed by ``where`` holds now (as :func:`count_calendars` counts)."""
     window_start = today - dt.timedelta(days=settings.ics_past_days)
-    rows = session.execute(select(*(getattr(Event, name) for name in _COUNTED))).all()
     window = anniversary_window(settings, today)
     narrowed = narrow(definition.where, dataclasses.replace(where, start=None, end=None), definition.name)
-    return _count(rows, definition, narrowed, window_start, window.first, window.last)
+    count = CalendarCount(0, 0)
+    for rows in _counted_rows(session):
+        count += _count(rows, definition, narrowed, window_start, window.first, window.last)
+    return count
 
 
 def build_calendars(session: Session, settings: Settings, *, today: dt.date,

@@ -14,7 +14,9 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
+import heapq
 import io
+import itertools
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -380,6 +382,24 @@ def _timezones(events: Sequence[Event]) -> list[bytes]:
     return [_vtimezone(tzid, first - 1, last + 1) for tzid, (first, last) in sorted(spans.items())]
 
 
+def _used_timezones(uses: Iterable[Any]) -> list[bytes]:
+    """Return the VTIMEZONEs :func:`_timezones` returns, from how the events use each zone.
+
+    Each use has ``timezone``, ``first_start`` and the dates that end its span (None where none):
+    ``last_end`` of the events that do not repeat, ``last_series_end`` of the series with an end,
+    ``last_open_start`` of those without (see :class:`calendar_service.store.queries.ZoneUse`).
+    """
+    spans: dict[str, tuple[int, int]] = {}
+    for use in uses:
+        ends = [use.last_end.year if use.last_end else 0,
+                use.last_series_end.year if use.last_series_end else 0,
+                max(use.last_open_start.year + 30, _OPEN_SERIES_YEAR) if use.last_open_start else 0]
+        first, last = use.first_start.year, max(ends)
+        low, high = spans.get(use.timezone, (first, last))
+        spans[use.timezone] = (min(low, first), max(high, last))
+    return [_vtimezone(tzid, first - 1, last + 1) for tzid, (first, last) in sorted(spans.items())]
+
+
 def _header(spec: FeedSpec, *, named: bool) -> bytes:
     lines = [
         b"BEGIN:VCALENDAR\r\n",
@@ -429,12 +449,7 @@ def _entries(events: Sequence[Event], founding: Sequence[Event], options: IcsOpt
             few anniversaries are placed, by bisection, instead of sorting every entry.
     """
     entries: list[Any] = list(events) if options.approximate else [e for e in events if e.precision == _DAY]
-    extra = [] if window is None else [
-        _AnniversaryEntry(event, anniversary, anniversary_uid(event, anniversary.number), event.sequence,
-                          anniversary.day, anniversary.day)
-        for event in founding if event.precision == _DAY  # an anniversary needs the day of the original
-        for anniversary in occurrences(event.start_date, window.first, window.last)
-    ]
+    extra = [] if window is None else _anniversary_entries(founding, window)
     if not presorted:
         entries.extend(extra)
         entries.sort(key=_order)
@@ -442,6 +457,21 @@ def _entries(events: Sequence[Event], founding: Sequence[Event], options: IcsOpt
     for item in sorted(extra, key=_order):
         entries.insert(bisect.bisect_right(entries, _order(item), key=_order), item)
     return entries
+
+
+def _streamed_entries(events: Iterable[Event], founding: Sequence[Event], options: IcsOptions,
+                      window: AnniversaryWindow | None) -> Iterator[Any]:
+    """Yield what :func:`_entries` returns from ``events`` in order, reading them as it goes."""
+    kept = events if options.approximate else (event for event in events if event.precision == _DAY)
+    extra = [] if window is None else sorted(_anniversary_entries(founding, window), key=_order)
+    return heapq.merge(kept, extra, key=_order) if extra else iter(kept)
+
+
+def _anniversary_entries(founding: Sequence[Event], window: AnniversaryWindow) -> list[_AnniversaryEntry]:
+    return [_AnniversaryEntry(event, anniversary, anniversary_uid(event, anniversary.number), event.sequence,
+                              anniversary.day, anniversary.day)
+            for event in founding if event.precision == _DAY  # an anniversary needs the day of the original
+            for anniversary in occurrences(event.start_date, window.first, window.last)]
 
 
 def iter_calendar(
@@ -456,6 +486,7 @@ def iter_calendar(
     load: Callable[[list[int]], Mapping[int, Any]] | None = None,
     today: dt.date | None = None,
     placed: Callable[[Any], object] | None = None,
+    zones: Iterable[Any] | None = None,
 ) -> Iterator[bytes]:
     """Yield the calendar document in pieces: header, VTIMEZONEs, one block per entry, end.
 
@@ -464,22 +495,36 @@ def iter_calendar(
     ``anniversaries``; they are ordered by start, end, then uid.
 
     Args:
-        load: with it, ``events`` come from the store in order of start, end and uid, and need
-            only the attributes that identify and place an event
-            (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``, ``timezone``);
-            the full events whose blocks are not cached are fetched with ``load(ids)``, a chunk
-            at a time, so a warm render reads little and a cold one never holds every event.
+        load: the full events whose blocks are not cached are fetched with ``load(ids)``, a chunk
+            at a time; ``events`` then need only the attributes that identify and place an event
+            (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``, ``timezone``
+            and the series' columns), so a warm render reads little.
+        zones: how the timed events use each zone (see :func:`_used_timezones`), which the
+            VTIMEZONEs before the events are made from: ``events`` are then read once, as a
+            stream in order of start, end and uid, and never held; without it, they are listed
+            (and, without ``load`` either, sorted).
         today: the day rendered for; a calendar without entries carries the VTIMEZONE of its own
             zone over the years around it.
-        placed: called with each entry (a light row, or an anniversary's) just before its block
+        placed: called with each entry (a row of the store, or an anniversary's) just before its block
             is yielded, for a caller that indexes the document by entry.
     """
-    entries = _entries(list(events), list(founding), options, anniversaries, presorted=load is not None)
+    founding = list(founding)
+    if zones is None:
+        listed = _entries(list(events), founding, options, anniversaries, presorted=load is not None)
+        entries: Iterator[Any] = iter(listed)
+        timezones = _timezones([entry for entry in listed if type(entry) is not _AnniversaryEntry])
+    else:
+        entries = _streamed_entries(events, founding, options, anniversaries)
+        timezones = _used_timezones(zones)
     yield _header(spec, named=named)
-    zones = _timezones([entry for entry in entries if type(entry) is not _AnniversaryEntry])
-    if not entries:
-        zones = [_empty_calendar_zone(spec.timezone, today)]
-    yield from zones
+    first = next(entries, None)
+    if first is None:  # no entry, so no zone of theirs either
+        timezones = [_empty_calendar_zone(spec.timezone, today)]
+    yield from timezones
+    if first is None:
+        yield _END
+        return
+    entries = itertools.chain((first,), entries)
     # Blocks are rendered and cached without alarms, so reminders never multiply the variants.
     # The wording's revision too, so blocks kept in the store by an earlier wording are not reused.
     plain = dataclasses.replace(options, alarms=(), alarm_at=IcsOptions.alarm_at)
@@ -488,8 +533,7 @@ def iter_calendar(
     timed_triggers = tuple(-lead for lead in options.alarms)
     all_day = all_day_triggers(options.alarms, options.alarm_at)
     blocks = cache.blocks(variant) if cache is not None else {}
-    for offset in range(0, len(entries), _CHUNK):
-        chunk = entries[offset:offset + _CHUNK]
+    while chunk := list(itertools.islice(entries, _CHUNK)):
         for entry, block in zip(chunk, _chunk_blocks(chunk, blocks, variant, spec, plain, cache, load), strict=True):
             if type(entry) is _AnniversaryEntry:
                 triggers = anniversary_triggers
@@ -554,6 +598,7 @@ class CalendarOptions(TypedDict, total=False):
     load: Callable[[list[int]], Mapping[int, Any]] | None
     today: dt.date | None
     placed: Callable[[Any], object] | None
+    zones: Iterable[Any] | None
 
 
 def render_calendar(events: Iterable[Event], spec: FeedSpec, *, named: bool = True,

@@ -5,11 +5,28 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import functools
-from collections.abc import Sequence
+import heapq
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, Text, and_, bindparam, func, inspect, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    inspect,
+    not_,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from calendar_service.dates import Precision
@@ -17,6 +34,8 @@ from calendar_service.models import Event, StoreState
 
 __all__ = [
     "EventFilter",
+    "EventStream",
+    "ZoneUse",
     "count_events",
     "event_conditions",
     "get_event",
@@ -26,11 +45,11 @@ __all__ = [
     "list_bodies",
     "list_countries",
     "list_day_events",
-    "list_event_keys",
     "list_events",
     "list_events_by_id",
     "list_overrides",
     "list_series_events",
+    "stream_events",
 ]
 
 
@@ -85,67 +104,173 @@ def list_events(session: Session, where: EventFilter = EventFilter(), limit: int
     return session.scalars(_select(where).limit(limit)).all()
 
 
-def list_event_keys(session: Session, where: EventFilter = EventFilter()) -> Sequence[Any]:
-    """Return light rows (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``,
-    ``timezone``) of the events matching ``where``, in the order of :func:`list_events`.
+@dataclass(frozen=True)
+class ZoneUse:
+    """How the timed events of a selection use one zone: what its VTIMEZONE must cover."""
 
-    A core query on the table, without the ORM's per-row work, its rows made named tuples (whose
-    attributes are read many times over in a render, and cost a tenth of a Row's).
+    timezone: str
+    first_start: dt.date
+    last_end: dt.date | None  #: of the events that do not repeat
+    last_series_end: dt.date | None  #: of the series with a known end
+    last_open_start: dt.date | None  #: the latest start of a series repeating without end
+
+
+@dataclass(frozen=True)
+class EventStream:
+    """A selection of events read from the store a chunk at a time, in order of start, end and uid.
+
+    ``zones`` is read first, by a small query of its own, because a calendar's VTIMEZONEs come
+    before its events; ``rows`` is read as it is iterated, so no one holds every row.
     """
-    table = Event.__table__
-    names = ["id", "uid", "sequence", "start_date", "end_date", "precision", "start_time", "timezone",
-             "rrule", "rdates", "series_end_date", "series_uid"]
-    if where.countries or where.bodies:
-        names += ["country", "countries", "bodies"]
-    columns = [table.c[name] for name in names]
-    query = select(*columns).where(*event_conditions(where, table.c), *_countries_prefilter(where, table.c))
-    query = query.order_by(table.c.start_date, table.c.end_date, table.c.uid)
-    rows: Sequence[Row[Any]] = session.connection().execute(query).all()
-    if where.countries or where.bodies:
-        rows = [row for row in rows if in_lists(row, where)]
-    make = _light_row(tuple(names))._make
-    return [make(row) for row in _whole_series(session, rows, columns)]
+
+    zones: tuple[ZoneUse, ...]
+    rows: Iterator[Any]
+
+
+#: The columns that identify and place an event in a calendar (see :func:`stream_events`).
+_LIGHT = ("id", "uid", "sequence", "start_date", "end_date", "precision", "start_time", "timezone", "rrule",
+          "rdates", "series_end_date", "series_uid")
+_CHUNK = 2000
+
+
+def stream_events(session: Session, where: EventFilter = EventFilter(), *, full: bool = False) -> EventStream:
+    """Return the events matching ``where`` (and the missing parts of every series they hold) as a stream.
+
+    Args:
+        full: rows are :data:`RenderedEvent` tuples (what a rendering reads); else light rows
+            (``id``, ``uid``, ``sequence``, dates, ``precision``, ``start_time``, ``timezone``
+            and the series columns), for a rendering that finds most entries already rendered.
+
+    Every filter is SQL, the country and body lists included (JSON lists: ``json_each`` on
+    SQLite, ``jsonb`` on PostgreSQL), so rows that do not match are never read.
+    """
+    conditions = [*event_conditions(where, _TABLE.c), *_list_conditions(session, where)]
+    columns = _columns(full)
+    make = RenderedEvent._make if full else _light_row(_LIGHT)._make
+    extra = sorted(map(make, _missing_parts(session, conditions, columns)), key=_order)
+    zones = (*_zone_uses(session, conditions), *_row_zone_uses(extra))
+    query = select(*columns).where(*conditions).order_by(*_ordering(session))
+    rows = _read(session, query, make)
+    return EventStream(zones, heapq.merge(rows, extra, key=_order) if extra else rows)
+
+
+_TABLE: Any = Event.__table__
+
+
+def _columns(full: bool) -> list[Any]:
+    if full:
+        mapped = inspect(Event).columns
+        return [mapped[name].label(name) for name in _RENDERED]
+    return [_TABLE.c[name] for name in _LIGHT]
+
+
+def _order(row: Any) -> tuple[dt.date, dt.date, str]:
+    return row.start_date, row.end_date, row.uid
+
+
+def _ordering(session: Session) -> list[Any]:
+    # Byte order of the uid, as Python orders strings (SQLite's BINARY collation is that already).
+    uid = _TABLE.c.uid.collate("C") if session.get_bind().dialect.name == "postgresql" else _TABLE.c.uid
+    return [_TABLE.c.start_date, _TABLE.c.end_date, uid]
+
+
+def _read(session: Session, query: Select[Any], make: Any) -> Iterator[Any]:
+    """Yield the rows of ``query``, fetched a chunk at a time (a server-side cursor on PostgreSQL)."""
+    connection = session.connection().execution_options(stream_results=True, yield_per=_CHUNK)
+    with connection.execute(query) as result:
+        for rows in result.partitions():
+            yield from map(make, rows)
+
+
+def _list_conditions(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions of the country and body filters (the lists are JSON text)."""
+    conditions: list[ColumnElement[bool]] = []
+    dialect = session.get_bind().dialect.name
+    if where.countries:
+        conditions.append(or_(_TABLE.c.country.in_(where.countries),
+                              _holds_any(_TABLE.c.countries, where.countries, dialect)))
+    if where.bodies:
+        conditions.append(_holds_any(_TABLE.c.bodies, where.bodies, dialect))
+    return conditions
+
+
+def _holds_any(column: Any, values: tuple[str, ...], dialect: str) -> ColumnElement[bool]:
+    """Return whether the JSON list in ``column`` holds any of ``values``."""
+    text = type_coerce(column, Text)  # the stored JSON itself, not a list to encode
+    if dialect == "postgresql":
+        return cast(text, postgresql.JSONB).has_any(postgresql.array(values))
+    items = func.json_each(text).table_valued("value")
+    return select(items.c.value).where(items.c.value.in_(values)).exists()
+
+
+def _is_series(columns: Any) -> ColumnElement[bool]:
+    """Return whether a row repeats (an RRULE or RDATEs), never NULL (as Python's truth of the values)."""
+    rdates = type_coerce(columns.rdates, Text)
+    return or_(and_(columns.rrule.is_not(None), columns.rrule != ""),
+               and_(rdates.is_not(None), rdates.not_in(("", "[]"))))
+
+
+def _zone_uses(session: Session, conditions: list[ColumnElement[bool]]) -> list[ZoneUse]:
+    """Return how the timed events matching ``conditions`` use each zone, by one grouped query."""
+    c = _TABLE.c
+    series = _is_series(c)
+    query = select(
+        c.timezone, func.min(c.start_date),
+        func.max(case((not_(series), c.end_date))),
+        func.max(case((and_(series, c.series_end_date.is_not(None)), c.series_end_date))),
+        func.max(case((and_(series, c.series_end_date.is_(None)), c.start_date))),
+    ).where(*conditions, c.precision == Precision.DAY.value, c.start_time.is_not(None),
+            c.timezone != "UTC").group_by(c.timezone)
+    return [ZoneUse(*row) for row in session.connection().execute(query)]
+
+
+def _row_zone_uses(rows: Sequence[Any]) -> list[ZoneUse]:
+    """Return how each timed row of ``rows`` uses its zone (as :func:`_zone_uses` counts)."""
+    uses = []
+    for row in rows:
+        if row.precision != Precision.DAY.value or row.start_time is None or row.timezone == "UTC":
+            continue
+        if not (row.rrule or row.rdates):
+            uses.append(ZoneUse(row.timezone, row.start_date, row.end_date, None, None))
+        elif row.series_end_date is not None:
+            uses.append(ZoneUse(row.timezone, row.start_date, None, row.series_end_date, None))
+        else:
+            uses.append(ZoneUse(row.timezone, row.start_date, None, None, row.start_date))
+    return uses
+
+
+def _missing_parts(session: Session, conditions: list[ColumnElement[bool]], columns: list[Any]
+                   ) -> list[tuple[Any, ...]]:
+    """Return the parts of the series the selection holds that it does not: overrides, or the series.
+
+    A calendar holding a series without one of its overrides would show the original occurrence
+    where the override moved or cancelled it; one holding only an override would show an orphan.
+    """
+    c = _TABLE.c
+    parts = select(c.uid, c.series_uid, c.rrule, c.rdates).where(
+        *conditions, or_(c.series_uid.is_not(None), _is_series(c)))
+    wanted: set[str] = set()
+    for uid, series_uid, rrule, rdates in session.connection().execute(parts):
+        if rrule or rdates:
+            wanted.add(uid)
+        if series_uid:
+            wanted.add(series_uid)
+    if not wanted:
+        return []
+    # Whether a part is in the selection: CASE takes an unknown (NULL) condition as false, as WHERE does.
+    selected = case((and_(true(), *conditions), True), else_=False).label("selected")
+    extra: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(sorted(wanted)):
+        query = select(*columns, selected).where(or_(c.uid.in_(chunk), c.series_uid.in_(chunk)))
+        for row in session.connection().execute(query):
+            if not row.selected:
+                extra[row.id] = row[:-1]
+    return list(extra.values())
 
 
 @functools.cache
 def _light_row(names: tuple[str, ...]) -> Any:
     return collections.namedtuple("EventKey", names)
-
-
-def _countries_prefilter(where: EventFilter, columns: Any) -> list[ColumnElement[bool]]:
-    """Return a condition that keeps every event of ``where.countries`` and few others.
-
-    The countries are a JSON list, checked exactly by :func:`in_lists`; a country calendar that
-    read every row to keep a sixth of them would read most of a build. ``"KZ"`` stands in the JSON
-    text of a list holding KZ, so the text is searched first (for plain codes only, which JSON
-    writes as they are).
-    """
-    if not where.countries or not all(code.isascii() and code.isalnum() for code in where.countries):
-        return []
-    text = type_coerce(columns.countries, Text)  # the stored JSON itself, not a list to encode
-    return [or_(columns.country.in_(where.countries), *(text.like(f'%"{code}"%') for code in where.countries))]
-
-
-def _whole_series(session: Session, rows: Sequence[Row[Any]], columns: list[Any]) -> Sequence[Row[Any]]:
-    """Add the missing parts of every series ``rows`` hold: its overrides, or the series itself.
-
-    A calendar holding a series without one of its overrides would show the original occurrence
-    where the override moved or cancelled it; one holding only an override would show an orphan.
-    """
-    masters = {row.uid for row in rows if row.rrule or row.rdates}
-    wanted = {row.series_uid for row in rows if row.series_uid} | masters
-    if not wanted:
-        return rows
-    table = Event.__table__
-    have = {row.id for row in rows}
-    extra: list[Row[Any]] = []
-    for chunk in _chunks(sorted(wanted)):
-        query = select(*columns).where(or_(table.c.uid.in_(chunk), table.c.series_uid.in_(chunk)))
-        extra += [row for row in session.connection().execute(query) if row.id not in have]
-    if not extra:
-        return rows
-    return sorted([*rows, *{row.id: row for row in extra}.values()],
-                  key=lambda row: (row.start_date, row.end_date, row.uid))
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:

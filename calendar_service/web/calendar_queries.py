@@ -60,8 +60,10 @@ __all__ = ["calendar_counts", "init_app", "link_header", "subscribe_links"]
 #: The app's :class:`RenderedFiles`, in ``app.extensions``.
 RENDERED = "calendar_service.rendered_calendars"
 _BLOCKS = "calendar_service.calendar_blocks"
-#: Rendered blocks are kept in a worker for stores of at most this many events.
+#: Rendered blocks are kept in a worker for stores of at most this many events ...
 BLOCKS_HELD = 10_000
+#: ... in at most this many bytes (two variants of 10,000 blocks of about 1.3 KB).
+BLOCKS_BYTES = 32 * 1024 * 1024
 _FACTS = "calendar_service.store_facts"
 
 
@@ -140,7 +142,7 @@ def _render(session: Session, files: RenderedFiles, key: str, definition: Calend
         blocks: BlockCache = current_app.extensions[_BLOCKS]
         # A small store's blocks are kept (a new alarm value then renders no event again); a large
         # one's are not: holding them would grow a worker with the store.
-        small = (session.scalar(select(func.count()).select_from(Event)) or 0) <= blocks.max_blocks
+        small = (session.scalar(select(func.count()).select_from(Event)) or 0) <= BLOCKS_HELD
         blocks.source = functools.partial(load_blocks, session) if small else None  # what the build stored
         try:
             pieces = iter_definition(session, definition, get_settings(current_app), today=today, options=options,
@@ -252,8 +254,8 @@ def calendar_index() -> Response:
 def init_app(app: Flask) -> None:
     app.extensions[RENDERED] = RenderedFiles(get_settings(app).data_dir / "cache" / "queries")
     # Blocks vary only by base URL, language and approximate dates (alarms are spliced in); kept
-    # for stores of up to BLOCKS_HELD events, so at most about 2 x BLOCKS_HELD blocks (some 25 MB).
-    app.extensions[_BLOCKS] = BlockCache(max_variants=4, max_blocks=BLOCKS_HELD)
+    # for stores of up to BLOCKS_HELD events, in at most BLOCKS_BYTES.
+    app.extensions[_BLOCKS] = BlockCache(max_bytes=BLOCKS_BYTES, max_variants=4)
     app.extensions[_FACTS] = BoundedCache(max_entries=8, max_bytes=8)
     app.add_url_rule("/calendar.ics", endpoint="calendar_ics", view_func=main_calendar, methods=["GET"])
     app.add_url_rule("/calendars/<name>.ics", endpoint="named_calendar_ics", view_func=named_calendar,

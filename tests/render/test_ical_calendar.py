@@ -263,15 +263,28 @@ def test_a_changed_event_replaces_its_cached_block(factory: sessionmaker[Session
     assert len(cache) == 1
 
 
-def test_block_cache_is_bounded_in_variants_and_blocks() -> None:
-    cache = BlockCache(max_variants=2, max_blocks=3)
+def test_block_cache_is_bounded_in_bytes_and_variants() -> None:
+    block = b"x" * 1000
+    cache = BlockCache(max_bytes=4000, max_variants=2)
     first = cache.blocks("a")
-    first.update({("u1", 0): b"1", ("u2", 0): b"2"})
-    cache.blocks("b")[("u3", 0)] = b"3"
-    cache.blocks("c")  # a third variant: the least recently used table ("a") goes
-    assert len(cache) == 1
-    cache.blocks("b").update({("u4", 0): b"4", ("u5", 0): b"5", ("u6", 0): b"6"})
-    assert cache.blocks("b") == {}  # a table past max_blocks starts afresh
+    cache.add("a", first, ("u1", 0), block)
+    cache.add("a", first, ("u2", 0), block)
+    second = cache.blocks("b")
+    cache.add("b", second, ("u3", 0), block)
+    assert len(cache) == 3
+    assert cache.nbytes <= cache.max_bytes
+    cache.add("b", second, ("u4", 0), block)  # past the bound: the least recently used table ("a") goes
+    assert (len(cache), len(first), len(second)) == (2, 2, 2)
+    cache.add("b", second, ("u5", 0), block)
+    cache.add("b", second, ("u6", 0), block)  # it would not fit even alone: not kept
+    assert sorted(cache.blocks("b")) == [("u3", 0), ("u4", 0), ("u5", 0)]
+    assert cache.nbytes <= cache.max_bytes
+    cache.blocks("c")
+    cache.blocks("d")  # a third table: past max_variants, the least recently used ("b") goes
+    assert (len(cache), cache.nbytes) == (0, 0)
+    cache.add("d", cache.blocks("d"), ("u1", 1), block)
+    cache.add("d", cache.blocks("d"), ("u1", 2), block)  # a new sequence replaces the old block
+    assert list(cache.blocks("d")) == [("u1", 2)]
 
 
 def test_russian_descriptions_dates_and_places(factory: sessionmaker[Session], render: Render) -> None:

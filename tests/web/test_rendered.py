@@ -106,7 +106,7 @@ def test_workers_of_one_machine_share_the_renderings(client: FlaskClient, loaded
 def test_a_store_past_the_bound_keeps_no_rendered_block(client: FlaskClient, loaded: Flask,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = loaded.extensions["calendar_service.calendar_blocks"]
-    monkeypatch.setattr(blocks, "max_blocks", 1)  # the dataset's events are "many" now
+    monkeypatch.setattr(web_calendars, "BLOCKS_HELD", 1)  # the dataset's events are "many" now
     answer = client.get(QUERY)
     assert answer.status_code == 200
     assert icalendar.Calendar.from_ical(answer.data).walk("VEVENT")
