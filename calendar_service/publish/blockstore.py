@@ -4,9 +4,11 @@ after a build, so a restarted scheduler or a new web worker renders by concatena
 The blocks are derived data (the events are the truth): a missing or stale block is simply
 rendered again, and a block is only ever matched by its entry's uid *and* sequence.
 
-Kept because it pays (``benchmarks/bench_ical.py``, 20,000 events): a process that starts with an
-empty memory renders the main calendar from stored blocks in 3.2 s against 8.2 s cold, even with
-each entry's wording memoised (docs/benchmarks.md, "iCalendar rendering").
+Kept because it pays (``benchmarks/bench_ical.py``, 20,000 events, load 4.7): a process that
+starts with an empty memory renders the main calendar from stored blocks in 1.05 s against
+5.07 s cold, with the events streamed from the store; writing the blocks of a cold build back
+costs 1.14 s (docs/benchmarks.md, "iCalendar rendering"). A process reads only as many stored
+blocks as its in-memory cache's bound holds.
 """
 
 from __future__ import annotations
