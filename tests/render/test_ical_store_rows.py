@@ -3,6 +3,7 @@ its stored event holds, and the bytes are those of the same events rendered as O
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 
@@ -17,10 +18,11 @@ from calendar_service.publish.calendars import (
     complete_options,
     feed_spec,
     find_calendar,
+    narrow,
     render_definition,
 )
-from calendar_service.render.ical import IcsOptions, render_calendar
-from calendar_service.store.queries import EventFilter, list_anniversary_events, list_events
+from calendar_service.render.ical import BlockCache, IcsOptions, render_calendar
+from calendar_service.store.queries import EventFilter, in_lists, list_anniversary_events, list_events
 from calendar_service.store.records import EventRecord, Status
 from tests.icshelpers import parse_icalendar, record, store
 
@@ -98,3 +100,41 @@ def test_a_country_calendar_holds_the_events_held_in_or_involving_its_country(
         assert definition is not None
         data = render_definition(session, definition, get_settings(app), today=TODAY)
     assert {event["summary"] for event in parse_icalendar(data)} == {"Meeting venue", "Meeting involved"}
+
+
+def test_a_filtered_calendar_read_as_a_stream_holds_whole_series_and_the_bytes_of_the_objects(
+        app: Flask, factory: sessionmaker[Session]) -> None:
+    series = record("series", country="AM", city="Yerevan", start=dt.date(2024, 5, 5), end=dt.date(2024, 5, 5),
+                    start_time=dt.time(10, 0), end_time=dt.time(11, 0), timezone="Asia/Yerevan",
+                    rrule="FREQ=YEARLY", uid="series@example.org")
+    moved = record("moved", country="KZ", city="Astana", start=dt.date(2025, 5, 7), end=dt.date(2025, 5, 7),
+                   start_time=dt.time(10, 0), end_time=dt.time(11, 0), timezone="Asia/Yerevan",
+                   series_uid="series@example.org", recurrence_id="20250505T060000Z")
+    store(factory, *_records(), series, moved, record("bodies", countries=("KZ",), bodies=("CSTO Secretariat",)))
+    settings = get_settings(app)
+    for name, where in (("calendars/kz.ics", EventFilter()), ("calendar.ics", EventFilter(countries=("KZ", "AM"))),
+                        ("calendar.ics", EventFilter(bodies=("CSTO Secretariat",)))):
+        with transaction(factory) as session:
+            definition = find_calendar(session, name)
+            assert definition is not None
+            streamed = render_definition(session, definition, settings, today=TODAY, where=where, query="q")
+            cached = render_definition(session, definition, settings, today=TODAY, where=where, query="q",
+                                       cache=BlockCache())
+            narrowed = dataclasses.replace(narrow(definition.where, where, name), precisions=("day",),
+                                           start=TODAY - dt.timedelta(days=settings.ics_past_days))
+            candidates = list_events(session, dataclasses.replace(narrowed, countries=(), bodies=()))
+            parts = [event for event in candidates if "series@example.org" in (event.uid, event.series_uid)]
+            whole = any(in_lists(event, narrowed) for event in parts)
+            events = [event for event in candidates if in_lists(event, narrowed) or (whole and event in parts)]
+            from_objects = render_calendar(events, feed_spec(definition, settings, "q", where=where),
+                                           options=complete_options(IcsOptions(), settings), today=TODAY,
+                                           founding=list_anniversary_events(session, narrowed),
+                                           anniversaries=anniversary_window(settings, TODAY, narrowed))
+        assert streamed == cached, name
+        assert streamed == from_objects, name
+        entries = parse_icalendar(streamed)
+        uids = [entry["uid"] for entry in entries]
+        if name == "calendars/kz.ics" or where.countries:
+            # The override is in Kazakhstan, its series in Armenia: the calendar holds both.
+            assert uids.count("series@example.org") == 2
+            assert b"TZID:Asia/Yerevan" in streamed
