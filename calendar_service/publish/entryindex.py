@@ -146,82 +146,85 @@ class IndexedRender:
         """Write the document to ``plain`` and its gzip twin to ``packed``; return its SHA-256, size and twin's size."""
         writer = SegmentWriter(plain, packed)
         index = EntryIndex(basis=self.basis)
+        filler = _Filler(index)  # the entries' columns as they are placed: no entry is kept to the end
         pending: list[Any] = []
-        placed: list[tuple[Any, int]] = []
         head: list[bytes] = []
         tail: list[bytes] = []
         segment: list[bytes] = []
         crc32 = zlib.crc32
         for piece in self._render(pending.append):
             if not pending:
-                (tail if placed else head).append(piece)
+                (tail if filler.count else head).append(piece)
                 continue
             entry = pending.pop()
-            if not placed:
+            if not filler.count:
                 index.head = writer.segment(b"".join(head), 0)
-            placed.append((entry, len(piece)))
+            filler.add(entry, len(piece))
             segment.append(piece)
             if crc32(entry.uid.encode()) % SEGMENT_ENTRIES == 0:  # ends_segment, inlined: once per entry
                 writer.segment(b"".join(segment), len(segment))
                 segment = []
-        if not placed:  # no entries: kept while none comes, rendered whole when one does
+        if not filler.count:  # no entries: kept while none comes, rendered whole when one does
             writer.segment(b"".join(head), 0)
         else:
             if segment:
                 writer.segment(b"".join(segment), len(segment))
             index.tail = writer.segment(b"".join(tail), 0)
-        _fill(index, placed)
+        filler.finish()
         writer.finish(index)
         self.index = index
         return writer.result()
 
 
-def _fill(index: EntryIndex, placed: list[tuple[Any, int]]) -> None:
-    """Fill the index's columns, zone spans and founding events from the entries placed, in one pass."""
-    numbers: dict[str, int] = {}
-    spans: dict[str, list[int]] = {}
-    founding: set[str] = set()
-    uids, starts, ends, lengths, zones, zone_lasts, flags = [], [], [], [], [], [], []
-    day = Precision.DAY.value
-    for entry, length in placed:
-        uids.append(entry.uid)
-        starts.append(entry.start_date.toordinal())
-        ends.append(entry.end_date.toordinal())
-        lengths.append(length)
-        anniversary = getattr(entry, "anniversary", None)
-        if anniversary is not None:
-            founding.add(entry.event.uid)
-            zones.append(-1)
-            zone_lasts.append(0)
-            flags.append(0)
-            continue
+class _Filler:
+    """Fill an index's columns, zone spans and founding events entry by entry, as they are placed."""
+
+    def __init__(self, index: EntryIndex) -> None:
+        self.index = index
+        self.count = 0
+        self._numbers: dict[str, int] = {}
+        self._spans: dict[str, list[int]] = {}
+        self._founding: set[str] = set()
+        self._day = Precision.DAY.value
+
+    def add(self, entry: Any, length: int) -> None:
+        index = self.index
+        self.count += 1
+        index.uids.append(entry.uid)
+        index.starts.append(entry.start_date.toordinal())
+        index.ends.append(entry.end_date.toordinal())
+        index.lengths.append(length)
+        if getattr(entry, "anniversary", None) is not None:
+            self._founding.add(entry.event.uid)
+            index.zones.append(-1)
+            index.zone_lasts.append(0)
+            index.flags.append(0)
+            return
         rrule, rdates = entry.rrule, getattr(entry, "rdates", None)
-        flags.append(SERIES if rrule or rdates or entry.series_uid else 0)
+        index.flags.append(SERIES if rrule or rdates or entry.series_uid else 0)
         zone = entry.timezone
-        if entry.precision != day or entry.start_time is None or zone == "UTC":
-            zones.append(-1)
-            zone_lasts.append(0)
-            continue
+        if entry.precision != self._day or entry.start_time is None or zone == "UTC":
+            index.zones.append(-1)
+            index.zone_lasts.append(0)
+            return
         first = entry.start_date.year
         last = _last_year(entry) if rrule or rdates else entry.end_date.year
-        number = numbers.setdefault(zone, len(numbers))
-        zones.append(number)
-        zone_lasts.append((number + 1) << 16 | last)
-        span = spans.get(zone)
+        number = self._numbers.setdefault(zone, len(self._numbers))
+        index.zones.append(number)
+        index.zone_lasts.append((number + 1) << 16 | last)
+        span = self._spans.get(zone)
         if span is None:
-            spans[zone] = [first, last]
+            self._spans[zone] = [first, last]
         else:
             if first < span[0]:
                 span[0] = first
             if last > span[1]:
                 span[1] = last
-    index.uids = uids
-    for name, values in (("starts", starts), ("ends", ends), ("lengths", lengths), ("zones", zones),
-                         ("zone_lasts", zone_lasts), ("flags", flags)):
-        setattr(index, name, array(getattr(index, name).typecode, values))
-    index.zone_names = list(numbers)
-    index.spans = spans
-    index.founding = sorted(founding)
+
+    def finish(self) -> None:
+        self.index.zone_names = list(self._numbers)
+        self.index.spans = self._spans
+        self.index.founding = sorted(self._founding)
 
 
 def zone_last(zone: int, year: int) -> int:
