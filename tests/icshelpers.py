@@ -153,8 +153,9 @@ class IcalJs:
         if self._process is not None and self._process.poll() is not None:
             self.close()  # ended: the next request starts another
         if self._process is None:
+            program = node()  # skips (or fails under CI) before anything is opened
             self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - node's stderr for its life; close() closes it
-            self._process = subprocess.Popen([node(), str(JS / "icaljs.mjs")], stdin=subprocess.PIPE,
+            self._process = subprocess.Popen([program, str(JS / "icaljs.mjs")], stdin=subprocess.PIPE,
                                              stdout=subprocess.PIPE, stderr=self._errors)
         return self._process
 
