@@ -1142,3 +1142,24 @@ def test_exercises_named_by_code_name_and_year_are_each_an_event(extract: Extrac
         ['Exercise "Echelon-2022"', 'Exercise "Interaction-2022"', 'Exercise "Search-2022"']
     )
     assert {(e.start, e.status, e.countries) for e in events} == {(dt.date(2022, 9, 26), "held", ("KZ",))}
+
+
+def test_a_run_begun_today_and_told_as_to_come_is_one_held_run(extract: Extract) -> None:
+    events = extract(
+        "The CSTO exercises began in the Almaty region of Kazakhstan on Monday. The exercises will be held from"
+        " September 26 to October 8.",
+        "2022-09-27",
+    )
+    assert [(e.start, e.end, e.status, e.countries) for e in events] == [
+        (dt.date(2022, 9, 26), dt.date(2022, 10, 8), "held", ("KZ",))
+    ]
+
+
+def test_exercises_listed_under_their_code_names_are_each_an_event(extract: Extract) -> None:
+    events = extract(
+        "The CSTO exercises will be held from September 26 to October 8 under the code names “Interaction-2022”,"
+        " “Poisk-2022” and “Echelon-2022”.",
+        "2022-09-20",
+    )
+    assert len(events) == 3
+    assert {(e.start, e.end) for e in events} == {(dt.date(2022, 9, 26), dt.date(2022, 10, 8))}

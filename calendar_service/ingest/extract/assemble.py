@@ -433,8 +433,11 @@ def _without_repetitions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
             if not _same_happening(earlier, event) or earlier.anniversary or _named_apart(earlier, event):
                 continue
             if earlier.status is not event.status:  # the day's event as begun and as to come: begun
-                if event.status is Status.HELD:
-                    kept[index] = replace(event, countries=event.countries or earlier.countries)
+                longer = event if event.end > earlier.end else earlier
+                kept[index] = replace(
+                    longer, status=Status.HELD, countries=event.countries or earlier.countries,
+                    city=event.city or earlier.city, country=event.country or earlier.country,
+                )
                 break
             if (earlier.start, earlier.end) != (event.start, event.end):  # the day it starts, then its run
                 if event.end > earlier.end:
@@ -492,11 +495,15 @@ def _same_happening(one: ExtractedEvent, other: ExtractedEvent) -> bool:
         return False
     if one.status is not other.status:
         # "открывается сессия ... Сегодняшняя встреча пройдет в узком составе": the day's event told
-        # as begun and as to come.
+        # as begun and as to come; "The exercises began on Monday. The exercises will be held from
+        # September 26 to October 8": the run begun that day.
+        day = one if one.start == one.end else other if other.start == other.end else None
         return (
             {one.status, other.status} == {Status.HELD, Status.PLANNED}
-            and one.start == one.end == other.end
+            and day is not None
+            and day.status is Status.HELD
             and one.category is other.category
+            and one.precision is other.precision is Precision.DAY
         )
     if one.end == other.end:
         return one.category is other.category or Category.OTHER in (one.category, other.category)

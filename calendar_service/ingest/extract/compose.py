@@ -606,7 +606,8 @@ def _coordinated(text: str, sentence: ReadSentence) -> list[tuple[int, int, list
 
 #: Exercises named in a list after their noun: "учений «Взаимодействие», «Поиск» и «Эшелон»".
 _NAMED_EXERCISES = re.compile(
-    r"(?:\bучени\w*|\bexercises\b|\bdrills\b)\s+(?:[^\s«»\"“”]+\s+){0,3}?"
+    r"(?:\bучени\w*|\bexercises\b|\bdrills\b|\bcode\s?names?|\bпод (?:кодовыми )?названиями)\s+"
+    r"(?:[^\s«»\"“”]+\s+){0,3}?"
     r"(?P<list>[«\"“][^«»\"“”]{2,40}[»\"”](?:\s*(?:,\s*(?:and\s+)?|\s+(?:и|and)\s+)"
     # "«Нерушимое братство» и специальное учение «Барьер»": the next one may name its kind again.
     r"(?:(?:специальн\w+|командно-штабн\w+|совместн\w+|special|joint|command-staff)\s+)?"
