@@ -110,7 +110,7 @@ _ANAPHORA = re.compile(
 
 _CANCELLED = re.compile(
     r"\bcancel+ed\b|\bcancell?ation\b|\bcalled off\b|\bwill not (?:take place|be held)\b|\bотмен[её]н\w*"
-    r"|\bотмен[аеуы]\b|\bотменил[аио]?\b"
+    r"|\bотмен[аеуы]\b"
     r"|\bне состоится\b|\bне состоятся\b|\bотменил\w*|\bотменено\b",
     _I,
 )
@@ -300,7 +300,7 @@ def _of_an_event(pattern: re.Pattern[str], text: str) -> bool:
         after = _OBJECT_AFTER.match(text, match.end())
         if after is None or after.group(1).lower() in _NO_OBJECT:
             return True
-        if _EVENT_NOUN.match(after.group(1)) or _EVENT_NOUN.search(text, match.end(), match.end() + 40):
+        if _EVENT_NOUN.search(text, match.end(), match.end() + 40):  # its object, or a noun right after it
             return True
     return False
 
@@ -349,6 +349,20 @@ _NOT_THE_EVENT = frozenset({
 
 
 @functools.lru_cache(maxsize=256)
+def _verbs(text: str) -> tuple[tuple[str, str | None, str], ...]:
+    """Return the verbs and short participles of a Russian clause: (part of speech, tense, lemma), in
+    order. Parsed once per clause however many questions are asked of it."""
+    if not has_cyrillic(text):
+        return ()
+    morph = analyzer()
+    verbs = []
+    for word in _WORD.findall(text):
+        parse = morph.parse(word.lower())[0]
+        if parse.tag.POS in ("VERB", "PRTS"):
+            verbs.append((parse.tag.POS, parse.tag.tense, parse.normal_form))
+    return tuple(verbs)
+
+
 def tense_of(text: str) -> Status | None:
     """Return the status the tense of a Russian clause's verb gives, when no word of the lists does.
 
@@ -357,17 +371,12 @@ def tense_of(text: str) -> Status | None:
     the lists of :data:`_HELD` and :data:`_PLANNED` need not name every one. The auxiliary, verbs of
     speech and of planning say nothing of the event. None for text without Cyrillic.
     """
-    if not has_cyrillic(text):
-        return None
-    morph = analyzer()
-    for word in _WORD.findall(text):
-        parse = morph.parse(word.lower())[0]
-        tag = parse.tag
-        if tag.POS not in ("VERB", "PRTS") or parse.normal_form in _NOT_THE_EVENT:
+    for _pos, tense, lemma in _verbs(text):
+        if lemma in _NOT_THE_EVENT:
             continue
-        if tag.tense == "past":
+        if tense == "past":
             return Status.HELD
-        if tag.tense == "futr":
+        if tense == "futr":
             return Status.PLANNED
     return None
 
@@ -381,15 +390,9 @@ _UNDER_WAY_VERBS = frozenset({
 })  # fmt: skip
 
 
-@functools.lru_cache(maxsize=256)
 def under_way_now(text: str) -> bool:
     """Tell whether a Russian clause says something is under way as it is written: a verb of activity in
     the present ("принимает участие в учениях", "отрабатывают задачи"), not of opinion or state."""
-    if not has_cyrillic(text):
-        return False
-    morph = analyzer()
-    for word in _WORD.findall(text):
-        parse = morph.parse(word.lower())[0]
-        if parse.tag.POS == "VERB" and parse.tag.tense == "pres" and parse.normal_form in _UNDER_WAY_VERBS:
-            return True
-    return False
+    return any(
+        pos == "VERB" and tense == "pres" and lemma in _UNDER_WAY_VERBS for pos, tense, lemma in _verbs(text)
+    )
