@@ -237,15 +237,11 @@ def dated_events(
     if where is not None:
         # "Среди стран-участниц значится и Казахстан, где в сентябре развернутся тренировки": the
         # place the relative clause hangs on.
-        before = [n for n in sentence.names if n.end <= clause_start and n.end >= clause_start - 3]
-        antecedent = places_of(context.text, before) if before else Places()
-        if not antecedent.countries and before:
-            entry = before[-1].entry
-            code = entry.country or (entry.name if entry.kind is Kind.COUNTRY else None)
-            if code is not None and entry.kind in (Kind.COUNTRY, Kind.CITY):
-                antecedent = Places((code,), entry.name if entry.kind is Kind.CITY else None, code)
-        if antecedent.countries:
-            places = antecedent
+        before = [n.entry for n in sentence.names if clause_start - 3 <= n.end <= clause_start]
+        if before and before[-1].kind in (Kind.COUNTRY, Kind.CITY):
+            entry = before[-1]
+            code = entry.country or entry.name
+            places = Places((code,), entry.name if entry.kind is Kind.CITY else None, code)
     if len(places.countries) > 1:
         # "Очередная сессия состоится в Душанбе, — сообщили по итогам прошедшего 28 ноября саммита в
         # Бишкеке": the place in the date's own clause.
