@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from calendar_service.dates import Precision
-from calendar_service.publish.gzipseg import HEADER, compress_segment, trailer
+from calendar_service.publish.gzipseg import HEADER, combine_all, compress_segment, trailer
 from calendar_service.render.ical import _last_year, is_timed
 
 __all__ = ["SEGMENT_ENTRIES", "EntryIndex", "IndexedRender", "ends_segment", "entry_zone"]
@@ -250,7 +250,6 @@ class SegmentWriter:
         self.plain = plain
         self.packed = packed
         self.digest = hashlib.sha256()
-        self.crc = 0
         self.size = 0
         self.packed_size = len(HEADER)
         self.segments: list[tuple[int, int, int, int]] = []
@@ -263,17 +262,14 @@ class SegmentWriter:
         self.digest.update(data)
         self.plain.write(data)
         self.packed.write(compressed)
-        self._count(data, crc, entries, len(compressed))
+        self.size += len(data)
+        self.packed_size += len(compressed)
+        self.segments.append((entries, len(data), len(compressed), crc))
         return len(data)
 
-    def _count(self, data: bytes, crc: int, entries: int, packed: int) -> None:
-        self.crc = zlib.crc32(data, self.crc)
-        self.size += len(data)
-        self.packed_size += packed
-        self.segments.append((entries, len(data), packed, crc))
-
     def finish(self, index: EntryIndex) -> None:
-        end = trailer(self.crc, self.size)
+        # The document's CRC combined from the segments' own, as a splice does: each segment is checksummed once.
+        end = trailer(combine_all((crc, length) for _, length, _, crc in self.segments), self.size)
         self.packed.write(end)
         self.packed_size += len(end)
         for position, (name, _) in enumerate(_SEGMENT_COLUMNS):
