@@ -121,8 +121,8 @@ def plan_calendar(session: Session, definition: CalendarDefinition, settings: Se
     if index is None or index.basis != basis:
         return whole
     added = _entries(session, definition, settings, today, changes) if definition.events else []
-    held = set(changes.uids)
-    if not added and not held.intersection(index.founding) and not any(uid in held for uid in index.uids):
+    held = changes.uids
+    if not added and held.isdisjoint(index.founding) and held.isdisjoint(index.uids):
         return Kept(previous)
     return Splice(settings.feeds_dir / previous["object"], settings.feeds_dir / previous["gzip_object"], index,
                   basis=basis, removed=set(changes.uids), added=added, order=functools.partial(_store_order, session),
