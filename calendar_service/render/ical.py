@@ -367,19 +367,28 @@ def _last_year(event: Event) -> int:
     if getattr(event, "rrule", None) or getattr(event, "rdates", None):
         end = getattr(event, "series_end_date", None)
         # A series without end: far enough for its subscribers, and the same every day (no "now").
-        return end.year if end is not None else max(event.start_date.year + 30, _OPEN_SERIES_YEAR)
+        return end.year if end is not None else _open_series_year(event.start_date)
     return event.end_date.year
+
+
+def _open_series_year(start: dt.date) -> int:
+    """Return the last year a VTIMEZONE covers for a series starting ``start`` and repeating without end."""
+    return max(start.year + 30, _OPEN_SERIES_YEAR)
+
+
+def _zone_blocks(spans: Iterable[tuple[str, int, int]]) -> list[bytes]:
+    """Return a VTIMEZONE per zone of ``spans`` (zone, first year, last year), covering all its spans."""
+    merged: dict[str, tuple[int, int]] = {}
+    for tzid, first, last in spans:
+        low, high = merged.get(tzid, (first, last))
+        merged[tzid] = (min(low, first), max(high, last))
+    return [_vtimezone(tzid, first - 1, last + 1) for tzid, (first, last) in sorted(merged.items())]
 
 
 def _timezones(events: Sequence[Event]) -> list[bytes]:
     """Return a VTIMEZONE (from the system's zoneinfo) for every TZID the events use."""
-    spans: dict[str, tuple[int, int]] = {}
-    for event in events:
-        if event.start_time is not None and event.timezone != "UTC" and is_timed(event):
-            last = _last_year(event)
-            low, high = spans.get(event.timezone, (event.start_date.year, last))
-            spans[event.timezone] = (min(low, event.start_date.year), max(high, last))
-    return [_vtimezone(tzid, first - 1, last + 1) for tzid, (first, last) in sorted(spans.items())]
+    return _zone_blocks((event.timezone, event.start_date.year, _last_year(event)) for event in events
+                        if event.start_time is not None and event.timezone != "UTC" and is_timed(event))
 
 
 def _used_timezones(uses: Iterable[Any]) -> list[bytes]:
@@ -389,15 +398,10 @@ def _used_timezones(uses: Iterable[Any]) -> list[bytes]:
     ``last_end`` of the events that do not repeat, ``last_series_end`` of the series with an end,
     ``last_open_start`` of those without (see :class:`calendar_service.store.queries.ZoneUse`).
     """
-    spans: dict[str, tuple[int, int]] = {}
-    for use in uses:
-        ends = [use.last_end.year if use.last_end else 0,
-                use.last_series_end.year if use.last_series_end else 0,
-                max(use.last_open_start.year + 30, _OPEN_SERIES_YEAR) if use.last_open_start else 0]
-        first, last = use.first_start.year, max(ends)
-        low, high = spans.get(use.timezone, (first, last))
-        spans[use.timezone] = (min(low, first), max(high, last))
-    return [_vtimezone(tzid, first - 1, last + 1) for tzid, (first, last) in sorted(spans.items())]
+    return _zone_blocks((use.timezone, use.first_start.year, max(
+        use.last_end.year if use.last_end else 0,
+        use.last_series_end.year if use.last_series_end else 0,
+        _open_series_year(use.last_open_start) if use.last_open_start else 0)) for use in uses)
 
 
 def _header(spec: FeedSpec, *, named: bool) -> bytes:
