@@ -5,11 +5,13 @@ any error, none of it. :func:`migrate` brings the schema to the newest Alembic r
 under the migrate lock; ``calendar-service migrate`` runs it (the Procfile's release phase), and
 so do ``serve``, ``scheduler`` and every command that writes, so a database made by any earlier
 version keeps working. The web application never migrates: it answers 503 until the schema is
-current (:func:`is_schema_current`).
+current (:func:`is_schema_current`), a check that reads the revisions from the migration scripts'
+text and the database's ``alembic_version`` table, so that a web worker never imports Alembic.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import logging
@@ -19,11 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +29,7 @@ from calendar_service.errors import ConfigurationError
 from calendar_service.locks import database_lock, holding
 
 if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
     from flask import Flask
 
 __all__ = [
@@ -128,6 +127,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def _alembic_config(url: str) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -135,13 +136,31 @@ def _alembic_config(url: str) -> AlembicConfig:
 
 
 @functools.cache
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(_alembic_config("sqlite://"))
+def script_revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """Return every revision of the migration scripts and the heads among them.
+
+    Read from each script's ``revision`` and ``down_revision`` assignments (literals, as Alembic
+    writes them) without importing the scripts or Alembic: what a web worker needs to tell
+    whether the schema is current, at none of Alembic's memory.
+    """
+    known: set[str] = set()
+    below: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        values = {target.id: statement.value for statement in ast.parse(path.read_text(encoding="utf-8")).body
+                  if isinstance(statement, ast.Assign) for target in statement.targets if isinstance(target, ast.Name)}
+        if "revision" not in values:
+            continue
+        known.add(str(ast.literal_eval(values["revision"])))
+        down = ast.literal_eval(values["down_revision"]) if "down_revision" in values else None
+        below.update([down] if isinstance(down, str) else down or ())
+    return frozenset(known), frozenset(known - below)
 
 
 def _revisions(engine: Engine) -> set[str]:
     with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads())
+        if not inspect(connection).has_table("alembic_version"):
+            return set()
+        return {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
 
 
 def is_schema_current(engine: Engine) -> bool:
@@ -160,12 +179,8 @@ def is_schema_current(engine: Engine) -> bool:
         raise ConfigurationError(f"cannot reach the database: {error.orig}") from error
     if not found:
         return False
-    scripts = _scripts()
-    return not found <= _known_revisions(scripts) or found == set(scripts.get_heads())
-
-
-def _known_revisions(scripts: ScriptDirectory) -> set[str]:
-    return {script.revision for script in scripts.walk_revisions()}
+    known, heads = script_revisions()
+    return not found <= known or found == heads
 
 
 def migrate(factory: sessionmaker[Session], timeout: float = MIGRATE_TIMEOUT_SECONDS) -> bool:
@@ -183,8 +198,11 @@ def migrate(factory: sessionmaker[Session], timeout: float = MIGRATE_TIMEOUT_SEC
     try:
         if is_schema_current(engine):
             return False
+        from alembic import command
+        from alembic.migration import MigrationContext
+
         config = _alembic_config(engine.url.render_as_string(hide_password=False))
-        heads = set(_scripts().get_heads())
+        heads = set(script_revisions()[1])
         with holding(database_lock(engine, "migrate"), timeout), engine.begin() as connection:
             before = set(MigrationContext.configure(connection).get_current_heads())
             if before == heads:  # another process migrated while this one waited for the lock
@@ -194,9 +212,9 @@ def migrate(factory: sessionmaker[Session], timeout: float = MIGRATE_TIMEOUT_SEC
     except OperationalError as error:
         raise ConfigurationError(f"cannot prepare the database {engine.url!r}: {error.orig}") from error
     if before:
-        log.info("migrated the database from %s to %s", ", ".join(sorted(before)), ", ".join(_scripts().get_heads()))
+        log.info("migrated the database from %s to %s", ", ".join(sorted(before)), ", ".join(sorted(heads)))
     else:
-        log.info("created the database schema (%s)", ", ".join(_scripts().get_heads()))
+        log.info("created the database schema (%s)", ", ".join(sorted(heads)))
     return True
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,6 +47,17 @@ def test_a_database_behind_is_not_current_and_one_ahead_is(make_database_url: Ca
         assert db.is_schema_current(engine)
     finally:
         engine.dispose()
+
+
+def test_the_revisions_read_from_the_scripts_are_alembics() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    scripts = ScriptDirectory.from_config(config)
+    known, heads = db.script_revisions()
+    assert known == {script.revision for script in scripts.walk_revisions()}
+    assert heads == set(scripts.get_heads())
+    assert len(heads) == 1
+    assert len(known) >= 12
 
 
 def test_migrate_waits_for_the_lock_and_says_who_held_it(make_database_url: Callable[..., str]) -> None:
