@@ -10,8 +10,6 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from num2words import num2words
-
 from calendar_service.dates import anniversary_date
 
 __all__ = ["Anniversary", "is_jubilee", "occurrences", "ordinal_en", "ordinal_ru"]
@@ -22,6 +20,8 @@ JUBILEE_EVERY = 5
 
 def ordinal_en(number: int) -> str:
     """Return the English ordinal numeral: 1st, 2nd, 33rd, 111th."""
+    from num2words import num2words  # its 60 language modules load only where an anniversary is written
+
     return num2words(number, to="ordinal_num", lang="en")
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-import pymorphy3
+if TYPE_CHECKING:
+    import pymorphy3
 
 __all__ = ["analyzer", "has_cyrillic"]
 
@@ -19,6 +21,8 @@ _CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
 @functools.cache
 def analyzer() -> pymorphy3.MorphAnalyzer:
     """Return the process's Russian morphological analyzer (its dictionary loaded on first use)."""
+    import pymorphy3  # imported with its dictionary: a web worker that writes no genitive needs neither
+
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 

@@ -16,7 +16,6 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -78,6 +77,8 @@ def check_email(address: str) -> str:
     Raises:
         InvalidInput: not a deliverable form of address.
     """
+    from email_validator import EmailNotValidError, validate_email  # for a subscription only, not in every web worker
+
     try:
         return validate_email(address, check_deliverability=False).normalized
     except EmailNotValidError as error:

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cssselect import GenericTranslator, SelectorError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -103,6 +102,8 @@ class SourceSpec:
             found.append(Problem("an html source needs the CSS selector of its article links", field="selector",
                                  record=self.name))
         elif self.selector:
+            from cssselect import GenericTranslator, SelectorError  # for a source's check only, not in the web
+
             try:
                 GenericTranslator().css_to_xpath(self.selector)
             except SelectorError as error:

@@ -7,7 +7,8 @@ filters (the calendars': ``category``, ``country``, ``body``, ``status``, ``from
 ``lang=ru`` renders it in Russian; a filter the
 stream never matches (``/feeds/meetings.atom?category=training``) is a 400, an unknown parameter
 or value is a 400 that lists the valid ones, and a page past the last is a 404. The bytes are
-kept in a bounded cache under (store state, stream, format, canonical query, page).
+kept in a bounded cache under (store state, stream, format, canonical query, page). The feed
+writers (feedgen, lxml) are loaded by the first query that renders a feed, never for a published file.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from calendar_service.db import get_session_factory, transaction
 from calendar_service.errors import InvalidInput, NotFound, Problem
 from calendar_service.models import Notice, StoreState
 from calendar_service.notices.selection import list_countries
-from calendar_service.publish.streams import FORMATS, Stream, count_streams, find_stream, render_selection
 from calendar_service.store.queries import list_bodies
 from calendar_service.web.filters import (
     FEED_KEYS,
@@ -47,12 +47,16 @@ if TYPE_CHECKING:
     from flask import Flask
     from sqlalchemy.orm import Session
 
+    from calendar_service.publish.streams import Stream
+
 __all__ = ["HARDENED", "init_app", "stream_counts"]
 
 _RENDERED = "calendar_service.syndication_cache"
 _FACTS = "calendar_service.syndication_facts"
 #: Feeds opened in a browser must never be sniffed into HTML and run.
 HARDENED = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+#: The feeds' formats, by extension (the keys of :data:`calendar_service.publish.streams.FORMATS`).
+FEED_FORMATS = ("atom", "rss", "json")
 
 
 def _state(session: Session) -> tuple[Any, ...]:
@@ -85,6 +89,8 @@ def _query_response(stream: Stream, extension: str) -> Response:
         key = (state, stream.path, extension, where, page, lang)
 
         def render() -> Document:
+            from calendar_service.publish.streams import render_selection
+
             query = "&".join(part for part in (canonical_query(where), "lang=ru" if lang == "ru" else "") if part)
             data = render_selection(session, get_settings(current_app), stream, where, extension, page, query, lang)
             return Document(data, MEDIA_TYPES[f".{extension}"], _last_modified(state))
@@ -105,6 +111,8 @@ def serve_stream(extension: str) -> Response:
     """Answer ``/feed.<extension>``: the published file, or a filtered, paged rendering."""
     if not request.args:
         return _published_response(f"feed.{extension}")  # the common case touches neither store nor renderer
+    from calendar_service.publish.streams import find_stream
+
     stream = find_stream("feed", ())
     if stream is None:  # pragma: no cover - the whole stream is always defined
         raise NotFound("there is no feed /feed")
@@ -125,6 +133,8 @@ def serve_named(name: str, extension: str) -> Response:
         if is_published(path) is False:
             raise NotFound(f"there is no feed /{path}; the feeds are listed at /")
         return _published_response(path)
+    from calendar_service.publish.streams import find_stream
+
     with transaction(get_session_factory(current_app)) as session:
         stream = find_stream(f"feeds/{name}", list_countries(session))
     if stream is None:
@@ -134,6 +144,8 @@ def serve_named(name: str, extension: str) -> Response:
 
 def stream_counts(session: Session) -> dict[str, int]:
     """Return how many notices each published stream holds now, counted once per state of the store."""
+    from calendar_service.publish.streams import count_streams
+
     facts: BoundedCache[Any] = current_app.extensions[_FACTS]
     return facts.get_or_make(_state(session), lambda: count_streams(session))
 
@@ -141,7 +153,7 @@ def stream_counts(session: Session) -> dict[str, int]:
 def init_app(app: Flask) -> None:
     app.extensions[_RENDERED] = BoundedCache(max_entries=256, max_bytes=32 * 1024 * 1024, size=lambda doc: doc.size)
     app.extensions[_FACTS] = BoundedCache(max_entries=2, max_bytes=2)
-    for extension in FORMATS:
+    for extension in FEED_FORMATS:
         app.add_url_rule(f"/feed.{extension}", endpoint=f"stream:{extension}",
                          view_func=lambda extension=extension: serve_stream(extension), methods=["GET"])
         app.add_url_rule(f"/feeds/<path:name>.{extension}", endpoint=f"named:{extension}",

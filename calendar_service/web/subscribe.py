@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import segno
 from flask import Response, current_app, request
 from flask_babel import lazy_gettext
 from sqlalchemy.orm import Session
@@ -26,7 +25,6 @@ from calendar_service.db import get_session_factory, transaction
 from calendar_service.durations import parse_lead
 from calendar_service.notices.selection import NoticeSelection, count_notices
 from calendar_service.publish.calendars import count_selection, list_calendars
-from calendar_service.publish.streams import list_streams
 from calendar_service.store.queries import EventFilter, list_bodies, list_countries
 from calendar_service.store.records import Category
 from calendar_service.web.calendar_queries import calendar_counts, describe_calendar, subscribe_links
@@ -65,6 +63,8 @@ def subscription_links(calendar_url: str, name: str) -> dict[str, str]:
 
 def _qr_svg(url: str, title: str) -> str:
     """Return the QR code of ``url`` as inline SVG (no script, no style attribute)."""
+    import segno  # the QR code's library, loaded by the first subscription page, not by every worker
+
     return str(segno.make(url, error="m").svg_inline(scale=4, title=title, dark="#000", light="#fff", border=2))
 
 
@@ -81,6 +81,8 @@ def _choice(session: Session) -> tuple[EventFilter, Any, str]:
 
 
 def _named(session: Session, lang: str) -> dict[str, Any]:
+    from calendar_service.publish.streams import list_streams  # the feed writers, for this page only
+
     base = get_settings(current_app).base_url
     counts = calendar_counts(session)
     calendars = []

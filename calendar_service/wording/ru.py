@@ -15,7 +15,6 @@ import re
 from typing import TYPE_CHECKING
 
 import pycountry
-import pymorphy3
 from babel import Locale
 
 from calendar_service.anniversaries import Anniversary
@@ -25,6 +24,8 @@ from calendar_service.wording.common import count_of, format_day, format_period,
 from calendar_service.wording.names import NO_NAMES, RussianNames
 
 if TYPE_CHECKING:
+    import pymorphy3
+
     from calendar_service.models import Event
     from calendar_service.store.queries import EventFilter
 
