@@ -1163,3 +1163,126 @@ def test_exercises_listed_under_their_code_names_are_each_an_event(extract: Extr
     )
     assert len(events) == 3
     assert {(e.start, e.end) for e in events} == {(dt.date(2022, 9, 26), dt.date(2022, 10, 8))}
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("MINSK, March 2. /TASS/. The CSTO exercise opened at the Brest training ground on Monday. The four-day"
+         " exercise involves 900 servicemen.", dt.date(2021, 3, 4)),
+        ("MINSK, March 2. /TASS/. A two-week CSTO exercise opened at the Brest training ground on Monday.",
+         dt.date(2021, 3, 14)),
+        ("МИНСК, 2 марта /ТАСС/. Церемония открытия учения ОДКБ прошла на Брестском полигоне в понедельник."
+         " В четырехдневных учениях участвуют 900 военнослужащих.", dt.date(2021, 3, 4)),
+        ("МИНСК, 2 марта /ТАСС/. Учение ОДКБ начинается в понедельник, 1 марта, в Беларуси и пройдет по 4 марта.",
+         dt.date(2021, 3, 4)),
+    ],
+)
+def test_an_exercise_told_with_its_length_or_last_day_runs_from_its_first_day(
+    extract: Extract, text: str, end: dt.date
+) -> None:
+    events = extract(text, "2021-03-02")
+    assert [(e.start, e.end, e.category, e.countries) for e in events] == [
+        (dt.date(2021, 3, 1), end, "training", ("BY",))
+    ]
+
+
+def test_a_visit_of_a_given_length_is_not_stretched_from_the_day_of_a_meeting(extract: Extract) -> None:
+    events = extract(
+        "05.03.2021\nToday the Secretary of the Security Council met with the CSTO Secretary General, who arrived"
+        " on a three-day visit to Yerevan.",
+        "2021-03-05",
+    )
+    assert [(e.start, e.end, e.category) for e in events] == [(dt.date(2021, 3, 5), dt.date(2021, 3, 5), "meeting")]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Belarus hosts CSTO foreign ministers\n\nThe meeting of the CSTO Council of Foreign Ministers has"
+         " commenced in Minsk.", "BY"),
+        ("Kyrgyz minister attends CSTO defence ministers' session\n\nThe minister participated in a meeting of the"
+         " CSTO Council of Defence Ministers in Bishkek.", "KG"),
+    ],
+)
+def test_a_headline_in_the_present_or_a_lead_in_the_perfect_reports_the_day(
+    extract: Extract, text: str, country: str
+) -> None:
+    assert [(e.start, e.status, e.category, e.countries) for e in extract(text, "2021-05-20")] == [
+        (dt.date(2021, 5, 20), "held", "meeting", (country,))
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12.03.2021\nCSTO troops return home\nThe last aircraft with the peacekeepers landed near Moscow, the"
+        " press service of the Defence Ministry reports.",
+        "12.03.2021\nМиротворцы вернулись домой\nПоследний самолет с миротворцами приземлился под Москвой, сообщает"
+        " пресс-служба Минобороны.",
+    ],
+)
+def test_an_outlets_article_that_names_its_source_is_no_statement_of_its_own(extract: Extract, text: str) -> None:
+    assert [e.category for e in extract(text, "2021-03-12")] != ["statement"]
+    assert "statement" not in {e.category for e in extract(text, "2021-03-12")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 24 November, during the summit, the Secretary General said that the draft declaration on the border was"
+        " agreed.",
+        "24 ноября в ходе саммита генсек заявил, что проект декларации о границе согласован.",
+    ],
+)
+def test_a_draft_document_is_no_statement(extract: Extract, sentence: str) -> None:
+    events = extract("The CSTO summit was held in Yerevan on 24 November. " + sentence, "2021-11-25")
+    assert [(e.start, e.category) for e in events] == [(dt.date(2021, 11, 24), "meeting")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "С 5 по 11 июня странами-участницами Шанхайской организации сотрудничества проводились учения в Киргизии.",
+        "From 5 to 11 June, the member states of the Shanghai Cooperation Organization held exercises in Kyrgyzstan.",
+    ],
+)
+def test_another_organisation_named_in_full_is_not_the_organization(extract: Extract, text: str) -> None:
+    assert extract(text, "2021-06-20") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CSTO leaders will meet in Minsk on 3 December, and an informal meeting of the CIS heads of state will"
+        " take place at the end of December.",
+        "Лидеры ОДКБ встретятся в Минске 3 декабря, а неформальная встреча глав государств СНГ пройдет в конце"
+        " декабря.",
+    ],
+)
+def test_another_organisations_event_in_a_clause_of_its_own_is_not_the_organizations(
+    extract: Extract, text: str
+) -> None:
+    assert [(e.start, e.precision) for e in extract(text, "2021-11-01")] == [(dt.date(2021, 12, 3), "day")]
+
+
+def test_the_year_of_plans_told_with_their_subject_is_a_topic(extract: Extract) -> None:
+    events = extract(
+        "The CSTO Military Committee met by video on Friday, 3 July. They discussed the adjustment of the training"
+        " plans of the collective forces of the member states for this year.",
+        "2020-07-04",
+    )
+    assert [(e.start, e.category) for e in events] == [(dt.date(2020, 7, 3), "meeting")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ASTANA Nov 12\nThe Kazakh president attended a session of the CSTO Council of Defence Ministers on\n"
+        "Friday, which was held in the capital.",
+        "АСТАНА, 12 ноября\nПрезидент Казахстана присутствовал на заседании Совета министров обороны ОДКБ в\n"
+        "Астане в пятницу.",
+    ],
+)
+def test_a_line_broken_after_a_preposition_goes_on_with_a_capital(extract: Extract, text: str) -> None:
+    assert [(e.start, e.category) for e in extract(text, "2021-11-12")] == [(dt.date(2021, 11, 12), "meeting")]

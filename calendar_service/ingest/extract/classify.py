@@ -60,13 +60,15 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
         _I,
     ),
     Category.STATEMENT: re.compile(
+        # A draft is a document still being written, not a statement made: "проект декларации", "draft statement".
+        r"(?<!\bпроект )(?<!\bпроекта )(?<!\bпроекты )(?<!\bпроектов )(?<!\bdraft )(?<!\bdrafts )(?:"
         r"\bstatements?\b|\bdeclarations?\b|\bappeal(?:ed)?\b|\bmessage\b|\bcongratulat\w*"
         r"|\bpress release\b|\bcommented\b|\b(?:press|news) (?:conferences?|briefings?)\b"
         # A briefing speaks to the press; one "for the diplomatic corps" is a meeting with diplomats.
         r"|\b(?:news )?briefings?\b(?! (?:for|with) (?:the )?(?:diplomat|ambassador|representative))"
         r"|\bбрифинг\w*|\bпресс-конференци\w*|\binterviews?\b|\bинтервью\b"
         r"|\bзаявлени\w*|\bобращени\w*|\bпослани\w*|\bпоздрав\w*"
-        r"|\bдекларац\w*|\bкомментари\w*",
+        r"|\bдекларац\w*|\bкомментари\w*)",
         _I,
     ),
     Category.MILESTONE: re.compile(

@@ -205,8 +205,10 @@ def dated_events(
     )
     if category is None and told_before is not None:
         category = told_before
-    if _outside_only(sentence):
-        return []  # "Межпарламентская ассамблея СНГ пройдет 24-25 ноября": another organisation's event
+    if _outside_only(sentence) or _others_event(sentence, (clause_start, clause_end)):
+        # "Межпарламентская ассамблея СНГ пройдет 24-25 ноября"; "the CSTO leaders will meet on 28
+        # November, and an informal meeting of the CIS will take place at the end of December".
+        return []
     if category is Category.OTHER and _OPENS_OR_CLOSES.search(clause):
         # "В Казахстане начались учения ... Церемония открытия состоялась 3 октября": the exercise begun.
         told = category_of(context.text[context.item.start : sentence.span.start])
@@ -472,14 +474,47 @@ _WHERE = re.compile(r"\s*(?:где|where)\b", _I)
 _THE_ORGANIZATION = re.compile(r"\bOrgani[sz]ation\b|\balliance\b|\bbloc\b|\bОрганизаци\w*|\bблок\w*", _I)
 
 
-def _outside_only(sentence: ReadSentence) -> bool:
-    """Tell a sentence that names only organisations other than the CSTO (the CIS, the SCO, the UN ...):
-    what it dates is theirs, not the Organization's, unless it names the Organization in other words."""
-    bodies = [m.entry for m in sentence.names if m.entry.kind is Kind.BODY]
+def _outside_only(sentence: ReadSentence, clause: tuple[int, int] | None = None) -> bool:
+    """Tell a sentence (or one of its clauses) that names only organisations other than the CSTO (the
+    CIS, the SCO, the UN ...): what it dates is theirs, not the Organization's, unless it names the
+    Organization in other words (an organisation's own name, "Шанхайской организации сотрудничества",
+    does not)."""
+    start, end = clause if clause is not None else (sentence.span.start, sentence.span.end)
+    bodies = [m.entry for m in sentence.names if m.entry.kind is Kind.BODY and start <= m.start < end]
+    offset = sentence.span.start
     return (
         bool(bodies)
         and not any(entry.part_of or entry.name == "CSTO" for entry in bodies)
-        and not _THE_ORGANIZATION.search(sentence.text)
+        and not _THE_ORGANIZATION.search(sentence.masked[start - offset : end - offset])
+    )
+
+
+#: An organisation's own event: "an informal meeting of the CIS heads of state", "the SCO summit".
+_ITS_EVENT = re.compile(
+    r"\b(?:sessions?|meetings?|summits?|exercises?|drills|сесси[яиюей]|заседани\w*|саммит\w*|встреч[аиуей]"
+    r"|учени\w*)\s+(?:of\s+)?(?:the\s+)?$",
+    _I,
+)
+_BEFORE_ITS_EVENT = re.compile(r"^['’]?s?\s+(?:\w+\s+)?(?:sessions?|meetings?|summits?|exercises?|drills)\b", _I)
+
+
+def _others_event(sentence: ReadSentence, clause: tuple[int, int]) -> bool:
+    """Tell a clause whose event belongs to another organisation, in a sentence that names the CSTO in
+    another clause: "the CSTO leaders will meet on 28 November, and an informal meeting of the CIS
+    heads of state will take place at the end of December"."""
+    start, end = clause
+    names = [m for m in sentence.names if start <= m.start < end]
+    bodies = [m for m in names if m.entry.kind is Kind.BODY]
+    if not bodies or any(m.entry.part_of or m.entry.name == "CSTO" for m in bodies):
+        return False
+    offset = sentence.span.start
+    if _THE_ORGANIZATION.search(sentence.masked[start - offset : end - offset]):
+        return False
+    text = sentence.text
+    return any(
+        _ITS_EVENT.search(text[max(0, m.start - offset - 40) : m.start - offset])
+        or _BEFORE_ITS_EVENT.match(text[m.end - offset : m.end - offset + 40])
+        for m in bodies
     )
 
 
@@ -509,6 +544,13 @@ _OPENS_OR_CLOSES = re.compile(r"\b(?:opening|closing)\s+ceremony\b|\bцерем�
 _REMOTE = re.compile(
     r"\bvideo\s*conferenc\w*|\bvideo\s+link\b|\bonline\b|\bvirtual(?:ly)?\b|\bby video\b|\bвидеоконференц\w*"
     r"|\bвидеосвяз\w*|\bонлайн\b|\bдистанционн\w*|\bв режиме видео\w*",
+    _I,
+)
+#: A report that names its source: "the press service of the ministry reports", "сообщает ТАСС".
+_ATTRIBUTED = re.compile(
+    r"\b(?:reports|reported|said|says|according to|citing|quoted)\b"
+    r"|\bсообща(?:ет|ют|ли|л|ла)\b|\bсообщил(?:а|и)?\b|\bпереда[её]т\b|\bпередают\b|\bпишет\b|\bпо данным\b"
+    r"|\bсо ссылкой\b",
     _I,
 )
 #: The CSTO's own news service: its items are the Organization's statements, like its site's articles.
@@ -711,6 +753,8 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
     story = item.sentences[0].start if item.sentences else item.end
     if agency and not _OWN_OUTLET.search(context.text, item.start, story):
         return None
+    if not agency and any(_ATTRIBUTED.search(s.text) for s in sentences[:3]):
+        return None  # an outlet's report of what others said or did ("..., the ministry reports"), not a body's word
     title = item.title or (_shorten(first[0].text) if first else f"Publication of {published.isoformat()}")
     summary = " ".join(" ".join(" ".join(s.text for s in first).split())[:1000].split())
     return make_event(
@@ -740,14 +784,16 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
 #: What is under way as the text is written: "Yerevan is hosting", "kicks off", "проходит".
 _UNDER_WAY = re.compile(
     r"\b(?:is|are)\s+(?:now\s+)?(?:hosting|being held|taking place|under\s?way)\b|\bkicks? off\b|\bopens\b"
-    r"|\b(?:starts|begins|gets under\s?way)\b"
+    # A headline tells what happens in the present simple: "Kazakhstan hosts CSTO summit", "Pashinyan attends ...".
+    r"|\b(?:starts|begins|gets under\s?way|hosts|attends)\b"
     r"|\bпроход(?:ит|ят)\b|\bоткрыва(?:ется|ются)\b|\bначина(?:ется|ются)\b|\bпровод(?:ит|ят)\b",
     _I,
 )
 #: What has just begun or been held, told without a day: "стартовало заседание", "the session opened",
 #: "speaking at a session held in Astana". In a text's first paragraph it is the news of the day.
 _JUST_HELD = re.compile(
-    r"\b(?:began|opened|started|kicked off|got under\s?way|(?:has|have) (?:begun|opened|started))\b"
+    r"\b(?:began|opened|started|commenced|kicked off|got under\s?way|(?:has|have) (?:begun|opened|started|commenced))\b"
+    r"|\b(?:participated|took part) in\b"
     r"|\b(?:session|meeting|summit|talks|exercises?|drills)\s+(?:[\w-]+\s+){0,4}?held in\b"
     r"|\bстартовал[аио]?\b|\bначал(?:ось|ась|ся|ись)\b|\bоткрыл(?:ось|ась|ся|ись)\b|\bсостоял(?:ось|ась|ся|ись)\b"
     r"|\bпрош(?:ло|ла|ел|ёл|ли)\b",

@@ -135,7 +135,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         # The last character of the paragraph so far, not the paragraph: 100,000 wrapped lines are
         # then read in linear time.
         if spans and text[spans[-1][1] - 1] not in ".!?" and (
-            stripped[0].islower() or (stripped[0].isdigit() and _wrapped_before(text, spans[-1], stripped))
+            stripped[0].islower()
+            or (stripped[0].isdigit() and _wrapped_before(text, spans[-1], stripped))
+            # "... the Council on" / "Friday, which ...": no sentence or title ends in a preposition.
+            or (_JOINING_END.search(text, max(spans[-1][0], spans[-1][1] - 12), spans[-1][1]) is not None
+                and _wrapped_before(text, spans[-1], stripped))
         ):
             spans[-1] = (spans[-1][0], end)  # a hard-wrapped line continues its sentence
         else:
@@ -145,6 +149,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 #: The end of a line broken inside a sentence: a lower-case word or a comma, or a month's name.
 _OPEN_END = re.compile(r"(?:(?<!\w)[a-zа-яё][\w-]*|,)$")
+#: A word a sentence or a title cannot end with: a preposition, an article, a conjunction.
+_JOINING_END = re.compile(
+    r"(?<!\w)(?:on|in|at|of|for|from|to|by|with|the|a|an|and|or|since|until|till|between"
+    r"|в|во|на|с|со|по|к|о|об|от|до|из|за|у|при|и|или)$"
+)
 _MONTH_END = re.compile(rf"(?<!\w)(?i:{month_pattern()})$")
 _ONE_LINE_BREAK = re.compile(r"[ \t\r]*\n[ \t\r]*\S")
 

@@ -61,7 +61,9 @@ _TOPIC_BEFORE = re.compile(
     r"|программ\w*|задач\w*|приоритет\w*)\s+(?:(?:for|in|during|of|в|на)\s+)?$"
     # "the plan of joint training for the next year", "план совместной подготовки на 2026 год"
     # (a Russian preposition belongs to the date it governs: "на второе полугодие")
-    r"|\b(?:plans?|план\w*|programmes?|программ\w*)\s+(?:[^\s.;,]+\s+){1,4}(?:(?:for|на)\s+(?:the\s+)?)?$",
+    r"|\b(?:plans?|план\w*|programmes?|программ\w*)\s+(?:[^\s.;,]+\s+){1,4}(?:(?:for|на)\s+(?:the\s+)?)?$"
+    # "the adjustment of training plans of the forces and means of collective security for this year"
+    r"|\b(?:plans?|programmes?)\s+of\s+(?:[^\s.;,]+\s+){1,8}?for\s+(?:the\s+)?$",
     _I,
 )
 #: A date that only says when something was said: "told reporters on Thursday", "сообщил 3 марта
@@ -113,6 +115,8 @@ _LASTS = re.compile(
     r"|\b(?:is|are)\s+(?:set\s+|scheduled\s+|expected\s+)?to\s+(?:last|run|continue)\s+(?:until|till|through|to)\b"
     r"|\b(?:lasted|ran|continued)\s+(?:until|till|through|to)\b|\bпродолжал(?:ось|ись|ся|ась)\s+(?:до|по)\b"
     r"|\bпродл(?:ится|ятся|илось|ились|ился|илась)\s+(?:до|по)\b"
+    # "начинается во вторник, 23 августа, и пройдет по 27 августа": "по" before a day is its last.
+    r"|\bпро(?:йд[её]т|йдут|шл[оаи]|ходил[оаи]?|должится|должатся)\s+по\b(?=\s+\d)"
     r"|\bзаверш(?:ится|атся|илось|ились|ился|илась|ено|ены)\b|\bбудет завершен\w*"
     r"|\b(?:закончится|закончатся|окончится|окончатся|закончилось|закончились)\b",
     _I,
@@ -128,6 +132,39 @@ _DURATION = re.compile(
     + r")\s+(?:days|дн\w*)\b",
     _I,
 )
+_DURATION_ROOTS = {
+    "двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8,
+    "девяти": 9, "десяти": 10,
+}  # fmt: skip
+#: A length told as an attribute: "the five-day exercises", "a two-week exercise", "в трехдневных учениях".
+#: (of an exercise or an operation: "a two-day working visit" whose first day is not told is no run)
+_DURATION_ADJECTIVE = re.compile(
+    r"(?:\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[- ](?P<unit>day|week)\b"
+    r"|\b(?P<root>" + "|".join(_DURATION_ROOTS) + r"|\d{1,2}-?)(?P<ru>дневн|недельн)\w*)"
+    r"(?=(?:\s+[\w-]+){0,2}?\s+(?:exercises?|drills?|manoeuvres|maneuvers|war games?|operations?"
+    r"|учени\w*|маневр\w*|манёвр\w*|сбор\w*|операци\w*)\b)",
+    _I,
+)
+
+
+def _told_length(text: str) -> int | None:
+    """Return the number of days a sentence says something lasts ("продлятся пять дней", "five-day")."""
+    duration = _DURATION.search(text)
+    if duration:
+        return _number(duration.group("n"))
+    adjective = _DURATION_ADJECTIVE.search(text)
+    if adjective is None:
+        return None
+    if adjective.group("n"):
+        number = _number(adjective.group("n"))
+        weeks = adjective.group("unit").lower() == "week"
+    else:
+        root = adjective.group("root").lower().rstrip("-")
+        number = int(root) if root.isdigit() else _DURATION_ROOTS[root]
+        weeks = adjective.group("ru").lower() == "недельн"
+    return number * 7 if weeks and number else number
+
+
 POSTPONE = re.compile(r"\bpostpon\w*|\brescheduled\b|\bdeferred\b|\bперенес\w*|\bперенос\w*|\bотложен\w*", _I)
 # "(?<!\s)": a run of spaces is tried once, not from each of its positions.
 _CLAUSE_BREAK = re.compile(
@@ -322,8 +359,7 @@ def read_sentence(context: Context, span: Sentence) -> ReadSentence:
         and m.first == m.last
     ][:1]
     mentions = [m for m in mentions if m not in ends]
-    duration = _DURATION.search(text)
-    days = _number(duration.group("n")) if duration else None
+    days = _told_length(text)
     years = tuple(
         m.first.year
         for m in found
