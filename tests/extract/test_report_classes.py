@@ -1286,3 +1286,54 @@ def test_the_year_of_plans_told_with_their_subject_is_a_topic(extract: Extract) 
 )
 def test_a_line_broken_after_a_preposition_goes_on_with_a_capital(extract: Extract, text: str) -> None:
     assert [(e.start, e.category) for e in extract(text, "2021-11-12")] == [(dt.date(2021, 11, 12), "meeting")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Учения ОДКБ будут проведены в ноябре на полигоне Эдельвейс.",
+        "Заседание Совета министров обороны ОДКБ будет проведено 14 ноября в Бишкеке.",
+    ],
+)
+def test_a_participle_after_a_future_auxiliary_announces(extract: Extract, text: str) -> None:
+    events = extract(text, "2021-08-10")
+    assert [(e.start.year, e.status) for e in events] == [(2021, "planned")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This autumn the CSTO will hold an exercise in Tajikistan. The exercise will be held in late October at"
+        " the Harbmaidon range.",
+        "Этой осенью ОДКБ проведет учения в Таджикистане. Учения будут проведены в конце октября на полигоне"
+        " Харбмайдон.",
+    ],
+)
+def test_a_season_then_its_month_is_one_exercise_in_that_month(extract: Extract, text: str) -> None:
+    events = extract(text, "2021-08-10")
+    assert [(e.start, e.end, e.precision) for e in events] == [(dt.date(2021, 10, 1), dt.date(2021, 10, 31), "month")]
+
+
+def test_a_run_told_as_under_way_and_as_to_come_is_one_held_run(extract: Extract) -> None:
+    events = extract(
+        "Kyrgyzstan is conducting the CSTO peacekeeping drill from September 20 to October 1. The drill is"
+        " scheduled to take place from September 20 to October 1 at the Edelweiss range.",
+        "2021-09-22",
+    )
+    assert [(e.start, e.end, e.status) for e in events] == [(dt.date(2021, 9, 20), dt.date(2021, 10, 1), "held")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On March 2, peacekeepers from Russia, Armenia and Belarus began to arrive in Tajikistan. On March 9, their"
+        " withdrawal began. It will run until March 14.",
+        "2 марта миротворцы из России, Армении и Белоруссии начали прибывать в Таджикистан. 9 марта начался их"
+        " вывод. Он продлится до 14 марта.",
+    ],
+)
+def test_an_operation_runs_from_the_arrival_to_the_end_of_the_withdrawal(extract: Extract, text: str) -> None:
+    events = extract(text, "2021-03-10")
+    assert [(e.start, e.end, e.category, e.countries) for e in events] == [
+        (dt.date(2021, 3, 2), dt.date(2021, 3, 14), "operation", ("TJ",))
+    ]

@@ -297,7 +297,7 @@ def _extend_under_way(
             end = resolve(mention, anchor=event.start, tense=Tense.FUTURE, anchor_is_published=True).end
         else:
             end = event.start + dt.timedelta(days=(sentence.days or 1) - 1)
-        if event.start < end <= event.start + _LONGEST_RUN:
+        if event.start < end <= event.start + _LONGEST_RUN and end >= event.end:
             status = Status.HELD if event.start <= context.anchor else event.status
             # Exercises opened together ("учений «A» и «B»") run on together.
             while index >= 0 and _same_run(events[index], event):
@@ -310,7 +310,9 @@ def _same_run(one: ExtractedEvent, other: ExtractedEvent) -> bool:
 
 
 #: The stages of an exercise or operation: "the first stage", "the active phase", "на втором этапе".
-_STAGE = re.compile(r"\bstages?\b|\bphases?\b|\bэтап\w*|\bфаз[аеуы]\w*", _I)
+#: The withdrawal of a force is the last stage of its operation ("arrived on 6 January ... On 13 January
+#: their withdrawal began").
+_STAGE = re.compile(r"\bstages?\b|\bphases?\b|\bwithdrawal\b|\bэтап\w*|\bфаз[аеуы]\w*|\bвывод\w*", _I)
 _RUNS = (Category.TRAINING, Category.OPERATION)
 #: Longest pause between two stages of one exercise: stages weeks or months apart are runs of their own.
 _STAGE_GAP = dt.timedelta(days=7)
@@ -394,6 +396,11 @@ def _under_way(
         one_day = event.precision is Precision.DAY and event.start == event.end
         same_sentence = since is not None and index >= since
         if one_day and (same_sentence or event.category in (*_RUNS, kind)):
+            return index
+        # An operation run on over its stages goes on: "... On 13 January their withdrawal began. It will
+        # run until 19 January."
+        runs_on = event.precision is Precision.DAY and event.category in _RUNS and kind in (None, event.category)
+        if since is None and runs_on:
             return index
         return None
     return None
@@ -497,11 +504,12 @@ def _same_happening(one: ExtractedEvent, other: ExtractedEvent) -> bool:
         # "открывается сессия ... Сегодняшняя встреча пройдет в узком составе": the day's event told
         # as begun and as to come; "The exercises began on Monday. The exercises will be held from
         # September 26 to October 8": the run begun that day.
+        # "Kazakhstan is conducting the drill from September 26 to October 7 ... scheduled to take place
+        # from September 26 to October 7": one run told as under way and as to come.
         day = one if one.start == one.end else other if other.start == other.end else None
         return (
             {one.status, other.status} == {Status.HELD, Status.PLANNED}
-            and day is not None
-            and day.status is Status.HELD
+            and ((day is not None and day.status is Status.HELD) or one.end == other.end)
             and one.category is other.category
             and one.precision is other.precision is Precision.DAY
         )
@@ -529,6 +537,9 @@ def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEven
         if e.precision is not Precision.YEAR and not e.anniversary and e.start.year == e.end.year
     }
     days = [e for e in events if e.precision is Precision.DAY and not e.anniversary]
+    months = [
+        e for e in events if e.precision is Precision.MONTH and not e.anniversary and e.start.month == e.end.month
+    ]
     return [
         e
         for e in events
@@ -544,6 +555,15 @@ def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEven
             and not e.anniversary
             and any(d.category is e.category and d.status is e.status and e.start <= d.start <= d.end <= e.end
                     for d in days)
+        )
+        # "Этой осенью ... будут проведены учения ... в конце октября": the season (a quarter, a half-year)
+        # told first, then the month. ("In September, Rubezh; in September-October, Interaction" are two.)
+        and not (
+            e.precision is Precision.MONTH
+            and not e.anniversary
+            and (e.end.year - e.start.year) * 12 + e.end.month - e.start.month >= 2
+            and any(m.category is e.category and m.status is e.status and e.start <= m.start <= m.end <= e.end
+                    for m in months)
         )
     ]
 

@@ -49,9 +49,10 @@ _CATEGORY_CUES: dict[Category, re.Pattern[str]] = {
         r"|\bмиротворческ\w* (?:мисси|контингент)\w*"
         r"|\bразвертывани\w*|\bразвёртывани\w*|\bстабилизаци\w*"
         # Peacekeepers sent and brought back: "the peacekeepers arrived", "the withdrawal of the contingent".
-        r"|\bpeacekeepers (?=(?:\w+ )?(?:arrived|were deployed|began|started|landed)\b)"
-        r"|\bwithdrawal of\b(?! \w+ from the)"
-        r"|\bмиротворц\w*(?= (?:\w+ )?(?:прибыли|развернуты|начали|приступили)\b)"
+        # (however many countries they come from: "peacekeepers from Russia, Belarus and Armenia began to arrive")
+        r"|\bpeacekeepers\b(?=(?: \w+)?(?: from [^.;]{0,80}?)? (?:arrived|were deployed|began|started|landed)\b)"
+        r"|\bwithdrawal of\b(?! \w+ from the)|\bwithdrawal (?:began|started)\b"
+        r"|\bмиротворц\w*(?=(?: \w+)?(?: из [^.;]{0,80}?)? (?:прибыли|развернуты|начали|приступили|стали)\b)"
         # Troops sent in: "прибыли подразделения российских десантников в составе сил ОДКБ", "paratroopers arrived".
         # (not to a range: "прибыли на полигон", "arrived at the range" is an exercise's business)
         r"|\bприбыли (?:(?!на\b)\w+ ){0,3}?(?:подразделени\w*|десантник\w*|военнослужащ\w*|контингент\w*|войск\w*)"
@@ -147,10 +148,13 @@ _HELD = re.compile(
     # Under way on the day of the report: "Yerevan is hosting", "the ministers are discussing".
     r"|\b(?:is|are)\s+(?:now\s+)?(?:hosting|holding|discussing|meeting|attending|taking part|under\s?way)\b"
     r"|\bkicks? off\b|\bworked out\b|\bпроводит\b|\bпроводят\b|\bзаседает\b|\bзаседают\b"
-    r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|\bпровед[её]н(?!и)\w*|\bприня\w+ участие"
+    # (a participle after "будет", "будут" announces: "учения будут проведены в октябре")
+    r"|\bсостоял\w*|\bпрош(?:ел|ёл|ла|ло|ли)\b|\bпров[её]л\w*|(?<!будут )(?<!будет )\bпровед[её]н(?!и)\w*"
+    r"|\bприня\w+ участие"
     r"|\bпрошедш\w*|\bсостоявш\w*|\bпроходивш\w*"
     r"|\bобсудил\w*|\bподписал\w*|\bпринял\w*|\bпосетил\w*|\bвстретил\w*|\bотметил\w*"
-    r"|\bначал(?:ся|ась|ось|ись|и|а|о)?\b|\bстартовал\w*|\bприбыл(?:и|а)?\b|\bзавершил\w*|\bзавершен\w*|\bзавершён\w*|\bоткрыл\w*"
+    r"|\bначал(?:ся|ась|ось|ись|и|а|о)?\b|\bстартовал\w*|\bприбыл(?:и|а)?\b|\bзавершил\w*"
+    r"|(?<!будут )(?<!будет )\bзаверш[её]н\w*|\bоткрыл\w*"
     r"|\bорганизовал\w*|\bпроходит\b|\bпроходят\b|\bисполня\w*|\bисполнил\w*|\bотмеча\w*"
     r"|\bсобрал(?:ись|ась|ся)\b|\bсъехались\b",
     _I,
