@@ -1337,3 +1337,37 @@ def test_an_operation_runs_from_the_arrival_to_the_end_of_the_withdrawal(extract
     assert [(e.start, e.end, e.category, e.countries) for e in events] == [
         (dt.date(2021, 3, 2), dt.date(2021, 3, 14), "operation", ("TJ",))
     ]
+
+
+def test_a_date_closing_the_text_heads_nothing(extract: Extract) -> None:
+    events = extract(
+        "CIS defence chiefs met in Baku\n\nThe meeting of the chiefs of general staff of the CIS took place on"
+        " October 12.\nOct. 13, 2021",
+        "2021-10-13",
+    )
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The leaders of the CIS countries will hold an informal summit at the end of December, CIS Secretary"
+        " General Sergei Lebedev said.",
+        "Лидеры стран СНГ проведут неформальный саммит в конце декабря, сообщил генеральный секретарь СНГ Сергей"
+        " Лебедев.",
+    ],
+)
+def test_an_office_headed_by_another_organisations_name_is_that_organisations(extract: Extract, text: str) -> None:
+    assert extract(text, "2021-11-01") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "График проведения учений сил ОДКБ в 2021 году может быть скорректирован.",
+        "В Секретариате ОДКБ обсудили приоритеты деятельности в 2021 году.",
+        "The schedule of CSTO exercises in 2021 may be adjusted.",
+    ],
+)
+def test_the_year_of_a_schedule_or_of_priorities_is_a_topic(extract: Extract, sentence: str) -> None:
+    assert extract(sentence, "2021-02-10") == []

@@ -480,7 +480,7 @@ def _outside_only(sentence: ReadSentence, clause: tuple[int, int] | None = None)
     Organization in other words (an organisation's own name, "Шанхайской организации сотрудничества",
     does not)."""
     start, end = clause if clause is not None else (sentence.span.start, sentence.span.end)
-    bodies = [m.entry for m in sentence.names if m.entry.kind is Kind.BODY and start <= m.start < end]
+    bodies = [m.entry for m in _bodies_of_their_own(sentence) if start <= m.start < end]
     offset = sentence.span.start
     return (
         bool(bodies)
@@ -498,13 +498,24 @@ _ITS_EVENT = re.compile(
 _BEFORE_ITS_EVENT = re.compile(r"^['’]?s?\s+(?:\w+\s+)?(?:sessions?|meetings?|summits?|exercises?|drills)\b", _I)
 
 
+def _bodies_of_their_own(sentence: ReadSentence) -> list[NameMatch]:
+    """Return the bodies a sentence names, without an office that another organisation's name heads or
+    follows: "CIS Secretary General Sergei Lebedev", "генеральный секретарь СНГ" are the CIS's, not the
+    CSTO's Secretary General."""
+    bodies = [m for m in sentence.names if m.entry.kind is Kind.BODY]
+    outside = [m for m in bodies if not m.entry.part_of and m.entry.name != "CSTO"]
+    return [
+        m for m in bodies
+        if not (m.entry.part_of and any(0 <= m.start - o.end <= 1 or 0 <= o.start - m.end <= 1 for o in outside))
+    ]
+
+
 def _others_event(sentence: ReadSentence, clause: tuple[int, int]) -> bool:
     """Tell a clause whose event belongs to another organisation, in a sentence that names the CSTO in
     another clause: "the CSTO leaders will meet on 28 November, and an informal meeting of the CIS
     heads of state will take place at the end of December"."""
     start, end = clause
-    names = [m for m in sentence.names if start <= m.start < end]
-    bodies = [m for m in names if m.entry.kind is Kind.BODY]
+    bodies = [m for m in _bodies_of_their_own(sentence) if start <= m.start < end]
     if not bodies or any(m.entry.part_of or m.entry.name == "CSTO" for m in bodies):
         return False
     offset = sentence.span.start
@@ -750,6 +761,8 @@ def publication_event(context: Context, sentences: list[ReadSentence]) -> Extrac
             places = title_place(context, category) or dateline_place(context) or places
         return _held_on(context, lead, category, places, published,
                         year_inferred=not context.publication_year_written, evidence_span=span)
+    if not sentences:
+        return None  # a date closing the text ("..., which took place on October 13. / Oct. 13, 2022") heads nothing
     story = item.sentences[0].start if item.sentences else item.end
     if agency and not _OWN_OUTLET.search(context.text, item.start, story):
         return None

@@ -57,8 +57,10 @@ _DOCUMENT_BEFORE = re.compile(
     _I,
 )
 _TOPIC_BEFORE = re.compile(
-    r"\b(?:activities|events|measures|plans?|programmes?|programs?|work|tasks|priorities|мероприяти\w*|план\w*"
-    r"|программ\w*|задач\w*|приоритет\w*)\s+(?:(?:for|in|during|of|в|на)\s+)?$"
+    r"\b(?:activities|events|measures|plans?|programmes?|programs?|work|tasks|priorities|schedules?|мероприяти\w*"
+    r"|план\w*|программ\w*|задач\w*|приоритет\w*|график\w*)\s+"
+    # "приоритеты деятельности в 2026 году", "график проведения учений сил ОДКБ в 2020 году"
+    r"(?:(?:[^\s.;,]+\s+){1,5}?(?=(?:(?:in|during|в|на)\s+)?$))?(?:(?:for|in|during|of|в|на)\s+)?$"
     # "the plan of joint training for the next year", "план совместной подготовки на 2026 год"
     # (a Russian preposition belongs to the date it governs: "на второе полугодие")
     r"|\b(?:plans?|план\w*|programmes?|программ\w*)\s+(?:[^\s.;,]+\s+){1,4}(?:(?:for|на)\s+(?:the\s+)?)?$"
