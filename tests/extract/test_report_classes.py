@@ -1371,3 +1371,29 @@ def test_an_office_headed_by_another_organisations_name_is_that_organisations(ex
 )
 def test_the_year_of_a_schedule_or_of_priorities_is_a_topic(extract: Extract, sentence: str) -> None:
     assert extract(sentence, "2021-02-10") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Belarusian Defence Ministry said in a statement on Monday that the peacekeepers had left Kazakhstan.",
+        "In an interview published on Monday, the Armenian prime minister said he was disappointed with the CSTO.",
+        "Министр обороны Армении заявил в понедельник на пресс-конференции, что Армения не будет участвовать в"
+        " учениях ОДКБ.",
+    ],
+)
+def test_a_statement_a_state_or_a_person_gives_is_not_the_organizations(extract: Extract, text: str) -> None:
+    assert "statement" not in {e.category for e in extract(text, "2021-03-10")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MOSCOW, March 8. /TASS/. Chief of the CSTO Joint Staff Anatoly Sidorov told a news conference on Monday"
+        " that the drills would follow in the autumn.",
+        "Statement of the Ministers of Foreign Affairs of the Member States of the CSTO, Moscow, 8 March 2021",
+        "Заявление министров иностранных дел государств - членов ОДКБ, Москва, 8 марта 2021 года",
+    ],
+)
+def test_a_statement_of_a_csto_body_is_its_statement(extract: Extract, text: str) -> None:
+    assert (dt.date(2021, 3, 8), "statement") in [(e.start, e.category) for e in extract(text, "2021-03-10")]

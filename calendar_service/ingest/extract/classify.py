@@ -17,8 +17,8 @@ from calendar_service.russian import analyzer, has_cyrillic
 from calendar_service.store.records import Category, Status
 
 __all__ = [
-    "category_named_back", "category_of", "first_cue", "last_cue", "mask", "names_kind", "occurs", "status_of",
-    "tense_of", "under_way_now",
+    "category_named_back", "category_of", "first_cue", "last_cue", "mask", "names_kind", "occurs", "statement_cue",
+    "status_of", "tense_of", "under_way_now",
 ]
 
 _I = re.IGNORECASE
@@ -213,6 +213,12 @@ _AT_MEETING = re.compile(
     r"|саммит\w*|встреч\w*|переговор\w*)",
     _I,
 )
+
+
+def statement_cue(text: str) -> int | None:
+    """Return where ``text`` first names a statement ("an interview", "said in a statement", "заявление")."""
+    match = _CATEGORY_CUES[Category.STATEMENT].search(text)
+    return match.start() if match else None
 
 
 @functools.lru_cache(maxsize=256)

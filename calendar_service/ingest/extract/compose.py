@@ -22,6 +22,7 @@ from calendar_service.ingest.extract.classify import (
     last_cue,
     names_kind,
     occurs,
+    statement_cue,
     status_of,
     tense_of,
     under_way_now,
@@ -213,6 +214,8 @@ def dated_events(
         # "В Казахстане начались учения ... Церемония открытия состоялась 3 октября": the exercise begun.
         told = category_of(context.text[context.item.start : sentence.span.start])
         category = told if told in (Category.TRAINING, Category.OPERATION) else category
+    if category is Category.STATEMENT and _said_by_others(context, sentence, clause_start, clause_end):
+        return []  # "The Russian Defense Ministry said in a statement", "In an interview, Pashinyan said"
     named_kind = category is not None
     if category is None:
         if not occurs(clause):
@@ -496,6 +499,36 @@ _ITS_EVENT = re.compile(
     _I,
 )
 _BEFORE_ITS_EVENT = re.compile(r"^['’]?s?\s+(?:\w+\s+)?(?:sessions?|meetings?|summits?|exercises?|drills)\b", _I)
+
+
+#: Between a statement's word and whose it is: "Statement of the Ministers ... of the", "Заявление министров".
+_OF_WHOM = re.compile(r"^\S+\s+(?:of\b[^.;,]{0,100}|(?:[^\s.;,]+\s+){0,6}(?:[–-]\s+)?(?:[^\s.;,]+\s+){0,2})$", _I)
+
+
+def _said_by_others(context: Context, sentence: ReadSentence, clause_start: int, clause_end: int) -> bool:
+    """Tell a statement, interview or press conference that someone other than the Organization gives:
+    the last name before its word is a state's or another organisation's ("The Russian Defense Ministry
+    said in a statement", "Armenia's minister told a press conference"), or none is ("In an interview,
+    Pashinyan said ..."). The CSTO's own news service speaks for the Organization."""
+    if _OWN_OUTLET.search(context.text, context.item.start, context.item.end):
+        return False
+    offset = sentence.span.start
+    cue = statement_cue(sentence.masked[clause_start - offset : clause_end - offset])
+    if cue is None:
+        return False
+    before = [m for m in sentence.names if m.start < clause_start + cue and m.entry.kind in (Kind.BODY, Kind.COUNTRY)]
+    if not before:
+        # "Statement of the Ministers of Foreign Affairs of the Member States of the CSTO", "Заявление
+        # министров иностранных дел государств - членов ОДКБ": whose statement its words say.
+        for name in sentence.names:
+            if name.start > clause_start + cue and name.entry.kind is Kind.BODY:
+                gap = context.text[clause_start + cue : name.start]
+                if _OF_WHOM.match(gap) and (name.entry.part_of or name.entry.name == "CSTO"):
+                    return False
+                break
+        return not _THE_ORGANIZATION.search(sentence.masked[: clause_start + cue - offset])
+    last = before[-1].entry
+    return last.kind is Kind.COUNTRY or not (last.part_of or last.name == "CSTO")
 
 
 def _bodies_of_their_own(sentence: ReadSentence) -> list[NameMatch]:
