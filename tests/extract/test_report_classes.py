@@ -1397,3 +1397,19 @@ def test_a_statement_a_state_or_a_person_gives_is_not_the_organizations(extract:
 )
 def test_a_statement_of_a_csto_body_is_its_statement(extract: Extract, text: str) -> None:
     assert (dt.date(2021, 3, 8), "statement") in [(e.start, e.category) for e in extract(text, "2021-03-10")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Belarus will not attend this week's CSTO summit in Bishkek, an official said on Monday. The meeting,"
+        " scheduled for Thursday, will gather the leaders of the member states.",
+        "Беларусь не примет участия в саммите ОДКБ в Бишкеке на этой неделе, сообщил в понедельник чиновник."
+        " Встреча, назначенная на четверг, соберет лидеров государств-членов.",
+    ],
+)
+def test_a_week_then_the_day_is_one_event_on_the_day(extract: Extract, text: str) -> None:
+    events = extract(text, "2021-11-22")
+    assert [(e.start, e.end, e.category, e.countries) for e in events] == [
+        (dt.date(2021, 11, 25), dt.date(2021, 11, 25), "meeting", ("KG",))
+    ]

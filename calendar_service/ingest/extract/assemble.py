@@ -523,6 +523,10 @@ def _same_happening(one: ExtractedEvent, other: ExtractedEvent) -> bool:
     )
 
 
+#: A week named against the day of the report: "this week", "next week", "на этой неделе".
+_WEEK = re.compile(r"\b(?:this|next|last|the coming)\s+week\b|\bweek['’]s\b|\bнедел[еияю]\w*", re.IGNORECASE)
+
+
 def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     """Drop an event known only to the year (or the month) that an event of the item dates more closely.
 
@@ -537,9 +541,23 @@ def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEven
         if e.precision is not Precision.YEAR and not e.anniversary and e.start.year == e.end.year
     }
     days = [e for e in events if e.precision is Precision.DAY and not e.anniversary]
+    told_by_day = [e for e in days if not _WEEK.search(e.evidence)]
     months = [
         e for e in events if e.precision is Precision.MONTH and not e.anniversary and e.start.month == e.end.month
     ]
+    # The place the week's report gives completes the days' ("this week's summit in Astana ... on Thursday").
+    events = list(events)
+    for week in [e for e in days if _WEEK.search(e.evidence) and e.countries]:
+        for index, event in enumerate(events):
+            if (
+                any(event is d for d in told_by_day)
+                and not event.countries
+                and event.category is week.category
+                and event.start <= week.end
+                and week.start <= event.end
+            ):
+                events[index] = replace(event, countries=week.countries, city=week.city, country=week.country)
+                told_by_day = [replace(d, countries=week.countries) if d is event else d for d in told_by_day]
     return [
         e
         for e in events
@@ -555,6 +573,14 @@ def _without_vaguer_mentions(events: list[ExtractedEvent]) -> list[ExtractedEven
             and not e.anniversary
             and any(d.category is e.category and d.status is e.status and e.start <= d.start <= d.end <= e.end
                     for d in days)
+        )
+        # "this week's summit ... The meeting, scheduled for Thursday", "this week is conducting exercises
+        # ... The exercises began Saturday and run through Wednesday": the week told, then the days.
+        and not (
+            e.precision is Precision.DAY
+            and not e.anniversary
+            and _WEEK.search(e.evidence) is not None
+            and any(d.category is e.category and d.start <= e.end and e.start <= d.end for d in told_by_day)
         )
         # "Этой осенью ... будут проведены учения ... в конце октября": the season (a quarter, a half-year)
         # told first, then the month. ("In September, Rubezh; in September-October, Interaction" are two.)
