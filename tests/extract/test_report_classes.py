@@ -1413,3 +1413,17 @@ def test_a_week_then_the_day_is_one_event_on_the_day(extract: Extract, text: str
     assert [(e.start, e.end, e.category, e.countries) for e in events] == [
         (dt.date(2021, 11, 25), dt.date(2021, 11, 25), "meeting", ("KG",))
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "March 12, 2021 -- The CSTO defence ministers are gathering in Minsk for their meeting, to be held on"
+        " March 14.",
+        "12 марта 2021 года — Министры обороны ОДКБ съезжаются в Минск на заседание, которое пройдет 14 марта.",
+    ],
+)
+def test_a_full_date_and_a_long_dash_open_a_report_as_a_dateline(extract: Extract, text: str) -> None:
+    events = extract(text, "2021-03-20")
+    assert [(e.start, e.status, e.countries) for e in events] == [(dt.date(2021, 3, 14), "planned", ("BY",))]
+    assert events[0].published == dt.date(2021, 3, 12)

@@ -81,6 +81,8 @@ _PATTERNS = (
     re.compile(
         rf"^{_PLACE}\s*\((?P<agency>[^()\n]{{2,60}}?)\s*[-–—,]\s*(?P<date>{_DATE})\s*\)\s*(?:[-–—]{{1,2}}\s*)?"
     ),
+    # A full date alone, then a double dash or a long one: "June 22, 2006 -- Leaders of ...".
+    re.compile(rf"^(?P<date>(?:{_DAY_MONTH}|{_MONTH_DAY}),?\s+(?P<y>(?:19|20)\d\d)(?:\s*(?:года|г\.))?)\s+(?:--|—)\s+(?=[A-ZА-ЯЁ])"),
     # A known agency first: "ЦАМТО, 27 ноября." / "TASS, March 14."
     re.compile(rf"^(?P<agency>(?:{_AGENCIES})),\s+(?P<date>{_DATE})\s*[.:]\s*(?:[-–—]\s*)?"),
 )
