@@ -1427,3 +1427,24 @@ def test_a_full_date_and_a_long_dash_open_a_report_as_a_dateline(extract: Extrac
     events = extract(text, "2021-03-20")
     assert [(e.start, e.status, e.countries) for e in events] == [(dt.date(2021, 3, 14), "planned", ("BY",))]
     assert events[0].published == dt.date(2021, 3, 12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 2 December, Minsk will host a joint meeting of the Council of Foreign Ministers (CFM), the Council of"
+        " Defence Ministers (CDM) and the Committee of Secretaries of Security Councils (CSSC), as well as a"
+        " session of the CSTO Collective Security Council.",
+        "2 декабря в Минске состоятся совместное заседание Совета министров иностранных дел (СМИД), Совета"
+        " министров обороны (СМО) и Комитета секретарей советов безопасности (КССБ), а также сессия Совета"
+        " коллективной безопасности ОДКБ.",
+    ],
+)
+def test_bodies_listed_with_their_acronyms_in_brackets_are_still_one_joint_meeting(
+    extract: Extract, text: str
+) -> None:
+    events = extract(text, "2021-11-25")
+    assert [(e.start, e.category, e.countries) for e in events] == [
+        (dt.date(2021, 12, 2), "meeting", ("BY",)),
+        (dt.date(2021, 12, 2), "meeting", ("BY",)),
+    ]

@@ -53,7 +53,7 @@ _EVENT_NOUN = re.compile(
 )
 #: Between two coordinated phrases: "and", "as well as", "и", "а также", with the adjectives of the next.
 _PHRASE_JOIN = re.compile(
-    r"\s*(?:,\s*)?(?:and|as well as|и|а также)\s+(?:(?:the|a|an|joint|extraordinary|regular|совместн\w*"
+    r"\s*\)?\s*(?:\([^()\s]{1,12}\)\s*)?(?:,\s*)?(?:and|as well as|и|а также)\s+(?:(?:the|a|an|joint|extraordinary|regular|совместн\w*"
     r"|внеочередн\w*|очередн\w*)\s+)*$",
     _I,
 )
@@ -62,7 +62,10 @@ _PHRASE_HEAD = re.compile(
     r"(?:(?:joint|extraordinary|regular|совместн\w*|внеочередн\w*|очередн\w*)\s+)*$", _I
 )
 _BODY_HEAD_GAP = re.compile(r"^\s*(?:of\s+)?(?:the\s+)?$", _I)
-_LIST_GAP = re.compile(r"^\s*(?:,|and|и|as well as|а также|,\s*and|,\s*и)?\s*(?:the\s+)?$", _I)
+#: (a body's acronym may follow it in brackets: "Совета министров обороны (СМО) и Комитета ...")
+_LIST_GAP = re.compile(
+    r"^\s*\)?\s*(?:\([^()\s]{1,12}\)\s*)?(?:,|and|и|as well as|а также|,\s*and|,\s*и)?\s*(?:the\s+)?\(?$", _I
+)
 _AFTER_LEAD = re.compile(r"^[\s,:–—-]*")
 _TODAY = re.compile(r"\btoday\b|\bсегодня\b", _I)
 _TITLE_LENGTH = 160
