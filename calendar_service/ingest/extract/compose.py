@@ -53,8 +53,8 @@ _EVENT_NOUN = re.compile(
 )
 #: Between two coordinated phrases: "and", "as well as", "и", "а также", with the adjectives of the next.
 _PHRASE_JOIN = re.compile(
-    r"\s*\)?\s*(?:\([^()\s]{1,12}\)\s*)?(?:,\s*)?(?:and|as well as|и|а также)\s+(?:(?:the|a|an|joint|extraordinary|regular|совместн\w*"
-    r"|внеочередн\w*|очередн\w*)\s+)*$",
+    r"\s*\)?\s*(?:\([^()\s]{1,12}\)\s*)?(?:,\s*)?(?:and|as well as|и|а также)\s+"
+    r"(?:(?:the|a|an|joint|extraordinary|regular|совместн\w*|внеочередн\w*|очередн\w*)\s+)*$",
     _I,
 )
 #: The adjectives before an event word, part of its phrase: "the joint meeting", "совместного заседания".
