@@ -22,8 +22,8 @@ from tests.extract.scoring import check_item, score_item, total
 FLOORS = {
     "agency-dev.yaml": {"f1": 0.96, "fields": 0.94},
     "agency-heldout.yaml": {"f1": 0.95, "fields": 0.98},
-    "agency-fresh.yaml": {"f1": 0.83, "fields": 0.84},
-    "agency-dev2.yaml": {"f1": 0.87, "fields": 0.89},
+    "agency-fresh.yaml": {"f1": 0.91, "fields": 0.84},
+    "agency-dev2.yaml": {"f1": 0.90, "fields": 0.94},
 }
 #: The halves written anew in pairs and the fresh set; the second development set is checked apart.
 WRITTEN = ("agency-dev.yaml", "agency-heldout.yaml", "agency-fresh.yaml")
