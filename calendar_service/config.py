@@ -197,6 +197,11 @@ class Settings:
         "", "SQLAlchemy URL; empty means `sqlite:///<DATA_DIR>/calendar.db`. Any SQLAlchemy URL works, "
         "e.g. `postgresql+psycopg://user:pass@host/db` (install the driver).", _text)
     feeds_dir: Path = _setting("feeds", "Folder the rendered feed files are written into.", _path)
+    fsync: bool = _setting(
+        "1", "`1` waits for every write to reach the disk before going on: each published file and its folder "
+        "are fsynced before the manifest names them, and a SQLite store commits with `synchronous=FULL`. `0` "
+        "skips the waits (a power cut may then lose the last commits and leave feeds to rebuild): for "
+        "throwaway stores such as tests and previews. A PostgreSQL store follows the server's `fsync`.", _flag)
     base_url: str = _setting(
         "http://127.0.0.1:8000", "Public address of the service, used for every link in feeds. "
         "Unset, `serve` links to the address it listens on.", _base_url)

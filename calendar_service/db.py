@@ -52,12 +52,14 @@ MIGRATE_TIMEOUT_SECONDS = 120
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, durable: bool = True) -> None:
     cursor = dbapi_connection.cursor()
     # busy_timeout makes writers queue instead of failing at once with "database is locked".
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
     _use_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
+    # FULL (SQLite's default) syncs the write-ahead log at each commit; OFF leaves it to the system.
+    cursor.execute(f"PRAGMA synchronous={'FULL' if durable else 'OFF'}")
     cursor.close()
 
 
@@ -83,8 +85,10 @@ def _use_wal(cursor: Any) -> None:
         pause = min(pause * 2, 0.2)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, durable: bool = True) -> Engine:
     """Create an engine for ``url``; a SQLite file's folder must exist.
+
+    ``durable`` (the setting ``FSYNC``) false: a SQLite store commits without waiting for the disk.
 
     Raises:
         ConfigurationError: the URL is malformed or its SQLite folder is missing.
@@ -100,13 +104,13 @@ def make_engine(url: str) -> Engine:
                 f"the folder of the SQLite database {database} does not exist; "
                 "create it or set CALENDAR_DATA_DIR / CALENDAR_DATABASE_URL"
             )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, durable=durable))
     return engine
 
 
-def make_session_factory(url: str) -> sessionmaker[Session]:
-    """Return a session factory bound to a new engine for ``url``."""
-    return sessionmaker(bind=make_engine(url), expire_on_commit=False)
+def make_session_factory(url: str, *, durable: bool = True) -> sessionmaker[Session]:
+    """Return a session factory bound to a new engine for ``url`` (see :func:`make_engine`)."""
+    return sessionmaker(bind=make_engine(url, durable=durable), expire_on_commit=False)
 
 
 @contextlib.contextmanager
@@ -222,7 +226,8 @@ def init_app(app: Flask) -> None:
     """Give ``app`` its session factory, built from ``DATABASE_URL``. Migrates nothing."""
     from calendar_service import get_settings
 
-    app.extensions[_EXTENSION] = make_session_factory(get_settings(app).database_url)
+    settings = get_settings(app)
+    app.extensions[_EXTENSION] = make_session_factory(settings.database_url, durable=settings.fsync)
 
 
 def get_session_factory(app: Flask) -> sessionmaker[Session]:

@@ -135,6 +135,7 @@ def make_settings(request: pytest.FixtureRequest, tmp_path: Path, test_databases
             "FEEDS_DIR": str(feeds_dir),
             "DATABASE_URL": database_url,
             "BASE_URL": "https://calendar.example.org",
+            "FSYNC": "0",  # throwaway stores: nothing waits for the disk (tests/test_durability.py checks both ways)
         }
         settings.update(overrides)
         return settings
@@ -162,7 +163,8 @@ def _template_settings(folder: Path) -> dict[str, Any]:
     (folder / "data").mkdir()
     (folder / "feeds").mkdir()
     return {"DATA_DIR": str(folder / "data"), "FEEDS_DIR": str(folder / "feeds"),
-            "DATABASE_URL": f"sqlite:///{folder / 'calendar.db'}", "BASE_URL": "https://calendar.example.org"}
+            "DATABASE_URL": f"sqlite:///{folder / 'calendar.db'}", "BASE_URL": "https://calendar.example.org",
+            "FSYNC": "0"}
 
 
 def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
@@ -209,7 +211,7 @@ def migrated_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
 
     def build(folder: Path) -> None:
         settings = _template_settings(folder)
-        factory = db.make_session_factory(settings["DATABASE_URL"])
+        factory = db.make_session_factory(settings["DATABASE_URL"], durable=False)
         try:
             db.migrate(factory)
         finally:

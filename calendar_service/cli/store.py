@@ -27,7 +27,8 @@ def open_store(context: click.Context) -> sessionmaker[Session]:
     """
     from calendar_service import db
 
-    factory = db.make_session_factory(settings_from(context).database_url)
+    settings = settings_from(context)
+    factory = db.make_session_factory(settings.database_url, durable=settings.fsync)
     context.call_on_close(factory.kw["bind"].dispose)
     db.migrate(factory)
     return factory
@@ -69,7 +70,8 @@ def migrate_command(context: click.Context) -> None:
     """Create or upgrade the database schema (the Procfile's release phase); safe to run at any time."""
     from calendar_service import db
 
-    factory = db.make_session_factory(settings_from(context).database_url)
+    settings = settings_from(context)
+    factory = db.make_session_factory(settings.database_url, durable=settings.fsync)
     try:
         changed = db.migrate(factory)
     finally:

@@ -165,7 +165,7 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
                     render=_renderer(session, definition, settings, today, blocks))
                 for definition in list_calendars(session)})
             warnings = documents.warnings  # filled as the calendars are rendered, before the manifest is written
-            manifest = publish(settings.feeds_dir, documents, now=now,
+            manifest = publish(settings.feeds_dir, documents, now=now, durable=settings.fsync,
                                extra={"revision": revision, "warnings": warnings, "archive_keys": reuse.keys})
         finally:
             blocks.source = None

@@ -31,6 +31,7 @@ requests keep answering ``304``.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
@@ -56,6 +57,8 @@ _PUBLISH_TIMEOUT_SECONDS = 60
 #: How many publishes this process has attempted: the web layer of the same process looks at the
 #: manifest again when it changes, without looking at the file system per request.
 publishes = 0
+#: Whether the publish under way waits for its writes to reach the disk (the setting ``FSYNC``).
+_DURABLE: contextvars.ContextVar[bool] = contextvars.ContextVar("durable", default=True)
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def _replace_atomic(path: Path, write: Callable[[BinaryIO], object], *, sync_dir
         with os.fdopen(handle, "wb") as stream:
             write(stream)
             stream.flush()
-            os.fsync(stream.fileno())
+            _sync(stream.fileno())
         Path(temporary).chmod(0o644)
         Path(temporary).replace(path)
     except OSError as error:
@@ -154,8 +157,16 @@ def _replace_atomic(path: Path, write: Callable[[BinaryIO], object], *, sync_dir
         _fsync_dir(path.parent)
 
 
+def _sync(descriptor: int) -> None:
+    """Wait until what was written through ``descriptor`` is on the disk, unless the publish is not durable."""
+    if _DURABLE.get():
+        os.fsync(descriptor)
+
+
 def _fsync_dir(folder: Path) -> None:
     # Makes the rename itself durable; not every file system allows opening a folder.
+    if not _DURABLE.get():
+        return
     with contextlib.suppress(OSError):
         descriptor = os.open(folder, os.O_RDONLY)
         try:
@@ -293,7 +304,7 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
                                                              else document, plain, packed, level=9)
             for stream in (plain, packed):
                 stream.flush()
-                os.fsync(stream.fileno())
+                _sync(stream.fileno())
         objects = _object_names(name, hexdigest)
         for temporary, relative, length in zip(temporaries, objects, (size, gzip_size), strict=True):
             path = feeds_dir / relative
@@ -481,6 +492,7 @@ def publish(
     *,
     now: dt.datetime,
     extra: Mapping[str, Any] | None = None,
+    durable: bool = True,
 ) -> dict[str, Any]:
     """Publish ``documents`` (name -> bytes, or an iterable of byte pieces) as one set, switching the manifest last.
 
@@ -489,7 +501,9 @@ def publish(
     when it is looked up, as pieces, has the publish hold one piece at a time.
 
     An unchanged document keeps its Last-Modified; a document published before but absent from
-    ``documents`` is removed. ``extra`` is recorded in the manifest.
+    ``documents`` is removed. ``extra`` is recorded in the manifest. ``durable`` false (the setting
+    ``FSYNC``) skips every fsync: a crash of the process still leaves a consistent set, a power cut
+    may not.
 
     Raises:
         PublishError: a file could not be written; the manifest and every object it names are as
@@ -504,6 +518,7 @@ def publish(
         raise PublishError(f"cannot lock the feeds folder {feeds_dir}: {error}") from error
     if not held:
         raise PublishError(f"another process has held the {lock.description} for {_PUBLISH_TIMEOUT_SECONDS} s")
+    durability = _DURABLE.set(durable)
     try:
         _remove_leftovers(feeds_dir)
         previous = read_manifest(feeds_dir)
@@ -528,5 +543,6 @@ def publish(
         _collect_garbage(feeds_dir, _referenced(manifest) | _referenced(previous))
         return manifest
     finally:
+        _DURABLE.reset(durability)
         publishes += 1  # a failed publish too: what it left is looked at again
         lock.release()

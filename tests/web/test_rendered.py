@@ -94,7 +94,8 @@ def test_workers_of_one_machine_share_the_renderings(client: FlaskClient, loaded
     first = client.get(QUERY)
     settings = get_settings(loaded)
     other = create_app({"DATA_DIR": str(settings.data_dir), "FEEDS_DIR": str(settings.feeds_dir),
-                        "DATABASE_URL": settings.database_url, "BASE_URL": settings.base_url})
+                        "DATABASE_URL": settings.database_url, "BASE_URL": settings.base_url,
+                        "FSYNC": str(int(settings.fsync))})
     try:
         _refuse_rendering(monkeypatch)
         second = other.test_client().get(QUERY)
