@@ -122,7 +122,7 @@ def plan_calendar(session: Session, definition: CalendarDefinition, settings: Se
         return whole
     added = _entries(session, definition, settings, today, changes) if definition.events else []
     held = changes.uids
-    if not added and held.isdisjoint(index.founding) and held.isdisjoint(index.uids):
+    if not added and held.isdisjoint(index.founding) and not index.uids.positions(held):
         return Kept(previous)
     return Splice(settings.feeds_dir / previous["object"], settings.feeds_dir / previous["gzip_object"], index,
                   basis=basis, removed=set(changes.uids), added=added, order=functools.partial(_store_order, session),

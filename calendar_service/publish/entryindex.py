@@ -22,15 +22,15 @@ import json
 import sys
 import zlib
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, overload
 
 from calendar_service.dates import Precision
-from calendar_service.publish.gzipseg import HEADER, combine_all, compress_segment, trailer
+from calendar_service.publish.gzipseg import SegmentWriter
 from calendar_service.render.ical import _last_year, is_timed
 
-__all__ = ["SEGMENT_ENTRIES", "EntryIndex", "IndexedRender", "ends_segment", "entry_zone"]
+__all__ = ["SEGMENT_ENTRIES", "EntryIndex", "IndexedDocument", "IndexedRender", "Uids", "ends_segment", "entry_zone"]
 
 #: Entries per gzip segment on average (about 80 KB of calendar).
 SEGMENT_ENTRIES = 64
@@ -75,7 +75,7 @@ class EntryIndex:
     zone_names: list[str] = field(default_factory=list)
     spans: dict[str, list[int]] = field(default_factory=dict)  #: zone -> [first year, last year]
     founding: list[str] = field(default_factory=list)  #: uids of the events whose anniversaries it holds
-    uids: list[str] = field(default_factory=list)
+    uids: Uids = field(default_factory=lambda: Uids(b"", 0))
     starts: array[int] = field(default_factory=lambda: array("i"))  #: proleptic ordinals
     ends: array[int] = field(default_factory=lambda: array("i"))
     lengths: array[int] = field(default_factory=lambda: array("i"))
@@ -89,13 +89,18 @@ class EntryIndex:
     segment_packed: array[int] = field(default_factory=lambda: array("q"))
     segment_crcs: array[int] = field(default_factory=lambda: array("L"))
 
+    def set_segments(self, writer: SegmentWriter) -> None:
+        """Take the segment table of the document ``writer`` wrote."""
+        self.segment_entries, self.segment_plain = writer.entries, writer.plain_sizes
+        self.segment_packed, self.segment_crcs = writer.packed_sizes, writer.crcs
+
     def to_bytes(self) -> bytes:
         header = {"basis": self.basis, "head": self.head, "tail": self.tail, "zone_names": self.zone_names,
                   "spans": self.spans, "founding": self.founding, "entries": len(self.uids),
                   "segments": len(self.segment_entries), "byteorder": sys.byteorder}
         parts = [_MAGIC, json.dumps(header).encode(), b"\n"]
         parts += [getattr(self, name).tobytes() for name, _ in (*_COLUMNS, *_SEGMENT_COLUMNS)]
-        parts.append("\n".join(self.uids).encode())
+        parts.append(self.uids.data)
         return b"".join(parts)
 
     @classmethod
@@ -110,15 +115,77 @@ class EntryIndex:
         index = cls(basis=header["basis"], head=header["head"], tail=header["tail"],
                     zone_names=header["zone_names"], spans=header["spans"], founding=header["founding"])
         offset = end + 1
+        view = memoryview(data)
         for names, count in ((_COLUMNS, header["entries"]), (_SEGMENT_COLUMNS, header["segments"])):
             for name, code in names:
                 column = array(code)
                 size = column.itemsize * count
-                column.frombytes(data[offset:offset + size])
+                column.frombytes(view[offset:offset + size])
                 offset += size
                 setattr(index, name, column)
-        index.uids = data[offset:].decode().split("\n") if header["entries"] else []
+        index.uids = Uids(data[offset:], header["entries"])  # split only if a splice needs them one by one
         return index
+
+
+class Uids(Sequence[str]):
+    """The uids of an index's entries in order, kept as the index stores them: one per line, no final newline.
+
+    Reading an index costs no string per entry: a build asks most calendars' indexes only whether
+    a few changed uids are among theirs (:meth:`positions`), which a search of the bytes answers;
+    the list is made only when asked for entries one by one (a splice).
+    """
+
+    #: Up to this many uids asked at once are looked for in the bytes; more, in a table of every uid.
+    SEARCHED = 16
+
+    def __init__(self, data: bytes, count: int) -> None:
+        self.data = data
+        self._count = count
+        self._list: list[str] | None = None
+
+    @classmethod
+    def from_list(cls, uids: list[str]) -> Uids:
+        made = cls("\n".join(uids).encode(), len(uids))
+        made._list = uids
+        return made
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, position: int) -> str: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[str]: ...
+    def __getitem__(self, position: int | slice) -> str | list[str]:
+        return self.as_list()[position]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.as_list())
+
+    def as_list(self) -> list[str]:
+        """Return the uids as a list (made once)."""
+        if self._list is None:
+            self._list = self.data.decode().split("\n") if self._count else []
+        return self._list
+
+    def positions(self, uids: Collection[str]) -> dict[str, int]:
+        """Return the position of each of ``uids`` the index holds (a uid is on one line only)."""
+        if len(uids) > self.SEARCHED:
+            wanted = set(uids)
+            return {uid: position for position, uid in enumerate(self.as_list()) if uid in wanted}
+        data = self.data
+        return {uid: position for uid in uids if (position := self._search(data, uid.encode())) is not None}
+
+    @staticmethod
+    def _search(data: bytes, uid: bytes) -> int | None:
+        """Return the line ``uid`` is on, found by a search of the bytes (in C), or None."""
+        start = 0
+        while (at := data.find(uid, start)) >= 0:
+            end = at + len(uid)
+            if (at == 0 or data[at - 1] == 10) and (end == len(data) or data[end] == 10):
+                return data.count(b"\n", 0, at)
+            start = at + 1
+        return None
 
 
 def basis_digest(*parts: Any) -> str:
@@ -126,7 +193,17 @@ def basis_digest(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-class IndexedRender:
+class IndexedDocument:
+    """A calendar document that writes itself with its gzip twin in segments, and its index to keep beside it."""
+
+    index: EntryIndex | None = None  #: the index of the document last written
+
+    def sidecar(self) -> bytes | None:
+        """Return the index of the document last written."""
+        return self.index.to_bytes() if self.index is not None else None
+
+
+class IndexedRender(IndexedDocument):
     """A calendar rendered whole, written with its gzip twin in segments, and indexed as it is written.
 
     ``render(placed)`` returns the calendar's pieces (as :func:`~calendar_service.render.ical.iter_calendar`
@@ -136,11 +213,6 @@ class IndexedRender:
     def __init__(self, render: Callable[[Callable[[Any], object]], Iterator[bytes]], basis: str) -> None:
         self._render = render
         self.basis = basis
-        self.index: EntryIndex | None = None
-
-    def sidecar(self) -> bytes | None:
-        """Return the index of the document last written."""
-        return self.index.to_bytes() if self.index is not None else None
 
     def write(self, plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
         """Write the document to ``plain`` and its gzip twin to ``packed``; return its SHA-256, size and twin's size."""
@@ -171,9 +243,10 @@ class IndexedRender:
                 writer.segment(b"".join(segment), len(segment))
             index.tail = writer.segment(b"".join(tail), 0)
         filler.finish()
-        writer.finish(index)
+        result = writer.finish()
+        index.set_segments(writer)
         self.index = index
-        return writer.result()
+        return result
 
 
 class _Filler:
@@ -182,6 +255,7 @@ class _Filler:
     def __init__(self, index: EntryIndex) -> None:
         self.index = index
         self.count = 0
+        self._uids = bytearray()  # one per line: what the index stores, no string kept per entry
         self._numbers: dict[str, int] = {}
         self._spans: dict[str, list[int]] = {}
         self._founding: set[str] = set()
@@ -190,7 +264,8 @@ class _Filler:
     def add(self, entry: Any, length: int) -> None:
         index = self.index
         self.count += 1
-        index.uids.append(entry.uid)
+        self._uids += entry.uid.encode()
+        self._uids += b"\n"
         index.starts.append(entry.start_date.toordinal())
         index.ends.append(entry.end_date.toordinal())
         index.lengths.append(length)
@@ -222,6 +297,9 @@ class _Filler:
                 span[1] = last
 
     def finish(self) -> None:
+        del self._uids[-1:]
+        self.index.uids = Uids(bytes(self._uids), self.count)
+        self._uids = bytearray()
         self.index.zone_names = list(self._numbers)
         self.index.spans = self._spans
         self.index.founding = sorted(self._founding)
@@ -241,39 +319,3 @@ def spans_attained(index: EntryIndex, zone: int) -> bool:
     first, last = index.spans[index.zone_names[zone]]
     prefix = bisect.bisect_left(index.starts, dt.date(first + 1, 1, 1).toordinal())
     return zone in index.zones[:prefix] and zone_last(zone, last) in index.zone_lasts
-
-
-class SegmentWriter:
-    """Write a document and its gzip twin segment by segment, keeping the digest, CRC and segment table."""
-
-    def __init__(self, plain: IO[bytes], packed: IO[bytes]) -> None:
-        self.plain = plain
-        self.packed = packed
-        self.digest = hashlib.sha256()
-        self.size = 0
-        self.packed_size = len(HEADER)
-        self.segments: list[tuple[int, int, int, int]] = []
-        packed.write(HEADER)
-
-    def segment(self, data: bytes, entries: int) -> int:
-        """Write one segment of ``entries`` entries, compressing it; return its length."""
-        crc = zlib.crc32(data)
-        compressed = compress_segment(data)
-        self.digest.update(data)
-        self.plain.write(data)
-        self.packed.write(compressed)
-        self.size += len(data)
-        self.packed_size += len(compressed)
-        self.segments.append((entries, len(data), len(compressed), crc))
-        return len(data)
-
-    def finish(self, index: EntryIndex) -> None:
-        # The document's CRC combined from the segments' own, as a splice does: each segment is checksummed once.
-        end = trailer(combine_all((crc, length) for _, length, _, crc in self.segments), self.size)
-        self.packed.write(end)
-        self.packed_size += len(end)
-        for position, (name, _) in enumerate(_SEGMENT_COLUMNS):
-            setattr(index, name, array(getattr(index, name).typecode, [row[position] for row in self.segments]))
-
-    def result(self) -> tuple[str, int, int]:
-        return self.digest.hexdigest(), self.size, self.packed_size

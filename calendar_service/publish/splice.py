@@ -20,11 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import errno
-import hashlib
 import itertools
-import os
-import zlib
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,17 +30,16 @@ from typing import IO, Any
 from calendar_service.publish.entryindex import (
     SERIES,
     EntryIndex,
+    IndexedDocument,
     IndexedRender,
+    Uids,
     ends_segment,
     spans_attained,
     zone_last,
 )
-from calendar_service.publish.gzipseg import HEADER, combine_all, compress_segment, trailer
+from calendar_service.publish.gzipseg import Previous, SegmentWriter, read_range
 
 __all__ = ["NewEntry", "Splice"]
-
-#: Bytes of the previous object read at once to hash them.
-_HASHED = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ class _Unproven(Exception):
     """The splice cannot be shown to equal a whole render: render the whole document."""
 
 
-class Splice:
+class Splice(IndexedDocument):
     """A calendar made from its previous object by cutting out entries and placing new ones.
 
     ``order`` sorts uids as the store orders them (its collation), for entries sharing both days;
@@ -81,12 +76,7 @@ class Splice:
         self.added = added
         self.order = order
         self.fallback = fallback
-        self.index: EntryIndex | None = None
         self.spliced = False  #: whether the last write spliced (or rendered whole)
-
-    def sidecar(self) -> bytes | None:
-        """Return the index of the document last written."""
-        return self.index.to_bytes() if self.index is not None else None
 
     def write(self, plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
         """Write the new document and its twin; return its SHA-256, size and the twin's size."""
@@ -108,16 +98,16 @@ class Splice:
         old = self.old
         if not old.uids or old.basis != self.basis or self.removed.intersection(old.founding):
             raise _Unproven
+        uids = list(old.uids.as_list())
         new = EntryIndex(basis=self.basis, head=old.head, tail=old.tail, zone_names=list(old.zone_names),
-                         spans=old.spans, founding=old.founding, uids=list(old.uids), starts=array("i", old.starts),
+                         spans=old.spans, founding=old.founding, starts=array("i", old.starts),
                          ends=array("i", old.ends), lengths=array("i", old.lengths), zones=array("h", old.zones),
                          zone_lasts=array("i", old.zone_lasts), flags=array("b", old.flags))
         origins = list(range(len(old.uids)))
-        columns: tuple[Any, ...] = (new.uids, new.starts, new.ends, new.lengths, new.zones, new.zone_lasts, new.flags,
+        columns: tuple[Any, ...] = (uids, new.starts, new.ends, new.lengths, new.zones, new.zone_lasts, new.flags,
                                     origins)
         rescan: set[int] = set()  # zones whose span an entry cut out may have set
-        gone = sorted(position for uid in self.removed | {entry.uid for entry in self.added}
-                      if (position := _find(old.uids, uid)) is not None)
+        gone = sorted(old.uids.positions(self.removed | {entry.uid for entry in self.added}).values())
         for position in reversed(gone):
             if old.flags[position] & SERIES:
                 raise _Unproven
@@ -133,7 +123,7 @@ class Splice:
         for entry in self.added:
             if entry.flags & SERIES:
                 raise _Unproven
-            position = self._place(new, entry)
+            position = self._place(new, uids, entry)
             zone = -1
             if entry.zone is not None:
                 covered = old.spans.get(entry.zone[0])
@@ -147,19 +137,20 @@ class Splice:
                 column.insert(position, value)
             added = [later + 1 if later >= position else later for later in added]
             bisect.insort(added, position)
-        if not new.uids:
+        if not uids:
             raise _Unproven  # an empty calendar carries its own zone instead
+        new.uids = Uids.from_list(uids)
         if not all(spans_attained(new, zone) for zone in rescan):
             raise _Unproven  # the VTIMEZONE would cover fewer years
         return new, origins, gone, added
 
-    def _place(self, new: EntryIndex, entry: NewEntry) -> int:
+    def _place(self, new: EntryIndex, uids: list[str], entry: NewEntry) -> int:
         """Return where ``entry`` goes: by start, end, then uid in the store's order."""
         low = bisect.bisect_left(new.starts, entry.start)
         high = bisect.bisect_right(new.starts, entry.start, lo=low)
         low = low + bisect.bisect_left(new.ends[low:high], entry.end)
         high = low + bisect.bisect_right(new.ends[low:high], entry.end)
-        group = new.uids[low:high]
+        group = uids[low:high]
         if not group:
             return low
         if any(uid.startswith("anniversary-") for uid in group):
@@ -168,13 +159,6 @@ class Splice:
         if [uid for uid in ordered if uid != entry.uid] != group:
             raise _Unproven
         return low + ordered.index(entry.uid)
-
-
-def _find(uids: list[str], uid: str) -> int | None:
-    try:
-        return uids.index(uid)
-    except ValueError:
-        return None
 
 
 def _segment_ends(new: EntryIndex, old: EntryIndex, gone: list[int], added: list[int]) -> list[int]:
@@ -210,15 +194,15 @@ class _Writer:
 
     def write(self, plain: IO[bytes], packed: IO[bytes]) -> tuple[str, int, int]:
         old, new, origins = self.old, self.new, self.origins
+        uids = new.uids.as_list()
         entry_offsets = list(itertools.accumulate(old.lengths, initial=old.head))
-        plain_offsets = list(itertools.accumulate(old.segment_plain, initial=0))
-        packed_offsets = list(itertools.accumulate(old.segment_packed, initial=len(HEADER)))
         old_starts = {start: segment for segment, start in
                       enumerate(itertools.accumulate(old.segment_entries[1:-1], initial=0), start=1)}
         with self.old_plain.open("rb") as source, self.old_packed.open("rb") as packed_source:
-            out = _Output(plain, packed, source.fileno(), packed_source.fileno())
-            out.reuse(0, plain_offsets, packed_offsets, old)  # the header and VTIMEZONEs
-            segments = [(0, old.head, old.segment_packed[0], old.segment_crcs[0])]
+            previous = Previous(source.fileno(), packed_source.fileno(), old.segment_entries, old.segment_plain,
+                                old.segment_packed, old.segment_crcs)
+            writer = SegmentWriter(plain, packed)
+            writer.reuse(previous, 0)  # the header and VTIMEZONEs
             first = 0
             for last in _segment_ends(new, old, self.gone, self.added):
                 count = last - first + 1
@@ -226,97 +210,15 @@ class _Writer:
                 segment = old_starts.get(start, 0) if start >= 0 else 0
                 if (segment and old.segment_entries[segment] == count and origins[last] == start + count - 1
                         and bisect.bisect_left(self.added, first) == bisect.bisect_right(self.added, last)):
-                    out.reuse(segment, plain_offsets, packed_offsets, old)
-                    segments.append((count, old.segment_plain[segment], old.segment_packed[segment],
-                                     old.segment_crcs[segment]))
+                    writer.reuse(previous, segment)
                 else:
-                    data = b"".join(self.blocks[new.uids[position]] if origins[position] < 0 else
-                                    _read(source.fileno(), entry_offsets[origins[position]],
-                                          entry_offsets[origins[position] + 1] - entry_offsets[origins[position]])
-                                    for position in range(first, last + 1))
-                    compressed = compress_segment(data)
-                    out.add(data, compressed)
-                    segments.append((count, len(data), len(compressed), zlib.crc32(data)))
+                    writer.segment(b"".join(self.blocks[uids[position]] if origins[position] < 0 else
+                                            read_range(source.fileno(), entry_offsets[origins[position]],
+                                                       entry_offsets[origins[position] + 1]
+                                                       - entry_offsets[origins[position]])
+                                            for position in range(first, last + 1)), count)
                 first = last + 1
-            out.reuse(len(old.segment_entries) - 1, plain_offsets, packed_offsets, old)  # the end
-            segments.append((0, old.tail, old.segment_packed[-1], old.segment_crcs[-1]))
-            out.flush()
-        size = sum(segment[1] for segment in segments)
-        end = trailer(combine_all((crc, length) for _, length, _, crc in segments), size)
-        packed.write(end)
-        for position, name in enumerate(("segment_entries", "segment_plain", "segment_packed", "segment_crcs")):
-            setattr(new, name, array(getattr(old, name).typecode, [segment[position] for segment in segments]))
-        return out.digest.hexdigest(), size, len(HEADER) + sum(segment[2] for segment in segments) + len(end)
-
-
-class _Output:
-    """The two files being written: ranges of the old objects copied by the kernel, new bytes written."""
-
-    def __init__(self, plain: IO[bytes], packed: IO[bytes], source: int, packed_source: int) -> None:
-        self.plain, self.packed = plain, packed
-        self.source, self.packed_source = source, packed_source
-        self.digest = hashlib.sha256()
-        packed.write(HEADER)
-        plain.flush()
-        packed.flush()
-        self._pending: list[int] | None = None  # [plain offset, packed offset, plain length, packed length]
-
-    def reuse(self, segment: int, plain_offsets: list[int], packed_offsets: list[int], old: EntryIndex) -> None:
-        """Take old segment ``segment`` as it is, in both files (coalesced with the previous one if adjacent)."""
-        start, packed_start = plain_offsets[segment], packed_offsets[segment]
-        length, packed_length = old.segment_plain[segment], old.segment_packed[segment]
-        pending = self._pending
-        if pending is not None and pending[0] + pending[2] == start and pending[1] + pending[3] == packed_start:
-            pending[2] += length
-            pending[3] += packed_length
-            return
-        self.flush()
-        self._pending = [start, packed_start, length, packed_length]
-
-    def add(self, data: bytes, compressed: bytes) -> None:
-        self.flush()
-        self.digest.update(data)
-        self.plain.write(data)
-        self.packed.write(compressed)
-        self.plain.flush()
-        self.packed.flush()
-
-    def flush(self) -> None:
-        if self._pending is None:
-            return
-        start, packed_start, length, packed_length = self._pending
-        self._pending = None
-        for offset in range(start, start + length, _HASHED):  # read a block at a time: never held whole
-            self.digest.update(_read(self.source, offset, min(_HASHED, start + length - offset)))
-        _copy(self.source, self.plain, start, length)
-        _copy(self.packed_source, self.packed, packed_start, packed_length)
-
-
-def _read(source: int, offset: int, length: int) -> bytes:
-    data = os.pread(source, length, offset)
-    if len(data) != length:
-        raise OSError(errno.EIO, "the previous object is shorter than its index says")
-    return data
-
-
-def _copy(source: int, target: IO[bytes], offset: int, length: int) -> None:
-    """Append ``length`` bytes of ``source`` from ``offset`` to ``target``, in the kernel where it can."""
-    target.flush()
-    descriptor = target.fileno()
-    done = 0
-    try:
-        while done < length:
-            copied = os.copy_file_range(source, descriptor, length - done, offset + done)
-            if copied == 0:
-                break
-            done += copied
-    except OSError as error:
-        if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL, errno.EPERM):
-            raise
-    while done < length:  # a file system or kernel without copy_file_range: through a buffer
-        chunk = os.pread(source, min(length - done, 1 << 20), offset + done)
-        if not chunk:
-            raise OSError(errno.EIO, "the previous object is shorter than its index says")
-        target.write(chunk)
-        target.flush()
-        done += len(chunk)
+            writer.reuse(previous, len(old.segment_entries) - 1)  # the end
+            result = writer.finish()
+        new.set_segments(writer)
+        return result
