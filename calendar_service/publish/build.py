@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -24,7 +25,7 @@ from calendar_service.db import transaction
 from calendar_service.publish.blockstore import load_blocks, save_blocks
 from calendar_service.publish.calendars import CalendarDefinition, iter_definition, list_calendars
 from calendar_service.publish.changes import plan_calendar, read_changes
-from calendar_service.publish.files import Document, Kept, Written, publish, read_manifest
+from calendar_service.publish.files import Document, Kept, Written, prune_objects, publish, read_manifest
 from calendar_service.publish.streams import ArchiveReuse, render_syndication
 from calendar_service.render.ical import BlockCache
 from calendar_service.store.queries import get_store_revision
@@ -53,6 +54,9 @@ class BuildResult:
     warnings: tuple[str, ...]
     #: How each calendar was published: "kept", "spliced" or "rendered".
     calendars: Mapping[str, str] = field(default_factory=dict)
+    #: Seconds of each step of publishing: ``written``, ``durable`` and ``switched`` (see
+    #: :func:`~calendar_service.publish.files.publish`), then ``pruned``: the objects of older sets deleted.
+    phases: Mapping[str, float] = field(default_factory=dict)
 
 
 class _CalendarsOnRead(Mapping[str, Document]):
@@ -150,6 +154,7 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
     reuse = ArchiveReuse.from_feeds_dir(settings.feeds_dir)
     previous = read_manifest(settings.feeds_dir)
     blocks = calendar_blocks(factory)
+    phases: dict[str, float] = {}
     with transaction(factory) as session:
         revision = get_store_revision(session)
         since = previous.get("revision")
@@ -165,10 +170,14 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
                     render=_renderer(session, definition, settings, today, blocks))
                 for definition in list_calendars(session)})
             warnings = documents.warnings  # filled as the calendars are rendered, before the manifest is written
-            manifest = publish(settings.feeds_dir, documents, now=now, durable=settings.fsync,
+            manifest = publish(settings.feeds_dir, documents, now=now, durable=settings.fsync, prune=False,
+                               phases=phases,
                                extra={"revision": revision, "warnings": warnings, "archive_keys": reuse.keys})
         finally:
             blocks.source = None
+    started = time.perf_counter()  # served already: deleting older objects is not on the way to it
+    prune_objects(settings.feeds_dir, manifest, previous)
+    phases["pruned"] = time.perf_counter() - started
     fresh = blocks.take_fresh()
     if fresh:
         with transaction(factory) as session:
@@ -176,4 +185,8 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
     how = documents.how
     log.info("calendars: %d kept, %d spliced, %d rendered", *(sum(1 for value in how.values() if value == kind)
                                                             for kind in ("kept", "spliced", "rendered")))
-    return BuildResult(revision=revision, manifest=manifest, warnings=tuple(warnings), calendars=dict(how))
+    log.info("published in %.2f s (written %.2f s, durable %.2f s more, switched %.2f s), older objects pruned "
+             "in %.2f s", phases["written"] + phases["durable"] + phases["switched"], phases["written"],
+             phases["durable"], phases["switched"], phases["pruned"])
+    return BuildResult(revision=revision, manifest=manifest, warnings=tuple(warnings), calendars=dict(how),
+                       phases=phases)

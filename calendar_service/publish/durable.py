@@ -17,13 +17,18 @@ earlier, and where it is missing the overlap of the thread remains.
 
 from __future__ import annotations
 
+import contextvars
 import ctypes
 import ctypes.util
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-__all__ = ["WRITEBACK_BYTES", "Settler", "start_writeback"]
+__all__ = ["DURABLE", "WRITEBACK_BYTES", "Settler", "start_writeback"]
+
+#: Whether the publish under way waits for its writes to reach the disk (the setting ``FSYNC``).
+#: A job given to a :class:`Settler` sees the value it had where it was given.
+DURABLE: contextvars.ContextVar[bool] = contextvars.ContextVar("durable", default=True)
 
 #: Bytes written to a file between two requests to start its writeback.
 WRITEBACK_BYTES = 8 * 1024 * 1024
@@ -50,8 +55,11 @@ _SYNC_FILE_RANGE = _sync_file_range()
 def start_writeback(descriptor: int) -> bool:
     """Ask the kernel to start writing the file's dirty pages to disk, without waiting; return whether it could.
 
-    Only a hint: a file is durable once ``fsync`` returns, as before, and sooner for it.
+    Only a hint: a file is durable once ``fsync`` returns, as before, and sooner for it. Nothing
+    is asked of the kernel when the publish does not wait for the disk (:data:`DURABLE`).
     """
+    if not DURABLE.get():
+        return False
     if _SYNC_FILE_RANGE is None:
         return False
     return _SYNC_FILE_RANGE(descriptor, 0, 0, _SYNC_FILE_RANGE_WRITE) == 0  # offset 0, length 0: the whole file
@@ -70,7 +78,8 @@ class Settler:
         self._jobs: list[Future[None]] = []
 
     def submit(self, job: Callable[[], None]) -> None:
-        self._jobs.append(self._pool.submit(job))
+        """Run ``job`` after the jobs given before, in a copy of the caller's context (:data:`DURABLE`)."""
+        self._jobs.append(self._pool.submit(contextvars.copy_context().run, job))
 
     def wait(self) -> None:
         """Wait for every job given so far; raise the first error of one, after all have ended."""

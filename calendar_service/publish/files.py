@@ -7,7 +7,9 @@ Each file is written by :func:`write_atomic` (temporary file in the same folder,
 1. every new document (and its gzip twin, so serving costs no compression) is written once under
    its content address, ``.objects/<sha256><suffix>``, a name no other content can take; a
    document may come in pieces, written (and compressed, and hashed) as they come to a temporary
-   file that takes that name once the document is whole;
+   file that takes that name once the document is whole and durable (its writeback started as it
+   is written, and waited for while the next document is written: see
+   :mod:`calendar_service.publish.durable`);
 2. the published names (``calendar.ics``, ``feed.atom`` …) are replaced by hard links to those
    objects, for static servers and for people looking at the folder; their modification time is
    the document's Last-Modified, so a static server's ``Last-Modified`` is the service's;
@@ -15,7 +17,8 @@ Each file is written by :func:`write_atomic` (temporary file in the same folder,
    Last-Modified and ETag, and the web layer serves the objects it names, so the bytes it serves
    are always the bytes the manifest describes, whether a build died before the switch or after;
 4. objects neither the new nor the previous manifest names are deleted (a server that read the
-   previous manifest a moment ago can still load its objects).
+   previous manifest a moment ago can still load its objects): at the end of the publish, or as
+   a step of its own once the new set is served (:func:`prune_objects`).
 
 The ETag of a published file is the one nginx gives a static file (``etag on``): its
 modification time in whole seconds and its size, in hexadecimal (``"6787ad90-1f4a2"``); the gzip
@@ -31,24 +34,27 @@ requests keep answering ``304``.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Protocol, runtime_checkable
 
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
+from calendar_service.publish.durable import DURABLE, Settler, start_writeback
 
 __all__ = ["MANIFEST", "OBJECTS", "SIDECAR", "Document", "Kept", "PublishedFile", "Written", "check_feeds_dir",
-           "file_etag", "publish", "published_file", "publishes", "read_manifest", "write_atomic"]
+           "file_etag", "prune_objects", "publish", "published_file", "publishes", "read_manifest",
+           "write_atomic"]
 
 MANIFEST = "manifest.json"
 #: The content-addressed objects, below the feeds folder (hidden, so a static server lists only the names).
@@ -57,8 +63,6 @@ _PUBLISH_TIMEOUT_SECONDS = 60
 #: How many publishes this process has attempted: the web layer of the same process looks at the
 #: manifest again when it changes, without looking at the file system per request.
 publishes = 0
-#: Whether the publish under way waits for its writes to reach the disk (the setting ``FSYNC``).
-_DURABLE: contextvars.ContextVar[bool] = contextvars.ContextVar("durable", default=True)
 
 
 @dataclass(frozen=True)
@@ -159,13 +163,13 @@ def _replace_atomic(path: Path, write: Callable[[BinaryIO], object], *, sync_dir
 
 def _sync(descriptor: int) -> None:
     """Wait until what was written through ``descriptor`` is on the disk, unless the publish is not durable."""
-    if _DURABLE.get():
+    if DURABLE.get():
         os.fsync(descriptor)
 
 
 def _fsync_dir(folder: Path) -> None:
     # Makes the rename itself durable; not every file system allows opening a folder.
-    if not _DURABLE.get():
+    if not DURABLE.get():
         return
     with contextlib.suppress(OSError):
         descriptor = os.open(folder, os.O_RDONLY)
@@ -271,16 +275,18 @@ def write_with_twin(pieces: Iterable[bytes], plain: IO[bytes], packed: IO[bytes]
     return digest.hexdigest(), size, gzip_size + len(tail)
 
 
-def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Path]) -> dict[str, Any]:
-    """Write ``document`` and its gzip twin under their content address; return the manifest entry (no times yet).
+def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Path], settler: Settler
+                  ) -> dict[str, Any]:
+    """Write ``document`` and its gzip twin to be stored under their content address; return the manifest entry
+    (no times yet).
 
     The pieces are written as they come to temporary files among the objects, the twin compressed
-    in the same pass and the sha256 taken as they pass, so no more than one piece is held; once
-    the document is whole, the temporaries take their content-addressed names. An object that
-    exists already holds these bytes (write_atomic never leaves a part), so it is kept and the
-    temporaries dropped. The objects written now are added to ``fresh``. A :class:`Written`
-    document writes both files itself, and its sidecar is kept beside the object; a :class:`Kept`
-    one is checked to be there and left as it is.
+    in the same pass and the sha256 taken as they pass, so no more than one piece is held, and the
+    kernel is asked to start writing them to disk as they grow. Once the document is whole,
+    ``settler`` makes them durable and gives them their content-addressed names (:func:`_settle`)
+    while the next document is written. A :class:`Written` document writes both files itself, and
+    its sidecar is kept beside the object; a :class:`Kept` one is checked to be there and left as
+    it is.
 
     Raises:
         PublishError: a file could not be written. Any error of ``document`` (a renderer's)
@@ -290,23 +296,61 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
         return _kept(feeds_dir, name, document.entry)
     folder = feeds_dir / OBJECTS
     temporaries: list[Path] = []
+    streams: list[BinaryIO] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        plain_handle, plain_name = tempfile.mkstemp(prefix=".object.", suffix=".tmp", dir=folder)
-        temporaries.append(Path(plain_name))
-        packed_handle, packed_name = tempfile.mkstemp(prefix=".object.", suffix=".gz.tmp", dir=folder)
-        temporaries.append(Path(packed_name))
-        with os.fdopen(plain_handle, "wb") as plain, os.fdopen(packed_handle, "wb") as packed:
-            if isinstance(document, Written):
-                hexdigest, size, gzip_size = document.write(plain, packed)
-            else:
-                hexdigest, size, gzip_size = write_with_twin((document,) if isinstance(document, bytes)
-                                                             else document, plain, packed, level=9)
-            for stream in (plain, packed):
-                stream.flush()
-                _sync(stream.fileno())
-        objects = _object_names(name, hexdigest)
-        for temporary, relative, length in zip(temporaries, objects, (size, gzip_size), strict=True):
+        for suffix in (".tmp", ".gz.tmp"):
+            handle, made = tempfile.mkstemp(prefix=".object.", suffix=suffix, dir=folder)
+            temporaries.append(Path(made))
+            streams.append(os.fdopen(handle, "wb"))
+        plain, packed = streams
+        if isinstance(document, Written):
+            hexdigest, size, gzip_size = document.write(plain, packed)
+        else:
+            hexdigest, size, gzip_size = write_with_twin((document,) if isinstance(document, bytes)
+                                                         else document, plain, packed, level=9)
+        for stream in streams:
+            stream.flush()
+            start_writeback(stream.fileno())
+        sidecar = document.sidecar() if isinstance(document, Written) else None
+    except BaseException as error:
+        for stream in streams:
+            with contextlib.suppress(OSError):
+                stream.close()
+        for path in temporaries:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise PublishError(f"cannot write {name} among the objects of {feeds_dir}: {error.strerror or error}; "
+                               "the previous set is kept") from error
+        raise
+    objects = _object_names(name, hexdigest)
+    settler.submit(functools.partial(_settle, feeds_dir, name, list(zip(streams, temporaries, objects,
+                                                                        (size, gzip_size), strict=True)),
+                                     sidecar, fresh))
+    return {"sha256": hexdigest, "size": size, "gzip_size": gzip_size, "object": objects[0],
+            "gzip_object": objects[1]}
+
+
+def _settle(feeds_dir: Path, name: str, written: list[tuple[BinaryIO, Path, str, int]], sidecar: bytes | None,
+            fresh: set[Path]) -> None:
+    """Make a document's written temporaries durable, then give them their content-addressed names.
+
+    An object that exists already holds these bytes (it was durable before it took its name), so
+    it is kept and the temporary dropped. The objects named now are added to ``fresh``; the index
+    given as ``sidecar`` is written beside the document's object.
+
+    Raises:
+        PublishError: a file could not be made durable or named; no temporary file is left.
+    """
+    try:
+        try:
+            for stream, *_ in written:
+                _sync(stream.fileno())  # its writeback began as it was written: this waits for the rest
+        finally:
+            for stream, *_ in written:
+                stream.close()
+        for _, temporary, relative, length in written:
             path = feeds_dir / relative
             if path.is_file() and path.stat().st_size == length:
                 temporary.unlink()
@@ -314,19 +358,16 @@ def _store_object(feeds_dir: Path, name: str, document: Document, fresh: set[Pat
                 temporary.chmod(0o644)
                 temporary.replace(path)
                 fresh.add(path)
-        sidecar = document.sidecar() if isinstance(document, Written) else None
         if sidecar is not None:
-            _replace_atomic(feeds_dir / (objects[0] + SIDECAR), lambda stream: stream.write(sidecar), sync_dir=False)
+            _replace_atomic(feeds_dir / (written[0][2] + SIDECAR), lambda stream: stream.write(sidecar),
+                            sync_dir=False)
     except OSError as error:
         raise PublishError(f"cannot write {name} among the objects of {feeds_dir}: {error.strerror or error}; "
                            "the previous set is kept") from error
     finally:
-        for temporary in temporaries:
+        for _, temporary, *_ in written:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
-    _fsync_dir(folder)
-    return {"sha256": hexdigest, "size": size, "gzip_size": gzip_size, "object": objects[0],
-            "gzip_object": objects[1]}
 
 
 def _kept(feeds_dir: Path, name: str, entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -476,14 +517,38 @@ def _remove_leftovers(feeds_dir: Path) -> None:
                 path.unlink()
 
 
-def _collect_garbage(feeds_dir: Path, keep: set[str]) -> None:
+def _collect_garbage(feeds_dir: Path, keep: set[str]) -> int:
+    """Delete the objects (and their indexes) ``keep`` does not name; return how many files went."""
     folder = feeds_dir / OBJECTS
     if not folder.is_dir():
-        return
+        return 0
+    deleted = 0
     for path in folder.iterdir():
         if f"{OBJECTS}/{path.name.removesuffix(SIDECAR)}" not in keep:
             with contextlib.suppress(OSError):
                 path.unlink()
+                deleted += 1
+    return deleted
+
+
+@contextlib.contextmanager
+def _publish_lock(feeds_dir: Path) -> Iterator[None]:
+    """Hold the feeds folder's publish lock: one publish (or prune) at a time, across processes.
+
+    Raises:
+        PublishError: the lock could not be taken within a minute.
+    """
+    lock = folder_lock(feeds_dir, "publish")
+    try:
+        held = lock.acquire(timeout=_PUBLISH_TIMEOUT_SECONDS)
+    except ConfigurationError as error:
+        raise PublishError(f"cannot lock the feeds folder {feeds_dir}: {error}") from error
+    if not held:
+        raise PublishError(f"another process has held the {lock.description} for {_PUBLISH_TIMEOUT_SECONDS} s")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def publish(
@@ -493,17 +558,24 @@ def publish(
     now: dt.datetime,
     extra: Mapping[str, Any] | None = None,
     durable: bool = True,
+    prune: bool = True,
+    phases: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Publish ``documents`` (name -> bytes, or an iterable of byte pieces) as one set, switching the manifest last.
 
     Return the manifest. ``documents`` is read one name at a time, in order of name, and each
     document written as it comes (see :func:`_store_object`): a mapping that renders a document
-    when it is looked up, as pieces, has the publish hold one piece at a time.
+    when it is looked up, as pieces, has the publish hold one piece at a time. Every object is
+    durable before the manifest that names it is written.
 
     An unchanged document keeps its Last-Modified; a document published before but absent from
-    ``documents`` is removed. ``extra`` is recorded in the manifest. ``durable`` false (the setting
-    ``FSYNC``) skips every fsync: a crash of the process still leaves a consistent set, a power cut
-    may not.
+    ``documents`` is removed. ``extra`` is recorded in the manifest. With ``prune``, the objects
+    neither the new manifest nor the one it replaces names are deleted last; without, the caller
+    does it with :func:`prune_objects` once the set is served. ``phases``, if given, receives the
+    seconds spent writing the documents (``written``), waiting for the last of them to be durable
+    and named (``durable``) and switching to the new set (``switched``). ``durable`` false (the
+    setting ``FSYNC``) skips every fsync: a crash of the process still leaves a consistent set, a
+    power cut may not.
 
     Raises:
         PublishError: a file could not be written; the manifest and every object it names are as
@@ -511,38 +583,58 @@ def publish(
     """
     global publishes
     check_feeds_dir(feeds_dir)
-    lock = folder_lock(feeds_dir, "publish")
-    try:
-        held = lock.acquire(timeout=_PUBLISH_TIMEOUT_SECONDS)
-    except ConfigurationError as error:
-        raise PublishError(f"cannot lock the feeds folder {feeds_dir}: {error}") from error
-    if not held:
-        raise PublishError(f"another process has held the {lock.description} for {_PUBLISH_TIMEOUT_SECONDS} s")
-    durability = _DURABLE.set(durable)
-    try:
-        _remove_leftovers(feeds_dir)
-        previous = read_manifest(feeds_dir)
-        fresh: set[Path] = set()
-        files = {name: _store_object(feeds_dir, name,
-                                     _unchanged(feeds_dir, documents[name], previous["files"].get(name)), fresh)
-                 for name in sorted(documents)}
-        _modification_times(feeds_dir, files, previous["files"], now)
-        for name, entry in files.items():
-            for published, relative, stamp in ((name, entry["object"], entry["last_modified"]),
-                                               (name + ".gz", entry["gzip_object"], entry["gzip_last_modified"])):
-                _stamp(feeds_dir / relative, stamp, fresh)
-                fresh.add(feeds_dir / relative)  # stamped for this set: names sharing it take it as it is
-                _link_name(feeds_dir, published, relative)
-                _stamp(feeds_dir / published, stamp)  # a copy where hard links are refused
-        manifest = {"published_at": now.astimezone(dt.UTC).isoformat(), **(extra or {}), "files": files}
-        _write_manifest(feeds_dir, manifest)
-        for name in set(previous["files"]) - set(files):
-            for stale in (feeds_dir / name, feeds_dir / (name + ".gz")):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
-        _collect_garbage(feeds_dir, _referenced(manifest) | _referenced(previous))
-        return manifest
-    finally:
-        _DURABLE.reset(durability)
-        publishes += 1  # a failed publish too: what it left is looked at again
-        lock.release()
+    with _publish_lock(feeds_dir):
+        durability = DURABLE.set(durable)
+        try:
+            started = time.perf_counter()
+            _remove_leftovers(feeds_dir)
+            previous = read_manifest(feeds_dir)
+            fresh: set[Path] = set()
+            with Settler() as settler:
+                files = {name: _store_object(feeds_dir, name, _unchanged(feeds_dir, documents[name],
+                                                                         previous["files"].get(name)), fresh, settler)
+                         for name in sorted(documents)}
+                written = time.perf_counter()
+            _fsync_dir(feeds_dir / OBJECTS)  # the objects' names, durable before the manifest names them
+            durable = time.perf_counter()
+            _modification_times(feeds_dir, files, previous["files"], now)
+            for name, entry in files.items():
+                for published, relative, stamp in ((name, entry["object"], entry["last_modified"]),
+                                                   (name + ".gz", entry["gzip_object"], entry["gzip_last_modified"])):
+                    _stamp(feeds_dir / relative, stamp, fresh)
+                    fresh.add(feeds_dir / relative)  # stamped for this set: names sharing it take it as it is
+                    _link_name(feeds_dir, published, relative)
+                    _stamp(feeds_dir / published, stamp)  # a copy where hard links are refused
+            manifest = {"published_at": now.astimezone(dt.UTC).isoformat(), **(extra or {}), "files": files}
+            _write_manifest(feeds_dir, manifest)
+            for name in set(previous["files"]) - set(files):
+                for stale in (feeds_dir / name, feeds_dir / (name + ".gz")):
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
+            if phases is not None:
+                phases.update(written=written - started, durable=durable - written,
+                              switched=time.perf_counter() - durable)
+            if prune:
+                _collect_garbage(feeds_dir, _referenced(manifest) | _referenced(previous))
+            return manifest
+        finally:
+            DURABLE.reset(durability)
+            publishes += 1  # a failed publish too: what it left is looked at again
+
+
+def prune_objects(feeds_dir: Path, published: Mapping[str, Any], replaced: Mapping[str, Any]) -> int:
+    """Delete the objects of sets before ``replaced``, once ``published`` has replaced it; return how many files went.
+
+    The step :func:`publish` leaves to its caller with ``prune=False``, so that deleting the
+    objects of older sets (whole calendars: it takes the file system a while) is not on the way
+    to the new set being served. The objects ``replaced`` names stay, for a server that read it a
+    moment ago. Nothing is deleted when another publish has come since ``published``: it prunes
+    with its own.
+
+    Raises:
+        PublishError: the folder's lock could not be taken.
+    """
+    with _publish_lock(feeds_dir):
+        if read_manifest(feeds_dir) != json.loads(json.dumps(published)):  # as written: lists, not tuples
+            return 0
+        return _collect_garbage(feeds_dir, _referenced(published) | _referenced(replaced))
