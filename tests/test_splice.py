@@ -10,6 +10,8 @@ import os
 import random
 import subprocess
 import zlib
+from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import icalendar
@@ -22,8 +24,16 @@ from calendar_service.config import Settings
 from calendar_service.dates import Precision
 from calendar_service.db import transaction
 from calendar_service.publish.build import BuildResult, build_feeds
+from calendar_service.publish.entryindex import EntryIndex, Uids
 from calendar_service.publish.files import read_manifest
-from calendar_service.publish.gzipseg import HEADER, combine_all, compress_segment, crc32_combine, trailer
+from calendar_service.publish.gzipseg import (
+    HEADER,
+    _crc32_combine_python,
+    combine_all,
+    compress_segment,
+    crc32_combine,
+    trailer,
+)
 from calendar_service.store.records import Category, EventRecord, Status
 from calendar_service.store.writer import edit_event, purge_event, upsert_records
 from tests.conftest import NOW
@@ -186,11 +196,12 @@ def test_random_edits_in_turn_stay_identical(factory: sessionmaker[Session], sto
         _same_as_whole(factory, store, build, tmp_path / f"whole-{turn}", now)
 
 
-def test_crc32_combine_agrees_with_zlib() -> None:
+@pytest.mark.parametrize("combine", [crc32_combine, _crc32_combine_python])
+def test_crc32_combine_agrees_with_zlib(combine: Callable[[int, int, int], int]) -> None:
     chance = random.Random(1)
     for first, second in [(0, 0), (0, 5), (5, 0), (1, 1), (1000, 77_777), (3, 1 << 20)]:
         a, b = chance.randbytes(first), chance.randbytes(second)
-        assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+        assert combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
     parts = [chance.randbytes(chance.randrange(2000)) for _ in range(200)]
     assert combine_all((zlib.crc32(part), len(part)) for part in parts) == zlib.crc32(b"".join(parts))
 
@@ -202,3 +213,20 @@ def test_segments_make_one_valid_gzip_member(tmp_path: Path) -> None:
     (tmp_path / "member.gz").write_bytes(member)
     assert gzip.decompress(member) == whole
     assert subprocess.run(["gzip", "-t", str(tmp_path / "member.gz")], check=False).returncode == 0
+
+
+def test_an_index_finds_uids_by_whole_line_only() -> None:
+    uids = ["a-1", "a-10", "xa-1", "anniversary-a-1-33", "b"]
+    zeros = [0] * len(uids)
+    stored = EntryIndex.from_bytes(EntryIndex(
+        basis="", uids=Uids.from_list(list(uids)), starts=array("i", zeros), ends=array("i", zeros),
+        lengths=array("i", zeros), zones=array("h", zeros), zone_lasts=array("i", zeros), flags=array("b", zeros),
+    ).to_bytes())
+    assert stored is not None
+    for made in (Uids.from_list(list(uids)), stored.uids):
+        assert made.positions({"a-1", "b", "a", "1", "c"}) == {"a-1": 0, "b": 4}
+        assert made.positions({"xa-1", "a-10"}) == {"xa-1": 2, "a-10": 1}
+        many = {f"z-{number}" for number in range(Uids.SEARCHED)} | {"a-10", "anniversary-a-1-33"}
+        assert made.positions(many) == {"a-10": 1, "anniversary-a-1-33": 3}
+        assert list(made) == uids
+    assert Uids.from_list([]).positions({"a"}) == {}

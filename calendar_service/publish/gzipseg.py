@@ -14,6 +14,7 @@ as they are (:class:`Previous`; the kernel copies them) and writes the others.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import hashlib
 import itertools
@@ -21,9 +22,9 @@ import os
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, cast
 
 from calendar_service.publish.durable import WRITEBACK_BYTES, start_writeback
 
@@ -100,7 +101,7 @@ def _times_x2n(value: int, k: int) -> int:
     return first[value & 0xFF] ^ second[value >> 8 & 0xFF] ^ third[value >> 16 & 0xFF] ^ fourth[value >> 24]
 
 
-def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+def _crc32_combine_python(crc1: int, crc2: int, length2: int) -> int:
     """Return the CRC-32 of A + B from CRC-32(A), CRC-32(B) and len(B), as zlib's ``crc32_combine``.
 
     CRC-32(A) is multiplied by x**(8·len(B)) modulo the polynomial, one power of two of the
@@ -113,6 +114,27 @@ def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
         length2 >>= 1
         k += 1
     return crc1 ^ crc2
+
+
+def _zlib_crc32_combine() -> Callable[[int, int, int], int] | None:
+    """Return zlib's own ``crc32_combine64``, from the library the ``zlib`` module is linked with, if reachable."""
+    for library in (getattr(zlib, "__file__", None), "libz.so.1", "libz.dylib"):
+        if library is None:
+            continue
+        try:
+            function = ctypes.CDLL(library).crc32_combine64
+        except (OSError, AttributeError):
+            continue
+        function.argtypes = (ctypes.c_ulong, ctypes.c_ulong, ctypes.c_int64)
+        function.restype = ctypes.c_ulong
+        if function(zlib.crc32(b"calendar"), zlib.crc32(b"-service"), 8) == zlib.crc32(b"calendar-service"):
+            return cast(Callable[[int, int, int], int], function)
+    return None
+
+
+#: Return the CRC-32 of A + B from CRC-32(A), CRC-32(B) and len(B): zlib's own function where the
+#: library can be reached (some 20 times faster than the same arithmetic in Python), else that.
+crc32_combine: Callable[[int, int, int], int] = _zlib_crc32_combine() or _crc32_combine_python
 
 
 def combine_all(parts: Iterable[tuple[int, int]]) -> int:
