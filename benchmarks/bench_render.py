@@ -22,9 +22,11 @@ so its peak resident memory (the RSS high-water mark) is its own:
 - ``build``: ``build_feeds``, cold: every calendar and feed rendered and published.
 - ``rebuild``: in the process of a build, one event edited (through ``store.upsert_records``),
   then ``build_feeds`` again: what the scheduler does after one change. Timed is the second build,
-  from the edit committed to every document it touches published (files, gzip twins, manifest);
-  after the clock stops, each rewritten document is checked against its manifest entry and its
-  gzip twin against it.
+  from the edit committed to its end; below the table, its parts: when the new set was served
+  (every document it touches published and durable: files, gzip twins, indexes, manifest), how
+  long writing them, waiting for the disk and the switch took, and the prune of older objects
+  after it. After the clock stops, each rewritten document is checked against its manifest
+  entry and its gzip twin against it.
 - ``web``: a web worker (the Flask app) after serving every published calendar, gzip and not,
   and a set of filtered and subscriber-shaped calendars (``?category=``, ``?country=``,
   ``?lang=ru``, ``?alarm=``, ``?approximate=1``) of the same store (built first, unmeasured,
@@ -303,8 +305,9 @@ def _rebuild(folder: Path) -> dict[str, Any]:
     with db.transaction(factory) as session:
         upsert_records(session, [changed], now=later)
     started = time.perf_counter()
-    again = build_feeds(factory, settings, now=later).manifest["files"]
+    result = build_feeds(factory, settings, now=later)
     elapsed = time.perf_counter() - started
+    again = result.manifest["files"]
     rewritten = sorted(name for name in again if first.get(name, {}).get("sha256") != again[name]["sha256"])
     peak = _peak_mb()  # before the check, which reads each document
     for name in rewritten:  # what was published is whole and right, read a block at a time
@@ -317,7 +320,8 @@ def _rebuild(folder: Path) -> dict[str, Any]:
             if packed.read(1) or digest.hexdigest() != again[name]["sha256"]:
                 raise RuntimeError(f"{name} or its gzip twin is not what the manifest says")
     return {"seconds": elapsed, "events": 0, "documents": len(rewritten),
-            "bytes": sum(again[name]["size"] for name in rewritten), "peak_mb": peak}
+            "bytes": sum(again[name]["size"] for name in rewritten), "peak_mb": peak, "phases": dict(result.phases),
+            "calendars": sorted(name for name, how in result.calendars.items() if how != "kept")}
 
 
 def _web(folder: Path) -> dict[str, Any]:
@@ -401,6 +405,13 @@ def main() -> None:
         documents = result.get("documents", 1)
         print(f"| {NAMES[step]} | {result['events'] or ''} | {documents} | {result['seconds']:.2f} | {rate} | "
               f"{result['bytes'] / 1048576:.1f} | {result['peak_mb']:.0f} |")
+    if "rebuild" in results:
+        phases = results["rebuild"]["phases"]
+        print(f"\nThe build after one edit: the new set served, every object of it durable, "
+              f"{phases['published']:.2f} s after its start (its documents written {phases['written']:.2f} s, "
+              f"the last of them durable {phases['durable']:.2f} s later, the switch {phases['switched']:.2f} s); "
+              f"then the objects of older sets pruned in {phases['pruned']:.2f} s. "
+              f"Changed: {', '.join(results['rebuild']['calendars'])}.")
     if "floor" in results and "render" in results:
         floor = results["floor"]["events"] / results["floor"]["seconds"]
         rendered = results["render"]["events"] / results["render"]["seconds"]

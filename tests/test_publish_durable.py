@@ -148,7 +148,7 @@ def test_a_build_prunes_what_neither_its_set_nor_the_one_before_names(loaded: Fl
                            now=NOW + dt.timedelta(hours=days))
         result = build_feeds(factory, settings, now=NOW + dt.timedelta(hours=days))
         manifests.append(dict(result.manifest))
-        assert set(result.phases) == {"written", "durable", "switched", "pruned"}
+        assert set(result.phases) == {"written", "durable", "switched", "published", "pruned"}
     gone = _named(manifests[0]) - _named(manifests[1]) - _named(manifests[2])
     assert gone  # the edit changed calendars: the first set's own objects are gone
     assert not gone & _objects(feeds)

@@ -55,7 +55,8 @@ class BuildResult:
     #: How each calendar was published: "kept", "spliced" or "rendered".
     calendars: Mapping[str, str] = field(default_factory=dict)
     #: Seconds of each step of publishing: ``written``, ``durable`` and ``switched`` (see
-    #: :func:`~calendar_service.publish.files.publish`), then ``pruned``: the objects of older sets deleted.
+    #: :func:`~calendar_service.publish.files.publish`); ``published``: from the build's start to the
+    #: switch, when the new set is served; then ``pruned``: the objects of older sets deleted.
     phases: Mapping[str, float] = field(default_factory=dict)
 
 
@@ -151,6 +152,7 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
     piece dropped once written (see :class:`_CalendarsOnRead`); those the events changed since the
     previous publish leave alone are kept, and those they touch spliced where that is proven right.
     """
+    began = time.perf_counter()
     reuse = ArchiveReuse.from_feeds_dir(settings.feeds_dir)
     previous = read_manifest(settings.feeds_dir)
     blocks = calendar_blocks(factory)
@@ -176,6 +178,7 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
         finally:
             blocks.source = None
     started = time.perf_counter()  # served already: deleting older objects is not on the way to it
+    phases["published"] = started - began
     prune_objects(settings.feeds_dir, manifest, previous)
     phases["pruned"] = time.perf_counter() - started
     fresh = blocks.take_fresh()
@@ -185,8 +188,8 @@ def build_feeds(factory: sessionmaker[Session], settings: Settings, *, now: dt.d
     how = documents.how
     log.info("calendars: %d kept, %d spliced, %d rendered", *(sum(1 for value in how.values() if value == kind)
                                                             for kind in ("kept", "spliced", "rendered")))
-    log.info("published in %.2f s (written %.2f s, durable %.2f s more, switched %.2f s), older objects pruned "
-             "in %.2f s", phases["written"] + phases["durable"] + phases["switched"], phases["written"],
-             phases["durable"], phases["switched"], phases["pruned"])
+    log.info("published %.2f s after the start (documents written in %.2f s, durable %.2f s later, switched in "
+             "%.2f s), older objects pruned in %.2f s", phases["published"], phases["written"], phases["durable"],
+             phases["switched"], phases["pruned"])
     return BuildResult(revision=revision, manifest=manifest, warnings=tuple(warnings), calendars=dict(how),
                        phases=phases)
