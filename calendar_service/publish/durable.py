@@ -18,8 +18,7 @@ earlier, and where it is missing the overlap of the thread remains.
 from __future__ import annotations
 
 import contextvars
-import ctypes
-import ctypes.util
+import functools
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,21 +34,20 @@ WRITEBACK_BYTES = 8 * 1024 * 1024
 _SYNC_FILE_RANGE_WRITE = 2  # <fcntl.h>: start writing out the range's dirty pages, do not wait
 
 
+@functools.cache
 def _sync_file_range() -> Callable[[int, int, int, int], int] | None:
-    """Return libc's ``sync_file_range`` (Linux), or None where there is none."""
+    """Return libc's ``sync_file_range`` (Linux), or None where there is none; looked up once, when first needed."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # only a build needs it: a web worker or a command never loads it
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        function = libc.sync_file_range
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range  # the process's own libc
     except (OSError, AttributeError):
         return None
     function.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
     function.restype = ctypes.c_int
     return function
-
-
-_SYNC_FILE_RANGE = _sync_file_range()
 
 
 def start_writeback(descriptor: int) -> bool:
@@ -60,9 +58,10 @@ def start_writeback(descriptor: int) -> bool:
     """
     if not DURABLE.get():
         return False
-    if _SYNC_FILE_RANGE is None:
+    sync_file_range = _sync_file_range()
+    if sync_file_range is None:
         return False
-    return _SYNC_FILE_RANGE(descriptor, 0, 0, _SYNC_FILE_RANGE_WRITE) == 0  # offset 0, length 0: the whole file
+    return sync_file_range(descriptor, 0, 0, _SYNC_FILE_RANGE_WRITE) == 0  # offset 0, length 0: the whole file
 
 
 class Settler:

@@ -14,8 +14,8 @@ as they are (:class:`Previous`; the kernel copies them) and writes the others.
 
 from __future__ import annotations
 
-import ctypes
 import errno
+import functools
 import hashlib
 import itertools
 import os
@@ -116,8 +116,14 @@ def _crc32_combine_python(crc1: int, crc2: int, length2: int) -> int:
     return crc1 ^ crc2
 
 
+@functools.cache
 def _zlib_crc32_combine() -> Callable[[int, int, int], int] | None:
-    """Return zlib's own ``crc32_combine64``, from the library the ``zlib`` module is linked with, if reachable."""
+    """Return zlib's own ``crc32_combine64``, from the library the ``zlib`` module is linked with, if reachable.
+
+    Looked up once, when first needed: a web worker or a command never loads :mod:`ctypes` for it.
+    """
+    import ctypes
+
     for library in (getattr(zlib, "__file__", None), "libz.so.1", "libz.dylib"):
         if library is None:
             continue
@@ -132,9 +138,13 @@ def _zlib_crc32_combine() -> Callable[[int, int, int], int] | None:
     return None
 
 
-#: Return the CRC-32 of A + B from CRC-32(A), CRC-32(B) and len(B): zlib's own function where the
-#: library can be reached (some 20 times faster than the same arithmetic in Python), else that.
-crc32_combine: Callable[[int, int, int], int] = _zlib_crc32_combine() or _crc32_combine_python
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """Return the CRC-32 of A + B from CRC-32(A), CRC-32(B) and len(B).
+
+    With zlib's own function where the library can be reached (some 20 times faster than the same
+    arithmetic in Python), else with :func:`_crc32_combine_python`.
+    """
+    return (_zlib_crc32_combine() or _crc32_combine_python)(crc1, crc2, length2)
 
 
 def combine_all(parts: Iterable[tuple[int, int]]) -> int:
