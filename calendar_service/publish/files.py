@@ -596,7 +596,7 @@ def publish(
                          for name in sorted(documents)}
                 written = time.perf_counter()
             _fsync_dir(feeds_dir / OBJECTS)  # the objects' names, durable before the manifest names them
-            durable = time.perf_counter()
+            settled = time.perf_counter()
             _modification_times(feeds_dir, files, previous["files"], now)
             for name, entry in files.items():
                 for published, relative, stamp in ((name, entry["object"], entry["last_modified"]),
@@ -612,8 +612,8 @@ def publish(
                     with contextlib.suppress(OSError):
                         stale.unlink()
             if phases is not None:
-                phases.update(written=written - started, durable=durable - written,
-                              switched=time.perf_counter() - durable)
+                phases.update(written=written - started, durable=settled - written,
+                              switched=time.perf_counter() - settled)
             if prune:
                 _collect_garbage(feeds_dir, _referenced(manifest) | _referenced(previous))
             return manifest
