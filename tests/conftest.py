@@ -190,14 +190,35 @@ def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Call
     return folder
 
 
-def _load_and_build(settings: dict[str, Any]) -> None:
+def _fill_and_build(settings: dict[str, Any], fill: Callable[[sessionmaker[Session]], object]) -> None:
     application = create_app(settings)
     factory = db.get_session_factory(application)
     try:
-        load_dataset(factory, DATASET, now=NOW)
+        fill(factory)
         build_feeds(factory, get_settings(application), now=NOW)
     finally:
         factory.kw["bind"].dispose()
+
+
+def _load_and_build(settings: dict[str, Any]) -> None:
+    _fill_and_build(settings, lambda factory: load_dataset(factory, DATASET, now=NOW))
+
+
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory, migrated: Template, name: str,
+                    fill: Callable[[sessionmaker[Session]], object]) -> Template:
+    """A SQLite template ``name``: the migrated store filled by ``fill`` at NOW and its feeds built, once per run.
+
+    For a module whose tests each want the same filled store to change (see ``copy_template``).
+    """
+    assert isinstance(migrated.database, Path), "a SQLite template is made from the migrated SQLite file"
+
+    def build(folder: Path) -> None:
+        settings = _template_settings(folder)
+        shutil.copyfile(migrated.database, folder / "calendar.db")
+        _fill_and_build(settings, fill)
+
+    folder = _built_once(tmp_path_factory, name, build)
+    return Template(folder / "calendar.db", folder / "feeds")
 
 
 @pytest.fixture(scope="session")
@@ -234,15 +255,8 @@ def loaded_template(tmp_path_factory: pytest.TempPathFactory, migrated_template:
             name = make_url(settings["DATABASE_URL"]).database
             template = Template(name or "", folder / "feeds", migrated_template.server)
         else:
-            sqlite_template = migrated_template.database
-
-            def build(folder: Path) -> None:
-                settings = _template_settings(folder)
-                shutil.copyfile(sqlite_template, folder / "calendar.db")
-                _load_and_build(settings)
-
-            folder = _built_once(tmp_path_factory, "loaded", build)
-            template = Template(folder / "calendar.db", folder / "feeds")
+            template = sqlite_template(tmp_path_factory, migrated_template, "loaded",
+                                       lambda factory: load_dataset(factory, DATASET, now=NOW))
         built = _digests(template.feeds_dir)
         yield template
     # Each test's feeds folder links to these files (see ``loaded``): a test that wrote into one in
@@ -314,17 +328,22 @@ def factory(app: Flask) -> sessionmaker[Session]:
 @pytest.fixture
 def loaded(app: Flask, factory: sessionmaker[Session], loaded_template: Template) -> Flask:
     """The app with the repository's dataset loaded at NOW and its feeds built (copied from the template)."""
-    database = _sqlite_file(get_settings(app).database_url)
-    if isinstance(loaded_template.database, Path):
-        assert database is not None, "loaded copies a SQLite file; load the dataset yourself for other databases"
-        factory.kw["bind"].dispose()  # nothing has connected yet; make sure of it before the file is replaced
-        shutil.copyfile(loaded_template.database, database)
     # On PostgreSQL, make_settings made the test's database as a copy of the loaded template.
+    copy_template(app, loaded_template)
+    return app
+
+
+def copy_template(app: Flask, template: Template) -> None:
+    """Give ``app`` (its store not yet opened) a copy of ``template``'s SQLite file and of its feeds folder."""
+    database = _sqlite_file(get_settings(app).database_url)
+    if isinstance(template.database, Path):
+        assert database is not None, "a template is a SQLite file; fill the store yourself for other databases"
+        db.get_session_factory(app).kw["bind"].dispose()  # before the file is replaced
+        shutil.copyfile(template.database, database)
     feeds_dir = get_settings(app).feeds_dir
     shutil.rmtree(feeds_dir)
     # Links, not copies: publishing replaces a file (write_atomic) and never writes into one.
-    shutil.copytree(loaded_template.feeds_dir, feeds_dir, copy_function=os.link)
-    return app
+    shutil.copytree(template.feeds_dir, feeds_dir, copy_function=os.link)
 
 
 @pytest.fixture

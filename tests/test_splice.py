@@ -36,7 +36,8 @@ from calendar_service.publish.gzipseg import (
 )
 from calendar_service.store.records import Category, EventRecord, Status
 from calendar_service.store.writer import edit_event, purge_event, upsert_records
-from tests.conftest import NOW
+from tests.conftest import NOW, Template, copy_template, sqlite_template
+from tests.pg import ON_POSTGRESQL
 
 ZONES = ("Europe/Moscow", "Asia/Almaty", "UTC")
 COUNTRIES = ("RU", "KZ", "BY", "AM")
@@ -55,15 +56,31 @@ def _record(number: int, **changes: object) -> EventRecord:
     return dataclasses.replace(record, **changes)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def store(app: Flask, factory: sessionmaker[Session]) -> Settings:
+def _fill(factory: sessionmaker[Session]) -> None:
     with transaction(factory) as session:
         founding = _record(500, title="Signing of the Collective Security Treaty", start=dt.date(1992, 5, 15),
                            end=dt.date(1992, 5, 15), anniversary=True)
         upsert_records(session, [*(_record(number) for number in range(120)), founding], now=NOW)
+
+
+@pytest.fixture(scope="module")
+def splice_template(tmp_path_factory: pytest.TempPathFactory, migrated_template: Template) -> Template | None:
+    """The 121 events and their feeds built once per run on SQLite; on PostgreSQL each test fills its own store."""
+    if ON_POSTGRESQL:
+        return None
+    return sqlite_template(tmp_path_factory, migrated_template, "splice", _fill)
+
+
+@pytest.fixture
+def store(app: Flask, factory: sessionmaker[Session], splice_template: Template | None) -> Settings:
+    """The 121 events, every calendar rendered whole from them and published at NOW."""
     settings = get_settings(app)
-    build = build_feeds(factory, settings, now=NOW)
-    assert set(build.calendars.values()) == {"rendered"}
+    if splice_template is None:
+        _fill(factory)
+        build_feeds(factory, settings, now=NOW)
+    else:
+        copy_template(app, splice_template)
+    assert {"calendar.ics", "calendars/anniversaries.ics"} <= set(read_manifest(settings.feeds_dir)["files"])
     return settings
 
 
