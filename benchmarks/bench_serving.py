@@ -1,6 +1,6 @@
 """Benchmark serving the published files: nginx and the service under each WSGI server, in one run.
 
-Run: ``.venv/bin/python benchmarks/bench_serving.py [--events 1000] [--seconds 5]``. Needs ``wrk``
+Run: ``.venv/bin/python benchmarks/bench_serving.py [--events 1000] [--seconds 5] [--warmup 2]``. Needs ``wrk``
 and ``nginx`` (Debian: ``apt-get install -y wrk nginx``) and gunicorn (``pip install -e .[bench]``).
 
 One store of synthetic events is built so that ``calendar.ics`` is about 1 MB; nginx serves its
@@ -153,6 +153,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=2,
+                        help="load each server this many seconds, unmeasured, before its first scenario "
+                             "(every worker started and answering)")
     parser.add_argument("--servers", default="nginx,gunicorn,granian,serve (waitress)")
     parser.add_argument("--large-mb", type=int, default=120,
                         help="then serve a calendar this large under granian and report its workers' peak memory")
@@ -174,6 +177,8 @@ def main() -> None:
             try:
                 base = f"http://127.0.0.1:{port}"
                 _wait_for(base + "/feed.atom")
+                if arguments.warmup:  # the first answer may come from one worker while the others still start
+                    _wrk(base, SCENARIOS[0][1], SCENARIOS[0][2], arguments.warmup)
                 rates[name] = [_wrk(base, path, kind, arguments.seconds) for _, path, kind in SCENARIOS]
                 memory[name] = _rss_mb(process.pid)
             finally:
