@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,24 @@ def test_russian_names_load_without_the_news_reader() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('calendar_service.ingest', 'dateparser', 'yaml'))))")
     found = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert found.strip() == "[]"
+
+
+def test_each_russian_name_is_in_the_nominative() -> None:
+    # A name is written as it stands alone: its leading adjectives and its head noun in the
+    # nominative ("Коллективные силы оперативного реагирования", not "... сил ...").
+    import pymorphy3
+
+    morphology = pymorphy3.MorphAnalyzer()
+    shipped = names._shipped()
+    assert shipped is not None
+    wrong = []
+    for name in sorted(set(dict(shipped.names).values())):
+        for word in re.findall(r"[А-Яа-яЁё-]+", name.split("«")[0]):
+            parses = [parse for parse in morphology.parse(word) if parse.tag.POS in {"NOUN", "ADJF"}]
+            if not parses or word.isupper():
+                break  # an acronym or a word pymorphy3 does not know as a noun or adjective
+            if not any("nomn" in parse.tag for parse in parses):
+                wrong.append(name)
+            if any(parse.tag.POS == "NOUN" for parse in parses):
+                break  # the head noun: what follows it may take any case
+    assert wrong == []
