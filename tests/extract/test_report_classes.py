@@ -1448,3 +1448,54 @@ def test_bodies_listed_with_their_acronyms_in_brackets_are_still_one_joint_meeti
         (dt.date(2021, 12, 2), "meeting", ("BY",)),
         (dt.date(2021, 12, 2), "meeting", ("BY",)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "country", "city"),
+    [
+        ("Учение ОДКБ пройдет 20 апреля на Гюмрийском полигоне.", "AM", "Gyumri"),
+        ("Учение ОДКБ пройдет 20 апреля на Каракольском полигоне.", "KG", "Karakol"),
+        ("Учение ОДКБ пройдет 20 апреля на Балхашском полигоне.", "KZ", "Balqash"),
+        ("The CSTO exercise will be held at the Chebarkul training ground on 20 April.", "RU", "Chebarkul"),
+    ],
+)
+def test_a_range_named_after_its_town_is_in_that_town(
+    extract_one: Callable[..., ExtractedEvent], sentence: str, country: str, city: str
+) -> None:
+    event = extract_one("MINSK, April 4 (BelTA) - " + sentence, "2019-04-04")
+    assert (event.start, event.countries, event.city) == (dt.date(2019, 4, 20), (country,), city)
+
+
+def test_a_town_s_adjective_away_from_ground_places_nothing(extract_one: Callable[..., ExtractedEvent]) -> None:
+    event = extract_one("МИНСК, 4 апреля /БЕЛТА/. Учение ОДКБ пройдет 20 апреля, сообщил Каракольский военком.",
+                        "2019-04-04")
+    assert event.countries == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CSTO exercise opened in Tajikistan on Monday. Its final phase will be held on 20 April.",
+        "Учение ОДКБ открылось в Таджикистане в понедельник. Заключительный этап учения пройдет 20 апреля.",
+    ],
+)
+def test_an_event_takes_the_venue_the_sentence_before_gave_it(extract: Extract, text: str) -> None:
+    events = extract("04.04.2019\n\n" + text, "2019-04-04")
+    assert [(e.start, e.countries) for e in events] == [
+        (dt.date(2019, 4, 1), ("TJ",)), (dt.date(2019, 4, 20), ("TJ",))
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CSTO defence ministers met in Minsk on 2 April. The CSTO exercise will be held on 20 April.",
+        "Заседание Совета министров обороны ОДКБ прошло в Минске 2 апреля. Учение ОДКБ пройдет 20 апреля.",
+    ],
+)
+def test_an_event_of_another_kind_takes_no_venue_from_the_sentence_before(extract: Extract, text: str) -> None:
+    events = extract("04.04.2019\n\n" + text, "2019-04-04")
+    assert [(e.start, e.countries) for e in events] == [
+        (dt.date(2019, 4, 2), ("BY",)), (dt.date(2019, 4, 20), ())
+    ]
+

@@ -270,6 +270,8 @@ def dated_events(
     near = category is Category.STATEMENT or _near(resolved.start, resolved.end, context.anchor)
     # "on the territory of all member states": a place of its own, though none in particular.
     everywhere = _EVERY_STATE.search(sentence.text) is not None
+    if not places.countries and not remote and not everywhere:
+        places = place_before(context, sentence, category) or places
     if not places.countries and near and not remote and not everywhere:
         places = title_place(context, category) or dateline_place(context) or places
     summary = " ".join(" ".join(part.text.split()) for part in scope)
@@ -620,6 +622,28 @@ def title_place(context: Context, category: Category) -> Places | None:
     places = places_of(title, context.gazetteer.find(title))
     # A city: a country in a title is as often the topic ("unrest in Kyrgyzstan") as the venue.
     return places if len(places.countries) == 1 and places.city is not None else None
+
+
+def place_before(context: Context, sentence: ReadSentence, category: Category) -> Places | None:
+    """Return the one venue the item's sentence before ``sentence`` gives the event both tell of ("The
+    exercise opened in Yerevan on Monday. It will last until Friday ..."; "Учение проходит в
+    Таджикистане. Активная фаза начнется 20 октября"), for a sentence that names no place.
+
+    The same event: the sentence names no body of its own, and the sentence before an event of the
+    same kind (a summit in Minsk does not place "a meeting of the Permanent Council on Friday").
+    """
+    if any(name.entry.kind is Kind.BODY for name in sentence.names):
+        return None
+    spans = context.item.sentences
+    index = next((i for i, span in enumerate(spans) if span.start == sentence.span.start), 0)
+    for earlier in reversed(spans[:index]):
+        before = context.text[earlier.start : earlier.end]
+        if not (names_kind(before, category) if category is not Category.OTHER else category_of(before)):
+            continue
+        places = places_of(before, context.gazetteer.find(before))
+        if places.countries:
+            return places if len(places.countries) == 1 else None
+    return None
 
 
 def dateline_place(context: Context) -> Places | None:

@@ -185,7 +185,7 @@ class Gazetteer:
             lengths = self._lengths.get(_fold(words[index].group()))
             match = self._longest(words, index, lengths) if lengths else None
             if match is None and words[index].group()[0].isupper() and has_cyrillic(words[index].group()):
-                match = self._longest_lemmas(words, index)
+                match = self._longest_lemmas(words, index) or self._town_adjective(words[index].group())
             if match is None or _inside_compound(text, words[index].start(), words[index + match[0] - 1].end()):
                 index += 1
                 continue
@@ -211,6 +211,28 @@ class Gazetteer:
         if words:
             self._lemmas.setdefault(words, entry)
             self._lemma_lengths.setdefault(words[0], set()).add(len(words))
+
+    def _town_adjective(self, word: str) -> tuple[int, Entry] | None:
+        """Find a town told by its adjective: "Чебаркульском" is "чебаркульский", of Чебаркуль;
+        "Алабинский" of Алабино, "Гороховецкий" of Гороховец, "Гюмрийский" of Гюмри.
+
+        The answer is an adjective of the town's country, named after the town: like a country's
+        adjective, it puts an event there only before a word for ground ("на Чебаркульском полигоне").
+        """
+        normal = lemma(word)
+        if normal.endswith("ский"):
+            stem = normal[:-4]
+        elif normal.endswith("цкий"):
+            stem = normal[:-3]
+        else:
+            return None
+        # "чебаркуль-ский", "алабин-ский" of Алабино, "каракол-ьский", "гюмри-йский"
+        shorter = stem[:-1] if stem.endswith(("ь", "й")) else stem
+        for candidate in dict.fromkeys((stem, stem + "о", stem + "ь", stem + "а", stem + "ы", shorter)):
+            entry = self._lemmas.get((candidate,))
+            if entry is not None and entry.kind is Kind.CITY and entry.country:
+                return 1, Entry(Kind.ADJECTIVE, entry.name, country=entry.country, listed=False)
+        return None
 
     def _longest_lemmas(self, words: list[re.Match[str]], index: int) -> tuple[int, Entry] | None:
         """Find a Russian name in another case: "Нижнем Новгороде" is "Нижний Новгород"."""

@@ -7,7 +7,8 @@ assists), and for the countries listed right after such a word ("on the territor
 Kyrgyzstan and Tajikistan"). Countries named otherwise are participants or topics ("unites six
 states - Russia, Armenia, ...", "delegations of Armenia", "the situation in Afghanistan") and are
 left out. Cities are places wherever they appear, except in names of documents ("the Dushanbe
-Declaration"). An adjective counts before a word for ground ("on Kazakh territory").
+Declaration"). An adjective counts before a word for ground ("on Kazakh territory"), a town's too
+("на Чебаркульском полигоне" is in Chebarkul).
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ def places_of(text: str, matches: list[NameMatch]) -> Places:
                 codes.append(code)
             if match.entry.kind is Kind.CITY and city is None:
                 city = match.entry
+            elif match.entry.kind is Kind.ADJECTIVE and not match.entry.listed and city is None:
+                # "на Чебаркульском полигоне": the town the adjective is formed from.
+                city = Entry(Kind.CITY, match.entry.name, country=match.entry.country, listed=False)
         previous, previous_was_place = match, is_place
     venue = city.country if city is not None else (codes[0] if len(codes) == 1 else None)
     return Places(tuple(codes), city.name if city is not None else None, venue)
