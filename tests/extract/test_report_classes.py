@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from calendar_service.ingest.extract import ExtractedEvent
+from calendar_service.ingest.extract.items import split_items
 
 Extract = Callable[..., list[ExtractedEvent]]
 
@@ -1499,3 +1500,28 @@ def test_an_event_of_another_kind_takes_no_venue_from_the_sentence_before(extrac
         (dt.date(2019, 4, 2), ("BY",)), (dt.date(2019, 4, 20), ())
     ]
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "YEREVAN, May 7. /ARMENPRESS/. The CSTO exercise is under way in Armenia.\n\n"
+        "6 May saw the second phase begin at the range.",
+        "ЕРЕВАН, 7 мая /АРМЕНПРЕСС/. В Армении проходит учение ОДКБ.\n\n6 мая начался второй этап учения.",
+        "CSTO drill under way in Armenia\n\nThe CSTO exercise opened in Armenia on 5 May.\n\n"
+        "5 May also saw the first phase begin at the range.",
+        "Учение ОДКБ в Армении\n\nУчение ОДКБ открылось в Армении 5 мая.\n\n5 мая начался первый этап учения.",
+    ],
+)
+def test_a_paragraph_opening_with_a_day_of_the_report_goes_on_with_it(text: str) -> None:
+    items = split_items(text, dt.date(2019, 5, 7))
+    assert len(items) == 1
+    assert text.rstrip().endswith(text[items[0].sentences[-1].start : items[0].sentences[-1].end])
+
+
+def test_a_day_opening_each_paragraph_of_a_page_of_news_still_starts_each_item() -> None:
+    text = (
+        "On 5 May, the CSTO exercise opened in Armenia.\n\n"
+        "On 5 May, the CSTO Secretary General visited Minsk.\n\n"
+        "6 May saw the CSTO Permanent Council meet in Moscow."
+    )
+    assert len(split_items(text, dt.date(2019, 5, 7))) == 3

@@ -12,7 +12,8 @@ paragraph (a line, with hard-wrapped continuation lines joined):
   scraping leaves it: "15.05.202415 May marks ...") or that is only a date with its year is the
   header of an article: the date is its publication date;
 - a paragraph that starts with a day ("On 20 December, ...", "20 декабря ...", "MINSK, 5 March")
-  starts a news item, unless it is the body of a header that stood alone on its line;
+  starts a news item, unless it is the body of a header that stood alone on its line or goes on
+  a report opened by a dateline or that already told that day ("8 October saw the first phase begin");
 - any other paragraph continues the current item (or starts one, at the top of the text).
 """
 
@@ -420,7 +421,11 @@ def _drafts(text: str, reference: dt.date | None) -> list[_Draft]:
                     year_written=year_written,
                 )
             )
-        elif title is not None or (lead and not _recalls(lead, drafts, reference)) or not drafts:
+        elif (
+            title is not None
+            or (lead and not _recalls(lead, drafts, reference) and not _reported(text, lead, drafts))
+            or not drafts
+        ):
             kind = ItemKind.NEWS if lead else ItemKind.TEXT
             drafts.append(_Draft(kind, item_start, end, [(start, end)], title))
         else:
@@ -443,6 +448,22 @@ def _recalls(lead: DateMention, drafts: list[_Draft], reference: dt.date | None)
         return False
     year = lead.last.year
     return year is not None and year < (reference - _RECALLED_BEFORE).year
+
+
+def _reported(text: str, lead: DateMention, drafts: list[_Draft]) -> bool:
+    """Tell a paragraph of a report that opens with a day of its story ("8 October saw the first phase
+    begin", "9 октября начался второй этап") from the next item of a page of news: the report before
+    opened with a dateline (only a dateline starts the next one), or already told that day."""
+    if not drafts or drafts[-1].kind is ItemKind.NEWS:
+        return False
+    if drafts[-1].kind is ItemKind.AGENCY and drafts[-1].place is not None:
+        return True
+    day = (lead.first.month, lead.first.day)
+    return any(
+        (mention.first.month, mention.first.day) == day and lead.first.year in (None, mention.first.year)
+        for start, end in drafts[-1].bodies
+        for mention in find_dates(text[start:end])
+    )
 
 
 def _next_is(headers: set[int], text: str, start: int, end: int) -> bool:
