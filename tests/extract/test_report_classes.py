@@ -1504,6 +1504,20 @@ def test_an_event_of_another_kind_takes_no_venue_from_the_sentence_before(extrac
 @pytest.mark.parametrize(
     "text",
     [
+        "The CSTO exercise was held in Armenia on 2 January. The next exercise will take place in the autumn.",
+        "Учение ОДКБ прошло в Армении 2 января. Следующее учение намечено на осень.",
+        "The CSTO exercise was held in Armenia on 2 January. The exercise will be held again in October.",
+    ],
+)
+def test_another_occurrence_takes_no_venue_from_the_sentence_before(extract: Extract, text: str) -> None:
+    events = extract("04.04.2019\n\n" + text, "2019-04-04")
+    assert [(e.start.month, e.countries) for e in events if e.category == "training"][:1] == [(1, ("AM",))]
+    assert [e.countries for e in events if e.category == "training"][1:] == [()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "YEREVAN, May 7. /ARMENPRESS/. The CSTO exercise is under way in Armenia.\n\n"
         "6 May saw the second phase begin at the range.",
         "ЕРЕВАН, 7 мая /АРМЕНПРЕСС/. В Армении проходит учение ОДКБ.\n\n6 мая начался второй этап учения.",

@@ -36,7 +36,7 @@ from calendar_service.ingest.extract.events import (
     title_core,
 )
 from calendar_service.ingest.extract.gazetteer import Entry, Kind, NameMatch
-from calendar_service.ingest.extract.grammar import DateMention
+from calendar_service.ingest.extract.grammar import DateMention, find_dates
 from calendar_service.ingest.extract.items import LEAD_PREFIX, ItemKind
 from calendar_service.ingest.extract.places import Places, bodies_of, places_of
 from calendar_service.ingest.extract.resolve import Tense, resolve
@@ -271,7 +271,7 @@ def dated_events(
     # "on the territory of all member states": a place of its own, though none in particular.
     everywhere = _EVERY_STATE.search(sentence.text) is not None
     if not places.countries and not remote and not everywhere:
-        places = place_before(context, sentence, category) or places
+        places = place_before(context, sentence, category, resolved.start, resolved.end) or places
     if not places.countries and near and not remote and not everywhere:
         places = title_place(context, category) or dateline_place(context) or places
     summary = " ".join(" ".join(part.text.split()) for part in scope)
@@ -624,7 +624,15 @@ def title_place(context: Context, category: Category) -> Places | None:
     return places if len(places.countries) == 1 and places.city is not None else None
 
 
-def place_before(context: Context, sentence: ReadSentence, category: Category) -> Places | None:
+#: "the next session", "очередное заседание": another occurrence, not the one told before.
+_ANOTHER = re.compile(r"\b(?:next|another|following)\b|\b(?:следующ|очередн|друг)\w*", _I)
+#: How far apart a date of the earlier sentence and the event may lie and still be one happening.
+_SAME_HAPPENING = dt.timedelta(days=31)
+
+
+def place_before(
+    context: Context, sentence: ReadSentence, category: Category, start: dt.date, end: dt.date
+) -> Places | None:
     """Return the one venue the item's sentence before ``sentence`` gives the event both tell of ("The
     exercise opened in Yerevan on Monday. It will last until Friday ..."; "Учение проходит в
     Таджикистане. Активная фаза начнется 20 октября"), for a sentence that names no place.
@@ -632,7 +640,7 @@ def place_before(context: Context, sentence: ReadSentence, category: Category) -
     The same event: the sentence names no body of its own, and the sentence before an event of the
     same kind (a summit in Minsk does not place "a meeting of the Permanent Council on Friday").
     """
-    if any(name.entry.kind is Kind.BODY for name in sentence.names):
+    if any(name.entry.kind is Kind.BODY for name in sentence.names) or _ANOTHER.search(sentence.text):
         return None
     spans = context.item.sentences
     index = next((i for i, span in enumerate(spans) if span.start == sentence.span.start), 0)
@@ -642,8 +650,24 @@ def place_before(context: Context, sentence: ReadSentence, category: Category) -
             continue
         places = places_of(before, context.gazetteer.find(before))
         if places.countries:
-            return places if len(places.countries) == 1 else None
+            return places if len(places.countries) == 1 and _one_happening(context, before, start, end) else None
     return None
+
+
+def _one_happening(context: Context, before: str, start: dt.date, end: dt.date) -> bool:
+    """Tell whether the dates of the earlier sentence (if any) lie near the event's: "состоялось 11
+    ноября ... Следующее заседание намечено на весну" are two sessions."""
+    mentions = find_dates(before)
+    if not mentions:
+        return True
+    for mention in mentions:
+        for tense in (Tense.PAST, Tense.FUTURE):
+            told = resolve(
+                mention, anchor=context.anchor, tense=tense, anchor_is_published=context.publication_year_written
+            )
+            if told.start - _SAME_HAPPENING <= end and start <= told.end + _SAME_HAPPENING:
+                return True
+    return False
 
 
 def dateline_place(context: Context) -> Places | None:
