@@ -17,13 +17,16 @@ earlier, and where it is missing the overlap of the thread remains.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
+import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
-__all__ = ["DURABLE", "WRITEBACK_BYTES", "Settler", "start_writeback"]
+__all__ = ["DURABLE", "WRITEBACK_BYTES", "Settler", "start_writeback", "sync_file", "sync_folder"]
 
 #: Whether the publish under way waits for its writes to reach the disk (the setting ``FSYNC``).
 #: A job given to a :class:`Settler` sees the value it had where it was given.
@@ -32,6 +35,27 @@ DURABLE: contextvars.ContextVar[bool] = contextvars.ContextVar("durable", defaul
 #: Bytes written to a file between two requests to start its writeback.
 WRITEBACK_BYTES = 8 * 1024 * 1024
 _SYNC_FILE_RANGE_WRITE = 2  # <fcntl.h>: start writing out the range's dirty pages, do not wait
+
+
+def sync_file(descriptor: int) -> None:
+    """Wait until what was written through ``descriptor`` is on the disk, unless the publish is not durable."""
+    if DURABLE.get():
+        os.fsync(descriptor)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the names made in ``folder`` durable (renames, new files), unless the publish is not durable.
+
+    Not every file system allows opening a folder; where it does not, nothing is done.
+    """
+    if not DURABLE.get():
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 @functools.cache

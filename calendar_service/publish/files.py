@@ -50,7 +50,7 @@ from typing import IO, Any, BinaryIO, Protocol, runtime_checkable
 
 from calendar_service.errors import ConfigurationError, PublishError
 from calendar_service.locks import folder_lock
-from calendar_service.publish.durable import DURABLE, Settler, start_writeback
+from calendar_service.publish.durable import DURABLE, Settler, start_writeback, sync_file, sync_folder
 
 __all__ = ["MANIFEST", "OBJECTS", "SIDECAR", "Document", "Kept", "PublishedFile", "Written", "check_feeds_dir",
            "file_etag", "prune_objects", "publish", "published_file", "publishes", "read_manifest",
@@ -150,7 +150,7 @@ def _replace_atomic(path: Path, write: Callable[[BinaryIO], object], *, sync_dir
         with os.fdopen(handle, "wb") as stream:
             write(stream)
             stream.flush()
-            _sync(stream.fileno())
+            sync_file(stream.fileno())
         Path(temporary).chmod(0o644)
         Path(temporary).replace(path)
     except OSError as error:
@@ -158,25 +158,7 @@ def _replace_atomic(path: Path, write: Callable[[BinaryIO], object], *, sync_dir
             Path(temporary).unlink()
         raise PublishError(f"cannot write {path}: {error.strerror or error}; the previous file is kept") from error
     if sync_dir:
-        _fsync_dir(path.parent)
-
-
-def _sync(descriptor: int) -> None:
-    """Wait until what was written through ``descriptor`` is on the disk, unless the publish is not durable."""
-    if DURABLE.get():
-        os.fsync(descriptor)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; not every file system allows opening a folder.
-    if not DURABLE.get():
-        return
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        sync_folder(path.parent)
 
 
 def read_manifest(feeds_dir: Path) -> dict[str, Any]:
@@ -346,7 +328,7 @@ def _settle(feeds_dir: Path, name: str, written: list[tuple[BinaryIO, Path, str,
     try:
         try:
             for stream, *_ in written:
-                _sync(stream.fileno())  # its writeback began as it was written: this waits for the rest
+                sync_file(stream.fileno())  # its writeback began as it was written: this waits for the rest
         finally:
             for stream, *_ in written:
                 stream.close()
@@ -595,7 +577,7 @@ def publish(
                                                                          previous["files"].get(name)), fresh, settler)
                          for name in sorted(documents)}
                 written = time.perf_counter()
-            _fsync_dir(feeds_dir / OBJECTS)  # the objects' names, durable before the manifest names them
+            sync_folder(feeds_dir / OBJECTS)  # the objects' names, durable before the manifest names them
             settled = time.perf_counter()
             _modification_times(feeds_dir, files, previous["files"], now)
             for name, entry in files.items():
